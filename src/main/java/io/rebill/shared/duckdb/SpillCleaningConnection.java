@@ -1,0 +1,59 @@
+package io.rebill.shared.duckdb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Removes a job's spill folder when its connection closes, so temp space never piles up. */
+final class SpillCleaningConnection implements InvocationHandler {
+    private final Connection delegate;
+    private final Path spill;
+
+    SpillCleaningConnection(Connection delegate, Path spill) {
+        this.delegate = delegate;
+        this.spill = spill;
+    }
+
+    Connection proxy() {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[]{Connection.class}, this);
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        try {
+            Object result = method.invoke(delegate, args);
+            if (method.getName().equals("close")) {
+                deleteTree(spill);
+            }
+            return result;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.rebill.shared.errors;
+
+/**
+ * Stable error codes. The category decides how a caller reacts: {@link Category#INPUT} is the user's to fix
+ * (never logged as ERROR), {@link Category#NOT_FOUND} names a missing id, {@link Category#INTERNAL} is ours.
+ */
+public enum ErrorCode {
+    FILE_NOT_FOUND(Category.INPUT),
+    FILE_EMPTY(Category.INPUT),
+    FILE_UNREADABLE(Category.INPUT),
+    UNKNOWN_FORMAT(Category.INPUT),
+    MISSING_COLUMN(Category.INPUT),
+    BAD_VALUE(Category.INPUT),
+    BAD_ARGUMENT(Category.INPUT),
+    UNKNOWN_SOURCE(Category.NOT_FOUND),
+    UNKNOWN_PERIOD(Category.NOT_FOUND),
+    RECONCILIATION_FAILED(Category.INTEGRITY),
+    STORAGE_FAILED(Category.INTERNAL);
+
+    public enum Category { INPUT, NOT_FOUND, INTEGRITY, INTERNAL }
+
+    private final Category category;
+
+    ErrorCode(Category category) {
+        this.category = category;
+    }
+
+    public Category category() {
+        return category;
+    }
+}
