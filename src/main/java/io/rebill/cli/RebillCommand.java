@@ -1,0 +1,37 @@
+package io.rebill.cli;
+
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.errors.RebillException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The {@code rebill} command line. Each sub-command calls one feature facade. */
+@Command(name = "rebill", mixinStandardHelpOptions = true, version = "rebill 0.1.0",
+        description = "Re-bill cloud costs to an MSP's customers.",
+        subcommands = {IngestCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class RebillCommand {
+    @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT,
+            description = "Where Rebill keeps its data (default: $REBILL_HOME, else ~/.rebill).")
+    Path dataDir;
+
+    RebillSettings settings() {
+        RebillSettings fromEnv = RebillSettings.fromEnvironment(System.getenv());
+        return dataDir == null ? fromEnv : fromEnv.withHome(dataDir);
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new RebillCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof RebillException re) {
+                commandLine.getErr().println("error [" + re.code() + "]: " + re.getMessage());
+                return ExitCodes.of(re);
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

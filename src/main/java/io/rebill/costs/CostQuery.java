@@ -1,0 +1,83 @@
+package io.rebill.costs;
+
+import io.rebill.ingestion.Ingestion;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The costs feature's facade: grouped cost reports over stored canonical line items, summed exactly in DuckDB. */
+public final class CostQuery {
+    private final Ingestion ingestion;
+
+    public CostQuery(Ingestion ingestion) {
+        this.ingestion = ingestion;
+    }
+
+    public CostReport run(CostRequest request) {
+        List<Path> files = new ArrayList<>();
+        for (String source : request.sources()) {
+            files.addAll(ingestion.lineItemFiles(source, request.period()));
+        }
+        List<String> select = new ArrayList<>();
+        List<String> tagKeys = new ArrayList<>();
+        for (CostDimension d : request.groupBy()) {
+            if (d.column() != null) {
+                select.add(d.column().column());
+            } else {
+                select.add("map_extract_value(tags, ?)");
+                tagKeys.add(d.tagKey());
+            }
+        }
+        String keys = String.join(", ", select);
+        String sql = "SELECT " + (keys.isEmpty() ? "" : keys + ", ")
+                + "COALESCE(sum(" + request.basis().column().column() + "), 0) AS cost, count(*) AS line_count"
+                + " FROM read_parquet(" + fileList(files) + ") WHERE billing_period = ?"
+                + (keys.isEmpty() ? "" : " GROUP BY ALL") + " ORDER BY cost DESC"
+                + (keys.isEmpty() ? "" : ", " + orderKeys(select.size()));
+        List<CostRow> rows = new ArrayList<>();
+        try (Connection duck = DuckDb.open(ingestion.settings()); PreparedStatement ps = duck.prepareStatement(sql)) {
+            int i = 1;
+            for (String tag : tagKeys) {
+                ps.setString(i++, tag);
+            }
+            ps.setString(i, request.period().toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> k = new ArrayList<>();
+                    for (int c = 1; c <= select.size(); c++) {
+                        k.add(rs.getString(c));
+                    }
+                    rows.add(new CostRow(k, rs.getBigDecimal("cost").stripTrailingZeros().setScale(
+                            Math.max(2, rs.getBigDecimal("cost").stripTrailingZeros().scale())), rs.getLong("line_count")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "cost query failed: " + e.getMessage(), e);
+        }
+        return new CostReport(request, rows);
+    }
+
+    private static String orderKeys(int n) {
+        List<String> positions = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            positions.add(String.valueOf(i));
+        }
+        return String.join(", ", positions);
+    }
+
+    private static String fileList(List<Path> files) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < files.size(); i++) {
+            sb.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.rebill.ingestion;
+
+import io.rebill.ingestion.internal.Ingester;
+import io.rebill.ingestion.internal.Reconciler;
+import io.rebill.ingestion.internal.SourceStore;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.time.BillingPeriod;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ingestion feature's facade: read provider billing files into a named source, reconcile, and tell other
+ * features where the canonical line items of a period are.
+ */
+public final class Ingestion {
+    private final RebillSettings settings;
+    private final SourceStore store;
+
+    public Ingestion(RebillSettings settings) {
+        this.settings = settings;
+        this.store = new SourceStore(settings);
+    }
+
+    public RebillSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Reads the files (or folders) into the source. Every billing period found in them replaces that period
+     * atomically; periods not in the files are kept. The same files twice change nothing.
+     */
+    public IngestResult ingest(String source, List<Path> paths, ProgressListener progress) {
+        return new Ingester(settings, store).ingest(source, paths, progress);
+    }
+
+    /** Compares stored sums with the input files' own sums, for one period or all. */
+    public ReconciliationReport reconcile(String source, Optional<BillingPeriod> period) {
+        return new Reconciler(settings, store).reconcile(source, period);
+    }
+
+    public List<SourceState> sources() {
+        return store.all();
+    }
+
+    public SourceState source(String name) {
+        return store.get(name);
+    }
+
+    /** The Parquet files holding the canonical line items of one stored period. */
+    public List<Path> lineItemFiles(String source, BillingPeriod period) {
+        return store.files(source, period);
+    }
+}

@@ -1,0 +1,128 @@
+package io.rebill.ingestion.internal;
+
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns what DuckDB says about a bad file into an error that names the file, line and column. */
+final class FileErrors {
+    private static final Pattern CSV_LINE = Pattern.compile("CSV Error on Line: (\\d+)");
+    private static final String BAD_TIMESTAMP = "rebill-bad-timestamp\u001f";
+    private static final String BAD_NUMBER = "rebill-bad-number\u001f";
+
+    private FileErrors() {
+    }
+
+    static RebillException explain(SniffedFile file, SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.contains(BAD_TIMESTAMP)) {
+            return badValue(file, message, BAD_TIMESTAMP, "is not a timestamp (expected ISO 8601 such as 2024-09-01T00:00:00Z)");
+        }
+        if (message.contains(BAD_NUMBER)) {
+            return badValue(file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("gzip") || lower.contains("zlib") || lower.contains("inflate")) {
+            return new RebillException(ErrorCode.FILE_UNREADABLE, file.displayName()
+                    + ": the gzip stream is truncated or corrupt (" + firstLine(message)
+                    + "); download the file again", e);
+        }
+        Matcher m = CSV_LINE.matcher(message);
+        if (m.find()) {
+            return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + ": line " + m.group(1) + ": "
+                    + detail(message), e);
+        }
+        if (lower.contains("malformed json") || lower.contains("json")) {
+            return new RebillException(ErrorCode.BAD_VALUE, file.displayName()
+                    + ": a tags or product value is not a JSON object: " + firstLine(message), e);
+        }
+        return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + ": " + firstLine(message), e);
+    }
+
+    private static RebillException badValue(SniffedFile file, String message, String marker, String what) {
+        String[] parts = message.substring(message.indexOf(marker) + marker.length()).split("\u001f", 2);
+        String column = parts[0];
+        String value = parts.length > 1 ? firstLine(parts[1]) : "";
+        OptionalLong line = LineLocator.firstLine(file, column, v -> v != null && v.equals(value));
+        return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + where(line) + ": column " + column
+                + ": '" + value + "' " + what);
+    }
+
+    private static String detail(String message) {
+        String[] lines = message.split("\n");
+        for (String l : lines) {
+            if (l.startsWith("Error when converting") || l.startsWith("Expected Number of Columns")) {
+                return l.trim();
+            }
+        }
+        return firstLine(message);
+    }
+
+    /** After a CSV scan with store_rejects: fails with the first rejected line of this file, if any. */
+    static void checkRejects(Connection duck, SniffedFile file) {
+        if (file.container() == Container.PARQUET) {
+            return;
+        }
+        String sql = "SELECT e.line, e.column_name, e.error_type, e.error_message, count(*) OVER () AS n"
+                + " FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)"
+                + " WHERE s.file_path = ? ORDER BY e.line LIMIT 1";
+        try (PreparedStatement ps = duck.prepareStatement(sql)) {
+            ps.setString(1, file.path().toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long more = rs.getLong("n") - 1;
+                    String type = rs.getString("error_type");
+                    String column = type.contains("COLUMNS") ? null : rs.getString("column_name");
+                    throw new RebillException(ErrorCode.BAD_VALUE, file.displayName() + ": line " + rs.getLong("line")
+                            + (column == null ? "" : ": column " + column) + ": " + rejectMessage(rs.getString("error_type"),
+                            rs.getString("error_message"))
+                            + (more > 0 ? " (and " + more + " more rejected lines)" : ""));
+                }
+            }
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("reject_")) {
+                throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot read DuckDB's rejected lines: "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+    }
+
+    private static String rejectMessage(String type, String message) {
+        if ("MISSING COLUMNS".equals(type) || "TOO MANY COLUMNS".equals(type)) {
+            return message + " (the line has a different number of fields than the header)";
+        }
+        return message;
+    }
+
+    static RebillException missingBillingPeriod(SniffedFile file) {
+        List<String> candidates = List.of("bill/BillingPeriodStartDate", "bill_billing_period_start_date",
+                "BillingPeriodStart", "ChargePeriodStart");
+        for (String column : candidates) {
+            if (file.columns().contains(column)) {
+                OptionalLong line = LineLocator.firstLine(file, column, v -> v == null || v.isBlank()
+                        || v.equals("NULL") || v.equals("null") || v.equals("\\N"));
+                return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + where(line) + ": column " + column
+                        + ": empty; every line needs the start of its billing period");
+            }
+        }
+        return new RebillException(ErrorCode.MISSING_COLUMN, file.displayName()
+                + ": no billing period column; expected one of " + candidates);
+    }
+
+    private static String where(OptionalLong line) {
+        return line.isPresent() ? ": line " + line.getAsLong() : "";
+    }
+
+    static String firstLine(String s) {
+        return FileSniffer.firstLine(s);
+    }
+}

@@ -1,0 +1,188 @@
+package io.rebill.ingestion.internal;
+
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/** Reads only what is needed to know a file: its magic bytes and its header. */
+final class FileSniffer {
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+
+    private FileSniffer() {
+    }
+
+    static SniffedFile sniff(Path path, Connection duck) {
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new RebillException(ErrorCode.FILE_NOT_FOUND, path + ": no such file");
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE, path + ": cannot read: " + e.getMessage());
+        }
+        if (size == 0) {
+            throw new RebillException(ErrorCode.FILE_EMPTY, path + ": the file is empty (0 bytes)");
+        }
+        Container container = container(path);
+        if (container == Container.PARQUET) {
+            Map<String, String> types = parquetTypes(path, duck);
+            return withFormat(path, container, new ArrayList<>(types.keySet()), types, size);
+        }
+        List<String> header = uniqueNames(parseHeader(path, readHeaderLine(path, container)));
+        return withFormat(path, container, header, Map.of(), size);
+    }
+
+    private static SniffedFile withFormat(Path path, Container container, List<String> columns,
+                                          Map<String, String> types, long size) {
+        SourceFormat format = SourceFormat.detect(columns).orElseThrow(() -> new RebillException(
+                ErrorCode.UNKNOWN_FORMAT, path + ": line 1: the header is not a known billing format; expected "
+                + SourceFormat.expectation() + ", found " + preview(columns)));
+        return new SniffedFile(path, container, format, columns, types, size);
+    }
+
+    private static String preview(List<String> columns) {
+        List<String> first = columns.subList(0, Math.min(6, columns.size()));
+        return String.join(", ", first) + (columns.size() > first.size() ? ", ... (" + columns.size() + " columns)" : "");
+    }
+
+    private static Container container(Path path) {
+        byte[] magic = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(magic, 0, 4);
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE, path + ": cannot read: " + e.getMessage());
+        }
+        if (n >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return Container.GZIP_CSV;
+        }
+        if (n == 4 && magic[0] == 'P' && magic[1] == 'A' && magic[2] == 'R' && magic[3] == '1') {
+            return Container.PARQUET;
+        }
+        return Container.CSV;
+    }
+
+    private static String readHeaderLine(Path path, Container container) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path));
+             InputStream in = container == Container.GZIP_CSV ? new GZIPInputStream(raw) : raw) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean quoted = false;
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '"') {
+                    quoted = !quoted;
+                }
+                if ((b == '\n' || b == '\r') && !quoted) {
+                    break;
+                }
+                line.write(b);
+                if (line.size() > MAX_HEADER_BYTES) {
+                    throw new RebillException(ErrorCode.UNKNOWN_FORMAT,
+                            path + ": line 1: no end of the header line in the first 1 MiB; this is not a CSV billing file");
+                }
+            }
+            String header = line.toString(StandardCharsets.UTF_8);
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
+            }
+            if (header.isBlank()) {
+                throw new RebillException(ErrorCode.FILE_EMPTY, path + ": line 1: the header line is empty");
+            }
+            return header;
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE,
+                    path + ": cannot read the header: " + e.getMessage()
+                            + (container == Container.GZIP_CSV ? " (is the gzip file truncated or corrupt?)" : ""));
+        }
+    }
+
+    /** Splits one CSV header line: comma-separated, double quotes around a field, "" inside quotes. */
+    static List<String> parseHeader(Path path, String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString().trim());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) {
+            throw new RebillException(ErrorCode.UNKNOWN_FORMAT, path + ": line 1: unterminated quote in the header");
+        }
+        fields.add(field.toString().trim());
+        return fields;
+    }
+
+    /** Empty names become column_N and repeated names get a _2, _3 suffix so that SQL can name each one. */
+    static List<String> uniqueNames(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        List<String> unique = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String base = names.get(i).isEmpty() ? "column_" + (i + 1) : names.get(i);
+            String name = base;
+            for (int k = 2; !seen.add(name); k++) {
+                name = base + "_" + k;
+            }
+            unique.add(name);
+        }
+        return unique;
+    }
+
+    private static Map<String, String> parquetTypes(Path path, Connection duck) {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (PreparedStatement ps = duck.prepareStatement(
+                "DESCRIBE SELECT * FROM read_parquet('" + DuckDb.literal(path.toString()) + "')");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                types.put(rs.getString("column_name"), rs.getString("column_type"));
+            }
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE,
+                    path + ": not a readable Parquet file: " + firstLine(e.getMessage()));
+        }
+        return types;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,190 @@
+package io.rebill.ingestion.internal;
+
+import io.rebill.ingestion.CostSums;
+import io.rebill.ingestion.IngestProgress;
+import io.rebill.ingestion.IngestResult;
+import io.rebill.ingestion.InputFile;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.ingestion.ReconciliationReport;
+import io.rebill.ingestion.SourceState;
+import io.rebill.ingestion.SourceStatus;
+import io.rebill.ingestion.StoredPeriod;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.time.BillingPeriod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One ingest of billing files into a source: read each file once with DuckDB straight into Parquet per billing
+ * period (staging), reconcile the staged sums against a separate scan of the inputs, then swap the periods in
+ * atomically. Any failure leaves the stored periods as they were and puts the source in status ERROR.
+ */
+public final class Ingester {
+    private static final Logger log = LoggerFactory.getLogger(Ingester.class);
+
+    private final RebillSettings settings;
+    private final SourceStore store;
+
+    public Ingester(RebillSettings settings, SourceStore store) {
+        this.settings = settings;
+        this.store = store;
+    }
+
+    public IngestResult ingest(String source, List<Path> paths, ProgressListener progress) {
+        SourceStore.checkName(source);
+        Instant started = Instant.now();
+        try (SourceStore.Lock ignored = store.lock(source)) {
+            SourceState before = store.getOrNew(source);
+            try {
+                return run(source, before, paths, progress, started);
+            } catch (RebillException e) {
+                log.info("ingest of source {} rejected: {}", source, e.getMessage());
+                store.commit(new SourceState(source, SourceStatus.ERROR, e.getMessage(), Instant.now(), before.periods()));
+                throw e;
+            }
+        }
+    }
+
+    private IngestResult run(String source, SourceState before, List<Path> paths, ProgressListener progress,
+                             Instant started) {
+        InputCollector.Collected collected = InputCollector.collect(paths);
+        List<InputFile> inputs = collected.files().stream().map(Fingerprints::of).toList();
+        long bytes = inputs.stream().mapToLong(InputFile::bytes).sum();
+
+        List<StoredPeriod> same = unchangedPeriods(before, inputs);
+        if (!same.isEmpty()) {
+            store.commit(new SourceState(source, SourceStatus.STABLE, null, Instant.now(), before.periods()));
+            return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
+                    same.stream().mapToLong(p -> p.sums().lineCount()).sum(), bytes,
+                    Duration.between(started, Instant.now()), true, collected.skipped(), null);
+        }
+
+        Path staging = store.dir(source).resolve("staging-" + UUID.randomUUID());
+        try (Connection duck = DuckDb.open(settings)) {
+            Sql.prepare(duck);
+            ProgressTracker tracker = new ProgressTracker(duck, progress, collected.files().size(), started);
+            List<SniffedFile> files = new ArrayList<>();
+            for (Path p : collected.files()) {
+                files.add(FileSniffer.sniff(p, duck));
+            }
+            Files.createDirectories(staging);
+            for (int i = 0; i < files.size(); i++) {
+                stage(duck, files.get(i), staging.resolve("f" + i), tracker, i);
+            }
+            tracker.phase("reconcile");
+            Map<BillingPeriod, CostSums> stored = StagedSums.of(duck, staging);
+            Map<BillingPeriod, CostSums> input = new TreeMap<>();
+            for (SniffedFile f : files) {
+                InputSums.of(duck, f).forEach((period, sums) -> input.merge(period, sums, CostSums::plus));
+            }
+            ReconciliationReport report = Reconciliation.compare(source, input, stored);
+            if (!report.holds()) {
+                throw new RebillException(ErrorCode.RECONCILIATION_FAILED, "the stored sums differ from the input files'"
+                        + " sums; nothing was replaced: " + Reconciliation.describeFailures(report));
+            }
+            List<StoredPeriod> periods = commit(source, before, staging, inputs, stored);
+            tracker.finish();
+            return new IngestResult(source, periods.stream().map(StoredPeriod::period).toList(),
+                    stored.values().stream().mapToLong(CostSums::lineCount).sum(), bytes,
+                    Duration.between(started, Instant.now()), false, collected.skipped(), report);
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot create " + staging + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + FileSniffer.firstLine(e.getMessage()), e);
+        } finally {
+            Trees.delete(staging);
+        }
+    }
+
+    /** The stored periods if exactly these files (by content) produced them, else empty. */
+    private static List<StoredPeriod> unchangedPeriods(SourceState before, List<InputFile> inputs) {
+        Set<String> given = new HashSet<>();
+        inputs.forEach(f -> given.add(f.sha256()));
+        List<StoredPeriod> touched = before.periods().stream()
+                .filter(p -> p.inputs().stream().anyMatch(f -> given.contains(f.sha256())))
+                .toList();
+        Set<String> producedBy = new HashSet<>();
+        touched.forEach(p -> p.inputs().forEach(f -> producedBy.add(f.sha256())));
+        return !touched.isEmpty() && producedBy.equals(given) ? touched : List.of();
+    }
+
+    private void stage(Connection duck, SniffedFile file, Path out, ProgressTracker tracker, int index)
+            throws SQLException {
+        MappingQuery mapping = new MappingQuery(file);
+        String select = mapping.canonicalSelect(Sql.resource(file.format().canonicalSql()));
+        tracker.startFile(file, index);
+        try (Statement s = duck.createStatement()) {
+            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(out.toString())
+                    + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (billing_period), WRITE_PARTITION_COLUMNS true,"
+                    + " ROW_GROUP_SIZE 122880)"));
+        } catch (SQLException e) {
+            throw FileErrors.explain(file, e);
+        }
+        FileErrors.checkRejects(duck, file);
+        tracker.endFile(file, StagedSums.rows(duck, out));
+        if (Files.isDirectory(out.resolve("billing_period=NULL"))) {
+            throw FileErrors.missingBillingPeriod(file);
+        }
+    }
+
+    private List<StoredPeriod> commit(String source, SourceState before, Path staging, List<InputFile> inputs,
+                                      Map<BillingPeriod, CostSums> sums) {
+        String generation = Instant.now().toString().replace(":", "").replace("-", "").replace(".", "")
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<BillingPeriod, StoredPeriod> periods = new LinkedHashMap<>();
+        before.periods().forEach(p -> periods.put(p.period(), p));
+        List<StoredPeriod> written = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Map.Entry<BillingPeriod, CostSums> e : sums.entrySet()) {
+            BillingPeriod period = e.getKey();
+            Path target = store.periodDir(source, period, generation);
+            moveStaged(staging, period, target);
+            StoredPeriod stored = new StoredPeriod(period, generation, now, inputs, e.getValue());
+            periods.put(period, stored);
+            written.add(stored);
+        }
+        List<StoredPeriod> all = new ArrayList<>(periods.values());
+        all.sort((a, b) -> a.period().compareTo(b.period()));
+        store.commit(new SourceState(source, SourceStatus.STABLE, null, now, all));
+        return written;
+    }
+
+    private static void moveStaged(Path staging, BillingPeriod period, Path target) {
+        try {
+            Files.createDirectories(target);
+            List<Path> parts;
+            try (Stream<Path> walk = Files.walk(staging)) {
+                parts = walk.filter(p -> p.getParent().getFileName().toString().equals("billing_period=" + period))
+                        .filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+            }
+            int n = 0;
+            for (Path part : parts) {
+                Files.move(part, target.resolve(String.format("part-%05d.parquet", n++)));
+            }
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot move staged period " + period + " to " + target
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

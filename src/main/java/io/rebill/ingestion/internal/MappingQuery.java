@@ -1,0 +1,184 @@
+package io.rebill.ingestion.internal;
+
+import io.rebill.ingestion.CanonicalColumn;
+import io.rebill.shared.duckdb.DuckDb;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-sums.sql) for one file. Columns are
+ * matched by name, ignoring case and punctuation, so that {@code lineItem/UnblendedCost} and
+ * {@code line_item_unblended_cost} are the same column. Only header names (quoted) and the file's path (as a
+ * literal) enter the SQL; no value from a row ever does.
+ */
+final class MappingQuery {
+    static final String MONEY = CanonicalColumn.MONEY_TYPE;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|ts|str|product):([^}]+)}}|\\{\\{(tags|source)}}");
+    private static final List<String> NULL_STRINGS = List.of("", "NULL", "null", "\\N");
+
+    private final SniffedFile file;
+    private final Map<String, String> byKey = new HashMap<>();
+    /**
+     * Every CSV column is read as text: money goes through rb_money and timestamps through rb_ts, which accept
+     * the forms seen in real exports and name the value they reject; the CSV reader itself only rejects lines
+     * whose shape is wrong (field counts, quotes), with their line number.
+     */
+    private final Map<String, String> csvTypes = new LinkedHashMap<>();
+
+    MappingQuery(SniffedFile file) {
+        this.file = file;
+        for (String column : file.columns()) {
+            byKey.putIfAbsent(key(column), column);
+            csvTypes.put(column, "VARCHAR");
+        }
+    }
+
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /** The canonical SELECT for this file, its columns cast to the canonical types in canonical order. */
+    String canonicalSelect(String template) {
+        String inner = render(template);
+        StringBuilder sql = new StringBuilder("SELECT ");
+        CanonicalColumn[] columns = CanonicalColumn.values();
+        for (int i = 0; i < columns.length; i++) {
+            CanonicalColumn c = columns[i];
+            sql.append(i == 0 ? "" : ", ").append("CAST(").append(c.column()).append(" AS ").append(c.sqlType())
+                    .append(") AS ").append(c.column());
+        }
+        return sql.append(" FROM (").append(inner).append(")").toString();
+    }
+
+    String render(String template) {
+        Matcher r = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (r.find()) {
+            String replacement = r.group(3) != null
+                    ? (r.group(3).equals("tags") ? tags() : scan())
+                    : placeholder(r.group(1), r.group(2));
+            r.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        r.appendTail(out);
+        return out.toString();
+    }
+
+    private String placeholder(String kind, String name) {
+        if (kind.equals("product")) {
+            return productAttribute(name);
+        }
+        String actual = byKey.get(key(name));
+        if (actual == null) {
+            return switch (kind) {
+                case "num" -> "CAST(NULL AS " + MONEY + ")";
+                case "ts" -> "CAST(NULL AS TIMESTAMP)";
+                default -> "CAST(NULL AS VARCHAR)";
+            };
+        }
+        String id = DuckDb.identifier(actual);
+        String parquetType = file.parquetTypes().get(actual);
+        return switch (kind) {
+            case "num" -> parquetType == null || parquetType.equals("VARCHAR")
+                    ? "rb_money(" + id + ", '" + DuckDb.literal(actual) + "')"
+                    : "CAST(" + id + " AS " + MONEY + ")";
+            case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
+                    ? "CAST(" + id + " AS TIMESTAMP)"
+                    : "rb_ts(CAST(" + id + " AS VARCHAR), '" + DuckDb.literal(actual) + "')";
+            default -> parquetType == null
+                    ? id
+                    : "CASE WHEN CAST(" + id + " AS VARCHAR) IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE CAST("
+                    + id + " AS VARCHAR) END";
+        };
+    }
+
+    /** CUR 2.0 keeps most product attributes in a map column {@code product} (JSON text in CSV exports). */
+    private String productAttribute(String attribute) {
+        String product = byKey.get("product");
+        if (product == null) {
+            return "CAST(NULL AS VARCHAR)";
+        }
+        String id = DuckDb.identifier(product);
+        String type = file.parquetTypes().get(product);
+        if (type != null && type.startsWith("MAP")) {
+            return "CAST(map_extract_value(" + id + ", '" + DuckDb.literal(attribute) + "') AS VARCHAR)";
+        }
+        return "json_extract_string(" + id + ", '$." + DuckDb.literal(attribute) + "')";
+    }
+
+    /** Tags from per-tag columns (legacy and Athena CUR), a map column (CUR 2.0) or a JSON column (FOCUS). */
+    private String tags() {
+        List<String> entries = new ArrayList<>();
+        for (String column : file.columns()) {
+            String tagKey = tagKeyOfColumn(column);
+            if (tagKey != null) {
+                entries.add("{'k': '" + DuckDb.literal(tagKey) + "', 'v': CAST(" + DuckDb.identifier(column)
+                        + " AS VARCHAR)}");
+            }
+        }
+        if (!entries.isEmpty()) {
+            return "rb_tags(map_from_entries(list_filter([" + String.join(", ", entries)
+                    + "], lambda e: e.v IS NOT NULL AND e.v <> '')))";
+        }
+        String mapColumn = file.format() == SourceFormat.FOCUS ? byKey.get("tags") : byKey.get("resourcetags");
+        if (mapColumn == null) {
+            return "CAST(NULL AS MAP(VARCHAR, VARCHAR))";
+        }
+        String id = DuckDb.identifier(mapColumn);
+        String type = file.parquetTypes().get(mapColumn);
+        String map = type != null && type.startsWith("MAP")
+                ? "CAST(" + id + " AS MAP(VARCHAR, VARCHAR))"
+                : "json_transform(CASE WHEN " + id + " IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE " + id
+                + " END, '\"MAP(VARCHAR, VARCHAR)\"')";
+        String keyRule = file.format() == SourceFormat.FOCUS ? "e.key" : "rb_cur_tag_key(e.key)";
+        return "rb_tags(map_from_entries(list_transform(list_filter(map_entries(" + map
+                + "), lambda e: e.value IS NOT NULL AND e.value <> ''), lambda e: {'k': " + keyRule
+                + ", 'v': e.value})))";
+    }
+
+    /** resourceTags/user:team -> team, resourceTags/aws:createdBy -> aws:createdBy, resource_tags_user_team -> team. */
+    static String tagKeyOfColumn(String column) {
+        if (column.startsWith("resourceTags/")) {
+            String key = column.substring("resourceTags/".length());
+            return key.startsWith("user:") ? key.substring(5) : key;
+        }
+        if (column.startsWith("resource_tags_")) {
+            String key = column.substring("resource_tags_".length());
+            if (key.startsWith("user_")) {
+                return key.substring(5);
+            }
+            return key.startsWith("aws_") ? "aws:" + key.substring(4) : key;
+        }
+        return null;
+    }
+
+    /** The DuckDB table function that reads this file, typed so that bad values are rejected with their line. */
+    String scan() {
+        String path = "'" + DuckDb.literal(file.path().toString()) + "'";
+        if (file.container() == Container.PARQUET) {
+            return "read_parquet(" + path + ")";
+        }
+        StringBuilder columns = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : csvTypes.entrySet()) {
+            columns.append(first ? "" : ", ").append('\'').append(DuckDb.literal(e.getKey())).append("': '")
+                    .append(e.getValue()).append('\'');
+            first = false;
+        }
+        columns.append('}');
+        StringBuilder nulls = new StringBuilder("[");
+        for (int i = 0; i < NULL_STRINGS.size(); i++) {
+            nulls.append(i == 0 ? "" : ", ").append('\'').append(DuckDb.literal(NULL_STRINGS.get(i))).append('\'');
+        }
+        nulls.append(']');
+        return "read_csv(" + path + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
+                + " strict_mode = true, store_rejects = true, columns = " + columns + ", nullstr = " + nulls
+                + ", compression = '" + (file.container() == Container.GZIP_CSV ? "gzip" : "none") + "')";
+    }
+}

@@ -1,0 +1,76 @@
+package io.rebill.ingestion.internal;
+
+import io.rebill.ingestion.CostSums;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.time.BillingPeriod;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Sums over Parquet files written by Rebill: the stored side of reconciliation. */
+final class StagedSums {
+    private StagedSums() {
+    }
+
+    static Map<BillingPeriod, CostSums> of(Connection duck, Path folder) throws SQLException {
+        return of(duck, parquetFiles(folder));
+    }
+
+    static Map<BillingPeriod, CostSums> of(Connection duck, List<Path> files) throws SQLException {
+        Map<BillingPeriod, CostSums> sums = new TreeMap<>();
+        if (files.isEmpty()) {
+            return sums;
+        }
+        String sql = "SELECT billing_period, count(*), COALESCE(sum(billed_cost), 0), COALESCE(sum(effective_cost), 0),"
+                + " COALESCE(sum(list_cost), 0) FROM read_parquet(" + list(files) + ", hive_partitioning = false)"
+                + " GROUP BY billing_period";
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                sums.put(BillingPeriod.parse(rs.getString(1)),
+                        new CostSums(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5)));
+            }
+        }
+        return sums;
+    }
+
+    static long rows(Connection duck, Path folder) throws SQLException {
+        List<Path> files = parquetFiles(folder);
+        if (files.isEmpty()) {
+            return 0;
+        }
+        try (Statement s = duck.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + list(files) + ", hive_partitioning = false)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String list(List<Path> files) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < files.size(); i++) {
+            sb.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
+        }
+        return sb.append(']').toString();
+    }
+
+    static List<Path> parquetFiles(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+-- Helpers shared by the mapping queries. Timestamps: ISO 8601 with or without offset (converted to UTC; the
+-- session time zone is UTC), and the US short forms seen in FOCUS examples (5/1/25). A value that is none of these
+-- raises an error naming the value; the caller turns it into file, line and column.
+CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
+    CASE WHEN x IS NULL THEN NULL
+         WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
+         WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y')
+         ELSE COALESCE(TRY_CAST(x AS TIMESTAMPTZ)::TIMESTAMP,
+                       error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
+    END;
+CREATE OR REPLACE TEMP MACRO rb_title(x) AS
+    CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
+-- An empty tag map is stored as NULL so that "no tags" looks the same from every format.
+CREATE OR REPLACE TEMP MACRO rb_tags(m) AS
+    CASE WHEN m IS NULL OR cardinality(m) = 0 THEN NULL ELSE m END;
+-- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).
+CREATE OR REPLACE TEMP MACRO rb_cur_tag_key(k) AS
+    CASE WHEN starts_with(k, 'user_') THEN k[6:]
+         WHEN starts_with(k, 'user:') THEN k[6:]
+         WHEN starts_with(k, 'aws_') THEN 'aws:' || k[5:]
+         ELSE k END;
+-- Money and quantities: plain decimals or scientific notation; also the US display form of the FOCUS examples
+-- ($10,000.00: an optional $, comma thousands separators). Anything else raises an error naming the value.
+CREATE OR REPLACE TEMP MACRO rb_money(x, col) AS
+    CASE WHEN x IS NULL THEN NULL
+         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,20)),
+                       CASE WHEN regexp_full_match(trim(x), '-?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?|-?[$]?[0-9]+([.][0-9]+)?')
+                            THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,20)) END,
+                       error('rebill-bad-number' || chr(31) || col || chr(31) || x))
+    END;
