@@ -2,7 +2,7 @@ package io.rebill.ingestion;
 
 /**
  * The canonical line item of ../shared/spec/billing.md §1, in storage order. Every reader produces exactly these
- * columns; names follow FOCUS where FOCUS has a column, {@code x_} where it does not. Money is DECIMAL(38,20):
+ * columns; names follow FOCUS where FOCUS has a column, {@code x_} where it does not. Money is DECIMAL(38,24):
  * exact, scale above the spec's minimum of 10, and wide enough for sums over billions of rows.
  */
 public enum CanonicalColumn {
@@ -32,16 +32,16 @@ public enum CanonicalColumn {
     COMMITMENT_DISCOUNT_TYPE("VARCHAR"),
     COMMITMENT_DISCOUNT_STATUS("VARCHAR"),
     X_COMMITMENT_OWNER_ACCOUNT_ID("VARCHAR"),
-    CONSUMED_QUANTITY("DECIMAL(38,20)"),
+    CONSUMED_QUANTITY("DECIMAL(38,24)"),
     PRICING_UNIT("VARCHAR"),
     BILLING_CURRENCY("VARCHAR"),
-    BILLED_COST("DECIMAL(38,20)"),
-    EFFECTIVE_COST("DECIMAL(38,20)"),
-    LIST_COST("DECIMAL(38,20)"),
-    CONTRACTED_COST("DECIMAL(38,20)"),
-    LIST_UNIT_PRICE("DECIMAL(38,20)");
+    BILLED_COST("DECIMAL(38,24)"),
+    EFFECTIVE_COST("DECIMAL(38,24)"),
+    LIST_COST("DECIMAL(38,24)"),
+    CONTRACTED_COST("DECIMAL(38,24)"),
+    LIST_UNIT_PRICE("DECIMAL(38,24)");
 
-    public static final String MONEY_TYPE = "DECIMAL(38,20)";
+    public static final String MONEY_TYPE = "DECIMAL(38,24)";
 
     private final String sqlType;
 

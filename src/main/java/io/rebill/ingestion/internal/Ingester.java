@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -90,7 +91,7 @@ public final class Ingester {
             }
             Files.createDirectories(staging);
             for (int i = 0; i < files.size(); i++) {
-                stage(duck, files.get(i), staging.resolve("f" + i), tracker, i);
+                stage(duck, files.get(i), staging, tracker, i);
             }
             tracker.phase("reconcile");
             Map<BillingPeriod, CostSums> stored = StagedSums.of(duck, staging);
@@ -129,23 +130,46 @@ public final class Ingester {
         return !touched.isEmpty() && producedBy.equals(given) ? touched : List.of();
     }
 
-    private void stage(Connection duck, SniffedFile file, Path out, ProgressTracker tracker, int index)
-            throws SQLException {
+    /**
+     * Reads one file into staging/&lt;period&gt;/f&lt;index&gt;.parquet. DuckDB's PARTITION_BY buffers every partition in
+     * memory, so the file is written once unpartitioned (streaming) and split by period afterwards only when it
+     * spans several periods, which reads the compact Parquet rather than the provider file again.
+     */
+    private void stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
+            throws SQLException, IOException {
         MappingQuery mapping = new MappingQuery(file);
         String select = mapping.canonicalSelect(Sql.resource(file.format().canonicalSql()));
+        Path whole = staging.resolve("f" + index + ".parquet");
         tracker.startFile(file, index);
         try (Statement s = duck.createStatement()) {
-            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(out.toString())
-                    + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (billing_period), WRITE_PARTITION_COLUMNS true,"
-                    + " ROW_GROUP_SIZE 122880)"));
+            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(whole.toString())
+                    + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
         } catch (SQLException e) {
             throw FileErrors.explain(file, e);
         }
         FileErrors.checkRejects(duck, file);
-        tracker.endFile(file, StagedSums.rows(duck, out));
-        if (Files.isDirectory(out.resolve("billing_period=NULL"))) {
+        List<String> periods = StagedSums.periods(duck, whole);
+        if (periods.contains(null)) {
             throw FileErrors.missingBillingPeriod(file);
         }
+        if (periods.size() == 1) {
+            Path target = staging.resolve(periods.get(0)).resolve(whole.getFileName());
+            Files.createDirectories(target.getParent());
+            Files.move(whole, target);
+        } else {
+            for (String period : periods) {
+                Path target = staging.resolve(period).resolve(whole.getFileName());
+                Files.createDirectories(target.getParent());
+                try (PreparedStatement ps = duck.prepareStatement("COPY (SELECT * FROM read_parquet('"
+                        + DuckDb.literal(whole.toString()) + "') WHERE billing_period = ?) TO '"
+                        + DuckDb.literal(target.toString()) + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")) {
+                    ps.setString(1, period);
+                    ps.execute();
+                }
+            }
+            Files.delete(whole);
+        }
+        tracker.endFile(file, StagedSums.rowsOfFile(duck, staging, whole.getFileName().toString()));
     }
 
     private List<StoredPeriod> commit(String source, SourceState before, Path staging, List<InputFile> inputs,
@@ -175,7 +199,7 @@ public final class Ingester {
             Files.createDirectories(target);
             List<Path> parts;
             try (Stream<Path> walk = Files.walk(staging)) {
-                parts = walk.filter(p -> p.getParent().getFileName().toString().equals("billing_period=" + period))
+                parts = walk.filter(p -> p.getParent().getFileName().toString().equals(period.toString()))
                         .filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
             }
             int n = 0;

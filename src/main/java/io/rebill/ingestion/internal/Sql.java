@@ -1,5 +1,7 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.shared.duckdb.DuckDb;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,11 +9,8 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -45,20 +44,18 @@ final class Sql {
                     s.execute(statement);
                 }
             }
-            s.execute("CREATE OR REPLACE TEMP TABLE rb_aws_service_categories (product_code VARCHAR PRIMARY KEY,"
-                    + " service_category VARCHAR NOT NULL)");
         }
-        List<String[]> rows = new ArrayList<>();
+        // A map literal, not a join: a per-row lookup keeps the read streaming in bounded memory.
+        StringBuilder map = new StringBuilder("MAP {");
         String csv = read(Sql.class.getResourceAsStream("/io/rebill/ingestion/aws-service-categories.csv"),
                 "aws-service-categories.csv");
-        csv.lines().skip(1).filter(l -> !l.isBlank()).forEach(l -> rows.add(l.split(",", 2)));
-        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_aws_service_categories VALUES (?, ?)")) {
-            for (String[] row : rows) {
-                ps.setString(1, row[0].trim());
-                ps.setString(2, row[1].trim());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        csv.lines().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", 2)).forEach(row -> map
+                .append(map.length() > 5 ? ", '" : "'").append(DuckDb.literal(row[0].trim())).append("': '")
+                .append(DuckDb.literal(row[1].trim())).append('\''));
+        map.append('}');
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP MACRO rb_aws_service_category(code) AS COALESCE(map_extract_value("
+                    + map + ", code), 'Other')");
         }
     }
 }

@@ -43,8 +43,9 @@ final class StagedSums {
         return sums;
     }
 
-    static long rows(Connection duck, Path folder) throws SQLException {
-        List<Path> files = parquetFiles(folder);
+    /** Rows of one staged input file, over all the period folders it was split into. */
+    static long rowsOfFile(Connection duck, Path staging, String fileName) throws SQLException {
+        List<Path> files = parquetFiles(staging).stream().filter(p -> p.getFileName().toString().equals(fileName)).toList();
         if (files.isEmpty()) {
             return 0;
         }
@@ -53,6 +54,19 @@ final class StagedSums {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The distinct billing periods in a staged file (NULL included, so that a missing period is caught). */
+    static List<String> periods(Connection duck, Path file) throws SQLException {
+        List<String> periods = new java.util.ArrayList<>();
+        try (Statement s = duck.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT billing_period FROM read_parquet('"
+                     + DuckDb.literal(file.toString()) + "') ORDER BY 1 NULLS FIRST")) {
+            while (rs.next()) {
+                periods.add(rs.getString(1));
+            }
+        }
+        return periods;
     }
 
     static String list(List<Path> files) {

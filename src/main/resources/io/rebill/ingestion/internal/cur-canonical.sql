@@ -12,8 +12,7 @@ SELECT
     {{ts:lineItem/UsageStartDate}}                                                AS charge_period_start,
     {{ts:lineItem/UsageEndDate}}                                                  AS charge_period_end,
     COALESCE({{str:product/ProductName}}, {{product:product_name}}, {{str:lineItem/ProductCode}}) AS service_name,
-    COALESCE((SELECT c.service_category FROM rb_aws_service_categories c
-              WHERE c.product_code = {{str:lineItem/ProductCode}}), 'Other')      AS service_category,
+    rb_aws_service_category({{str:lineItem/ProductCode}})                         AS service_category,
     {{str:lineItem/ProductCode}}                                                  AS x_service_code,
     {{str:lineItem/UsageType}}                                                    AS x_usage_type,
     {{str:lineItem/Operation}}                                                    AS x_operation,

@@ -3,8 +3,13 @@
 -- raises an error naming the value; the caller turns it into file, line and column.
 CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     CASE WHEN x IS NULL THEN NULL
-         WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
-         WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y')
+         WHEN contains(x, '/') THEN COALESCE(
+             CASE WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
+                  WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y') END,
+             error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
+         -- the common case, UTC written with Z or without an offset, takes the fast plain cast
+         WHEN NOT contains(x[11:], '+') AND NOT contains(x[11:], '-') THEN COALESCE(TRY_CAST(rtrim(x, 'Z') AS TIMESTAMP),
+             error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
          ELSE COALESCE(TRY_CAST(x AS TIMESTAMPTZ)::TIMESTAMP,
                        error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
     END;
@@ -23,8 +28,8 @@ CREATE OR REPLACE TEMP MACRO rb_cur_tag_key(k) AS
 -- ($10,000.00: an optional $, comma thousands separators). Anything else raises an error naming the value.
 CREATE OR REPLACE TEMP MACRO rb_money(x, col) AS
     CASE WHEN x IS NULL THEN NULL
-         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,20)),
+         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,24)),
                        CASE WHEN regexp_full_match(trim(x), '-?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?|-?[$]?[0-9]+([.][0-9]+)?')
-                            THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,20)) END,
+                            THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,24)) END,
                        error('rebill-bad-number' || chr(31) || col || chr(31) || x))
     END;
