@@ -1,0 +1,14 @@
+package io.rebill.ingestion;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Public door to the fixture writers for tests of other features. */
+public final class TestFiles {
+    private TestFiles() {
+    }
+
+    public static Path curCsv(List<LineItemFixture> lines, Path file) {
+        return FormatWriters.curLegacyCsv(lines, file, false);
+    }
+}
