@@ -25,8 +25,9 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Billing files or folders.")
-    List<Path> paths;
+    @Parameters(arity = "0..*", paramLabel = "PATH",
+            description = "Billing files or folders; none: the source's folder (rebill source add NAME --folder DIR).")
+    List<Path> paths = new java.util.ArrayList<>();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

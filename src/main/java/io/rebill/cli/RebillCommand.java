@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /** The {@code rebill} command line. Each sub-command calls one feature facade. */
 @Command(name = "rebill", mixinStandardHelpOptions = true, version = "rebill 0.1.0",
         description = "Re-bill cloud costs to an MSP's customers.",
-        subcommands = {IngestCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class,
+        subcommands = {SourceCommand.class, IngestCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RebillCommand {
     @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT,
@@ -24,7 +24,14 @@ public final class RebillCommand {
     }
 
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with its output and errors sent to the given writers. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new RebillCommand());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof RebillException re) {
                 commandLine.getErr().println("error [" + re.code() + "]: " + re.getMessage());

@@ -35,6 +35,16 @@ public final class Ingestion {
         return new Ingester(settings, store).ingest(source, paths, progress);
     }
 
+    /** Ingests the files of the source's configured location (see {@link #configure}). */
+    public IngestResult ingest(String source, ProgressListener progress) {
+        return ingest(source, List.of(), progress);
+    }
+
+    /** Creates the source if new and records where its files are read from. */
+    public SourceState configure(String source, SourceLocation location) {
+        return store.configure(source, location.describe());
+    }
+
     /** Compares stored sums with the input files' own sums, for one period or all. */
     public ReconciliationReport reconcile(String source, Optional<BillingPeriod> period) {
         return new Reconciler(settings, store).reconcile(source, period);

@@ -77,6 +77,22 @@ class CliTest {
     }
 
     @Test
+    void aConfiguredSourceReadsItsFolder() {
+        Path folder = dir.resolve("payer-folder");
+        TestFiles.curCsv(List.of(aLineItem().cost("4.75")), folder.resolve("2024-09/cur-00001.csv"));
+        Run add = rebill("source", "add", "payer-9", "--folder", folder.toString());
+        assertThat(add.exit()).isZero();
+        assertThat(add.out()).contains("source payer-9 reads " + folder);
+        Run ingest = rebill("ingest", "--quiet", "--source", "payer-9");
+        assertThat(ingest.exit()).isZero();
+        assertThat(ingest.out()).contains("ingested 1 lines");
+        assertThat(rebill("ingest", "--quiet", "--source", "payer-9").out()).contains("unchanged");
+        Run none = rebill("ingest", "--source", "payer-10");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("has no folder configured");
+    }
+
+    @Test
     void unknownSourceExitsWithFour() {
         Run r = rebill("reconcile", "--source", "nobody");
         assertThat(r.exit()).isEqualTo(4);

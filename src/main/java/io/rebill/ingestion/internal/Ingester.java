@@ -4,10 +4,10 @@ import io.rebill.ingestion.CostSums;
 import io.rebill.ingestion.IngestProgress;
 import io.rebill.ingestion.IngestResult;
 import io.rebill.ingestion.InputFile;
+import io.rebill.ingestion.LocalFolder;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.ReconciliationReport;
 import io.rebill.ingestion.SourceState;
-import io.rebill.ingestion.SourceStatus;
 import io.rebill.ingestion.StoredPeriod;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
@@ -52,8 +52,17 @@ public final class Ingester {
         this.store = store;
     }
 
+    /** Ingests the given paths, or the source's configured folder when none are given. */
     public IngestResult ingest(String source, List<Path> paths, ProgressListener progress) {
         SourceStore.checkName(source);
+        if (paths.isEmpty()) {
+            String folder = store.find(source).map(SourceState::folder).orElse(null);
+            if (folder == null) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, "source '" + source + "' has no folder configured;"
+                        + " name files to ingest or configure one: rebill source add " + source + " --folder DIR");
+            }
+            paths = new LocalFolder(Path.of(folder)).fetch(settings.tempDir());
+        }
         Instant started = Instant.now();
         try (SourceStore.Lock ignored = store.lock(source)) {
             SourceState before = store.getOrNew(source);
@@ -61,7 +70,7 @@ public final class Ingester {
                 return run(source, before, paths, progress, started);
             } catch (RebillException e) {
                 log.info("ingest of source {} rejected: {}", source, e.getMessage());
-                store.commit(new SourceState(source, SourceStatus.ERROR, e.getMessage(), Instant.now(), before.periods()));
+                store.commit(before.failed(e.getMessage()));
                 throw e;
             }
         }
@@ -75,7 +84,7 @@ public final class Ingester {
 
         List<StoredPeriod> same = unchangedPeriods(before, inputs);
         if (!same.isEmpty()) {
-            store.commit(new SourceState(source, SourceStatus.STABLE, null, Instant.now(), before.periods()));
+            store.commit(before.stable(before.periods()));
             return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
                     same.stream().mapToLong(p -> p.sums().lineCount()).sum(), bytes,
                     Duration.between(started, Instant.now()), true, collected.skipped(), null);
@@ -190,7 +199,7 @@ public final class Ingester {
         }
         List<StoredPeriod> all = new ArrayList<>(periods.values());
         all.sort((a, b) -> a.period().compareTo(b.period()));
-        store.commit(new SourceState(source, SourceStatus.STABLE, null, now, all));
+        store.commit(before.stable(all));
         return written;
     }
 

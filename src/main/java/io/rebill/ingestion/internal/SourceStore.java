@@ -107,7 +107,14 @@ public final class SourceStore {
     }
 
     SourceState getOrNew(String name) {
-        return find(name).orElseGet(() -> new SourceState(name, SourceStatus.NEW, null, Instant.now(), List.of()));
+        return find(name).orElseGet(() -> SourceState.created(name));
+    }
+
+    /** Records where the source reads its files from; creates the source when new. */
+    public SourceState configure(String name, String folder) {
+        SourceState state = getOrNew(name).readingFrom(folder);
+        commit(state);
+        return state;
     }
 
     /** Atomically replaces state.json, then removes period generations the new state no longer references. */

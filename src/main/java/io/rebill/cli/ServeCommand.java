@@ -1,0 +1,66 @@
+package io.rebill.cli;
+
+import io.rebill.shared.errors.RebillException;
+import io.rebill.web.RebillServer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", description = "Start the web application (the MSP portal) and its database.")
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    RebillCommand parent;
+
+    @Option(names = "--port", description = "HTTP port (default: server.port / $SERVER_PORT, else 8080).")
+    Integer port;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> properties = new HashMap<>();
+        if (parent.dataDir != null) {
+            properties.put(RebillServer.HOME_PROPERTY, parent.settings().home().toString());
+        }
+        if (port != null) {
+            properties.put("server.port", String.valueOf(port));
+        }
+        ConfigurableApplicationContext context;
+        try {
+            context = RebillServer.start(properties);
+        } catch (RuntimeException e) {
+            // Spring Boot has already logged why (port in use, database not reachable, ...).
+            spec.commandLine().getErr().println("error: the server did not start: " + rootMessage(e));
+            spec.commandLine().getErr().flush();
+            return ExitCodes.INTERNAL;
+        }
+        // `rebill` exits when a command returns; serving ends when the context closes (Ctrl-C, SIGTERM).
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (context.isActive()) {
+            closed.await();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Spring wraps the cause in bean-creation exceptions: say our own message if there is one, else the root's. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof RebillException) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,69 @@
+package io.rebill.web;
+
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.ModelAndView;
+
+import java.net.URI;
+
+/**
+ * The one place a {@link RebillException} becomes an HTTP answer: an RFC 9457 problem (application/problem+json)
+ * with the stable error code in {@code code}. The same problem is rendered as the {@code problem} page for
+ * browser routes, so a page and the API never disagree about a status.
+ */
+@RestControllerAdvice
+class RebillProblems {
+    static final String API_PREFIX = "/api/";
+    private static final Logger log = LoggerFactory.getLogger(RebillProblems.class);
+
+    /** Returns a problem+json entity for API paths and a {@link ModelAndView} for pages (see class comment). */
+    @ExceptionHandler(RebillException.class)
+    Object handle(RebillException e, HttpServletRequest request) {
+        ProblemDetail problem = problemFor(e, request);
+        if (request.getRequestURI().startsWith(request.getContextPath() + API_PREFIX)) {
+            return ResponseEntity.status(problem.getStatus())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(problem);
+        }
+        ModelAndView page = new ModelAndView("problem");
+        page.setStatus(HttpStatus.valueOf(problem.getStatus()));
+        page.addObject("problem", problem);
+        page.addObject("code", e.code().name());
+        return page;
+    }
+
+    static ProblemDetail problemFor(RebillException e, HttpServletRequest request) {
+        HttpStatus status = statusOf(e.code());
+        String detail = e.getMessage();
+        if (e.code().category() == ErrorCode.Category.INTERNAL) {
+            log.error("{} on {} {}", e.code(), request.getMethod(), request.getRequestURI(), e);
+            // Internal messages may name server paths; the log has them, the caller gets a pointer to it.
+            detail = "an internal error occurred (" + e.code() + "); the server log has the details";
+        } else {
+            log.info("{} on {} {}: {}", e.code(), request.getMethod(), request.getRequestURI(), e.getMessage());
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status.getReasonPhrase());
+        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setProperty("code", e.code().name());
+        return problem;
+    }
+
+    static HttpStatus statusOf(ErrorCode code) {
+        return switch (code.category()) {
+            case INPUT -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case INTEGRITY -> HttpStatus.CONFLICT;
+            case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+    }
+}

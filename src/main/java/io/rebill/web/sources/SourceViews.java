@@ -1,0 +1,61 @@
+package io.rebill.web.sources;
+
+import io.rebill.costs.CostReport;
+import io.rebill.costs.CostRow;
+import io.rebill.ingestion.SourceState;
+import io.rebill.ingestion.SourceStatus;
+import io.rebill.ingestion.StoredPeriod;
+import io.rebill.web.Amounts;
+
+import java.math.BigDecimal;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** What the source templates show, already formatted, so that templates hold no arithmetic or formatting rules. */
+final class SourceViews {
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private SourceViews() {
+    }
+
+    record SourceView(String name, SourceStatus status, String errorMessage, String updatedAt,
+                      List<PeriodView> periods) {
+        static SourceView of(SourceState s) {
+            String error = switch (s.status()) {
+                case ERROR -> s.message() == null ? "the last ingest failed" : s.message();
+                case NEW, STABLE -> null;
+            };
+            return new SourceView(s.name(), s.status(), error,
+                    s.updatedAt() == null ? "" : UTC.format(s.updatedAt().truncatedTo(ChronoUnit.MINUTES)),
+                    s.periods().stream().map(PeriodView::of).toList());
+        }
+    }
+
+    record PeriodView(String period, String lineCount, String billed, String effective, String list,
+                      String ingestedAt) {
+        static PeriodView of(StoredPeriod p) {
+            return new PeriodView(p.period().toString(), Amounts.count(p.sums().lineCount()),
+                    Amounts.display(p.sums().billed()), Amounts.display(p.sums().effective()),
+                    Amounts.display(p.sums().list()), UTC.format(p.ingestedAt()));
+        }
+    }
+
+    /** One table row; {@code exact} is the unrounded amount, shown on hover. */
+    record CostRowView(String key, String cost, String exact, String lineCount) {
+        static CostRowView of(CostRow row) {
+            String key = row.keys().stream().map(k -> k == null ? "(none)" : k).reduce((a, b) -> a + " / " + b)
+                    .orElse("All line items");
+            return new CostRowView(key, Amounts.display(row.cost()), Amounts.exact(row.cost()),
+                    Amounts.count(row.lineCount()));
+        }
+
+        static CostRowView total(CostReport report) {
+            BigDecimal total = report.total();
+            return new CostRowView("Total", Amounts.display(total), Amounts.exact(total),
+                    Amounts.count(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
+        }
+    }
+}
