@@ -1,0 +1,212 @@
+package io.rebill.rules.internal;
+
+import io.rebill.rules.Rule;
+import io.rebill.rules.Scope;
+import io.rebill.rules.Workflow;
+import io.rebill.shared.time.BillingPeriod;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles one workflow, for one billing period, into a chain of SQL steps over the customer's lines (spec §3).
+ * Each line starts with charge = its cost on the workflow's basis; each rule in order replaces charge on the lines
+ * its scope and {@code when} select, appends {rule, before, after} to the line's lineage, and never touches a line an
+ * earlier exclusion removed. Arithmetic is DECIMAL: a product is rounded half-up to 24 places once per rule
+ * (DuckDB's decimal cast and BigDecimal HALF_UP agree), so the reference evaluator can match it to the last digit.
+ */
+public final class WorkflowCompiler {
+    /** Scale of charges: the canonical money scale. */
+    public static final int SCALE = 24;
+    static final String MONEY = "DECIMAL(38," + SCALE + ")";
+
+    private final PredicateCompiler predicates;
+
+    public WorkflowCompiler(PredicateCompiler predicates) {
+        this.predicates = predicates;
+    }
+
+    /** A compiled chain: CTE definitions (each "name AS (...)"), the last CTE's name, and all parameters in order. */
+    public record Chain(List<String> ctes, String last, List<Object> params, List<SubtotalPoint> subtotals) {
+    }
+
+    /** Where a charge or credit sits: its rule and the column holding each line's in-scope charge at that point. */
+    public record SubtotalPoint(Rule rule, String column) {
+    }
+
+    public Chain compile(String prefix, String from, Workflow workflow, List<Rule> rules, BillingPeriod period) {
+        List<String> ctes = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        List<SubtotalPoint> subtotals = new ArrayList<>();
+        String basis = switch (workflow.basis()) {
+            case EFFECTIVE -> "effective_cost";
+            case BILLED -> "billed_cost";
+            case LIST -> "list_cost";
+        };
+        String start = prefix + "_start";
+        ctes.add(start + " AS (SELECT *, CAST(COALESCE(" + basis + ", 0) AS " + MONEY + ") AS cost, CAST(COALESCE("
+                + basis + ", 0) AS " + MONEY + ") AS charge, FALSE AS excluded,"
+                + " CAST([] AS STRUCT(rule VARCHAR, before " + MONEY + ", after " + MONEY + ")[]) AS lineage FROM " + from + ")");
+        String prev = start;
+        int step = 0;
+        for (Rule rule : rules) {
+            if (!rule.scope().appliesIn(period)) {
+                continue;
+            }
+            step++;
+            String name = prefix + "_r" + step;
+            SqlFragment scope = scope(rule).and(SqlFragment.of("NOT excluded"));
+            switch (rule) {
+                case Rule.Charge c -> {
+                    subtotals.add(new SubtotalPoint(c, "sub_" + name));
+                    prev = addColumn(ctes, params, prev, name, scope, "sub_" + name);
+                }
+                case Rule.Credit c -> {
+                    subtotals.add(new SubtotalPoint(c, "sub_" + name));
+                    prev = addColumn(ctes, params, prev, name, scope, "sub_" + name);
+                }
+                default -> prev = apply(ctes, params, prev, name, rule, cases(rule, scope));
+            }
+        }
+        return new Chain(ctes, prev, params, subtotals);
+    }
+
+    /** The (condition, new charge) pairs of a per-line rule; the first true condition decides a line. */
+    private List<Case> cases(Rule rule, SqlFragment scope) {
+        return switch (rule) {
+            case Rule.Exclusion e -> List.of(new Case(scope, "0"));
+            case Rule.Adjustment a -> List.of(new Case(scope, times(a.percentage().movePointLeft(2))));
+            case Rule.Uplift u -> List.of(new Case(scope, times(BigDecimal.ONE.add(u.percent().movePointLeft(2)))));
+            case Rule.Discount d -> List.of(new Case(scope, times(BigDecimal.ONE.subtract(d.percent().movePointLeft(2)))));
+            case Rule.ReplaceRiDiscount r -> List.of(
+                    new Case(scope.and(SqlFragment.of("x_charge_type = 'DiscountedUsage' AND commitment_discount_type = 'RI'"
+                            + " AND list_cost IS NOT NULL")).and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())),
+                            "list_cost"),
+                    new Case(scope.and(SqlFragment.of("x_charge_type IN ('RIFee', 'Fee') AND commitment_discount_type = 'RI'"))
+                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0"));
+            case Rule.ReplaceSpDiscount r -> List.of(
+                    new Case(scope.and(SqlFragment.of("x_charge_type = 'SavingsPlanCoveredUsage' AND commitment_discount_type = 'SP'"
+                            + " AND list_cost IS NOT NULL")).and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())),
+                            "list_cost"),
+                    new Case(scope.and(SqlFragment.of("x_charge_type IN ('SavingsPlanNegation', 'SavingsPlanRecurringFee',"
+                            + " 'SavingsPlanUpfrontFee') AND commitment_discount_type = 'SP'"))
+                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0"));
+            case Rule.RerateToList r -> List.of(new Case(scope.and(SqlFragment.of(
+                    "charge_category = 'Usage' AND list_cost > 0")), "list_cost"));
+            case Rule.RemoveFreeTier r -> List.of(freeTier(r, scope));
+            case Rule.Charge c -> throw new IllegalStateException("charges add lines; they have no per-line case");
+            case Rule.Credit c -> throw new IllegalStateException("credits add lines; they have no per-line case");
+        };
+    }
+
+    /**
+     * Free-tier usage (cost 0, quantity > 0) at quantity x the first paid rate of its SKU: the price list, else the
+     * line's public on-demand rate, else the highest positive rate of the SKU in the period ({@code sku_max_rate}).
+     * Quantity and rate are rounded to 12 places before multiplying so the product fits DECIMAL(38,24) exactly.
+     */
+    private Case freeTier(Rule.RemoveFreeTier r, SqlFragment scope) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder priceList = new StringBuilder("CAST(NULL AS DECIMAL(38,12))");
+        if (!r.priceList().isEmpty()) {
+            priceList = new StringBuilder("CASE sku_id");
+            for (Map.Entry<String, BigDecimal> e : r.priceList().entrySet()) {
+                priceList.append(" WHEN ? THEN CAST(? AS DECIMAL(38,12))");
+                params.add(e.getKey());
+                params.add(e.getValue().toPlainString());
+            }
+            priceList.append(" END");
+        }
+        String rate = "COALESCE(" + priceList + ", CAST(NULLIF(list_unit_price, 0) AS DECIMAL(38,12)),"
+                + " CAST(sku_max_rate AS DECIMAL(38,12)))";
+        SqlFragment condition = scope.and(new SqlFragment("charge_category = 'Usage' AND billed_cost = 0"
+                + " AND consumed_quantity > 0 AND " + rate + " > 0", params));
+        return new Case(condition, "CAST(CAST(consumed_quantity AS DECIMAL(38,12)) * " + rate + " AS " + MONEY + ")",
+                params);
+    }
+
+    /** charge x factor, rounded once to the charge scale. The factor keeps at most 6 places (percent with 4). */
+    private static String times(BigDecimal factor) {
+        BigDecimal f = factor.stripTrailingZeros();
+        if (f.scale() > 6) {
+            throw new IllegalArgumentException("percentages may have at most 4 decimal places: factor " + f.toPlainString());
+        }
+        int scale = Math.max(f.scale(), 0);
+        int precision = Math.max(f.precision(), scale + 1);
+        return "CAST(charge * CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + ")) AS " + MONEY + ")";
+    }
+
+    record Case(SqlFragment condition, String newCharge, List<Object> chargeParams) {
+        Case(SqlFragment condition, String newCharge) {
+            this(condition, newCharge, List.of());
+        }
+    }
+
+    private static String apply(List<String> ctes, List<Object> params, String prev, String name, Rule rule, List<Case> cases) {
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < cases.size(); i++) {
+            marks.append(", COALESCE(").append(cases.get(i).condition().sql()).append(", FALSE) AS m").append(i);
+            params.addAll(cases.get(i).condition().params());
+        }
+        String marked = name + "_m";
+        ctes.add(marked + " AS (SELECT *" + marks + " FROM " + prev + ")");
+        StringBuilder newCharge = new StringBuilder("CASE");
+        List<Object> chargeParams = new ArrayList<>();
+        List<String> any = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            newCharge.append(" WHEN m").append(i).append(" THEN ").append(cases.get(i).newCharge());
+            chargeParams.addAll(cases.get(i).chargeParams());
+            any.add("m" + i);
+        }
+        newCharge.append(" ELSE charge END");
+        String touched = String.join(" OR ", any);
+        String exclude = String.join(", ", any);
+        boolean isExclusion = rule instanceof Rule.Exclusion;
+        // the new charge appears twice (charge and lineage): its parameters are bound twice, in that order
+        params.addAll(chargeParams);
+        params.add(rule.id());
+        params.addAll(chargeParams);
+        ctes.add(name + " AS (SELECT * EXCLUDE (" + exclude + ") REPLACE ("
+                + newCharge + " AS charge, "
+                + "CASE WHEN " + touched + " THEN list_append(lineage, {'rule': ?, 'before': charge, 'after': " + newCharge
+                + "}) ELSE lineage END AS lineage"
+                + (isExclusion ? ", excluded OR " + touched + " AS excluded" : "")
+                + ") FROM " + marked + ")");
+        return name;
+    }
+
+    private static String addColumn(List<String> ctes, List<Object> params, String prev, String name, SqlFragment scope,
+                                    String column) {
+        params.addAll(scope.params());
+        ctes.add(name + " AS (SELECT *, CASE WHEN COALESCE(" + scope.sql() + ", FALSE) THEN charge ELSE CAST(0 AS "
+                + MONEY + ") END AS " + column + " FROM " + prev + ")");
+        return name;
+    }
+
+    /** A rule's scope as SQL. Uplift and discount leave out Tax unless their scope names charge categories. */
+    SqlFragment scope(Rule rule) {
+        Scope s = rule.scope();
+        SqlFragment sql = SqlFragment.TRUE;
+        if (!s.services().isEmpty()) {
+            SqlFragment byName = SqlFragment.in("service_name", s.services());
+            SqlFragment byCode = SqlFragment.in("x_service_code", s.services());
+            List<Object> p = new ArrayList<>(byName.params());
+            p.addAll(byCode.params());
+            sql = sql.and(new SqlFragment("(" + byName.sql() + " OR " + byCode.sql() + ")", p));
+        }
+        sql = sql.and(SqlFragment.in("service_category", s.categories()))
+                .and(SqlFragment.in("x_charge_type", s.chargeTypes()))
+                .and(SqlFragment.in("sub_account_id", s.subAccounts()));
+        if (!s.chargeCategories().isEmpty()) {
+            sql = sql.and(SqlFragment.in("charge_category", s.chargeCategories()));
+        } else if (rule instanceof Rule.Uplift || rule instanceof Rule.Discount) {
+            sql = sql.and(SqlFragment.of("charge_category IS DISTINCT FROM 'Tax'"));
+        }
+        if (s.when().isPresent()) {
+            PredicateCompiler.Compiled when = predicates.compile(s.when().get());
+            sql = sql.and(new SqlFragment(when.sql(), when.params()));
+        }
+        return sql;
+    }
+}

@@ -1,0 +1,47 @@
+package io.rebill.rules;
+
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.LineItemFixture;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.ingestion.TestFiles;
+import io.rebill.rules.internal.PredicateCompiler;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.time.BillingPeriod;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs a configuration over fixture lines, the way `rebill bill` does, for golden scenario tests. */
+final class GoldenBills {
+    static final BillingPeriod SEPT = BillingPeriod.parse("2024-09");
+
+    private GoldenBills() {
+    }
+
+    static BillResult bill(Path dir, MspConfig config, PredicateCompiler predicates, List<LineItemFixture> lines,
+                           Optional<Path> out) {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(lines, dir.resolve("cur.csv"))), ProgressListener.silent());
+        return new Billing(settings, predicates).bill(config, SEPT, ingestion.lineItemFiles("payer", SEPT), out, m -> { });
+    }
+
+    static Scope scope() {
+        return Scope.EVERYTHING;
+    }
+
+    static Scope chargeTypes(String... types) {
+        return new Scope(List.of(), List.of(), List.of(types), List.of(), List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    static BigDecimal d(String s) {
+        return new BigDecimal(s);
+    }
+
+    static CustomerBill customer(BillResult r, String id) {
+        return r.customers().stream().filter(c -> c.customerId().equals(id)).findFirst().orElseThrow();
+    }
+}
