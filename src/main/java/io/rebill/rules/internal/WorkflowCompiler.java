@@ -122,11 +122,20 @@ public final class WorkflowCompiler {
                 + " CAST(sku_max_rate AS DECIMAL(38,12)))";
         SqlFragment condition = scope.and(new SqlFragment("charge_category = 'Usage' AND billed_cost = 0"
                 + " AND consumed_quantity > 0 AND " + rate + " > 0", params));
-        return new Case(condition, "CAST(CAST(consumed_quantity AS DECIMAL(38,12)) * " + rate + " AS " + MONEY + ")",
-                params);
+        // quantity and rate rounded to 12 places; whole and fractional quantity multiplied apart (see times)
+        String q = "CAST(consumed_quantity AS DECIMAL(38,12))";
+        List<Object> twice = new ArrayList<>(params);
+        twice.addAll(params);
+        return new Case(condition, "(CAST(CAST(trunc(" + q + ") AS DECIMAL(38,0)) * " + rate + " AS " + MONEY + ") + CAST(("
+                + q + " - trunc(" + q + ")) * " + rate + " AS " + MONEY + "))", twice);
     }
 
-    /** charge x factor, rounded once to the charge scale. The factor keeps at most 6 places (percent with 4). */
+    /**
+     * charge x factor, rounded half-up to the charge scale once. DuckDB's DECIMAL has 38 digits, too few for a
+     * 24-place charge times a 6-place factor in one product, so the whole and fractional parts of the charge are
+     * multiplied apart: whole x factor is exact at 6 places, fraction x factor is below 10^7 and is rounded at 24;
+     * their sum is exactly the product rounded at 24, for any charge the column can hold.
+     */
     private static String times(BigDecimal factor) {
         BigDecimal f = factor.stripTrailingZeros();
         if (f.scale() > 6) {
@@ -134,7 +143,9 @@ public final class WorkflowCompiler {
         }
         int scale = Math.max(f.scale(), 0);
         int precision = Math.max(f.precision(), scale + 1);
-        return "CAST(charge * CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + ")) AS " + MONEY + ")";
+        String factorSql = "CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + "))";
+        return "(CAST(CAST(trunc(charge) AS DECIMAL(38,0)) * " + factorSql + " AS " + MONEY + ") + CAST((charge - trunc(charge)) * "
+                + factorSql + " AS " + MONEY + "))";
     }
 
     record Case(SqlFragment condition, String newCharge, List<Object> chargeParams) {
