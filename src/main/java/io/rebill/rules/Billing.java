@@ -9,10 +9,17 @@ import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,6 +40,82 @@ public final class Billing {
             BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress).run();
             out.ifPresent(dir -> new BillOutputs(duck, config.mspName()).write(result, dir, progress));
             return result;
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bills the period and tells the story of one line; an unknown id is an error naming it. */
+    public Explanation explain(MspConfig config, BillingPeriod period, List<Path> lineItems, String lineId) {
+        try (Connection duck = DuckDb.open(settings)) {
+            new BillingRun(duck, config, period, lineItems, predicates, m -> { }).run();
+            try (PreparedStatement ps = duck.prepareStatement("SELECT customer_id, workflow_id, sub_account_id, service_name,"
+                    + " x_charge_type, cost, charge, excluded, CAST(to_json(lineage) AS VARCHAR), claimed_by FROM billed"
+                    + " WHERE line_id = ?")) {
+                ps.setString(1, lineId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new RebillException(ErrorCode.UNKNOWN_LINE, "no line item '" + lineId + "' in " + period
+                                + "; line ids look like part-00000-123 (see x_LineId in the bill's line_items files)");
+                    }
+                    Map<String, Rule> rules = config.rulesById();
+                    List<Explanation.Step> steps = new ArrayList<>();
+                    for (Object o : tools.jackson.databind.json.JsonMapper.builder().build().readValue(rs.getString(9), List.class)) {
+                        Map<?, ?> step = (Map<?, ?>) o;
+                        String id = String.valueOf(step.get("rule"));
+                        steps.add(new Explanation.Step(id, rules.containsKey(id) ? rules.get(id).title() : id,
+                                new BigDecimal(String.valueOf(step.get("before"))), new BigDecimal(String.valueOf(step.get("after")))));
+                    }
+                    List<String> claimedBy = new ArrayList<>();
+                    for (Object c : (Object[]) rs.getArray(10).getArray()) {
+                        claimedBy.add(String.valueOf(c));
+                    }
+                    return new Explanation(lineId, Optional.ofNullable(rs.getString(1)), Optional.ofNullable(rs.getString(2)),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getBigDecimal(6),
+                            Optional.ofNullable(rs.getBigDecimal(7)), rs.getBoolean(8), steps, claimedBy);
+                }
+            }
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bills the period under two configurations and compares them per customer and per line (a dry run). */
+    public BillDiff diff(MspConfig before, MspConfig after, BillingPeriod period, List<Path> lineItems, int topLines,
+                         Consumer<String> progress) {
+        try (Connection duck = DuckDb.open(settings)) {
+            BillResult a = new BillingRun(duck, before, period, lineItems, predicates, progress).run();
+            try (Statement s = duck.createStatement()) {
+                s.execute("ALTER TABLE billed RENAME TO billed_before");
+            }
+            BillResult b = new BillingRun(duck, after, period, lineItems, predicates, progress).run();
+            Map<String, BillDiff.CustomerChange> changes = new LinkedHashMap<>();
+            for (CustomerBill x : a.customers()) {
+                changes.put(x.customerId(), new BillDiff.CustomerChange(x.customerId(), x.cost(), BigDecimal.ZERO,
+                        x.charge(), BigDecimal.ZERO));
+            }
+            for (CustomerBill y : b.customers()) {
+                BillDiff.CustomerChange old = changes.get(y.customerId());
+                changes.put(y.customerId(), new BillDiff.CustomerChange(y.customerId(),
+                        old == null ? BigDecimal.ZERO : old.costBefore(), y.cost(),
+                        old == null ? BigDecimal.ZERO : old.chargeBefore(), y.charge()));
+            }
+            List<BillDiff.LineChange> lines = new ArrayList<>();
+            try (PreparedStatement ps = duck.prepareStatement("SELECT a.line_id, a.customer_id, b.customer_id, a.service_name,"
+                    + " a.x_charge_type, CASE WHEN a.excluded THEN 0 ELSE a.charge END AS before,"
+                    + " CASE WHEN b.excluded THEN 0 ELSE b.charge END AS after"
+                    + " FROM billed_before a JOIN billed b USING (line_id)"
+                    + " WHERE before IS DISTINCT FROM after"
+                    + " ORDER BY abs(COALESCE(after, 0) - COALESCE(before, 0)) DESC, a.line_id LIMIT ?")) {
+                ps.setInt(1, topLines);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lines.add(new BillDiff.LineChange(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getBigDecimal(6), rs.getBigDecimal(7)));
+                    }
+                }
+            }
+            return new BillDiff(a, b, new ArrayList<>(changes.values()), lines);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }

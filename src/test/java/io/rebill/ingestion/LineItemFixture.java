@@ -61,6 +61,7 @@ public final class LineItemFixture {
     public LineItemFixture currency(String v) { currency = v; return this; }
     public LineItemFixture legalEntity(String v) { legalEntity = v; return this; }
     public LineItemFixture tag(String key, String value) { tags.put(key, value); return this; }
+    public LineItemFixture sku(String v) { sku = v; return this; }
 
     public LineItemFixture reservation(String arn, String effectiveCost) {
         reservationArn = arn;

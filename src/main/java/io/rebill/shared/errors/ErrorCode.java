@@ -12,10 +12,15 @@ public enum ErrorCode {
     MISSING_COLUMN(Category.INPUT),
     BAD_VALUE(Category.INPUT),
     BAD_ARGUMENT(Category.INPUT),
+    /** A billing configuration (msp.yaml) that does not parse or does not hold together. */
+    BAD_CONFIG(Category.INPUT),
     UNKNOWN_SOURCE(Category.NOT_FOUND),
     UNKNOWN_PERIOD(Category.NOT_FOUND),
+    UNKNOWN_LINE(Category.NOT_FOUND),
     RECONCILIATION_FAILED(Category.INTEGRITY),
-    STORAGE_FAILED(Category.INTERNAL);
+    STORAGE_FAILED(Category.INTERNAL),
+    /** A CEL condition (a rule's {@code when}, a customer's {@code match}) that does not compile or is unsupported. */
+    BAD_EXPRESSION(Category.INPUT);
 
     public enum Category { INPUT, NOT_FOUND, INTEGRITY, INTERNAL }
 
