@@ -2,7 +2,6 @@ package io.rebill.rules;
 
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
-import io.rebill.rules.internal.PredicateCompiler;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;

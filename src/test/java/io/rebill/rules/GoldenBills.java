@@ -4,7 +4,6 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.LineItemFixture;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.TestFiles;
-import io.rebill.rules.internal.PredicateCompiler;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
 

@@ -1,7 +1,6 @@
 package io.rebill.rules;
 
 import io.rebill.ingestion.LineItemFixture;
-import io.rebill.rules.internal.PredicateCompiler;
 import io.rebill.shared.time.BillingPeriod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
 package io.rebill.rules;
 
-import io.rebill.rules.internal.PredicateCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

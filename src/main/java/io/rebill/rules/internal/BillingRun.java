@@ -5,6 +5,7 @@ import io.rebill.rules.Customer;
 import io.rebill.rules.CustomerBill;
 import io.rebill.rules.InvoiceLine;
 import io.rebill.rules.MspConfig;
+import io.rebill.rules.PredicateCompiler;
 import io.rebill.rules.Rule;
 import io.rebill.rules.Workflow;
 import io.rebill.shared.duckdb.DuckDb;

@@ -1,5 +1,6 @@
 package io.rebill.rules.internal;
 
+import io.rebill.rules.PredicateCompiler;
 import io.rebill.rules.Rule;
 import io.rebill.rules.Scope;
 import io.rebill.rules.Workflow;

@@ -1,0 +1,520 @@
+package io.rebill.rules.config;
+
+import io.rebill.rules.Assignment;
+import io.rebill.rules.Customer;
+import io.rebill.rules.MspConfig;
+import io.rebill.rules.Rule;
+import io.rebill.rules.Scope;
+import io.rebill.rules.Workflow;
+import io.rebill.shared.time.BillingPeriod;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Reads msp.yaml into an {@link MspConfig} at the level of YAML nodes, so that every problem carries the line and
+ * column it is at. Reading never stops at the first problem: all are collected and thrown together.
+ * One parser reads one file.
+ */
+final class MspConfigParser {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final String ID_EXPECTED = "1-64 characters of a-z, 0-9, '_' or '-' (not starting with '_' or"
+            + " '-'), e.g. acme-corp";
+    private static final String CEL_EXPECTED = "a CEL expression over line, e.g. line.tags['customer'] == 'acme'";
+    private static final String ACCOUNT_EXPECTED = "an account id such as '123456789012'";
+    private static final String ACCOUNTS_EXPECTED = "a list of account ids, e.g. ['123456789012']";
+
+    private final ExpressionChecker checker;
+    private final Problems problems;
+    /** Each defined id with the node it is written at, for "already used on line N" and for references. */
+    private final Map<String, Node> customerIds = new LinkedHashMap<>();
+    private final Map<String, Node> ruleIds = new LinkedHashMap<>();
+    private final Map<String, Node> workflowIds = new LinkedHashMap<>();
+    private final Map<String, Claim> accountClaims = new HashMap<>();
+
+    private record Claim(String customer, Node at) {
+    }
+
+    private record Common(String id, String title, Scope scope) {
+    }
+
+    MspConfigParser(String file, ExpressionChecker checker) {
+        this.checker = checker;
+        this.problems = new Problems(file);
+    }
+
+    MspConfig parse(String yaml) {
+        Optional<MappingNode> root = root(yaml);
+        problems.throwIfAny();
+        YamlMap top = new YamlMap(root.orElseThrow(), "top level", problems);
+        top.rejectUnknownKeys(Keys.TOP);
+
+        Optional<YamlMap> msp = top.map("msp", true, "a map with name and currency, e.g. {name: Example Cloud,"
+                + " currency: EUR}", "msp");
+        msp.ifPresent(m -> m.rejectUnknownKeys(Keys.MSP));
+        Optional<String> name = msp.flatMap(m -> m.text("name", true, "text, e.g. Example Cloud Services"));
+        Optional<String> currency = msp.flatMap(this::currency);
+        // rules before workflows and customers and workflows before assignments, whatever their order in the file,
+        // so that references can be checked against every id
+        List<Customer> customers = items(top, "customers", "id, name, accounts", "customer", this::customer);
+        List<Rule> rules = items(top, "rules", "id, title, kind", "rule", this::rule);
+        List<Workflow> workflows = items(top, "workflows", "id, title, rules", "workflow", this::workflow);
+        List<Assignment> assignments = assignments(top);
+
+        problems.throwIfAny();
+        return new MspConfig(name.orElseThrow(), currency.orElseThrow(), customers, rules, workflows, assignments);
+    }
+
+    private Optional<MappingNode> root(String yaml) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            // "expected a single document in the stream" (context) explains "but found another document" (problem)
+            String problem = e.getContext() == null ? e.getProblem()
+                    : e.getProblem() == null ? e.getContext() : e.getContext() + " " + e.getProblem();
+            if (at == null) {
+                problems.at(1, 1, "not valid YAML: " + problem);
+            } else {
+                problems.add(at, "not valid YAML: " + problem);
+            }
+            return Optional.empty();
+        } catch (YAMLException e) {
+            problems.at(1, 1, "not valid YAML: " + e.getMessage());
+            return Optional.empty();
+        }
+        String expected = "a map with the keys " + String.join(", ", Keys.TOP);
+        if (root == null) {
+            problems.at(1, 1, "the file is empty; expected " + expected);
+            return Optional.empty();
+        }
+        if (!(root instanceof MappingNode map)) {
+            problems.add(root, "the file must be " + expected + "; found " + Nodes.describe(root));
+            return Optional.empty();
+        }
+        return Optional.of(map);
+    }
+
+    private Optional<String> currency(YamlMap msp) {
+        String expected = "an ISO 4217 currency code in capitals, e.g. USD or EUR";
+        Optional<String> code = msp.text("currency", true, expected);
+        if (code.isPresent() && !isCurrency(code.get())) {
+            msp.wrongValue("currency", msp.value("currency").orElseThrow(), expected);
+            return Optional.empty();
+        }
+        return code;
+    }
+
+    private static boolean isCurrency(String code) {
+        if (!code.matches("[A-Z]{3}")) {
+            return false;
+        }
+        try {
+            Currency.getInstance(code);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Reads a list of maps; an item that does not read completely is left out (its problems are reported). */
+    private <T> List<T> items(YamlMap top, String key, String shape, String what,
+                              Function<YamlMap, Optional<T>> reader) {
+        List<T> result = new ArrayList<>();
+        List<Node> items = top.list(key, false, "a list of " + key + ", each a map with " + shape)
+                .orElse(List.of());
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            if (item instanceof MappingNode map) {
+                int before = problems.size();
+                Optional<T> read = reader.apply(new YamlMap(map, what + " #" + (i + 1), problems));
+                // an item with a problem is left out: the file is rejected anyway, and what remains stays valid
+                if (problems.size() == before) {
+                    read.ifPresent(result::add);
+                }
+            } else {
+                top.problem(item, "each item of '" + key + "' must be a map with " + shape + "; found "
+                        + Nodes.describe(item));
+            }
+        }
+        return result;
+    }
+
+    /** Reads the id, checks it is unique among {@code defined} and names the map after it. */
+    private Optional<String> id(YamlMap map, String what, Map<String, Node> defined) {
+        Optional<Node> node = map.required("id", ID_EXPECTED);
+        Optional<String> id = node.flatMap(Nodes::word).filter(v -> ID.matcher(v).matches());
+        if (node.isPresent() && id.isEmpty()) {
+            map.wrongValue("id", node.get(), ID_EXPECTED);
+        }
+        if (id.isPresent()) {
+            Node first = defined.putIfAbsent(id.get(), node.get());
+            if (first != null) {
+                map.problem(node.get(), "id '" + id.get() + "' is already used by the " + what + " on line "
+                        + Nodes.line(first) + "; " + what + " ids must be unique");
+            }
+            map.context(what + " '" + id.get() + "'");
+        }
+        return id;
+    }
+
+    private Optional<String> cel(YamlMap map, String key) {
+        return map.text(key, false, CEL_EXPECTED).flatMap(expression -> {
+            try {
+                checker.check(expression);
+                return Optional.of(expression);
+            } catch (IllegalArgumentException e) {
+                map.problem(map.value(key).orElseThrow(), "'" + key + "' is not a valid CEL expression: "
+                        + e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    // ---- customers (spec §2) ----
+
+    private Optional<Customer> customer(YamlMap map) {
+        Optional<String> id = id(map, "customer", customerIds);
+        map.rejectUnknownKeys(Keys.CUSTOMER);
+        Optional<String> name = map.text("name", true, "text, e.g. Acme Corporation");
+        Optional<String> email = contactEmail(map);
+        List<String> accounts = accounts(map, id.orElse(map.context()));
+        Optional<String> match = cel(map, "match");
+        boolean listsAccounts = map.value("accounts")
+                .filter(n -> n instanceof SequenceNode s && !s.getValue().isEmpty()).isPresent();
+        if (!listsAccounts && !map.has("match")) {
+            map.problem(map.node(), "claims no lines; expected accounts: a list of its linked account ids, or"
+                    + " match: " + CEL_EXPECTED);
+        }
+        if (id.isEmpty() || name.isEmpty() || accounts.isEmpty() && match.isEmpty()) {
+            return Optional.empty();
+        }
+        return build(map, () -> new Customer(id.get(), name.get(), email.orElse(null), accounts, match));
+    }
+
+    private Optional<String> contactEmail(YamlMap map) {
+        String expected = "an email address, e.g. billing@acme.example";
+        Optional<String> email = map.text("contact_email", false, expected);
+        if (email.isPresent() && !EMAIL.matcher(email.get()).matches()) {
+            map.wrongValue("contact_email", map.value("contact_email").orElseThrow(), expected);
+            return Optional.empty();
+        }
+        return email;
+    }
+
+    /** A customer's accounts; an account already claimed by an earlier customer is reported where it repeats. */
+    private List<String> accounts(YamlMap map, String customer) {
+        List<String> result = new ArrayList<>();
+        for (Node item : map.list("accounts", false, ACCOUNTS_EXPECTED).orElse(List.of())) {
+            Optional<String> account = Nodes.accountId(item);
+            if (account.isEmpty()) {
+                map.problem(item, "each item of 'accounts' must be " + ACCOUNT_EXPECTED + "; found "
+                        + Nodes.describe(item));
+                continue;
+            }
+            Claim first = accountClaims.putIfAbsent(account.get(), new Claim(customer, item));
+            if (first == null) {
+                result.add(account.get());
+            } else if (first.customer().equals(customer)) {
+                map.problem(item, "account '" + account.get() + "' is listed twice (first on line "
+                        + Nodes.line(first.at()) + "); list each account once");
+            } else {
+                map.problem(item, "account '" + account.get() + "' is already claimed by customer '"
+                        + first.customer() + "' (line " + Nodes.line(first.at())
+                        + "); an account belongs to one customer");
+            }
+        }
+        return result;
+    }
+
+    // ---- rules (spec §3) ----
+
+    private Optional<Rule> rule(YamlMap map) {
+        Optional<String> id = id(map, "rule", ruleIds);
+        Optional<RuleKind> kind = map.choice("kind", true, RuleKind.yamlNames()).flatMap(RuleKind::byYamlName);
+        if (kind.isPresent()) {
+            map.rejectUnknownKeys(kind.get().allowedKeys(), key -> notForKind(key, kind.get()));
+        } else {
+            map.rejectUnknownKeys(RuleKind.allRuleKeys());
+        }
+        Optional<String> title = map.text("title", true, "text that says what the rule does, e.g. Uplift 3 %");
+        Optional<Scope> scope = scope(map);
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Function<Common, Rule>> build = switch (kind.get()) {
+            case EXCLUSION -> Optional.of(c -> new Rule.Exclusion(c.id(), c.title(), c.scope()));
+            case ADJUSTMENT -> map.number("percentage", true,
+                            "a number >= 0: the percentage of the cost the customer sees, e.g. 75.0")
+                    .map(p -> c -> new Rule.Adjustment(c.id(), c.title(), c.scope(), p));
+            case UPLIFT -> map.number("percent", true, "a number >= 0: how many percent to add, e.g. 3")
+                    .map(p -> c -> new Rule.Uplift(c.id(), c.title(), leaveOutTax(c.scope()), p));
+            case DISCOUNT -> discountPercent(map)
+                    .map(p -> c -> new Rule.Discount(c.id(), c.title(), leaveOutTax(c.scope()), p));
+            case REPLACE_RI_DISCOUNT -> Optional.of(purchasedBy(map))
+                    .map(accounts -> c -> new Rule.ReplaceRiDiscount(c.id(), c.title(), c.scope(), accounts));
+            case REPLACE_SP_DISCOUNT -> Optional.of(purchasedBy(map))
+                    .map(accounts -> c -> new Rule.ReplaceSpDiscount(c.id(), c.title(), c.scope(), accounts));
+            case RERATE_TO_LIST -> Optional.of(c -> new Rule.RerateToList(c.id(), c.title(), c.scope()));
+            case REMOVE_FREE_TIER -> Optional.of(priceList(map))
+                    .map(prices -> c -> new Rule.RemoveFreeTier(c.id(), c.title(), c.scope(), prices));
+            case CHARGE -> chargeParts(map).map(p -> c -> new Rule.Charge(c.id(), c.title(), c.scope(),
+                    p.amount(), p.frequency(), p.label()));
+            case CREDIT -> chargeParts(map).map(p -> c -> new Rule.Credit(c.id(), c.title(), c.scope(),
+                    p.amount(), p.frequency(), p.label()));
+        };
+        if (id.isEmpty() || title.isEmpty() || scope.isEmpty() || build.isEmpty()) {
+            return Optional.empty();
+        }
+        return build(map, () -> build.get().apply(new Common(id.get(), title.get(), scope.get())));
+    }
+
+    private static Optional<String> notForKind(String key, RuleKind kind) {
+        List<String> kinds = RuleKind.kindsTaking(key);
+        return kinds.isEmpty() ? Optional.empty() : Optional.of("does not apply to a rule of kind " + kind.yamlName
+                + " (only to " + String.join(", ", kinds) + ")");
+    }
+
+    /** Spec §3: "default scope leaves out Tax" for uplifts and discounts. */
+    private static Scope leaveOutTax(Scope scope) {
+        return scope.chargeCategories().isEmpty() ? scope.withChargeCategories(Keys.ALL_BUT_TAX) : scope;
+    }
+
+    private Optional<BigDecimal> discountPercent(YamlMap map) {
+        String expected = "a number from 0 to 100: how many percent to take off, e.g. 2";
+        Optional<BigDecimal> percent = map.number("percent", true, expected);
+        if (percent.isPresent() && percent.get().compareTo(BigDecimal.valueOf(100)) > 0) {
+            map.problem(map.value("percent").orElseThrow(), "'percent' must be " + expected + "; found the number "
+                    + percent.get() + " (to give back more than the cost, use a credit)");
+            return Optional.empty();
+        }
+        return percent;
+    }
+
+    /** Scope lists, when, start and end: the lines and periods a rule acts on. Empty on any problem. */
+    private Optional<Scope> scope(YamlMap rule) {
+        int before = problems.size();
+        Optional<YamlMap> scope = rule.map("scope", false, "a map of lists, e.g. {services: [AmazonEC2]}",
+                rule.context() + " scope");
+        scope.ifPresent(s -> s.rejectUnknownKeys(Keys.SCOPE));
+        List<String> services = scope.map(s -> s.values("services", "a list of service names, e.g. [AmazonEC2]",
+                "a service name such as AmazonEC2", Nodes::text)).orElse(List.of());
+        List<String> categories = scope.map(s -> s.values("categories",
+                "a list of service categories, e.g. [Networking]", "a service category such as Networking",
+                Nodes::text)).orElse(List.of());
+        List<String> chargeTypes = scope.map(s -> s.values("charge_types",
+                "a list of the provider's charge types, e.g. [RIFee, EdpDiscount]", "a charge type such as RIFee",
+                Nodes::text)).orElse(List.of());
+        List<String> chargeCategories = scope.map(s -> s.values("charge_categories",
+                "a list of charge categories, e.g. [Usage]",
+                "one of " + String.join(", ", Keys.CHARGE_CATEGORIES),
+                node -> Nodes.text(node).filter(Keys.CHARGE_CATEGORIES::contains))).orElse(List.of());
+        List<String> subAccounts = scope.map(s -> s.values("sub_accounts", ACCOUNTS_EXPECTED, ACCOUNT_EXPECTED,
+                Nodes::accountId)).orElse(List.of());
+        Optional<String> when = cel(rule, "when");
+        Optional<BillingPeriod> start = rule.period("start", false);
+        Optional<BillingPeriod> end = rule.period("end", false);
+        if (start.isPresent() && end.isPresent() && end.get().compareTo(start.get()) < 0) {
+            rule.problem(rule.value("end").orElseThrow(), "'end' " + end.get() + " is before 'start' " + start.get()
+                    + "; expected a period on or after start (both are included)");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new Scope(services, categories, chargeTypes, chargeCategories, subAccounts, when, start,
+                end));
+    }
+
+    private List<String> purchasedBy(YamlMap map) {
+        return map.values("purchased_by", ACCOUNTS_EXPECTED + " (left out: bought by any account)",
+                ACCOUNT_EXPECTED, Nodes::accountId);
+    }
+
+    private Map<String, BigDecimal> priceList(YamlMap rule) {
+        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        Optional<YamlMap> list = rule.map("price_list", false,
+                "a map of SKU to its first paid rate, e.g. {2223B6PCG6QAUYY6: 0.0116}", rule.context() + " price_list");
+        list.ifPresent(l -> l.entries().forEach((sku, rate) -> {
+            Optional<BigDecimal> value = Nodes.decimal(rate).filter(r -> r.signum() > 0);
+            if (value.isPresent()) {
+                prices.put(sku, value.get());
+            } else {
+                l.wrongValue(sku, rate, "a rate per unit greater than 0, e.g. 0.0116");
+            }
+        }));
+        return prices;
+    }
+
+    private record ChargeParts(Rule.Amount amount, Rule.Frequency frequency, Rule.InvoiceLabel label) {
+    }
+
+    private Optional<ChargeParts> chargeParts(YamlMap map) {
+        Optional<Rule.Amount> amount = amount(map);
+        Optional<Rule.Frequency> frequency = map.choice("frequency", true, List.of("monthly", "one_time"))
+                .map(f -> f.equals("monthly") ? Rule.Frequency.MONTHLY : Rule.Frequency.ONE_TIME);
+        Optional<Rule.InvoiceLabel> label = invoiceLabel(map);
+        if (frequency.equals(Optional.of(Rule.Frequency.ONE_TIME)) && !map.has("start")) {
+            // the billing run adds a one-time line in the rule's start period and nowhere else
+            map.problem(map.value("frequency").orElseThrow(), "a one_time " + map.value("kind").flatMap(Nodes::text)
+                    .orElse("charge") + " needs 'start', the billing period it is added in; expected start: YYYY-MM,"
+                    + " e.g. start: 2025-07");
+        }
+        if (amount.isEmpty() || frequency.isEmpty() || label.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChargeParts(amount.get(), frequency.get(), label.get()));
+    }
+
+    private Optional<Rule.Amount> amount(YamlMap map) {
+        String sum = "a sum >= 0 in the MSP's currency, e.g. 250.00";
+        String share = "a number >= 0: the percentage of the customer's subtotal, e.g. 5";
+        Optional<BigDecimal> fixed = map.number("amount", false, sum);
+        Optional<BigDecimal> percent = map.number("percent_of_subtotal", false, share);
+        Optional<BigDecimal> minimum = map.number("minimum", false, sum);
+        boolean hasFixed = map.has("amount");
+        boolean hasPercent = map.has("percent_of_subtotal");
+        if (hasFixed && hasPercent) {
+            map.problem(map.keyNode("percent_of_subtotal").orElseThrow(),
+                    "give either 'amount' or 'percent_of_subtotal', not both");
+            return Optional.empty();
+        }
+        if (!hasFixed && !hasPercent) {
+            map.problem(map.node(), "missing required key 'amount' or 'percent_of_subtotal'; expected amount: " + sum
+                    + ", or percent_of_subtotal: " + share);
+            return Optional.empty();
+        }
+        if (map.has("minimum") && !hasPercent) {
+            map.problem(map.keyNode("minimum").orElseThrow(),
+                    "'minimum' applies only with percent_of_subtotal; remove it or charge a percent_of_subtotal");
+            return Optional.empty();
+        }
+        return hasFixed
+                ? fixed.map(Rule.Amount.Fixed::new)
+                : percent.map(p -> new Rule.Amount.PercentOfSubtotal(p, minimum));
+    }
+
+    private Optional<Rule.InvoiceLabel> invoiceLabel(YamlMap rule) {
+        Optional<YamlMap> invoice = rule.map("invoice", true,
+                "a map with the invoice line's service (and optional category and sub_category), e.g."
+                        + " {service: Managed services}", rule.context() + " invoice");
+        invoice.ifPresent(i -> i.rejectUnknownKeys(Keys.INVOICE));
+        Optional<String> service = invoice.flatMap(i -> i.text("service", true,
+                "the service the line is shown under, e.g. Managed services"));
+        Optional<String> category = invoice.flatMap(i -> i.text("category", false, "text, e.g. MSP fee"));
+        Optional<String> subCategory = invoice.flatMap(i -> i.text("sub_category", false, "text, e.g. Onboarding"));
+        return service.map(s -> new Rule.InvoiceLabel(s, category, subCategory));
+    }
+
+    // ---- workflows and assignments ----
+
+    private Optional<Workflow> workflow(YamlMap map) {
+        Optional<String> id = id(map, "workflow", workflowIds);
+        map.rejectUnknownKeys(Keys.WORKFLOW);
+        Optional<String> title = map.text("title", true, "text, e.g. Standard: list price plus 3 %");
+        Optional<Workflow.Basis> basis = map.choice("basis", false, List.of("effective", "billed", "list"))
+                .map(b -> Workflow.Basis.valueOf(b.toUpperCase()));
+        boolean basisOk = !map.has("basis") || basis.isPresent();
+        Optional<List<String>> rules = map.list("rules", true,
+                "a list of rule ids in the order they apply, e.g. [replace-ri, uplift-3]").map(n -> ruleRefs(map, n));
+        if (id.isEmpty() || title.isEmpty() || !basisOk || rules.isEmpty()) {
+            return Optional.empty();
+        }
+        return build(map, () -> new Workflow(id.get(), title.get(), basis.orElse(Workflow.Basis.EFFECTIVE),
+                rules.get()));
+    }
+
+    private List<String> ruleRefs(YamlMap workflow, List<Node> items) {
+        List<String> result = new ArrayList<>();
+        Map<String, Node> seen = new HashMap<>();
+        for (Node item : items) {
+            Optional<String> ref = reference(workflow, item, "rule", "rules", ruleIds);
+            if (ref.isEmpty()) {
+                continue;
+            }
+            Node first = seen.putIfAbsent(ref.get(), item);
+            if (first != null) {
+                workflow.problem(item, "rule '" + ref.get() + "' appears twice in this workflow (first on line "
+                        + Nodes.line(first) + "); a workflow applies each rule once");
+            } else {
+                result.add(ref.get());
+            }
+        }
+        return result;
+    }
+
+    /** An id that must be defined under {@code section}. */
+    private Optional<String> reference(YamlMap map, Node node, String what, String section,
+                                       Map<String, Node> defined) {
+        Optional<String> ref = Nodes.word(node);
+        if (ref.isEmpty()) {
+            map.problem(node, "expected the id of a " + what + " defined under " + section + "; found "
+                    + Nodes.describe(node));
+        } else if (!defined.containsKey(ref.get())) {
+            String guess = Nodes.closest(ref.get(), defined.keySet()).map(g -> " (did you mean '" + g + "'?)")
+                    .orElse("");
+            map.problem(node, what + " '" + ref.get() + "' is not defined" + guess + "; expected the id of a " + what
+                    + " defined under " + section);
+            return Optional.empty();
+        }
+        return ref;
+    }
+
+    private List<Assignment> assignments(YamlMap top) {
+        Map<String, Node> starts = new HashMap<>();
+        return items(top, "assignments", "customer, workflow, from", "assignment", map -> {
+            map.rejectUnknownKeys(Keys.ASSIGNMENT);
+            Optional<String> customer = map.required("customer", "the id of a customer, e.g. acme")
+                    .flatMap(n -> reference(map, n, "customer", "customers", customerIds));
+            Optional<String> workflow = map.required("workflow", "the id of a workflow, e.g. standard")
+                    .flatMap(n -> reference(map, n, "workflow", "workflows", workflowIds));
+            Optional<BillingPeriod> from = map.period("from", true);
+            if (customer.isPresent() && from.isPresent()) {
+                Node at = map.value("from").orElseThrow();
+                Node first = starts.putIfAbsent(customer.get() + " " + from.get(), at);
+                if (first != null) {
+                    map.problem(at, "customer '" + customer.get() + "' already has an assignment from " + from.get()
+                            + " (line " + Nodes.line(first) + "); give a customer one workflow per starting period");
+                }
+            }
+            if (customer.isEmpty() || workflow.isEmpty() || from.isEmpty()) {
+                return Optional.empty();
+            }
+            return build(map, () -> new Assignment(customer.get(), workflow.get(), from.get()));
+        });
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Builds a model record. Its constructor checks its own invariants; whatever it still rejects (everything should
+     * have been caught above) is reported at the map rather than thrown without a line.
+     */
+    private <T> Optional<T> build(YamlMap map, Supplier<T> constructor) {
+        try {
+            return Optional.of(constructor.get());
+        } catch (IllegalArgumentException e) {
+            map.problem(map.node(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
