@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /** The {@code rebill} command line. Each sub-command calls one feature facade. */
 @Command(name = "rebill", mixinStandardHelpOptions = true, version = "rebill 0.1.0",
         description = "Re-bill cloud costs to an MSP's customers.",
-        subcommands = {SourceCommand.class, IngestCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class,
+        subcommands = {SourceCommand.class, IngestCommand.class, BillCommand.class, DiffCommand.class, ExplainCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class, BenchStepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RebillCommand {
     @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT,
