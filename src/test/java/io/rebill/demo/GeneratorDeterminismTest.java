@@ -2,6 +2,8 @@ package io.rebill.demo;
 
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GeneratorDeterminismTest {
     private static final List<YearMonth> TWO_MONTHS = List.of(YearMonth.of(2024, 8), YearMonth.of(2024, 9));
@@ -100,6 +103,16 @@ class GeneratorDeterminismTest {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
                     .containsExactly("notes.txt", "rebill-demo-00001.csv.gz");
         }
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeCreatedIsAStorageFailure() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+
+        assertThatThrownBy(() -> generate(spec(1, 10), "not-a-folder/out", RebillSettings.at(dir.resolve("home"))))
+                .isInstanceOf(RebillException.class)
+                .hasMessageContaining(file.resolve("out").toString())
+                .satisfies(e -> assertThat(((RebillException) e).code()).isEqualTo(ErrorCode.STORAGE_FAILED));
     }
 
     private static GeneratorSpec spec(long seed, long rows) {

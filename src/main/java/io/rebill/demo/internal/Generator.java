@@ -30,23 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * Runs one generation: builds the dimension tables (setup.sql), then per period defines the line items
  * (lines.sql) and their projections (formats.sql) and streams slices of rows with COPY, one file per slice and
- * format. Java never touches a row.
- *
- * <p>A COPY into one file keeps row order and is therefore close to single-threaded in DuckDB (and gzip is
- * sequential), so the files of a period are written concurrently, each by its own connection to the same
- * in-memory database: as many at a time as the settings allow threads. All of them share the job's memory limit.
+ * format, several files at a time ({@link Writers}). Java never touches a row.
  */
 public final class Generator {
     private static final String CATEGORIES = "/io/rebill/ingestion/aws-service-categories.csv";
@@ -59,11 +49,6 @@ public final class Generator {
 
     public GeneratedFiles run(GeneratorSpec spec, Path outDir, Set<Format> formats, GenerationListener listener) {
         Path work = settings.tempDir().resolve("demo-" + UUID.randomUUID());
-        OutputLayout layout = new OutputLayout(outDir);
-        RunPlan run = RunPlan.of(spec);
-        int workers = Math.max(1, settings.threads());
-        ExecutorService executor = Executors.newFixedThreadPool(workers, daemonThreads());
-        List<Connection> connections = new ArrayList<>();
         try {
             Files.createDirectories(work);
             Map<String, Path> inputs = Map.of(
@@ -71,90 +56,54 @@ public final class Generator {
                     "regions", copyResource("regions.csv", work),
                     "categories", copyResource(CATEGORIES, work));
             try (Connection main = DuckDb.open(settings); Statement s = main.createStatement()) {
+                RunPlan run = RunPlan.of(spec);
                 s.execute(SqlTemplate.load("setup.sql").render(run.setupNumbers(), inputs));
                 Dimensions dims = dimensions(s);
                 List<DemoAccount> accounts = accounts(s);
-                DuckDBConnection database = main.unwrap(DuckDBConnection.class);
-                BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(workers);
-                for (int i = 0; i < workers; i++) {
-                    Connection c = database.duplicate();
-                    connections.add(c);
-                    idle.add(c);
-                }
-                SqlTemplate lines = SqlTemplate.load("lines.sql");
-                String projections = SqlTemplate.load("formats.sql").render(Map.of());
-                List<GeneratedFile> written = new ArrayList<>();
-                for (YearMonth period : spec.periods()) {
-                    s.execute(lines.render(PeriodPlan.of(run, dims, period, spec.seed()).numbers()));
-                    s.execute(projections);
-                    List<Future<GeneratedFile>> files = new ArrayList<>();
-                    for (Format format : EnumSet.copyOf(formats)) {
-                        layout.prepare(format, period);
-                        SqlTemplate copy = SqlTemplate.load(OutputLayout.copyTemplate(format));
-                        int part = 1;
-                        for (long lo = 0; lo < spec.rowsPerPeriod(); lo += spec.rowsPerFile(), part++) {
-                            long hi = Math.min(spec.rowsPerPeriod(), lo + spec.rowsPerFile());
-                            GeneratedFile file = new GeneratedFile(format, period, layout.file(format, period, part),
-                                    hi - lo);
-                            String sql = copy.render(Map.of("lo", lo, "hi", hi), Map.of("out", file.path()));
-                            files.add(executor.submit(() -> write(idle, sql, file)));
-                        }
+                try (Writers writers = new Writers(main.unwrap(DuckDBConnection.class), settings.threads())) {
+                    List<GeneratedFile> written = new ArrayList<>();
+                    SqlTemplate lines = SqlTemplate.load("lines.sql");
+                    String projections = SqlTemplate.load("formats.sql").render(Map.of());
+                    for (YearMonth period : spec.periods()) {
+                        s.execute(lines.render(PeriodPlan.of(run, dims, period, spec.seed()).numbers()));
+                        s.execute(projections);
+                        writePeriod(writers, spec, new OutputLayout(outDir), formats, period, written, listener);
                     }
-                    for (Future<GeneratedFile> file : files) {
-                        GeneratedFile done = await(file);
-                        written.add(done);
-                        listener.fileWritten(done);
-                    }
-                }
-                return new GeneratedFiles(written, accounts);
-            } finally {
-                executor.shutdownNow();
-                for (Connection c : connections) {
-                    c.close();
+                    return new GeneratedFiles(written, accounts);
                 }
             }
         } catch (SQLException e) {
-            throw failed(outDir, e);
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "generating demo billing data into " + outDir
+                    + " failed: " + e.getMessage() + " (check free disk space and that the folder is writable)", e);
         } catch (IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot write demo billing data into " + outDir
                     + ": " + e.getMessage(), e);
         } finally {
-            executor.shutdownNow();
             deleteTree(work);
         }
     }
 
-    private static GeneratedFile write(BlockingQueue<Connection> idle, String sql, GeneratedFile file)
-            throws SQLException, InterruptedException {
-        Connection c = idle.take();
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-            return file;
-        } finally {
-            idle.put(c);
-        }
-    }
-
-    private static GeneratedFile await(Future<GeneratedFile> file) throws SQLException {
-        try {
-            return file.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "demo data generation was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
+    /** Submits every file of one period, then reports them in order as they complete. */
+    private static void writePeriod(Writers writers, GeneratorSpec spec, OutputLayout layout, Set<Format> formats,
+                                    YearMonth period, List<GeneratedFile> written, GenerationListener listener)
+            throws IOException, SQLException {
+        List<Future<GeneratedFile>> pending = new ArrayList<>();
+        for (Format format : EnumSet.copyOf(formats)) {
+            layout.prepare(format, period);
+            SqlTemplate copy = SqlTemplate.load(OutputLayout.copyTemplate(format));
+            int part = 1;
+            for (long lo = 0; lo < spec.rowsPerPeriod(); lo += spec.rowsPerFile(), part++) {
+                long hi = Math.min(spec.rowsPerPeriod(), lo + spec.rowsPerFile());
+                GeneratedFile file = new GeneratedFile(format, period, layout.file(format, period, part), hi - lo);
+                pending.add(writers.submit(copy.render(Map.of("lo", lo, "hi", hi), Map.of("out", file.path())),
+                        file));
             }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
         }
-    }
-
-    private static RebillException failed(Path outDir, SQLException e) {
-        return new RebillException(ErrorCode.STORAGE_FAILED, "generating demo billing data into " + outDir
-                + " failed: " + e.getMessage() + " (check free disk space and that the folder is writable)", e);
+        for (Future<GeneratedFile> file : pending) {
+            GeneratedFile done = writers.await(file);
+            written.add(done);
+            listener.fileWritten(done);
+        }
     }
 
     private static Dimensions dimensions(Statement s) throws SQLException {
@@ -186,15 +135,6 @@ public final class Generator {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             return target;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, "rebill-demo-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static void deleteTree(Path root) {
