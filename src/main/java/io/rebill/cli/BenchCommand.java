@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -131,16 +132,13 @@ final class BenchCommand implements Callable<Integer> {
     /** Runs one measured step in a fresh JVM and reads its result line. */
     private Step step(Path dir, String kind, Path file, Path home, Path accounts) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String jarPath = jar.toString().contains("!") ? jar.toString().substring(0, jar.toString().indexOf('!')) : jar.toString();
-        if (jarPath.startsWith("nested:")) {
-            jarPath = jarPath.substring("nested:".length());
-        }
+        // launched as `java -jar rebill.jar`, the class path is the jar itself; from tests, the class path of classes
+        String classPath = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
-        if (jarPath.endsWith(".jar")) {
-            cmd.addAll(List.of("-jar", jarPath));
+        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+            cmd.addAll(List.of("-jar", classPath));
         } else {
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rebill.Rebill"));
+            cmd.addAll(List.of("-cp", classPath, "io.rebill.Rebill"));
         }
         cmd.addAll(List.of("bench-step", "--kind", kind, "--file", file.toString(), "--home", home.toString(),
                 "--accounts", accounts.toString(), "--memory-limit", parent.settings().memoryLimit()));

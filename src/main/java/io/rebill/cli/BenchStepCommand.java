@@ -61,16 +61,16 @@ final class BenchStepCommand implements Callable<Integer> {
                 List<Path> files = new Ingestion(settings).lineItemFiles("bench", PERIOD);
                 plainDuckDb(settings, "CREATE TABLE a AS SELECT * FROM read_csv('" + DuckDb.literal(accounts.toString())
                         + "', all_varchar = true); CREATE TABLE t AS SELECT a.customer, l.service_name, sum(l.effective_cost)"
-                        + " FROM read_parquet(" + list(files) + ") l JOIN a ON a.account_id = l.sub_account_id GROUP BY ALL");
+                        + " FROM read_parquet(" + DuckDb.fileList(files) + ") l JOIN a ON a.account_id = l.sub_account_id GROUP BY ALL");
             }
             case "ingest" -> {
-                io.rebill.shared.duckdb.Trash.delete(home);
+                io.rebill.shared.io.Trees.delete(home);
                 new Ingestion(settings).ingest("bench", List.of(file), p -> { });
             }
             case "bill", "bill-with-files" -> {
                 Ingestion ingestion = new Ingestion(settings);
                 Path out = home.resolve("bill-out");
-                io.rebill.shared.duckdb.Trash.delete(out);
+                io.rebill.shared.io.Trees.delete(out);
                 new Billing(settings, PredicateCompiler.cel()).bill(config(), PERIOD, ingestion.lineItemFiles("bench", PERIOD),
                         kind.equals("bill") ? Optional.empty() : Optional.of(out), m -> { });
             }
@@ -80,10 +80,6 @@ final class BenchStepCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("bench-step seconds=%.3f peak_kb=%d%n", seconds, peakKb());
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    private static String list(List<Path> files) {
-        return "[" + String.join(", ", files.stream().map(f -> "'" + DuckDb.literal(f.toString()) + "'").toList()) + "]";
     }
 
     private static void plainDuckDb(RebillSettings settings, String sql) throws Exception {

@@ -39,7 +39,7 @@ public final class CostQuery {
         String keys = String.join(", ", select);
         String sql = "SELECT " + (keys.isEmpty() ? "" : keys + ", ")
                 + "COALESCE(sum(" + request.basis().column().column() + "), 0) AS cost, count(*) AS line_count"
-                + " FROM read_parquet(" + fileList(files) + ") WHERE billing_period = ?"
+                + " FROM read_parquet(" + DuckDb.fileList(files) + ") WHERE billing_period = ?"
                 + (keys.isEmpty() ? "" : " GROUP BY ALL") + " ORDER BY cost DESC"
                 + (keys.isEmpty() ? "" : ", " + orderKeys(select.size()));
         List<CostRow> rows = new ArrayList<>();
@@ -71,13 +71,5 @@ public final class CostQuery {
             positions.add(String.valueOf(i));
         }
         return String.join(", ", positions);
-    }
-
-    private static String fileList(List<Path> files) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < files.size(); i++) {
-            sb.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
-        }
-        return sb.append(']').toString();
     }
 }

@@ -32,10 +32,19 @@ public final class Billing {
         this.predicates = predicates;
     }
 
+    /**
+     * A run's own database file under the temp folder: its tables (a row per line item) live on disk with DuckDB's
+     * compression and buffer manager, so a month larger than the memory limit bills instead of failing. The file
+     * goes when the connection closes.
+     */
+    private Connection scratch() {
+        return DuckDb.openScratch(settings, "billing");
+    }
+
     /** Bills the period over the given canonical line item files; writes the bill's files when {@code out} is given. */
     public BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out,
                            Consumer<String> progress) {
-        try (Connection duck = DuckDb.open(settings)) {
+        try (Connection duck = scratch()) {
             BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress).run();
             out.ifPresent(dir -> new BillOutputs(duck, config.mspName()).write(result, dir, progress));
             return result;
@@ -46,7 +55,7 @@ public final class Billing {
 
     /** Bills the period and tells the story of one line; an unknown id is an error naming it. */
     public Explanation explain(MspConfig config, BillingPeriod period, List<Path> lineItems, String lineId) {
-        try (Connection duck = DuckDb.open(settings)) {
+        try (Connection duck = scratch()) {
             new BillingRun(duck, config, period, lineItems, predicates, m -> { }).run();
             try (PreparedStatement ps = duck.prepareStatement("SELECT customer_id, workflow_id, sub_account_id, service_name,"
                     + " x_charge_type, cost, charge, excluded, CAST(to_json(lineage) AS VARCHAR), claimed_by FROM billed"
@@ -82,7 +91,7 @@ public final class Billing {
     /** Bills the period under two configurations and compares them per customer and per line (a dry run). */
     public BillDiff diff(MspConfig before, MspConfig after, BillingPeriod period, List<Path> lineItems, int topLines,
                          Consumer<String> progress) {
-        try (Connection duck = DuckDb.open(settings)) {
+        try (Connection duck = scratch()) {
             BillResult a = new BillingRun(duck, before, period, lineItems, predicates, progress).run();
             try (Statement s = duck.createStatement()) {
                 s.execute("ALTER TABLE billed RENAME TO billed_before");

@@ -4,8 +4,6 @@ import io.rebill.ingestion.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,18 +16,8 @@ class BillCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run rebill(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("home").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return new Run(RebillCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all), out.toString(),
-                err.toString());
+    private CliRunner.Run rebill(String... args) {
+        return new CliRunner(dir.resolve("home")).rebill(args);
     }
 
     static final String CONFIG = """
@@ -81,7 +69,7 @@ class BillCliTest {
     void billWritesEveryFileAndPrintsTheSummary() throws Exception {
         Path config = Files.writeString(dir.resolve("msp.yaml"), CONFIG);
         Path out = dir.resolve("out");
-        Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", out.toString(), cur().toString());
+        CliRunner.Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", out.toString(), cur().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         // acme 200 -> 206 + fee 100 = 306; tagged (claimed by its tag) 50 -> 51.50 + 100 = 151.50
         assertThat(Files.readAllLines(out.resolve("summary.csv"))).containsExactly(
@@ -100,7 +88,7 @@ class BillCliTest {
     @Test
     void aBadConfigNamesFileAndLine() throws Exception {
         Path config = Files.writeString(dir.resolve("msp.yaml"), CONFIG.replace("line.tags['customer']", "line.tagz['customer']"));
-        Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", dir.resolve("o").toString(),
+        CliRunner.Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", dir.resolve("o").toString(),
                 cur().toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("msp.yaml:12:").contains("tagz");
@@ -112,13 +100,13 @@ class BillCliTest {
         Path before = Files.writeString(dir.resolve("before.yaml"), CONFIG);
         Path after = Files.writeString(dir.resolve("after.yaml"), CONFIG.replace("percent: 3", "percent: 5"));
         rebill("ingest", "--quiet", "--source", "payer", cur().toString());
-        Run diff = rebill("diff", "--config", before.toString(), "--config", after.toString(), "--period", "2024-09", "payer");
+        CliRunner.Run diff = rebill("diff", "--config", before.toString(), "--config", after.toString(), "--period", "2024-09", "payer");
         assertThat(diff.exit()).as(diff.err()).isZero();
         // acme: 206 -> 210, tagged: 51.50 -> 52.50
         assertThat(diff.out()).contains("acme").contains("306.00").contains("310.00").contains("4.00");
         assertThat(diff.out()).contains("part-00000-0").contains("206").contains("210");
 
-        Run explain = rebill("explain", "--config", after.toString(), "--period", "2024-09", "--line", "part-00000-0", "payer");
+        CliRunner.Run explain = rebill("explain", "--config", after.toString(), "--period", "2024-09", "--line", "part-00000-0", "payer");
         assertThat(explain.exit()).as(explain.err()).isZero();
         assertThat(explain.out()).contains("customer: acme").contains("uplift").contains("200 -> 210").contains("charge: 210");
     }

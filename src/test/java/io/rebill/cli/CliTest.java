@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,18 +17,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run rebill(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = dir.resolve("home").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int exit = RebillCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(exit, out.toString(), err.toString());
+    private CliRunner.Run rebill(String... args) {
+        return new CliRunner(dir.resolve("home")).rebill(args);
     }
 
     private Path cur() {
@@ -40,28 +28,28 @@ class CliTest {
 
     @Test
     void ingestThenCostsAsTableCsvAndJson() {
-        Run ingest = rebill("ingest", "--source", "payer-1", cur().toString());
+        CliRunner.Run ingest = rebill("ingest", "--source", "payer-1", cur().toString());
         assertThat(ingest.exit()).isZero();
         assertThat(ingest.out()).contains("ingested 2 lines").contains("2024-09").contains("status STABLE");
         assertThat(ingest.err()).contains("[done 1/1] cur.csv");
 
-        Run table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "sub_account_id,x_charge_type",
+        CliRunner.Run table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "sub_account_id,x_charge_type",
                 "--basis", "billed");
         assertThat(table.exit()).isZero();
         assertThat(table.out()).contains("111111111111    Usage          2.50").contains("TOTAL").contains("2.75");
 
-        Run csv = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "charge_category",
+        CliRunner.Run csv = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "charge_category",
                 "--format", "csv", "--basis", "list");
         assertThat(csv.out()).isEqualTo("charge_category,list_cost,line_count\nUsage,3.00,1\nTax,0.00,1\n");
 
-        Run json = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--format", "json");
+        CliRunner.Run json = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--format", "json");
         assertThat(json.out()).contains("\"total\" : 2.75").contains("\"basis\" : \"effective\"");
     }
 
     @Test
     void reconcileReportsAndSourcesListsStatus() {
         rebill("ingest", "--quiet", "--source", "payer-1", cur().toString());
-        Run ok = rebill("reconcile", "--source", "payer-1");
+        CliRunner.Run ok = rebill("reconcile", "--source", "payer-1");
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("reconciliation holds").contains("2024-09  billed").doesNotContain(" NO");
         assertThat(rebill("sources").out()).contains("payer-1").contains("STABLE").contains("2024-09");
@@ -70,7 +58,7 @@ class CliTest {
     @Test
     void badInputExitsWithTwoAndNamesTheFile() throws IOException {
         Path bad = Files.writeString(dir.resolve("notes.csv"), "a,b\n1,2\n");
-        Run r = rebill("ingest", "--source", "payer-1", bad.toString());
+        CliRunner.Run r = rebill("ingest", "--source", "payer-1", bad.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error [UNKNOWN_FORMAT]").contains("notes.csv: line 1");
         assertThat(rebill("sources").out()).contains("ERROR");
@@ -80,21 +68,21 @@ class CliTest {
     void aConfiguredSourceReadsItsFolder() {
         Path folder = dir.resolve("payer-folder");
         TestFiles.curCsv(List.of(aLineItem().cost("4.75")), folder.resolve("2024-09/cur-00001.csv"));
-        Run add = rebill("source", "add", "payer-9", "--folder", folder.toString());
+        CliRunner.Run add = rebill("source", "add", "payer-9", "--folder", folder.toString());
         assertThat(add.exit()).isZero();
         assertThat(add.out()).contains("source payer-9 reads " + folder);
-        Run ingest = rebill("ingest", "--quiet", "--source", "payer-9");
+        CliRunner.Run ingest = rebill("ingest", "--quiet", "--source", "payer-9");
         assertThat(ingest.exit()).isZero();
         assertThat(ingest.out()).contains("ingested 1 lines");
         assertThat(rebill("ingest", "--quiet", "--source", "payer-9").out()).contains("unchanged");
-        Run none = rebill("ingest", "--source", "payer-10");
+        CliRunner.Run none = rebill("ingest", "--source", "payer-10");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("has no folder configured");
     }
 
     @Test
     void unknownSourceExitsWithFour() {
-        Run r = rebill("reconcile", "--source", "nobody");
+        CliRunner.Run r = rebill("reconcile", "--source", "nobody");
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.err()).contains("no source named 'nobody'");
     }

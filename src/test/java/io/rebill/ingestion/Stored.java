@@ -21,11 +21,7 @@ public final class Stored {
 
     public static List<Map<String, Object>> rows(Ingestion ingestion, String source, BillingPeriod period, String orderBy) {
         List<Path> files = ingestion.lineItemFiles(source, period);
-        StringBuilder list = new StringBuilder("[");
-        for (int i = 0; i < files.size(); i++) {
-            list.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
-        }
-        list.append(']');
+        String list = DuckDb.fileList(files);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = DuckDb.open(ingestion.settings()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT * FROM read_parquet(" + list + ") ORDER BY " + orderBy)) {

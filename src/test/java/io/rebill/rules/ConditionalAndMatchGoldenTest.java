@@ -68,11 +68,13 @@ class ConditionalAndMatchGoldenTest {
                 List.of(new Assignment("acme", "w", GoldenBills.SEPT), new Assignment("shared", "w", GoldenBills.SEPT)));
         BillResult r = GoldenBills.bill(dir, config, PredicateCompiler.cel(), List.of(
                 aLineItem().account("111111111111").cost("10").list("10", "10"),
+                // acme's own account and acme's tag: one claimant, not two
+                aLineItem().account("111111111111").cost("5").list("5", "5").tag("customer", "acme"),
                 aLineItem().account("222222222222").cost("20").list("20", "20").tag("customer", "acme"),
                 aLineItem().account("222222222222").cost("30").list("30", "30").tag("customer", "other"),
                 aLineItem().account("333333333333").cost("40").list("40", "40").tag("customer", "acme"),
                 aLineItem().account("333333333333").cost("50").list("50", "50")), Optional.empty());
-        assertThat(customer(r, "acme").charge().stripTrailingZeros().toPlainString()).isEqualTo("70");
+        assertThat(customer(r, "acme").charge().stripTrailingZeros().toPlainString()).isEqualTo("75");
         assertThat(customer(r, "shared").charge().stripTrailingZeros().toPlainString()).isEqualTo("30");
         assertThat(r.claimedTwice()).singleElement().satisfies(c -> {
             assertThat(c.subAccountId()).isEqualTo("222222222222");

@@ -10,6 +10,7 @@ import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.io.Trees;
 import org.duckdb.DuckDBConnection;
 
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class Generator {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot write demo billing data into " + outDir
                     + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -137,20 +138,4 @@ public final class Generator {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -116,36 +116,12 @@ final class FileSniffer {
         }
     }
 
-    /** Splits one CSV header line: comma-separated, double quotes around a field, "" inside quotes. */
+    /** The header's names: CSV fields, trimmed. */
     static List<String> parseHeader(Path path, String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString().trim());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        if (quoted) {
+        if (CsvFields.openQuote(line)) {
             throw new RebillException(ErrorCode.UNKNOWN_FORMAT, path + ": line 1: unterminated quote in the header");
         }
-        fields.add(field.toString().trim());
-        return fields;
+        return CsvFields.split(line).stream().map(String::trim).toList();
     }
 
     /** Empty names become column_N and repeated names get a _2, _3 suffix so that SQL can name each one. */

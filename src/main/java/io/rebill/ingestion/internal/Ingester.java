@@ -13,6 +13,7 @@ import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.io.Trees;
 import io.rebill.shared.time.BillingPeriod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

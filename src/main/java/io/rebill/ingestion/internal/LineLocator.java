@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
@@ -40,12 +39,12 @@ final class LineLocator {
             while ((text = reader.readLine()) != null) {
                 recordStart = line;
                 StringBuilder record = new StringBuilder(text);
-                while (openQuote(record) && (text = reader.readLine()) != null) {
+                while (CsvFields.openQuote(record) && (text = reader.readLine()) != null) {
                     record.append('\n').append(text);
                     line++;
                 }
                 if (!header) {
-                    List<String> fields = split(record.toString());
+                    List<String> fields = CsvFields.split(record);
                     String value = index < fields.size() ? fields.get(index) : null;
                     if (bad.test(value)) {
                         return OptionalLong.of(recordStart);
@@ -58,43 +57,5 @@ final class LineLocator {
             return OptionalLong.empty();
         }
         return OptionalLong.empty();
-    }
-
-    private static boolean openQuote(CharSequence s) {
-        int quotes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '"') {
-                quotes++;
-            }
-        }
-        return quotes % 2 == 1;
-    }
-
-    private static List<String> split(String record) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < record.length(); i++) {
-            char c = record.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < record.length() && record.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }

@@ -64,7 +64,9 @@ final class ProgressTracker {
         try {
             QueryProgress q = statement.unwrap(DuckDBPreparedStatement.class).getQueryProgress();
             double fraction = Math.max(0, Math.min(1, q.getPercentage() / 100.0));
-            emit((long) (fraction * fileBytes), q.getRowsProcessed());
+            // DuckDB's percentage follows the bytes it has read; its row counter counts buffers, not lines, so
+            // rows are reported per finished file
+            emit((long) (fraction * fileBytes), 0);
         } catch (SQLException | RuntimeException e) {
             // progress is best effort; the ingest itself reports real errors
         }

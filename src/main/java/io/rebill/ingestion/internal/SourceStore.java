@@ -6,6 +6,7 @@ import io.rebill.ingestion.StoredPeriod;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.io.Trees;
 import io.rebill.shared.time.BillingPeriod;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;

@@ -70,11 +70,7 @@ final class StagedSums {
     }
 
     static String list(List<Path> files) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < files.size(); i++) {
-            sb.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
-        }
-        return sb.append(']').toString();
+        return DuckDb.fileList(files);
     }
 
     static List<Path> parquetFiles(Path folder) {

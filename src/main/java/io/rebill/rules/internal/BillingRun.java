@@ -87,11 +87,7 @@ public final class BillingRun {
     }
 
     private String fileList() {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < files.size(); i++) {
-            sb.append(i == 0 ? "'" : ", '").append(DuckDb.literal(files.get(i).toString())).append('\'');
-        }
-        return sb.append(']').toString();
+        return DuckDb.fileList(files);
     }
 
     private boolean usesFreeTier() {
@@ -108,23 +104,33 @@ public final class BillingRun {
                 + " || '-' || file_row_number AS line_id FROM read_parquet(" + fileList()
                 + ", filename = true, file_row_number = true) WHERE billing_period = ?)");
         params.add(period.toString());
-        // claims: every customer's predicate once, then the first claimant in configuration order wins (spec §2)
-        StringBuilder claims = new StringBuilder("[");
+        // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
+        // evaluated once; the claimants are ordered by configuration position and the first one bills the line
+        createAccountTable();
+        StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
         for (int i = 0; i < config.customers().size(); i++) {
             Customer c = config.customers().get(i);
-            SqlFragment claim = claim(c);
-            claims.append(i == 0 ? "" : ", ").append("CASE WHEN COALESCE(").append(claim.sql()).append(", FALSE) THEN ? END");
-            params.addAll(claim.params());
+            if (c.match().isEmpty()) {
+                continue;
+            }
+            PredicateCompiler.Compiled match = predicates.compile(c.match().get());
+            // a customer that owns the account and also matches the line claims it once
+            claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
+                    .append(i).append(", 'c': ?} END");
+            params.addAll(match.params());
+            params.add(c.id());
             params.add(c.id());
         }
         claims.append("]");
-        String claimedBy = config.customers().isEmpty() ? "CAST([] AS VARCHAR[])"
-                : "list_filter(" + claims + ", lambda x: x IS NOT NULL)";
+        String claimedBy = "list_transform(list_sort(list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c)";
         String skuRate = usesFreeTier()
                 ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
                 : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
-        ctes.add("claimed AS (SELECT *, " + claimedBy + " AS claimed_by" + skuRate + " FROM src)");
-        ctes.add("l0 AS MATERIALIZED (SELECT *, claimed_by[1] AS customer_id FROM claimed)");
+        ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position FROM src"
+                + " LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
+        ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position), " + claimedBy + " AS claimed_by" + skuRate
+                + " FROM owned)");
+        ctes.add("l0 AS (SELECT *, claimed_by[1] AS customer_id FROM claimed)");
 
         Map<String, List<String>> customersByWorkflow = new LinkedHashMap<>();
         workflowOf.forEach((customer, w) -> customersByWorkflow.computeIfAbsent(w == null ? "" : w.id(),
@@ -157,11 +163,16 @@ public final class BillingRun {
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE billed AS WITH ");
         sql.append(String.join(",\n", ctes));
         sql.append("\nSELECT * FROM (").append(String.join("\nUNION ALL BY NAME\n", branches))
-                .append(") ORDER BY customer_id NULLS LAST, line_id");
+                .append(")");
         // branch workflow ids are bound after every CTE parameter, in branch order
         List<Object> all = new ArrayList<>(params);
         for (String wf : customersByWorkflow.keySet()) {
             all.add(wf.isEmpty() ? null : wf);
+        }
+        // the order of lines in the table does not matter (customer order helps the per-customer exports);
+        // not keeping the scan's order lets DuckDB stream and spill instead of holding lines in memory
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET preserve_insertion_order = false");
         }
         try (PreparedStatement ps = duck.prepareStatement(sql.toString())) {
             bind(ps, all);
@@ -175,15 +186,27 @@ public final class BillingRun {
 
     private final Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotalColumns = new HashMap<>();
 
-    private SqlFragment claim(Customer c) {
-        SqlFragment accounts = c.accounts().isEmpty() ? SqlFragment.of("FALSE") : SqlFragment.in("sub_account_id", c.accounts());
-        if (c.match().isEmpty()) {
-            return accounts;
+    /** The linked accounts of every customer with its configuration position (spec §2: first claimant wins). */
+    private void createAccountTable() throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE rb_accounts (account_id VARCHAR, customer_id VARCHAR, position INTEGER)");
         }
-        PredicateCompiler.Compiled match = predicates.compile(c.match().get());
-        List<Object> p = new ArrayList<>(accounts.params());
-        p.addAll(match.params());
-        return new SqlFragment("(" + accounts.sql() + ") OR (" + match.sql() + ")", p);
+        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_accounts VALUES (?, ?, ?)")) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < config.customers().size(); i++) {
+                Customer c = config.customers().get(i);
+                for (String account : c.accounts()) {
+                    // an account listed twice keeps its first customer; msp.yaml rejects that case with its line
+                    if (seen.add(account)) {
+                        ps.setString(1, account);
+                        ps.setString(2, c.id());
+                        ps.setInt(3, i);
+                        ps.addBatch();
+                    }
+                }
+            }
+            ps.executeBatch();
+        }
     }
 
     static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

@@ -26,19 +26,31 @@ public final class DuckDb {
         return open(settings, null);
     }
 
+    /** A database file of its own in the job's spill folder, deleted with it when the connection closes. */
+    public static Connection openScratch(RebillSettings settings, String name) {
+        return open(settings, null, name);
+    }
+
     /** A database in {@code file} (or in memory when null) with the job settings applied. */
     public static Connection open(RebillSettings settings, Path file) {
+        return open(settings, file, null);
+    }
+
+    private static Connection open(RebillSettings settings, Path file, String scratchName) {
         try {
             Path spill = settings.tempDir().resolve("duckdb-" + UUID.randomUUID());
             Files.createDirectories(spill);
-            Connection c = DriverManager.getConnection(file == null ? "jdbc:duckdb:" : "jdbc:duckdb:" + file);
+            Path db = scratchName != null ? spill.resolve(scratchName + ".duckdb") : file;
+            Connection c = DriverManager.getConnection(db == null ? "jdbc:duckdb:" : "jdbc:duckdb:" + db);
             try (Statement s = c.createStatement()) {
                 s.execute("SET memory_limit = '" + settings.memoryLimit() + "'");
                 s.execute("SET threads = " + settings.threads());
                 s.execute("SET temp_directory = '" + literal(spill.toString()) + "'");
                 s.execute("SET TimeZone = 'UTC'");
                 s.execute("SET preserve_insertion_order = true");
-                s.execute("SET enable_progress_bar = false");
+                // progress is tracked (for ingest progress lines) but never printed by DuckDB itself
+                s.execute("SET enable_progress_bar = true");
+                s.execute("SET enable_progress_bar_print = false");
             }
             return new SpillCleaningConnection(c, spill).proxy();
         } catch (SQLException | IOException e) {
@@ -51,6 +63,15 @@ public final class DuckDb {
     /** Escapes a value for a single-quoted SQL literal (for settings and paths DuckDB cannot bind). */
     public static String literal(String value) {
         return value.replace("'", "''");
+    }
+
+    /** A DuckDB list literal of file paths, e.g. {@code ['/a/part-00000.parquet', '/b/x.parquet']}, for read_parquet. */
+    public static String fileList(java.util.List<Path> files) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < files.size(); i++) {
+            sb.append(i == 0 ? "'" : ", '").append(literal(files.get(i).toString())).append('\'');
+        }
+        return sb.append(']').toString();
     }
 
     /** Quotes an identifier taken from a file header. */

@@ -1,16 +1,13 @@
 package io.rebill.shared.duckdb;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.rebill.shared.io.Trees;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Removes a job's spill folder when its connection closes, so temp space never piles up. */
 final class SpillCleaningConnection implements InvocationHandler {
@@ -32,28 +29,11 @@ final class SpillCleaningConnection implements InvocationHandler {
         try {
             Object result = method.invoke(delegate, args);
             if (method.getName().equals("close")) {
-                deleteTree(spill);
+                Trees.delete(spill);
             }
             return result;
         } catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

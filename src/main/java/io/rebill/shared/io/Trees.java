@@ -1,4 +1,4 @@
-package io.rebill.ingestion.internal;
+package io.rebill.shared.io;
 
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class Trees {
+/** Deletes folder trees: staging folders, old generations, spill space, benchmark scratch. */
+public final class Trees {
     private Trees() {
     }
 
-    static void delete(Path root) {
+    public static void delete(Path root) {
         if (!Files.exists(root)) {
             return;
         }
