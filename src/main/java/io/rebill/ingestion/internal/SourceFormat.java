@@ -6,24 +6,25 @@ import java.util.Set;
 
 /** The billing formats Rebill reads, recognised from the header (docs/canonical-line-item.md). */
 enum SourceFormat {
-    CUR_LEGACY("cur-canonical.sql", "cur-input-sums.sql"),
-    CUR_SNAKE("cur-canonical.sql", "cur-input-sums.sql"),
-    FOCUS("focus-canonical.sql", "focus-input-sums.sql");
+    CUR_LEGACY("cur-canonical.sql", "cur-input-columns.sql"),
+    CUR_SNAKE("cur-canonical.sql", "cur-input-columns.sql"),
+    FOCUS("focus-canonical.sql", "focus-input-columns.sql");
 
     private final String canonicalSql;
-    private final String inputSumsSql;
+    private final String inputColumnsSql;
 
-    SourceFormat(String canonicalSql, String inputSumsSql) {
+    SourceFormat(String canonicalSql, String inputColumnsSql) {
         this.canonicalSql = canonicalSql;
-        this.inputSumsSql = inputSumsSql;
+        this.inputColumnsSql = inputColumnsSql;
     }
 
     String canonicalSql() {
         return canonicalSql;
     }
 
-    String inputSumsSql() {
-        return inputSumsSql;
+    /** Per-line input values for reconciliation: in_period, in_billed, in_effective, in_list. */
+    String inputColumnsSql() {
+        return inputColumnsSql;
     }
 
     static Optional<SourceFormat> detect(Collection<String> columns) {
