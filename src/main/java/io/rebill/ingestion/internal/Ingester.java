@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -39,9 +38,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * One ingest of billing files into a source: read each file once with DuckDB into Parquet per billing period
- * (staging), with the file's own sums restated from its raw columns in the same scan; reconcile those against the
- * staged Parquet, then swap the periods in atomically. Any failure leaves the stored periods as they were and puts the source in status ERROR.
+ * One ingest of billing files into a source: read each file once with DuckDB straight into Parquet per billing
+ * period (staging), reconcile the staged sums against a separate scan of the inputs, then swap the periods in
+ * atomically. Any failure leaves the stored periods as they were and puts the source in status ERROR.
  */
 public final class Ingester {
     private static final Logger log = LoggerFactory.getLogger(Ingester.class);
@@ -101,12 +100,15 @@ public final class Ingester {
                 files.add(FileSniffer.sniff(p, duck));
             }
             Files.createDirectories(staging);
-            Map<BillingPeriod, CostSums> input = new TreeMap<>();
             for (int i = 0; i < files.size(); i++) {
-                stage(duck, files.get(i), staging, tracker, i).forEach((period, sums) -> input.merge(period, sums, CostSums::plus));
+                stage(duck, files.get(i), staging, tracker, i);
             }
             tracker.phase("reconcile");
             Map<BillingPeriod, CostSums> stored = StagedSums.of(duck, staging);
+            Map<BillingPeriod, CostSums> input = new TreeMap<>();
+            for (SniffedFile f : files) {
+                InputSums.of(duck, f).forEach((period, sums) -> input.merge(period, sums, CostSums::plus));
+            }
             ReconciliationReport report = Reconciliation.compare(source, input, stored);
             if (!report.holds()) {
                 throw new RebillException(ErrorCode.RECONCILIATION_FAILED, "the stored sums differ from the input files'"
@@ -143,57 +145,41 @@ public final class Ingester {
      * memory, so the file is written once unpartitioned (streaming) and split by period afterwards only when it
      * spans several periods, which reads the compact Parquet rather than the provider file again.
      */
-    /**
-     * Reads one file, once, into staging/&lt;period&gt;/f&lt;index&gt;.parquet and returns the file's own sums per period.
-     * The scan writes the canonical columns and, beside them, the reconciliation's input columns (restated from the
-     * raw columns); those are summed from the scan's Parquet and dropped when each period's rows are written out.
-     * (DuckDB's PARTITION_BY would buffer every partition in memory, so periods are split from the Parquet.)
-     */
-    private Map<BillingPeriod, CostSums> stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker,
-                                               int index) throws SQLException, IOException {
+    private void stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
+            throws SQLException, IOException {
         MappingQuery mapping = new MappingQuery(file);
-        String select = mapping.canonicalSelect(Sql.resource(file.format().canonicalSql()),
-                Sql.resource(file.format().inputColumnsSql()));
-        Path scanned = staging.resolve("f" + index + ".scan.parquet");
+        String select = mapping.canonicalSelect(Sql.resource(file.format().canonicalSql()));
+        Path whole = staging.resolve("f" + index + ".parquet");
         tracker.startFile(file, index);
         try (Statement s = duck.createStatement()) {
-            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(scanned.toString())
+            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(whole.toString())
                     + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
         } catch (SQLException e) {
             throw FileErrors.explain(file, e);
         }
         FileErrors.checkRejects(duck, file);
-        Map<BillingPeriod, CostSums> input = new TreeMap<>();
-        String scan = "read_parquet('" + DuckDb.literal(scanned.toString()) + "')";
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT in_period, count(*),"
-                + " COALESCE(sum(in_billed), 0), COALESCE(sum(in_effective), 0), COALESCE(sum(in_list), 0) FROM " + scan
-                + " GROUP BY ALL")) {
-            while (rs.next()) {
-                if (rs.getString(1) == null) {
-                    throw FileErrors.missingBillingPeriod(file);
-                }
-                input.put(BillingPeriod.parse(rs.getString(1)),
-                        new CostSums(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5)));
-            }
-        }
-        List<String> periods = StagedSums.periods(duck, scanned);
+        List<String> periods = StagedSums.periods(duck, whole);
         if (periods.contains(null)) {
             throw FileErrors.missingBillingPeriod(file);
         }
-        String canonical = "* EXCLUDE (" + String.join(", ", MappingQuery.INPUT_COLUMNS) + ")";
-        for (String period : periods) {
-            Path target = staging.resolve(period).resolve("f" + index + ".parquet");
+        if (periods.size() == 1) {
+            Path target = staging.resolve(periods.get(0)).resolve(whole.getFileName());
             Files.createDirectories(target.getParent());
-            try (PreparedStatement ps = duck.prepareStatement("COPY (SELECT " + canonical + " FROM " + scan
-                    + " WHERE billing_period = ?) TO '" + DuckDb.literal(target.toString())
-                    + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")) {
-                ps.setString(1, period);
-                ps.execute();
+            Files.move(whole, target);
+        } else {
+            for (String period : periods) {
+                Path target = staging.resolve(period).resolve(whole.getFileName());
+                Files.createDirectories(target.getParent());
+                try (PreparedStatement ps = duck.prepareStatement("COPY (SELECT * FROM read_parquet('"
+                        + DuckDb.literal(whole.toString()) + "') WHERE billing_period = ?) TO '"
+                        + DuckDb.literal(target.toString()) + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")) {
+                    ps.setString(1, period);
+                    ps.execute();
+                }
             }
+            Files.delete(whole);
         }
-        Files.delete(scanned);
-        tracker.endFile(file, input.values().stream().mapToLong(CostSums::lineCount).sum());
-        return input;
+        tracker.endFile(file, StagedSums.rowsOfFile(duck, staging, whole.getFileName().toString()));
     }
 
     private List<StoredPeriod> commit(String source, SourceState before, Path staging, List<InputFile> inputs,

@@ -10,15 +10,13 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The input side of reconciliation re-read on its own: one file's cost columns summed per billing period. */
+/** The input side of reconciliation: one file's own cost columns summed per billing period, in a separate scan. */
 final class InputSums {
     private InputSums() {
     }
 
     static Map<BillingPeriod, CostSums> of(Connection duck, SniffedFile file) {
-        String sql = "SELECT in_period AS billing_period, count(*) AS line_count, COALESCE(sum(in_billed), 0) AS billed,"
-                + " COALESCE(sum(in_effective), 0) AS effective, COALESCE(sum(in_list), 0) AS list FROM ("
-                + new MappingQuery(file).inputSelect(Sql.resource(file.format().inputColumnsSql())) + ") GROUP BY ALL";
+        String sql = new MappingQuery(file).render(Sql.resource(file.format().inputSumsSql()));
         Map<BillingPeriod, CostSums> sums = new TreeMap<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

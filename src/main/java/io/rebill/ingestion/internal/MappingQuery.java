@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-columns.sql) for one file. Columns are
+ * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-sums.sql) for one file. Columns are
  * matched by name, ignoring case and punctuation, so that {@code lineItem/UnblendedCost} and
  * {@code line_item_unblended_cost} are the same column. Only header names (quoted) and the file's path (as a
  * literal) enter the SQL; no value from a row ever does.
@@ -44,22 +44,9 @@ final class MappingQuery {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
-    /** The input columns of reconciliation, as cur-input-columns.sql names them. */
-    static final List<String> INPUT_COLUMNS = List.of("in_period", "in_billed", "in_effective", "in_list");
-
     /** The canonical SELECT for this file, its columns cast to the canonical types in canonical order. */
     String canonicalSelect(String template) {
-        return canonicalSelect(template, null);
-    }
-
-    /**
-     * The canonical SELECT, and when {@code inputColumns} is given, the reconciliation's input columns beside it,
-     * computed in the same scan of the file.
-     */
-    String canonicalSelect(String template, String inputColumns) {
-        String withInput = inputColumns == null ? template
-                : template.replace("FROM {{source}}", ",\n" + stripComments(inputColumns) + "\nFROM {{source}}");
-        String inner = render(withInput);
+        String inner = render(template);
         StringBuilder sql = new StringBuilder("SELECT ");
         CanonicalColumn[] columns = CanonicalColumn.values();
         for (int i = 0; i < columns.length; i++) {
@@ -67,21 +54,7 @@ final class MappingQuery {
             sql.append(i == 0 ? "" : ", ").append("CAST(").append(c.column()).append(" AS ").append(c.sqlType())
                     .append(") AS ").append(c.column());
         }
-        if (inputColumns != null) {
-            for (String c : INPUT_COLUMNS) {
-                sql.append(", ").append(c);
-            }
-        }
         return sql.append(" FROM (").append(inner).append(")").toString();
-    }
-
-    /** The input columns alone over this file, for re-checking a stored period against its files. */
-    String inputSelect(String inputColumns) {
-        return "SELECT\n" + render(stripComments(inputColumns)) + "\nFROM " + scan();
-    }
-
-    private static String stripComments(String sql) {
-        return sql.replaceAll("(?m)^--.*$", "");
     }
 
     String render(String template) {

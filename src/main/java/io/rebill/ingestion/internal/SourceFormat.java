@@ -6,25 +6,24 @@ import java.util.Set;
 
 /** The billing formats Rebill reads, recognised from the header (docs/canonical-line-item.md). */
 enum SourceFormat {
-    CUR_LEGACY("cur-canonical.sql", "cur-input-columns.sql"),
-    CUR_SNAKE("cur-canonical.sql", "cur-input-columns.sql"),
-    FOCUS("focus-canonical.sql", "focus-input-columns.sql");
+    CUR_LEGACY("cur-canonical.sql", "cur-input-sums.sql"),
+    CUR_SNAKE("cur-canonical.sql", "cur-input-sums.sql"),
+    FOCUS("focus-canonical.sql", "focus-input-sums.sql");
 
     private final String canonicalSql;
-    private final String inputColumnsSql;
+    private final String inputSumsSql;
 
-    SourceFormat(String canonicalSql, String inputColumnsSql) {
+    SourceFormat(String canonicalSql, String inputSumsSql) {
         this.canonicalSql = canonicalSql;
-        this.inputColumnsSql = inputColumnsSql;
+        this.inputSumsSql = inputSumsSql;
     }
 
     String canonicalSql() {
         return canonicalSql;
     }
 
-    /** Per-line input values for reconciliation: in_period, in_billed, in_effective, in_list. */
-    String inputColumnsSql() {
-        return inputColumnsSql;
+    String inputSumsSql() {
+        return inputSumsSql;
     }
 
     static Optional<SourceFormat> detect(Collection<String> columns) {

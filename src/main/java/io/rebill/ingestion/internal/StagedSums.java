@@ -43,6 +43,19 @@ final class StagedSums {
         return sums;
     }
 
+    /** Rows of one staged input file, over all the period folders it was split into. */
+    static long rowsOfFile(Connection duck, Path staging, String fileName) throws SQLException {
+        List<Path> files = parquetFiles(staging).stream().filter(p -> p.getFileName().toString().equals(fileName)).toList();
+        if (files.isEmpty()) {
+            return 0;
+        }
+        try (Statement s = duck.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + list(files) + ", hive_partitioning = false)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The distinct billing periods in a staged file (NULL included, so that a missing period is caught). */
     static List<String> periods(Connection duck, Path file) throws SQLException {
         List<String> periods = new java.util.ArrayList<>();
