@@ -45,7 +45,8 @@ public final class Billing {
     public BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out,
                            Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress).run();
+            BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress);
+            BillResult result = (out.isPresent() ? run.sortedByCustomer() : run).run();
             out.ifPresent(dir -> new BillOutputs(duck, config.mspName()).write(result, dir, progress));
             return result;
         } catch (SQLException e) {
