@@ -102,18 +102,11 @@ final class BenchStepCommand implements Callable<Integer> {
 
     /** The benchmark's 7-rule workflow over every generated customer. */
     private MspConfig config() throws Exception {
-        Map<String, List<String>> byCustomer = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(accounts).subList(1, Files.readAllLines(accounts).size())) {
-            String[] p = line.split(",");
-            byCustomer.computeIfAbsent(p[1], k -> new ArrayList<>()).add(p[0]);
-        }
-        List<Customer> customers = new ArrayList<>();
-        List<Assignment> assignments = new ArrayList<>();
-        byCustomer.forEach((c, accs) -> {
-            String id = c.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
-            customers.add(new Customer(id, c, id + "@example.test", accs, Optional.empty()));
-            assignments.add(new Assignment(id, "bench", PERIOD));
-        });
+        List<String> lines = Files.readAllLines(accounts);
+        List<io.rebill.demo.DemoAccount> demo = lines.subList(1, lines.size()).stream()
+                .map(l -> l.split(",")).map(p -> new io.rebill.demo.DemoAccount(p[0], p[1])).toList();
+        List<Customer> customers = DemoCommand.customers(demo);
+        List<Assignment> assignments = customers.stream().map(c -> new Assignment(c.id(), "bench", PERIOD)).toList();
         String payer = io.rebill.demo.GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID;
         Scope edp = new Scope(List.of(), List.of(), List.of("EdpDiscount"), List.of(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty());

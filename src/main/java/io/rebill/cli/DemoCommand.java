@@ -104,21 +104,26 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** One customer per generated customer tag, owning its accounts, on the seed's first workflow plus a fee. */
-    static MspConfig config(List<DemoAccount> accounts) {
+    /** One customer per generated customer name, owning its accounts, in the generator's order. */
+    static List<Customer> customers(List<DemoAccount> accounts) {
         Map<String, List<String>> byCustomer = new LinkedHashMap<>();
         accounts.forEach(a -> byCustomer.computeIfAbsent(a.customer(), k -> new ArrayList<>()).add(a.accountId()));
         if (byCustomer.isEmpty()) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "the generator reported no accounts");
         }
         List<Customer> customers = new ArrayList<>();
-        List<Assignment> assignments = new ArrayList<>();
-        BillingPeriod from = new BillingPeriod(PERIODS.get(0));
-        byCustomer.forEach((id, accs) -> {
-            String slug = id.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
-            customers.add(new Customer(slug, id, "billing@" + slug + ".example", accs, Optional.empty()));
-            assignments.add(new Assignment(slug, "standard", from));
+        byCustomer.forEach((name, accs) -> {
+            String id = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+            customers.add(new Customer(id, name, "billing@" + id + ".example", accs, Optional.empty()));
         });
+        return customers;
+    }
+
+    /** The demo customers on the seed's first workflow plus a management fee. */
+    static MspConfig config(List<DemoAccount> accounts) {
+        List<Customer> customers = customers(accounts);
+        BillingPeriod from = new BillingPeriod(PERIODS.get(0));
+        List<Assignment> assignments = customers.stream().map(c -> new Assignment(c.id(), "standard", from)).toList();
         String payer = GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID;
         List<Rule> rules = List.of(
                 new Rule.ReplaceRiDiscount("replace-ri", "RIs bought by the payer at public on-demand", Scope.EVERYTHING, List.of(payer)),
