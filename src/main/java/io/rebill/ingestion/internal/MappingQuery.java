@@ -123,8 +123,8 @@ final class MappingQuery {
             }
         }
         if (!entries.isEmpty()) {
-            return "rb_tags(map_from_entries(list_filter([" + String.join(", ", entries)
-                    + "], lambda e: e.v IS NOT NULL AND e.v <> '')))";
+            return noTagsIsNull("map_from_entries(list_filter([" + String.join(", ", entries)
+                    + "], lambda e: e.v IS NOT NULL AND e.v <> ''))");
         }
         String mapColumn = file.format() == SourceFormat.FOCUS ? byKey.get("tags") : byKey.get("resourcetags");
         if (mapColumn == null) {
@@ -137,9 +137,17 @@ final class MappingQuery {
                 : "json_transform(CASE WHEN " + id + " IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE " + id
                 + " END, '\"MAP(VARCHAR, VARCHAR)\"')";
         String keyRule = file.format() == SourceFormat.FOCUS ? "e.key" : "rb_cur_tag_key(e.key)";
-        return "rb_tags(map_from_entries(list_transform(list_filter(map_entries(" + map
+        return noTagsIsNull("map_from_entries(list_transform(list_filter(map_entries(" + map
                 + "), lambda e: e.value IS NOT NULL AND e.value <> ''), lambda e: {'k': " + keyRule
-                + ", 'v': e.value})))";
+                + ", 'v': e.value}))");
+    }
+
+    /**
+     * An empty tag map is stored as NULL, so "no tags" looks the same from every format. NULLIF evaluates the map
+     * once; a CASE (or a macro) naming it twice would build every line's map twice.
+     */
+    private static String noTagsIsNull(String map) {
+        return "nullif(" + map + ", CAST(MAP {} AS MAP(VARCHAR, VARCHAR)))";
     }
 
     /** resourceTags/user:team -> team, resourceTags/aws:createdBy -> aws:createdBy, resource_tags_user_team -> team. */

@@ -15,9 +15,6 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
--- An empty tag map is stored as NULL so that "no tags" looks the same from every format.
-CREATE OR REPLACE TEMP MACRO rb_tags(m) AS
-    CASE WHEN m IS NULL OR cardinality(m) = 0 THEN NULL ELSE m END;
 -- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).
 CREATE OR REPLACE TEMP MACRO rb_cur_tag_key(k) AS
     CASE WHEN starts_with(k, 'user_') THEN k[6:]
