@@ -132,7 +132,11 @@ public final class BillingRun {
             params.add(c.id());
         }
         claims.append("]");
-        String claimedBy = "list_transform(list_sort(list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c)";
+        boolean anyMatch = config.customers().stream().anyMatch(c -> c.match().isPresent());
+        // without match predicates the owner is the only claimant: no list to build and sort per line
+        String claimedBy = anyMatch
+                ? "list_transform(list_sort(list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c)"
+                : "CASE WHEN owner IS NULL THEN CAST([] AS VARCHAR[]) ELSE [owner] END";
         String skuRate = usesFreeTier()
                 ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
                 : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
