@@ -176,7 +176,7 @@ public final class BillingRun {
         branches.add("SELECT *, CAST(NULL AS VARCHAR) AS workflow_id FROM unassigned_lines");
         StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE billed AS WITH ");
         sql.append(String.join(",\n", ctes));
-        sql.append("\nSELECT * FROM (").append(String.join("\nUNION ALL BY NAME\n", branches))
+        sql.append("\nSELECT ").append(storedColumns()).append(" FROM (").append(String.join("\nUNION ALL BY NAME\n", branches))
                 .append(")").append(byCustomer ? " ORDER BY customer_id NULLS LAST" : "");
         // branch workflow ids are bound after every CTE parameter, in branch order
         List<Object> all = new ArrayList<>(params);
@@ -199,6 +199,23 @@ public final class BillingRun {
     }
 
     private final Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotalColumns = new HashMap<>();
+
+    /** Columns the run's outputs read; writing every canonical column too is the dominant cost at 10 M lines. */
+    private static final List<String> RUN_COLUMNS = List.of("line_id", "customer_id", "claimed_by", "workflow_id", "cost",
+            "charge", "excluded", "lineage", "billing_account_id", "sub_account_id", "service_name", "x_charge_type",
+            "billing_currency", "billed_cost", "effective_cost", "list_cost");
+
+    /**
+     * What the billed table keeps: the run's own columns (and each charge's subtotal column), or everything when the
+     * per-customer FOCUS files will be written from it.
+     */
+    private String storedColumns() {
+        if (byCustomer) {
+            return "*";
+        }
+        boolean subtotals = subtotalColumns.values().stream().anyMatch(l -> !l.isEmpty());
+        return String.join(", ", RUN_COLUMNS) + (subtotals ? ", COLUMNS('^subtotal_')" : "");
+    }
 
     /** The linked accounts of every customer with its configuration position (spec §2: first claimant wins). */
     private void createAccountTable() throws SQLException {

@@ -61,12 +61,12 @@ public final class WorkflowCompiler {
             SqlFragment scope = scope(rule).and(SqlFragment.of("NOT excluded"));
             switch (rule) {
                 case Rule.Charge c -> {
-                    subtotals.add(new SubtotalPoint(c, "sub_" + name));
-                    prev = addColumn(ctes, params, prev, name, scope, "sub_" + name);
+                    subtotals.add(new SubtotalPoint(c, "subtotal_" + name));
+                    prev = addColumn(ctes, params, prev, name, scope, "subtotal_" + name);
                 }
                 case Rule.Credit c -> {
-                    subtotals.add(new SubtotalPoint(c, "sub_" + name));
-                    prev = addColumn(ctes, params, prev, name, scope, "sub_" + name);
+                    subtotals.add(new SubtotalPoint(c, "subtotal_" + name));
+                    prev = addColumn(ctes, params, prev, name, scope, "subtotal_" + name);
                 }
                 default -> prev = apply(ctes, params, prev, name, rule, cases(rule, scope));
             }
