@@ -5,6 +5,7 @@ import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,14 +56,19 @@ public final class CostQuery {
                     for (int c = 1; c <= select.size(); c++) {
                         k.add(rs.getString(c));
                     }
-                    rows.add(new CostRow(k, rs.getBigDecimal("cost").stripTrailingZeros().setScale(
-                            Math.max(2, rs.getBigDecimal("cost").stripTrailingZeros().scale())), rs.getLong("line_count")));
+                    rows.add(new CostRow(k, atLeastCents(rs.getBigDecimal("cost")), rs.getLong("line_count")));
                 }
             }
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cost query failed: " + e.getMessage(), e);
         }
         return new CostReport(request, rows);
+    }
+
+    /** The exact sum without its trailing zeros, but never fewer than two places (10.105, 3.3333333333, 1.50). */
+    static BigDecimal atLeastCents(BigDecimal sum) {
+        BigDecimal stripped = sum.stripTrailingZeros();
+        return stripped.setScale(Math.max(2, stripped.scale()));
     }
 
     private static String orderKeys(int n) {

@@ -18,7 +18,7 @@ public sealed interface Rule {
 
     /** Whether the customer sees this rule's effect as its own invoice line (charges and credits only). */
     default boolean visibleToCustomer() {
-        return this instanceof Charge || this instanceof Credit;
+        return this instanceof AddedLine;
     }
 
     /** Lines in scope are removed: charge 0, not shown. */
@@ -94,9 +94,23 @@ public sealed interface Rule {
         }
     }
 
+    /** A rule that adds its own invoice line per customer (a charge or a credit) instead of changing lines. */
+    sealed interface AddedLine extends Rule {
+        Amount amount();
+
+        Frequency frequency();
+
+        InvoiceLabel label();
+
+        /** Credits are negative on the invoice. */
+        default boolean isCredit() {
+            return this instanceof Credit;
+        }
+    }
+
     /** Adds one line per customer and period: a fixed amount, or a percentage of the subtotal at its position. */
     record Charge(String id, String title, Scope scope, Amount amount, Frequency frequency, InvoiceLabel label)
-            implements Rule {
+            implements AddedLine {
         public Charge {
             RuleChecks.common(id, title, scope);
             Objects.requireNonNull(amount, "amount");
@@ -107,7 +121,7 @@ public sealed interface Rule {
 
     /** As {@link Charge}, negative on the invoice. */
     record Credit(String id, String title, Scope scope, Amount amount, Frequency frequency, InvoiceLabel label)
-            implements Rule {
+            implements AddedLine {
         public Credit {
             RuleChecks.common(id, title, scope);
             Objects.requireNonNull(amount, "amount");

@@ -31,6 +31,12 @@ public record Scope(List<String> services, List<String> categories, List<String>
         }
     }
 
+    /** No list and no condition restricts it: every line is in scope (periods aside). */
+    public boolean unrestricted() {
+        return services.isEmpty() && categories.isEmpty() && chargeTypes.isEmpty() && chargeCategories.isEmpty()
+                && subAccounts.isEmpty() && when.isEmpty();
+    }
+
     public boolean appliesIn(BillingPeriod period) {
         return start.map(s -> period.compareTo(s) >= 0).orElse(true)
                 && end.map(e -> period.compareTo(e) <= 0).orElse(true);

@@ -94,7 +94,7 @@ public final class Ingester {
         Path staging = store.dir(source).resolve("staging-" + UUID.randomUUID());
         try (Connection duck = DuckDb.open(settings)) {
             Sql.prepare(duck);
-            ProgressTracker tracker = new ProgressTracker(duck, progress, collected.files().size(), started);
+            ProgressTracker tracker = new ProgressTracker(progress, collected.files().size(), started);
             List<SniffedFile> files = new ArrayList<>();
             for (Path p : collected.files()) {
                 files.add(FileSniffer.sniff(p, duck));

@@ -5,7 +5,6 @@ import io.rebill.shared.duckdb.DuckDb;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,18 +24,11 @@ final class MappingQuery {
 
     private final SniffedFile file;
     private final Map<String, String> byKey = new HashMap<>();
-    /**
-     * Every CSV column is read as text: money goes through rb_money and timestamps through rb_ts, which accept
-     * the forms seen in real exports and name the value they reject; the CSV reader itself only rejects lines
-     * whose shape is wrong (field counts, quotes), with their line number.
-     */
-    private final Map<String, String> csvTypes = new LinkedHashMap<>();
 
     MappingQuery(SniffedFile file) {
         this.file = file;
         for (String column : file.columns()) {
             byKey.putIfAbsent(key(column), column);
-            csvTypes.put(column, "VARCHAR");
         }
     }
 
@@ -174,9 +166,11 @@ final class MappingQuery {
         }
         StringBuilder columns = new StringBuilder("{");
         boolean first = true;
-        for (Map.Entry<String, String> e : csvTypes.entrySet()) {
-            columns.append(first ? "" : ", ").append('\'').append(DuckDb.literal(e.getKey())).append("': '")
-                    .append(e.getValue()).append('\'');
+        // every column is read as text: money goes through rb_money and timestamps through rb_ts, which accept the
+        // forms seen in real exports and name the value they reject; the CSV reader itself rejects only lines whose
+        // shape is wrong (field counts, quotes), with their line number
+        for (String column : file.columns()) {
+            columns.append(first ? "" : ", ").append('\'').append(DuckDb.literal(column)).append("': 'VARCHAR'");
             first = false;
         }
         columns.append('}');

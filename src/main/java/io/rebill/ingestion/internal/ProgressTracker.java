@@ -5,7 +5,6 @@ import io.rebill.ingestion.ProgressListener;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.QueryProgress;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,7 +30,7 @@ final class ProgressTracker {
     private long bytesBefore;
     private long rowsBefore;
 
-    ProgressTracker(Connection duck, ProgressListener listener, int fileCount, Instant started) {
+    ProgressTracker(ProgressListener listener, int fileCount, Instant started) {
         this.listener = listener;
         this.fileCount = fileCount;
         this.started = started;

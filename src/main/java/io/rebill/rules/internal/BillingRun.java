@@ -289,11 +289,11 @@ public final class BillingRun {
                         continue;
                     }
                     BigDecimal lines = subtotals.get(point.column()).getOrDefault(e.getKey(), BigDecimal.ZERO);
-                    BigDecimal subtotal = isUnrestricted(point.rule().scope()) ? lines.add(earlier) : lines;
+                    BigDecimal subtotal = point.rule().scope().unrestricted() ? lines.add(earlier) : lines;
                     BigDecimal amount = amount(point.rule(), subtotal);
-                    boolean credit = point.rule() instanceof Rule.Credit;
+                    boolean credit = point.rule().isCredit();
                     BigDecimal signed = credit ? amount.negate() : amount;
-                    Rule.InvoiceLabel label = label(point.rule());
+                    Rule.InvoiceLabel label = point.rule().label();
                     insert.setString(1, e.getKey());
                     insert.setString(2, point.rule().id());
                     insert.setString(3, point.rule().title());
@@ -311,39 +311,18 @@ public final class BillingRun {
         }
     }
 
-    private static boolean isUnrestricted(io.rebill.rules.Scope s) {
-        return s.services().isEmpty() && s.categories().isEmpty() && s.chargeTypes().isEmpty()
-                && s.chargeCategories().isEmpty() && s.subAccounts().isEmpty() && s.when().isEmpty();
-    }
-
     /** Monthly charges apply in every period of their scope; one-time ones only in their start period. */
-    private boolean chargedIn(Rule rule) {
-        Rule.Frequency f = switch (rule) {
-            case Rule.Charge c -> c.frequency();
-            case Rule.Credit c -> c.frequency();
-            default -> throw new IllegalStateException(rule.id() + " is not a charge or credit");
-        };
-        return switch (f) {
+    private boolean chargedIn(Rule.AddedLine rule) {
+        return switch (rule.frequency()) {
             case MONTHLY -> rule.scope().appliesIn(period);
             case ONE_TIME -> rule.scope().start().map(period::equals).orElseThrow(() -> new RebillException(
                     ErrorCode.BAD_ARGUMENT, "one-time rule " + rule.id() + " needs a start period to know when to bill"));
         };
     }
 
-    private static Rule.InvoiceLabel label(Rule rule) {
-        return switch (rule) {
-            case Rule.Charge c -> c.label();
-            case Rule.Credit c -> c.label();
-            default -> throw new IllegalStateException(rule.id() + " is not a charge or credit");
-        };
-    }
-
-    static BigDecimal amount(Rule rule, BigDecimal subtotal) {
-        Rule.Amount a = switch (rule) {
-            case Rule.Charge c -> c.amount();
-            case Rule.Credit c -> c.amount();
-            default -> throw new IllegalStateException(rule.id() + " is not a charge or credit");
-        };
+    /** A charge's or credit's amount (positive) for the subtotal at its position, never below its minimum. */
+    static BigDecimal amount(Rule.AddedLine rule, BigDecimal subtotal) {
+        Rule.Amount a = rule.amount();
         return switch (a) {
             case Rule.Amount.Fixed f -> f.value();
             case Rule.Amount.PercentOfSubtotal p -> {

@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,7 +60,8 @@ public final class ReferenceBilling {
             }
         }
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, Map<String, BigDecimal>> subtotals = new LinkedHashMap<>();
+        // the in-scope charge of a customer's lines at each charge or credit, keyed customer NUL rule
+        Map<String, BigDecimal> subtotals = new HashMap<>();
         Map<String, Rule> rules = config.rulesById();
         for (Map<String, Object> line : lines) {
             String customer = claimant(line);
@@ -86,9 +86,8 @@ public final class ReferenceBilling {
                     continue;
                 }
                 boolean inScope = !excluded && inScope(rule, line);
-                if (rule instanceof Rule.Charge || rule instanceof Rule.Credit) {
-                    subtotals.computeIfAbsent(customer + "\u0000" + rule.id(), k -> new HashMap<>())
-                            .merge("lines", inScope ? charge : BigDecimal.ZERO, BigDecimal::add);
+                if (rule instanceof Rule.AddedLine) {
+                    subtotals.merge(customer + "\u0000" + rule.id(), inScope ? charge : BigDecimal.ZERO, BigDecimal::add);
                     continue;
                 }
                 if (!inScope) {
@@ -106,7 +105,7 @@ public final class ReferenceBilling {
         return new Result(outcomes, extras(subtotals));
     }
 
-    private List<Extra> extras(Map<String, Map<String, BigDecimal>> subtotals) {
+    private List<Extra> extras(Map<String, BigDecimal> subtotals) {
         List<Extra> extras = new ArrayList<>();
         Map<String, Rule> rules = config.rulesById();
         for (Customer c : config.customers()) {
@@ -116,23 +115,16 @@ public final class ReferenceBilling {
             }
             BigDecimal earlier = BigDecimal.ZERO;
             for (String ruleId : w.get().ruleIds()) {
-                Rule rule = rules.get(ruleId);
-                if (!(rule instanceof Rule.Charge || rule instanceof Rule.Credit) || !rule.scope().appliesIn(period)) {
+                if (!(rules.get(ruleId) instanceof Rule.AddedLine added) || !added.scope().appliesIn(period)) {
                     continue;
                 }
-                boolean oneTime = (rule instanceof Rule.Charge ch ? ch.frequency() : ((Rule.Credit) rule).frequency())
-                        == Rule.Frequency.ONE_TIME;
-                if (oneTime && !rule.scope().start().map(period::equals).orElse(false)) {
+                if (added.frequency() == Rule.Frequency.ONE_TIME && !added.scope().start().map(period::equals).orElse(false)) {
                     continue;
                 }
-                BigDecimal lines = subtotals.getOrDefault(c.id() + "\u0000" + rule.id(), Map.of())
-                        .getOrDefault("lines", BigDecimal.ZERO);
-                Scope s = rule.scope();
-                boolean unrestricted = s.services().isEmpty() && s.categories().isEmpty() && s.chargeTypes().isEmpty()
-                        && s.chargeCategories().isEmpty() && s.subAccounts().isEmpty() && s.when().isEmpty();
-                BigDecimal amount = BillingRun.amount(rule, unrestricted ? lines.add(earlier) : lines);
-                BigDecimal signed = rule instanceof Rule.Credit ? amount.negate() : amount;
-                extras.add(new Extra(c.id(), rule.id(), signed));
+                BigDecimal lines = subtotals.getOrDefault(c.id() + "\u0000" + added.id(), BigDecimal.ZERO);
+                BigDecimal amount = BillingRun.amount(added, added.scope().unrestricted() ? lines.add(earlier) : lines);
+                BigDecimal signed = added.isCredit() ? amount.negate() : amount;
+                extras.add(new Extra(c.id(), added.id(), signed));
                 earlier = earlier.add(signed);
             }
         }
@@ -208,8 +200,7 @@ public final class ReferenceBilling {
             case Rule.RerateToList r -> "Usage".equals(line.get("charge_category")) && list != null && list.signum() > 0
                     ? Optional.of(list.setScale(SCALE, RoundingMode.HALF_UP)) : Optional.empty();
             case Rule.RemoveFreeTier r -> freeTier(r, line, skuMaxRate);
-            case Rule.Charge c -> Optional.empty();
-            case Rule.Credit c -> Optional.empty();
+            case Rule.AddedLine added -> Optional.empty();
         };
     }
 

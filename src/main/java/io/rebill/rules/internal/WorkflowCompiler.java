@@ -34,7 +34,7 @@ public final class WorkflowCompiler {
     }
 
     /** Where a charge or credit sits: its rule and the column holding each line's in-scope charge at that point. */
-    public record SubtotalPoint(Rule rule, String column) {
+    public record SubtotalPoint(Rule.AddedLine rule, String column) {
     }
 
     public Chain compile(String prefix, String from, Workflow workflow, List<Rule> rules, BillingPeriod period) {
@@ -60,12 +60,8 @@ public final class WorkflowCompiler {
             String name = prefix + "_r" + step;
             SqlFragment scope = scope(rule).and(SqlFragment.of("NOT excluded"));
             switch (rule) {
-                case Rule.Charge c -> {
-                    subtotals.add(new SubtotalPoint(c, "subtotal_" + name));
-                    prev = addColumn(ctes, params, prev, name, scope, "subtotal_" + name);
-                }
-                case Rule.Credit c -> {
-                    subtotals.add(new SubtotalPoint(c, "subtotal_" + name));
+                case Rule.AddedLine added -> {
+                    subtotals.add(new SubtotalPoint(added, "subtotal_" + name));
                     prev = addColumn(ctes, params, prev, name, scope, "subtotal_" + name);
                 }
                 default -> prev = apply(ctes, params, prev, name, rule, cases(rule, scope));
@@ -97,8 +93,7 @@ public final class WorkflowCompiler {
             case Rule.RerateToList r -> List.of(new Case(scope.and(SqlFragment.of(
                     "charge_category = 'Usage' AND list_cost > 0")), "list_cost"));
             case Rule.RemoveFreeTier r -> List.of(freeTier(r, scope));
-            case Rule.Charge c -> throw new IllegalStateException("charges add lines; they have no per-line case");
-            case Rule.Credit c -> throw new IllegalStateException("credits add lines; they have no per-line case");
+            case Rule.AddedLine added -> throw new IllegalStateException(added.id() + " adds a line; it has no per-line case");
         };
     }
 
