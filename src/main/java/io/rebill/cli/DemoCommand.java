@@ -91,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
         if (noServe) {
             return ExitCodes.OK;
         }
-        List<String> args = new ArrayList<>(List.of("--data-dir", settings.home().toString(), "serve"));
+        List<String> args = new ArrayList<>(List.of("--data-dir", settings.home().toString(), "serve",
+                "--bootstrap-source", SOURCE));
         if (port != null) {
             args.add("--port");
             args.add(String.valueOf(port));

@@ -15,7 +15,7 @@ final class ExitCodes {
 
     static int of(RebillException e) {
         return switch (e.code().category()) {
-            case INPUT -> INPUT;
+            case INPUT, CONFLICT, FORBIDDEN -> INPUT;
             case INTEGRITY -> RECONCILIATION;
             case NOT_FOUND -> NOT_FOUND;
             case INTERNAL -> INTERNAL;

@@ -21,6 +21,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: server.port / $SERVER_PORT, else 8080).")
     Integer port;
 
+    @Option(names = "--bootstrap-source", hidden = true,
+            description = "On the first start, make this ingested source the first MSP's integration (used by demo).")
+    String bootstrapSource;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -32,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (port != null) {
             properties.put("server.port", String.valueOf(port));
+        }
+        if (bootstrapSource != null) {
+            properties.put("rebill.bootstrap.source", bootstrapSource);
         }
         ConfigurableApplicationContext context;
         try {

@@ -50,6 +50,11 @@ public final class Ingestion {
         return new Reconciler(settings, store).reconcile(source, period);
     }
 
+    /** Removes the source and every period stored for it; an unknown source is a no-op. */
+    public void delete(String source) {
+        store.delete(source);
+    }
+
     public List<SourceState> sources() {
         return store.all();
     }

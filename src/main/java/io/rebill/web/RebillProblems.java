@@ -41,6 +41,28 @@ class RebillProblems {
         return page;
     }
 
+    /** Malformed or mistyped JSON, an unknown field: the message names the field and what was expected. */
+    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
+    Object unreadable(org.springframework.http.converter.HttpMessageNotReadableException e, HttpServletRequest request) {
+        return handle(new RebillException(ErrorCode.BAD_REQUEST, JsonErrors.describe(e)), request);
+    }
+
+    /** A path or query value of the wrong type, e.g. an id that is not a UUID. */
+    @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
+    Object mismatch(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e,
+                    HttpServletRequest request) {
+        String expected = e.getRequiredType() == null ? "another type" : e.getRequiredType().getSimpleName();
+        return handle(new RebillException(ErrorCode.BAD_ARGUMENT, e.getName() + " '" + e.getValue() + "' is not a "
+                + ("UUID".equals(expected) ? "valid id" : expected)), request);
+    }
+
+    /** Two requests racing to create the same email or id: the database's unique index decides, the caller gets 409. */
+    @ExceptionHandler(org.springframework.dao.DuplicateKeyException.class)
+    Object duplicate(org.springframework.dao.DuplicateKeyException e, HttpServletRequest request) {
+        return handle(new RebillException(ErrorCode.DUPLICATE, "that value already exists (" + JsonErrors.constraint(e)
+                + "); nothing was changed"), request);
+    }
+
     static ProblemDetail problemFor(RebillException e, HttpServletRequest request) {
         HttpStatus status = statusOf(e.code());
         String detail = e.getMessage();
@@ -62,7 +84,8 @@ class RebillProblems {
         return switch (code.category()) {
             case INPUT -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case INTEGRITY -> HttpStatus.CONFLICT;
+            case INTEGRITY, CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -1,46 +1,60 @@
 package io.rebill.web;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.rebill.identity.ApiTokens;
+import io.rebill.identity.Users;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.util.Optional;
+
 /**
- * Form login for the single bootstrap MSP admin; CSRF protection stays on (Spring Security's default). Only the
- * health endpoint, the login page and static assets are open. API calls without a session get a 401 problem
- * instead of a redirect to the login page.
+ * Sign-in: email and password through the login form (a session, CSRF protection on), or an API token in
+ * {@code Authorization: Bearer rb_...} (no session, no cookie, so no CSRF token needed). Only the health endpoint,
+ * the login page, the OpenAPI document and static assets are open. What a signed-in user may do is decided per
+ * action from their role ({@link io.rebill.identity.Actor}), not here.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
-    static final String ADMIN = "admin";
-    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    static final String BEARER = "Bearer ";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens) throws Exception {
+        RequestMatcher bearer = request -> Optional.ofNullable(request.getHeader("Authorization"))
+                .filter(h -> h.startsWith(BEARER)).isPresent();
         http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/css/**", "/favicon.ico",
-                                "/error")
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/css/**", "/js/**",
+                                "/webjars/**", "/favicon.ico", "/error", "/api/v1/openapi.json", "/api/docs")
                         .permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(Customizer.withDefaults())
+                .csrf(csrf -> csrf.ignoringRequestMatchers(bearer))
+                .addFilterBefore(new ApiTokenFilter(tokens, json), UsernamePasswordAuthenticationFilter.class)
                 // First match wins: the API answers 401, every other route (whatever its Accept header) redirects.
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(unauthenticatedApi(json),
@@ -51,14 +65,17 @@ class SecurityConfiguration {
     }
 
     private static AuthenticationEntryPoint unauthenticatedApi(JsonMapper json) {
-        return (request, response, exception) -> {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
-                    "sign in first; the API uses the same session as the web pages");
-            problem.setProperty("code", "UNAUTHENTICATED");
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), problem);
-        };
+        return (request, response, exception) -> writeUnauthenticated(json, response,
+                "sign in first: use the session of the web pages, or an API token in 'Authorization: Bearer rb_...'");
+    }
+
+    static void writeUnauthenticated(JsonMapper json, HttpServletResponse response, String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail);
+        problem.setTitle(HttpStatus.UNAUTHORIZED.getReasonPhrase());
+        problem.setProperty("code", "UNAUTHENTICATED");
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
     }
 
     @Bean
@@ -67,19 +84,46 @@ class SecurityConfiguration {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /** The login form's user name is the email address. SSO-only users have no password and cannot sign in here. */
     @Bean
-    UserDetailsService users(Environment environment, PasswordEncoder encoder) {
-        AdminPassword password = AdminPassword.configuredOrGenerated(environment.getProperty(AdminPassword.PROPERTY));
-        if (password.generated()) {
-            // Once, on stdout, for the person starting the server; never logged.
-            System.out.println("Rebill admin password: " + password.value());
-            System.out.flush();
-        } else {
-            log.info("The admin password is the one set in REBILL_ADMIN_PASSWORD");
+    UserDetailsService userDetailsService(Users users) {
+        return email -> users.findByEmail(email)
+                .flatMap(user -> users.passwordHash(user.id()).map(hash -> new PasswordUser(user.id(), user.email(), hash)))
+                .orElseThrow(() -> new UsernameNotFoundException("no password user"));
+    }
+
+    /** Authenticates {@code Authorization: Bearer rb_...} for this request only; a bad token is a 401, never a fall-through. */
+    static final class ApiTokenFilter extends OncePerRequestFilter {
+        private final ApiTokens tokens;
+        private final JsonMapper json;
+
+        ApiTokenFilter(ApiTokens tokens, JsonMapper json) {
+            this.tokens = tokens;
+            this.json = json;
         }
-        return new InMemoryUserDetailsManager(User.withUsername(ADMIN)
-                .password(encoder.encode(password.value()))
-                .roles("MSP_ADMIN")
-                .build());
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header == null || !header.startsWith(BEARER)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            var token = tokens.authenticate(header.substring(BEARER.length()).strip());
+            if (token.isEmpty()) {
+                writeUnauthenticated(json, response, "the API token is unknown or revoked; create a new one under"
+                        + " Settings > API tokens");
+                return;
+            }
+            SecurityContext context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(new TokenUser(token.get()));
+            SecurityContextHolder.setContext(context);
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                SecurityContextHolder.clearContext();
+            }
+        }
     }
 }

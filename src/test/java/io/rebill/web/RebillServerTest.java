@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real DuckDB over the FOCUS sample, and a real HTTP client that signs in through the form with its CSRF token.
  */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"rebill.admin.password=" + RebillServerTest.PASSWORD, "rebill.database.url="})
+        properties = {"rebill.admin.password=" + RebillServerTest.PASSWORD, "rebill.database.url=",
+                "rebill.bootstrap.source=payer-1"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // stop PostgreSQL before @TempDir is deleted
 class RebillServerTest {
     static final String PASSWORD = "test-admin-password-1";
@@ -213,7 +214,7 @@ class RebillServerTest {
         List<String> tables = new JdbcTemplate(dataSource).queryForList(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'", String.class);
 
-        assertThat(tables).contains("tenant", "audit_log", "flyway_schema_history");
+        assertThat(tables).contains("account", "app_user", "membership", "api_token", "integration", "billing_rule", "audit_log", "flyway_schema_history");
     }
 
     private HttpClient signedIn() throws IOException, InterruptedException {
@@ -234,7 +235,7 @@ class RebillServerTest {
         assertThat(form.statusCode()).isEqualTo(200);
         Matcher csrf = CSRF.matcher(form.body());
         assertThat(csrf.find()).as("the login form carries a CSRF token").isTrue();
-        String body = "username=admin&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+        String body = "username=admin@msp.example&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
                 + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
         return HttpRequest.newBuilder(uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

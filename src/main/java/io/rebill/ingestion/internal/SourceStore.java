@@ -177,6 +177,24 @@ public final class SourceStore {
         }
     }
 
+    /**
+     * Deletes the source and all its stored periods (an integration or a customer account was deleted). The
+     * folder is first renamed out of the way, so a reader sees the whole source or none of it.
+     */
+    public void delete(String name) {
+        Path dir = dir(name);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Path doomed = dir.resolveSibling("." + dir.getFileName() + ".deleted-" + System.nanoTime());
+        try (Lock ignored = lock(name)) {
+            Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot delete source " + name + ": " + e.getMessage(), e);
+        }
+        io.rebill.shared.io.Trees.delete(doomed);
+    }
+
     /** Holds the source's lock for one ingest; a second ingest of the same source waits for its turn to fail fast. */
     Lock lock(String name) {
         Path dir = dir(name);

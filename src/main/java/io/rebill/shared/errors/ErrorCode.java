@@ -20,9 +20,17 @@ public enum ErrorCode {
     RECONCILIATION_FAILED(Category.INTEGRITY),
     STORAGE_FAILED(Category.INTERNAL),
     /** A CEL condition (a rule's {@code when}, a customer's {@code match}) that does not compile or is unsupported. */
-    BAD_EXPRESSION(Category.INPUT);
+    BAD_EXPRESSION(Category.INPUT),
+    /** A request body that is not valid JSON, too large, or of the wrong shape. */
+    BAD_REQUEST(Category.INPUT),
+    /** An id (account, user, rule, token, integration) that does not exist for the caller. */
+    UNKNOWN_ID(Category.NOT_FOUND),
+    /** A value that must be unique (an email, a rule id) already exists. */
+    DUPLICATE(Category.CONFLICT),
+    /** The caller is signed in but their role does not allow the action. */
+    FORBIDDEN(Category.FORBIDDEN);
 
-    public enum Category { INPUT, NOT_FOUND, INTEGRITY, INTERNAL }
+    public enum Category { INPUT, NOT_FOUND, INTEGRITY, CONFLICT, FORBIDDEN, INTERNAL }
 
     private final Category category;
 

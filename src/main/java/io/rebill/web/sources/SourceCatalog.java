@@ -11,11 +11,17 @@ import io.rebill.ingestion.StoredPeriod;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;
+import io.rebill.identity.Actor;
+import io.rebill.identity.Permission;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
 import org.springframework.stereotype.Component;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the source screens and the API share: finding a source and a period by the text of a URL, and turning
@@ -26,18 +32,28 @@ import java.util.Locale;
 class SourceCatalog {
     private final Ingestion ingestion;
     private final CostQuery costs;
+    private final Integrations integrations;
 
-    SourceCatalog(Ingestion ingestion, CostQuery costs) {
+    SourceCatalog(Ingestion ingestion, CostQuery costs, Integrations integrations) {
         this.ingestion = ingestion;
         this.costs = costs;
+        this.integrations = integrations;
     }
 
-    List<SourceState> sources() {
-        return ingestion.sources();
+    /**
+     * The sources of the account the actor acts in: its own integrations only. A customer never sees the raw lines
+     * of the MSP's consolidated source (they carry the MSP's discounts and so its margin); it sees those
+     * integrations' status under managed integrations.
+     */
+    List<SourceState> sources(Actor actor) {
+        actor.require(actor.account().isMsp() ? Permission.VIEW_MANAGEMENT_ACCOUNT : Permission.VIEW_ACCOUNT);
+        Set<String> own = integrations.of(actor.account().id()).stream().map(Integration::sourceName)
+                .collect(Collectors.toSet());
+        return ingestion.sources().stream().filter(s -> own.contains(s.name())).toList();
     }
 
-    SourceState source(String name) {
-        return sources().stream()
+    SourceState source(Actor actor, String name) {
+        return sources(actor).stream()
                 .filter(s -> s.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_SOURCE, "no source named '" + name + "'"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.rebill.costs.CostDimension;
 import io.rebill.costs.CostReport;
 import io.rebill.costs.CostRow;
+import io.rebill.identity.Actor;
 import io.rebill.ingestion.CostBasis;
 import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.StoredPeriod;
@@ -31,20 +32,20 @@ class SourcesApiController {
     }
 
     @GetMapping
-    List<SourceJson> sources() {
-        return catalog.sources().stream().map(SourceJson::of).toList();
+    List<SourceJson> sources(Actor actor) {
+        return catalog.sources(actor).stream().map(SourceJson::of).toList();
     }
 
     @GetMapping("/{name}")
-    SourceJson source(@PathVariable String name) {
-        return SourceJson.of(catalog.source(name));
+    SourceJson source(Actor actor, @PathVariable String name) {
+        return SourceJson.of(catalog.source(actor, name));
     }
 
     @GetMapping("/{name}/periods/{period}/costs")
-    CostsJson costs(@PathVariable String name, @PathVariable String period,
+    CostsJson costs(Actor actor, @PathVariable String name, @PathVariable String period,
                     @RequestParam(name = "group_by", defaultValue = "service_name") String groupBy,
                     @RequestParam(defaultValue = "effective") String basis) {
-        SourceState source = catalog.source(name);
+        SourceState source = catalog.source(actor, name);
         StoredPeriod stored = catalog.period(source, period);
         List<CostDimension> dimensions = SourceCatalog.groupBy(groupBy);
         CostBasis costBasis = SourceCatalog.basis(basis);

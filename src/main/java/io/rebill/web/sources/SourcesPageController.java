@@ -2,6 +2,7 @@ package io.rebill.web.sources;
 
 import io.rebill.costs.CostDimension;
 import io.rebill.costs.CostReport;
+import io.rebill.identity.Actor;
 import io.rebill.ingestion.CostBasis;
 import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.StoredPeriod;
@@ -29,16 +30,16 @@ class SourcesPageController {
     }
 
     @GetMapping("/")
-    String dashboard(Model model) {
-        model.addAttribute("sources", catalog.sources().stream().map(SourceViews.SourceView::of).toList());
+    String dashboard(Actor actor, Model model) {
+        model.addAttribute("sources", catalog.sources(actor).stream().map(SourceViews.SourceView::of).toList());
         return "sources";
     }
 
     @GetMapping("/sources/{name}/periods/{period}")
-    String period(@PathVariable String name, @PathVariable String period,
+    String period(Actor actor, @PathVariable String name, @PathVariable String period,
                   @RequestParam(name = "group_by", defaultValue = "service_name") String groupBy,
                   @RequestParam(defaultValue = "effective") String basis, Model model) {
-        SourceState source = catalog.source(name);
+        SourceState source = catalog.source(actor, name);
         StoredPeriod stored = catalog.period(source, period);
         CostDimension dimension = CostDimension.parse(groupBy);
         CostBasis costBasis = SourceCatalog.basis(basis);

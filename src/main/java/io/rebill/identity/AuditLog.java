@@ -1,0 +1,69 @@
+package io.rebill.identity;
+
+import io.rebill.shared.paging.Page;
+import io.rebill.shared.paging.PageRequest;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Append-only record of who did what. The MSP's log names the real person also when they acted as Manager User;
+ * a customer's own view of its log shows such entries as "Manager User" (the seed keeps the MSP's staff anonymous
+ * inside customer accounts).
+ */
+public final class AuditLog {
+    public static final String MANAGER_USER = "Manager User";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+
+    public AuditLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void record(Actor actor, String action, String target, Map<String, ?> detail) {
+        jdbc.sql(Users.SQL.get("insert-audit"))
+                .param("msp", actor.mspId().orElse(null), Types.OTHER)
+                .param("account", actor.account().id())
+                .param("user", actor.userId())
+                .param("email", actor.email())
+                .param("actingAs", actor.managerUser() ? MANAGER_USER : null, Types.VARCHAR)
+                .param("action", action)
+                .param("target", target, Types.VARCHAR)
+                .param("detail", JSON.writeValueAsString(detail))
+                .update();
+    }
+
+    /** Everything in the MSP's account and the customer accounts it manages, newest first. */
+    public Page<AuditEntry> ofMsp(UUID msp, PageRequest page) {
+        List<AuditEntry> items = jdbc.sql(Users.SQL.get("audit-of-msp")).param("msp", msp).param("limit", page.limit())
+                .param("offset", page.offset()).query(row(false)).list();
+        long total = jdbc.sql(Users.SQL.get("count-audit-of-msp")).param("msp", msp).query(Long.class).single();
+        return new Page<>(items, page.offset(), page.limit(), total);
+    }
+
+    /** One customer account's own log, as its users see it. */
+    public Page<AuditEntry> ofCustomer(UUID account, PageRequest page) {
+        List<AuditEntry> items = jdbc.sql(Users.SQL.get("audit-of-account")).param("account", account)
+                .param("limit", page.limit()).param("offset", page.offset()).query(row(true)).list();
+        long total = jdbc.sql(Users.SQL.get("count-audit-of-account")).param("account", account).query(Long.class)
+                .single();
+        return new Page<>(items, page.offset(), page.limit(), total);
+    }
+
+    private static RowMapper<AuditEntry> row(boolean maskManagers) {
+        return (rs, n) -> {
+            Optional<String> actingAs = Optional.ofNullable(rs.getString("acting_as"));
+            String email = maskManagers && actingAs.isPresent() ? MANAGER_USER : rs.getString("actor_email");
+            return new AuditEntry(rs.getLong("id"), Optional.ofNullable(rs.getObject("account_id", UUID.class)), email,
+                    actingAs, rs.getString("action"), Optional.ofNullable(rs.getString("target")),
+                    rs.getString("detail"), rs.getTimestamp("at").toInstant());
+        };
+    }
+}

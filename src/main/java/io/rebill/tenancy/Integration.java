@@ -1,0 +1,13 @@
+package io.rebill.tenancy;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A provider integration owned by an account: an MSP's consolidated payer (its linked accounts are assigned to
+ * customers) or a customer's own. Its line items are stored under the ingestion source {@code sourceName}.
+ */
+public record Integration(UUID id, UUID accountId, String provider, String name, String sourceName,
+                          Optional<String> folder, Instant createdAt, String createdBy) {
+}

@@ -1,0 +1,119 @@
+package io.rebill.web;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.Membership;
+import io.rebill.identity.User;
+import io.rebill.identity.Users;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.Accounts;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns the signed-in principal into the request's {@link Actor}: the user's home account and role (read from the
+ * database on every request), and the customer account an MSP user entered: in the browser session after
+ * "Enter Account", or per API request with the {@value #ACCOUNT_HEADER} header. Responses made inside a customer
+ * account say so in {@value #ACTING_AS_HEADER} and {@value #ACCOUNT_HEADER}.
+ */
+@Component
+public class CurrentActor {
+    public static final String ENTERED_ACCOUNT = "rebill.enteredAccount";
+    public static final String ACCOUNT_HEADER = "Rebill-Account";
+    public static final String ACTING_AS_HEADER = "Rebill-Acting-As";
+    static final String REQUEST_ATTRIBUTE = CurrentActor.class.getName();
+
+    private final Users users;
+    private final Accounts accounts;
+
+    CurrentActor(Users users, Accounts accounts) {
+        this.users = users;
+        this.accounts = accounts;
+    }
+
+    public Actor of(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getAttribute(REQUEST_ATTRIBUTE) instanceof Actor cached) {
+            return cached;
+        }
+        Actor actor = resolve(request);
+        if (actor.managerUser()) {
+            response.setHeader(ACTING_AS_HEADER, "Manager User");
+            response.setHeader(ACCOUNT_HEADER, actor.account().id().toString());
+        }
+        request.setAttribute(REQUEST_ATTRIBUTE, actor);
+        return actor;
+    }
+
+    /** The actor without marking the response (for the request that leaves a customer account). */
+    public Actor quietly(HttpServletRequest request) {
+        return resolve(request);
+    }
+
+    /** The signed-in actor, if the request has one (pages that also show to signed-out visitors). */
+    public Optional<Actor> optional(HttpServletRequest request, HttpServletResponse response) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !(auth.getPrincipal() instanceof PortalUser)) {
+            return Optional.empty();
+        }
+        return Optional.of(of(request, response));
+    }
+
+    private Actor resolve(HttpServletRequest request) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !(auth.getPrincipal() instanceof PortalUser principal)) {
+            throw new RebillException(ErrorCode.FORBIDDEN, "sign in first");
+        }
+        User user = users.find(principal.userId())
+                .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN, "this user no longer exists; sign in again"));
+        List<Membership> memberships = users.memberships(user.id());
+        Membership home = principal.tokenAccount()
+                .flatMap(account -> memberships.stream().filter(m -> m.accountId().equals(account)).findFirst())
+                .or(() -> principal.tokenAccount().isPresent() ? Optional.empty() : memberships.stream().findFirst())
+                .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
+                        "your user has no access to this account any more; ask an Owner of the account"));
+        Account homeAccount = accounts.find(home.accountId()).orElseThrow();
+        Actor actor = new Actor(user.id(), user.email(), user.displayName(), homeAccount, home.role(), homeAccount,
+                principal.tokenScope());
+        Optional<UUID> entered = enteredAccount(request, principal);
+        if (entered.isEmpty() || entered.get().equals(homeAccount.id())) {
+            return actor;
+        }
+        Optional<Account> customer = accounts.find(entered.get()).filter(a -> homeAccount.isMsp() && a.managedBy(homeAccount.id()));
+        if (customer.isEmpty()) {
+            // deleted or unlinked since it was entered, or never the MSP's: back to the home account
+            HttpSession session = request.getSession(false);
+            if (session != null && principal.tokenAccount().isEmpty()) {
+                session.removeAttribute(ENTERED_ACCOUNT);
+                return actor;
+            }
+            throw new RebillException(ErrorCode.UNKNOWN_ID, "no account " + entered.get());
+        }
+        return actor.entering(customer.get());
+    }
+
+    private static Optional<UUID> enteredAccount(HttpServletRequest request, PortalUser principal) {
+        String header = request.getHeader(ACCOUNT_HEADER);
+        if (header != null && !header.isBlank()) {
+            try {
+                return Optional.of(UUID.fromString(header.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, ACCOUNT_HEADER + " '" + header + "' is not an account id");
+            }
+        }
+        if (principal.tokenAccount().isPresent()) {
+            return Optional.empty();
+        }
+        HttpSession session = request.getSession(false);
+        return session == null ? Optional.empty()
+                : Optional.ofNullable((UUID) session.getAttribute(ENTERED_ACCOUNT));
+    }
+}

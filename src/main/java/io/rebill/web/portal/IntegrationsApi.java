@@ -1,0 +1,264 @@
+package io.rebill.web.portal;
+
+import io.rebill.costs.CostDimension;
+import io.rebill.costs.CostQuery;
+import io.rebill.costs.CostRequest;
+import io.rebill.identity.Actor;
+import io.rebill.identity.AuditLog;
+import io.rebill.identity.Permission;
+import io.rebill.ingestion.CostBasis;
+import io.rebill.ingestion.IngestResult;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.LocalFolder;
+import io.rebill.ingestion.SourceState;
+import io.rebill.ingestion.StoredPeriod;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
+import io.rebill.tenancy.LinkedAccount;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Provider integrations, both ways of the seed: an account's own (workflow 1: a customer's own payer, configured in
+ * the customer account) and the MSP's consolidated payer whose linked accounts the MSP bills to its customers
+ * (workflow 2). A customer sees the MSP's integrations that bill it read-only ({@code /managed_integrations}), with
+ * status Stable or Error and only its own linked accounts.
+ */
+@RestController
+@RequestMapping("/api/v1")
+class IntegrationsApi {
+    private final Integrations integrations;
+    private final Accounts accounts;
+    private final Ingestion ingestion;
+    private final CostQuery costs;
+    private final AuditLog audit;
+    private final Path root;
+
+    IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, CostQuery costs, AuditLog audit,
+                    RebillSettings settings, Environment environment) {
+        this.integrations = integrations;
+        this.accounts = accounts;
+        this.ingestion = ingestion;
+        this.costs = costs;
+        this.audit = audit;
+        String configured = environment.getProperty("rebill.integrations.root", "");
+        this.root = (configured.isBlank() ? settings.home().resolve("imports") : Path.of(configured))
+                .toAbsolutePath().normalize();
+    }
+
+    record IntegrationJson(UUID id, String provider, String name, String status, Optional<String> message,
+                           List<String> periods, Instant createdAt, String createdBy, boolean managedByMsp) {
+    }
+
+    record LinkedAccountJson(String subAccountId, String from, Optional<UUID> customerAccountId,
+                             Optional<String> customerName, String createdBy) {
+        static LinkedAccountJson of(LinkedAccount l) {
+            return new LinkedAccountJson(l.subAccountId(), l.from().toString(), l.customerId(), l.customerName(),
+                    l.createdBy());
+        }
+    }
+
+    record NewIntegration(String provider, String name, Optional<String> folder) {
+    }
+
+    record Assignment(Optional<UUID> customerAccountId, String from) {
+    }
+
+    record Discovered(String subAccountId, String period, Optional<UUID> customerAccountId, Optional<String> customerName) {
+    }
+
+    private IntegrationJson json(Integration i, boolean managed) {
+        Optional<SourceState> state = ingestion.sources().stream().filter(s -> s.name().equals(i.sourceName())).findFirst();
+        String status = state.map(s -> switch (s.status()) {
+            case STABLE -> "Stable";
+            case ERROR -> "Error";
+            case NEW -> "Pending";
+        }).orElse("Pending");
+        return new IntegrationJson(i.id(), i.provider(), i.name(), status, state.map(SourceState::message),
+                state.map(s -> s.periods().stream().map(p -> p.period().toString()).toList()).orElse(List.of()),
+                i.createdAt(), i.createdBy(), managed);
+    }
+
+    @GetMapping("/integrations")
+    List<IntegrationJson> list(Actor actor) {
+        actor.require(actor.account().isMsp() ? Permission.VIEW_MANAGEMENT_ACCOUNT : Permission.VIEW_ACCOUNT);
+        return integrations.of(actor.account().id()).stream().map(i -> json(i, false)).toList();
+    }
+
+    @GetMapping("/integrations/{id}")
+    IntegrationJson get(Actor actor, @PathVariable UUID id) {
+        actor.require(actor.account().isMsp() ? Permission.VIEW_MANAGEMENT_ACCOUNT : Permission.VIEW_ACCOUNT);
+        return json(integrations.find(actor.account().id(), id), false);
+    }
+
+    @PostMapping("/integrations")
+    ResponseEntity<IntegrationJson> create(Actor actor, @RequestBody NewIntegration body) {
+        actor.require(managePermission(actor));
+        ManagedAccountsApi.required(body.name(), "name");
+        Optional<Path> folder = body.folder() == null ? Optional.empty()
+                : body.folder().filter(f -> !f.isBlank()).map(f -> allowedFolder(actor, f));
+        Integration created = integrations.create(actor.account().id(), body.provider(), body.name(),
+                folder.map(Path::toString), actor.createdBy());
+        folder.ifPresent(f -> ingestion.configure(created.sourceName(), new LocalFolder(f)));
+        audit.record(actor, "integration.create", created.id().toString(),
+                Map.of("name", created.name(), "provider", created.provider()));
+        return ResponseEntity.status(HttpStatus.CREATED).header("Location", "/api/v1/integrations/" + created.id())
+                .body(json(created, false));
+    }
+
+    /** Reads the integration's folder now (providers restate a month many times; a repeat changes nothing). */
+    @PostMapping("/integrations/{id}/ingest")
+    IntegrationJson ingest(Actor actor, @PathVariable UUID id) {
+        actor.require(managePermission(actor));
+        Integration integration = integrations.find(actor.account().id(), id);
+        if (integration.folder().isEmpty()) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + id + " has no folder to read from");
+        }
+        try {
+            IngestResult result = ingestion.ingest(integration.sourceName(), p -> { });
+            audit.record(actor, "integration.ingest", id.toString(), Map.of("rows", result.rows(),
+                    "periods", result.periods().stream().map(BillingPeriod::toString).toList()));
+        } catch (RebillException e) {
+            // the source is now in status Error with the reason; the answer says so too
+            audit.record(actor, "integration.ingest_failed", id.toString(), Map.of("error", e.getMessage()));
+            throw e;
+        }
+        return json(integration, false);
+    }
+
+    @DeleteMapping("/integrations/{id}")
+    ResponseEntity<Void> delete(Actor actor, @PathVariable UUID id) {
+        actor.require(managePermission(actor));
+        Integration removed = integrations.delete(actor.account().id(), id);
+        ingestion.delete(removed.sourceName());
+        audit.record(actor, "integration.delete", id.toString(), Map.of("name", removed.name()));
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The MSP's integrations that bill this customer: read-only for the customer, with only its own linked accounts. */
+    @GetMapping("/managed_integrations")
+    List<Map<String, Object>> managed(Actor actor) {
+        actor.require(Permission.VIEW_ACCOUNT);
+        UUID customer = actor.account().id();
+        UUID msp = actor.account().mspId().orElse(null);
+        if (msp == null) {
+            return List.of();
+        }
+        return integrations.managedFor(customer).stream().map(i -> Map.<String, Object>of(
+                "integration", json(i, true),
+                "linked_accounts", integrations.linkedAccounts(msp, i.id()).stream()
+                        .filter(l -> l.customerId().filter(customer::equals).isPresent())
+                        .map(l -> Map.of("sub_account_id", l.subAccountId(), "from", l.from().toString())).toList()))
+                .toList();
+    }
+
+    /** Linked accounts of an MSP integration: those seen in its latest period and every assignment made. */
+    @GetMapping("/integrations/{id}/linked_accounts")
+    Map<String, Object> linkedAccounts(Actor actor, @PathVariable UUID id) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+        Integration integration = integrations.find(msp, id);
+        List<LinkedAccount> assigned = integrations.linkedAccounts(msp, id);
+        return Map.of("assignments", assigned.stream().map(LinkedAccountJson::of).toList(),
+                "seen", discovered(msp, integration));
+    }
+
+    /** Bills one linked account to a customer (or to nobody: customer_account_id null) from a period on. */
+    @PutMapping("/integrations/{id}/linked_accounts/{subAccountId}")
+    LinkedAccountJson assign(Actor actor, @PathVariable UUID id, @PathVariable String subAccountId,
+                             @RequestBody Assignment body) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.MANAGE_PROVIDER_INTEGRATIONS);
+        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+        ManagedAccountsApi.required(body.from(), "from");
+        Optional<UUID> customer = body.customerAccountId() == null ? Optional.empty() : body.customerAccountId();
+        LinkedAccount linked = integrations.assign(msp, id, subAccountId, customer, BillingPeriod.parse(body.from()),
+                accounts, actor.createdBy());
+        audit.record(actor, "linked_account.assign", id + "/" + subAccountId, Map.of("from", body.from(),
+                "customer_account_id", customer.map(UUID::toString).orElse("none")));
+        return LinkedAccountJson.of(linked);
+    }
+
+    @DeleteMapping("/integrations/{id}/linked_accounts/{subAccountId}/{from}")
+    ResponseEntity<Void> unassign(Actor actor, @PathVariable UUID id, @PathVariable String subAccountId,
+                                  @PathVariable String from) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.MANAGE_PROVIDER_INTEGRATIONS);
+        integrations.unassign(msp, id, subAccountId, BillingPeriod.parse(from));
+        audit.record(actor, "linked_account.unassign", id + "/" + subAccountId, Map.of("from", from));
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The MSP integrations billing a customer account, seen from the MSP (seed: the account's Integrations tab). */
+    @GetMapping("/managed_accounts/{customer}/integrations")
+    List<Map<String, Object>> ofCustomer(Actor actor, @PathVariable UUID customer) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+        accounts.managed(msp, customer);
+        return integrations.of(msp).stream().map(i -> Map.<String, Object>of(
+                "integration", json(i, true),
+                "linked_accounts", integrations.linkedAccounts(msp, i.id()).stream()
+                        .filter(l -> l.customerId().filter(customer::equals).isPresent())
+                        .map(LinkedAccountJson::of).toList())).toList();
+    }
+
+    List<Discovered> discovered(UUID msp, Integration integration) {
+        Optional<SourceState> state = ingestion.sources().stream()
+                .filter(s -> s.name().equals(integration.sourceName())).findFirst();
+        Optional<BillingPeriod> latest = state.flatMap(s -> s.periods().stream().map(StoredPeriod::period)
+                .max(Comparator.naturalOrder()));
+        if (latest.isEmpty()) {
+            return List.of();
+        }
+        Map<String, UUID> owners = integrations.ownersIn(msp, latest.get());
+        Map<UUID, String> names = owners.values().stream().distinct()
+                .collect(Collectors.toMap(c -> c, c -> accounts.managed(msp, c).name()));
+        return costs.run(new CostRequest(List.of(integration.sourceName()), latest.get(),
+                        List.of(CostDimension.parse("sub_account_id")), CostBasis.EFFECTIVE)).rows().stream()
+                .map(r -> r.keys().get(0)).filter(k -> k != null).sorted()
+                .map(sub -> new Discovered(sub, latest.get().toString(), Optional.ofNullable(owners.get(sub)),
+                        Optional.ofNullable(owners.get(sub)).map(names::get)))
+                .toList();
+    }
+
+    static Permission managePermission(Actor actor) {
+        return actor.account().isMsp() ? Permission.MANAGE_PROVIDER_INTEGRATIONS : Permission.MANAGE_ACCOUNT_INTEGRATIONS;
+    }
+
+    /**
+     * A folder on the server is read only inside the account's own drop folder {@code <root>/<account id>/}, so no
+     * account (nor MSP) can point Rebill at another's files.
+     */
+    Path allowedFolder(Actor actor, String folder) {
+        Path base = root.resolve(actor.account().id().toString());
+        Path resolved = base.resolve(folder.strip()).toAbsolutePath().normalize();
+        if (!resolved.startsWith(base)) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "folder '" + folder + "' is outside this account's"
+                    + " folder " + base + "; put the billing files under it and name the folder relative to it");
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,92 @@
+-- Users, memberships, API tokens and the audit log. Statements over an account's users are scoped by :account.
+
+-- name: insert-user
+INSERT INTO app_user (id, email, display_name, password_hash, created_by)
+VALUES (:id, :email, :name, :hash, :createdBy)
+
+-- name: find-user
+SELECT * FROM app_user WHERE id = :id
+
+-- name: find-user-by-email
+SELECT * FROM app_user WHERE lower(email) = lower(:email)
+
+-- name: set-password
+UPDATE app_user SET password_hash = :hash WHERE id = :id
+
+-- name: delete-user-without-memberships
+DELETE FROM app_user u WHERE u.id = :id AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.user_id = u.id)
+
+-- name: insert-membership
+INSERT INTO membership (user_id, account_id, role, created_by) VALUES (:user, :account, :role, :createdBy)
+
+-- name: memberships-of-user
+SELECT m.account_id, m.role FROM membership m JOIN account a ON a.id = m.account_id
+WHERE m.user_id = :user ORDER BY (a.kind = 'msp') DESC, m.created_at, a.id
+
+-- name: member
+SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by
+FROM membership m JOIN app_user u ON u.id = m.user_id
+WHERE m.account_id = :account AND m.user_id = :user
+
+-- name: members
+SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by
+FROM membership m JOIN app_user u ON u.id = m.user_id
+WHERE m.account_id = :account ORDER BY lower(u.email), u.id LIMIT :limit OFFSET :offset
+
+-- name: count-members
+SELECT count(*) FROM membership WHERE account_id = :account
+
+-- name: count-owners
+SELECT count(*) FROM membership WHERE account_id = :account AND role = 'owner'
+
+-- name: update-role
+UPDATE membership SET role = :role WHERE account_id = :account AND user_id = :user
+
+-- name: update-name
+UPDATE app_user u SET display_name = :name
+WHERE u.id = :user AND EXISTS (SELECT 1 FROM membership m WHERE m.user_id = u.id AND m.account_id = :account)
+
+-- name: delete-membership
+DELETE FROM membership WHERE account_id = :account AND user_id = :user
+
+-- name: insert-token
+INSERT INTO api_token (id, user_id, account_id, name, prefix, token_hash, scope)
+VALUES (:id, :user, :account, :name, :prefix, :hash, :scope)
+
+-- name: tokens
+SELECT t.*, u.email AS user_email FROM api_token t JOIN app_user u ON u.id = t.user_id
+WHERE t.account_id = :account ORDER BY t.created_at DESC, t.id LIMIT :limit OFFSET :offset
+
+-- name: count-tokens
+SELECT count(*) FROM api_token WHERE account_id = :account
+
+-- name: find-token
+SELECT t.*, u.email AS user_email FROM api_token t JOIN app_user u ON u.id = t.user_id
+WHERE t.account_id = :account AND t.id = :id
+
+-- name: revoke-token
+UPDATE api_token SET revoked_at = now() WHERE account_id = :account AND id = :id AND revoked_at IS NULL
+
+-- name: token-by-hash
+SELECT t.*, u.email AS user_email FROM api_token t JOIN app_user u ON u.id = t.user_id
+WHERE t.token_hash = :hash AND t.revoked_at IS NULL
+
+-- name: token-used
+UPDATE api_token SET last_used_at = now() WHERE id = :id
+
+-- name: insert-audit
+INSERT INTO audit_log (msp_id, account_id, actor_user_id, actor_email, acting_as, action, target, detail)
+VALUES (:msp, :account, :user, :email, :actingAs, :action, :target, CAST(:detail AS jsonb))
+
+-- name: audit-of-msp
+-- The MSP sees its own account's entries and those of the customer accounts it manages (or managed).
+SELECT * FROM audit_log WHERE msp_id = :msp ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
+
+-- name: count-audit-of-msp
+SELECT count(*) FROM audit_log WHERE msp_id = :msp
+
+-- name: audit-of-account
+SELECT * FROM audit_log WHERE account_id = :account ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
+
+-- name: count-audit-of-account
+SELECT count(*) FROM audit_log WHERE account_id = :account

@@ -1,0 +1,210 @@
+package io.rebill.web.portal;
+
+import io.rebill.web.PortalClient;
+import io.rebill.web.PortalClient.Response;
+import io.rebill.web.RebillServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The seed's Managed Accounts flows through the real API, on the embedded PostgreSQL. */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=" + ManagedAccountsApiTest.PASSWORD, "rebill.database.url=",
+                "rebill.admin.email=owner@msp.example"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ManagedAccountsApiTest {
+    static final String PASSWORD = "owner-password-123";
+
+    @TempDir
+    static Path home;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    PortalClient owner;
+
+    @DynamicPropertySource
+    static void dataFolder(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
+    }
+
+    @BeforeEach
+    void signIn() {
+        owner = PortalClient.signIn(port, "owner@msp.example", PASSWORD);
+    }
+
+    private String create(String name, String email) {
+        Response r = owner.post("/api/v1/managed_accounts", Map.of("name", name, "contact_email", email));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.body().path("id").asString();
+    }
+
+    @Test
+    void aNewManagedAccountIsListedWithItsNameEmailAndCreatedDate() {
+        String id = create("Acme Corporation", "admin+acme@msp.example");
+
+        Response list = owner.get("/api/v1/managed_accounts?limit=200");
+        assertThat(list.status()).isEqualTo(200);
+        var acme = list.body().path("items").valueStream()
+                .filter(a -> a.path("id").asString().equals(id)).findFirst().orElseThrow();
+        assertThat(acme.path("name").asString()).isEqualTo("Acme Corporation");
+        assertThat(acme.path("contact_email").asString()).isEqualTo("admin+acme@msp.example");
+        assertThat(acme.path("created_at").asString()).isNotBlank();
+        assertThat(acme.path("created_by").asString()).isEqualTo("MSP Admin");
+        assertThat(acme.path("key").asString()).startsWith("acme-corporation");
+    }
+
+    @Test
+    void theContactEmailMustBeInTheMspDomainAndUnique() {
+        create("Globex", "admin+globex@msp.example");
+
+        Response foreign = owner.post("/api/v1/managed_accounts", Map.of("name", "Evil", "contact_email", "boss@evil.example"));
+        assertThat(foreign.status()).isEqualTo(400);
+        assertThat(foreign.detail()).contains("msp.example");
+
+        Response duplicate = owner.post("/api/v1/managed_accounts",
+                Map.of("name", "Globex again", "contact_email", "ADMIN+globex@msp.example"));
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.code()).isEqualTo("DUPLICATE");
+        assertThat(duplicate.detail()).containsIgnoringCase("admin+globex@msp.example");
+
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE name IN ('Evil', 'Globex again')").query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
+    void renameAndChangeEmail() {
+        String id = create("Initech", "admin+initech@msp.example");
+
+        Response renamed = owner.patch("/api/v1/managed_accounts/" + id,
+                Map.of("name", "Initech GmbH", "contact_email", "billing+initech@msp.example"));
+
+        assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+        Response read = owner.get("/api/v1/managed_accounts/" + id);
+        assertThat(read.body().path("name").asString()).isEqualTo("Initech GmbH");
+        assertThat(read.body().path("contact_email").asString()).isEqualTo("billing+initech@msp.example");
+    }
+
+    @Test
+    void deleteNeedsTheNameAsConfirmationAndIsPermanent() {
+        String id = create("Umbrella", "admin+umbrella@msp.example");
+
+        Response unconfirmed = owner.delete("/api/v1/managed_accounts/" + id, Map.of("confirm", "umbrella"));
+        assertThat(unconfirmed.status()).isEqualTo(400);
+        assertThat(unconfirmed.detail()).contains("Umbrella");
+        assertThat(owner.get("/api/v1/managed_accounts/" + id).status()).isEqualTo(200);
+
+        Response deleted = owner.delete("/api/v1/managed_accounts/" + id, Map.of("confirm", "Umbrella"));
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(owner.get("/api/v1/managed_accounts/" + id).status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE id = :id").param("id", UUID.fromString(id))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void unlinkKeepsTheAccountButTheMspLosesIt() {
+        String id = create("Hooli", "admin+hooli@msp.example");
+
+        Response unlinked = owner.post("/api/v1/managed_accounts/" + id + "/unlink", Map.of());
+
+        assertThat(unlinked.status()).as(unlinked.text()).isEqualTo(200);
+        assertThat(owner.get("/api/v1/managed_accounts/" + id).status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE id = :id AND msp_id IS NULL AND unlinked_at IS NOT NULL")
+                .param("id", UUID.fromString(id)).query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void enteringAnAccountActsAsManagerUserAndTheAuditLogKeepsTheRealPerson() {
+        String id = create("Stark", "admin+stark@msp.example");
+
+        Response entered = owner.post("/api/v1/managed_accounts/" + id + "/enter", Map.of());
+        assertThat(entered.status()).as(entered.text()).isEqualTo(200);
+        assertThat(entered.body().path("acting_as").asString()).isEqualTo("Manager User");
+
+        Response me = owner.get("/api/v1/me");
+        assertThat(me.header("Rebill-Acting-As")).contains("Manager User");
+        assertThat(me.header("Rebill-Account")).contains(id);
+        assertThat(me.body().path("account").path("id").asString()).isEqualTo(id);
+
+        Response user = owner.post("/api/v1/users", Map.of("email", "cfo@stark.example", "name", "Pepper",
+                "role", "owner", "password", "a-long-password-1"));
+        assertThat(user.status()).as(user.text()).isEqualTo(201);
+        assertThat(user.body().path("created_by").asString()).isEqualTo("Manager User");
+
+        // the MSP's staff cannot reach MSP actions from inside the customer account
+        assertThat(owner.get("/api/v1/managed_accounts").status()).isEqualTo(403);
+
+        Response back = owner.post("/api/v1/session/return", Map.of());
+        assertThat(back.status()).isEqualTo(200);
+        assertThat(back.header("Rebill-Acting-As")).isEmpty();
+        assertThat(owner.get("/api/v1/managed_accounts").status()).isEqualTo(200);
+
+        Response audit = owner.get("/api/v1/audit_logs?limit=200");
+        var created = audit.body().path("items").valueStream()
+                .filter(e -> e.path("action").asString().equals("user.create")).findFirst().orElseThrow();
+        assertThat(created.path("actor_email").asString()).isEqualTo("owner@msp.example");
+        assertThat(created.path("acting_as").asString()).isEqualTo("Manager User");
+
+        // the customer's own Owner sees the MSP's staff as Manager User only
+        PortalClient pepper = PortalClient.signIn(port, "cfo@stark.example", "a-long-password-1");
+        var seen = pepper.get("/api/v1/audit_logs?limit=200").body().path("items").valueStream()
+                .filter(e -> e.path("action").asString().equals("user.create")).findFirst().orElseThrow();
+        assertThat(seen.path("actor_email").asString()).isEqualTo("Manager User");
+        assertThat(pepper.get("/api/v1/managed_accounts").status()).isEqualTo(403);
+        assertThat(pepper.delete("/api/v1/managed_accounts/" + id, Map.of("confirm", "Stark")).status()).isEqualTo(403);
+    }
+
+    @Test
+    void apiTokensAreShownOnceHashedAtRestScopedAndRevocable() {
+        Response created = owner.post("/api/v1/api_tokens", Map.of("name", "ci", "scope", "read"));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String secret = created.body().path("token").asString();
+        assertThat(secret).startsWith("rb_");
+        assertThat(jdbc.sql("SELECT count(*) FROM api_token WHERE token_hash = :s OR prefix = :s").param("s", secret)
+                .query(Long.class).single()).isZero();
+
+        PortalClient reader = PortalClient.withToken(port, secret);
+        assertThat(reader.get("/api/v1/managed_accounts").status()).isEqualTo(200);
+        Response write = reader.post("/api/v1/managed_accounts", Map.of("name", "Nope", "contact_email", "a+nope@msp.example"));
+        assertThat(write.status()).isEqualTo(403);
+
+        owner.delete("/api/v1/api_tokens/" + created.body().path("id").asString(), null);
+        assertThat(reader.get("/api/v1/managed_accounts").status()).isEqualTo(401);
+    }
+
+    @Test
+    void badJsonNamesTheProblemAndChangesNothing() {
+        long before = jdbc.sql("SELECT count(*) FROM account").query(Long.class).single();
+
+        Response malformed = owner.post("/api/v1/managed_accounts", "{\"name\": \"X\", ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.code()).isEqualTo("BAD_REQUEST");
+
+        Response unknown = owner.post("/api/v1/managed_accounts",
+                Map.of("name", "X", "contact_email", "a+x@msp.example", "colour", "red"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.detail()).contains("colour");
+
+        Response badId = owner.get("/api/v1/managed_accounts/not-a-uuid");
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(owner.get("/api/v1/managed_accounts/" + UUID.randomUUID()).status()).isEqualTo(404);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM account").query(Long.class).single()).isEqualTo(before);
+    }
+}
