@@ -24,7 +24,7 @@ import java.nio.file.Path;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // stop PostgreSQL before @TempDir is deleted
 @ExtendWith(BrowserExtension.class)
 public abstract class BrowserTest {
-    protected static final String ADMIN = "admin";
+    protected static final String ADMIN = "admin@msp.example";
     protected static final String ADMIN_PASSWORD = "browser-admin-password-1";
 
     @TempDir
@@ -45,7 +45,7 @@ public abstract class BrowserTest {
     /** Signs in through the real login form, as a person would; the page then shows wherever the server sent it. */
     protected void signIn(String user, String password) {
         page.navigate("/login");
-        page.getByLabel("User name").fill(user);
+        page.getByLabel("Email").fill(user);
         page.getByLabel("Password").fill(password);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         page.waitForLoadState();

@@ -18,7 +18,7 @@ class SignInBrowserTest extends BrowserTest {
 
         assertThat(page).hasURL(Pattern.compile("/login$"));
         assertThat(page).hasTitle("Sign in · Rebill");
-        assertThat(page.getByLabel("User name")).hasValue(ADMIN);
+        assertThat(page.getByLabel("Email")).isEmpty();
         assertThat(signOut()).not().isVisible();
         screenshot("login");
     }
@@ -39,7 +39,7 @@ class SignInBrowserTest extends BrowserTest {
         signIn(ADMIN, "not-the-password");
 
         assertThat(page).hasURL(Pattern.compile("/login\\?error$"));
-        assertThat(page.locator(".alert.error")).hasText("The user name or password is not right.");
+        assertThat(page.locator(".alert.error")).hasText("The email or password is not right.");
         assertThat(signOut()).not().isVisible();
         screenshot("wrong-password");
     }
