@@ -252,6 +252,11 @@ class IntegrationsApi {
      * A folder on the server is read only inside the account's own drop folder {@code <root>/<account id>/}, so no
      * account (nor MSP) can point Rebill at another's files.
      */
+    /** The server folder this account's integrations read from. */
+    Path folderOf(Actor actor) {
+        return root.resolve(actor.account().id().toString());
+    }
+
     Path allowedFolder(Actor actor, String folder) {
         Path base = root.resolve(actor.account().id().toString());
         Path resolved = base.resolve(folder.strip()).toAbsolutePath().normalize();

@@ -19,7 +19,7 @@ class SignInBrowserTest extends BrowserTest {
         assertThat(page).hasURL(Pattern.compile("/login$"));
         assertThat(page).hasTitle("Sign in · Rebill");
         assertThat(page.getByLabel("Email")).isEmpty();
-        assertThat(signOut()).not().isVisible();
+        assertThat(userMenu()).not().isVisible();
         screenshot("login");
     }
 
@@ -30,7 +30,7 @@ class SignInBrowserTest extends BrowserTest {
         assertThat(page).hasURL(Pattern.compile("/$"));
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sources"))).isVisible();
         assertThat(page.getByText("No sources yet")).isVisible();
-        assertThat(signOut()).isVisible();
+        assertThat(userMenu()).isVisible();
         screenshot("sources-after-sign-in");
     }
 
@@ -40,19 +40,24 @@ class SignInBrowserTest extends BrowserTest {
 
         assertThat(page).hasURL(Pattern.compile("/login\\?error$"));
         assertThat(page.locator(".alert.error")).hasText("The email or password is not right.");
-        assertThat(signOut()).not().isVisible();
+        assertThat(userMenu()).not().isVisible();
         screenshot("wrong-password");
     }
 
     @Test
     void signingOutEndsTheSession() {
         signInAsAdmin();
+        userMenu().click();
         signOut().click();
 
         assertThat(page.getByText("You are signed out.")).isVisible();
         page.navigate("/");
         assertThat(page).hasURL(Pattern.compile("/login$"));
         screenshot("signed-out");
+    }
+
+    private Locator userMenu() {
+        return page.getByLabel("User menu");
     }
 
     private Locator signOut() {

@@ -1,0 +1,164 @@
+package io.rebill.web.portal;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.Role;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.tenancy.AccountKind;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The settings of the account the user acts in: Users, Integrations (its own), Managed Integrations (a customer's
+ * read-only view of the MSP's), API tokens and the audit log. Each action calls the API controller's method.
+ */
+@Controller
+class AccountSettingsPages {
+    private final UsersApi users;
+    private final IntegrationsApi integrations;
+    private final ApiTokensApi tokens;
+    private final AuditLogsApi audit;
+
+    AccountSettingsPages(UsersApi users, IntegrationsApi integrations, ApiTokensApi tokens, AuditLogsApi audit) {
+        this.users = users;
+        this.integrations = integrations;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    @GetMapping("/settings/users")
+    String users(Actor actor, Model model) {
+        model.addAttribute("users", users.list(actor, 0, 200).items());
+        model.addAttribute("canManage", actor.can(UsersApi.managePermission(actor)));
+        model.addAttribute("roles", Arrays.stream(Role.values()).filter(r -> r.validIn(actor.account().kind()))
+                .map(Role::dbName).toList());
+        return "users";
+    }
+
+    @PostMapping("/settings/users")
+    String addUser(Actor actor, @RequestParam String email, @RequestParam(defaultValue = "") String name,
+                   @RequestParam String role, @RequestParam(defaultValue = "") String password,
+                   RedirectAttributes redirect) {
+        try {
+            users.create(actor, new UsersApi.NewUser(email, name, role,
+                    password.isEmpty() ? Optional.empty() : Optional.of(password)));
+            redirect.addFlashAttribute("message", "Added " + email + ".");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/users";
+    }
+
+    @PostMapping("/settings/users/{id}/role")
+    String changeRole(Actor actor, @PathVariable UUID id, @RequestParam String role, RedirectAttributes redirect) {
+        try {
+            users.update(actor, id, new UsersApi.UserChange(Optional.empty(), Optional.of(role)));
+            redirect.addFlashAttribute("message", "Role changed.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/users";
+    }
+
+    @PostMapping("/settings/users/{id}/delete")
+    String removeUser(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        try {
+            users.delete(actor, id);
+            redirect.addFlashAttribute("message", "Removed the user's access.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/users";
+    }
+
+    @GetMapping("/settings/integrations")
+    String integrations(Actor actor, Model model) {
+        model.addAttribute("integrations", integrations.list(actor));
+        model.addAttribute("canManage", actor.can(IntegrationsApi.managePermission(actor)));
+        model.addAttribute("folderRoot", integrations.folderOf(actor).toString());
+        return "integrations";
+    }
+
+    @PostMapping("/settings/integrations")
+    String addIntegration(Actor actor, @RequestParam String provider, @RequestParam String name,
+                          @RequestParam(defaultValue = "") String folder, RedirectAttributes redirect) {
+        try {
+            integrations.create(actor, new IntegrationsApi.NewIntegration(provider, name,
+                    folder.isBlank() ? Optional.empty() : Optional.of(folder)));
+            redirect.addFlashAttribute("message", "Connected " + name + ".");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/integrations";
+    }
+
+    @PostMapping("/settings/integrations/{id}/ingest")
+    String ingest(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        try {
+            var result = integrations.ingest(actor, id);
+            redirect.addFlashAttribute("message", result.name() + ": " + result.status() + ", periods " + result.periods());
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/integrations";
+    }
+
+    @PostMapping("/settings/integrations/{id}/delete")
+    String deleteIntegration(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        try {
+            integrations.delete(actor, id);
+            redirect.addFlashAttribute("message", "Removed the integration and its data.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/integrations";
+    }
+
+    @GetMapping("/settings/managed-integrations")
+    String managedIntegrations(Actor actor, Model model) {
+        model.addAttribute("managed", actor.account().kind() == AccountKind.CUSTOMER ? integrations.managed(actor)
+                : java.util.List.of());
+        return "managed-integrations";
+    }
+
+    @GetMapping("/settings/api-tokens")
+    String tokens(Actor actor, Model model) {
+        model.addAttribute("tokens", tokens.list(actor, 0, 200).items());
+        return "api-tokens";
+    }
+
+    @PostMapping("/settings/api-tokens")
+    String createToken(Actor actor, @RequestParam String name, @RequestParam String scope, Model model,
+                       RedirectAttributes redirect) {
+        try {
+            var created = tokens.create(actor, new ApiTokensApi.NewToken(name, scope)).getBody();
+            redirect.addFlashAttribute("newToken", created.token().orElseThrow());
+            redirect.addFlashAttribute("message", "Created the token " + created.name()
+                    + ". Copy it now: it is not shown again.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/api-tokens";
+    }
+
+    @PostMapping("/settings/api-tokens/{id}/revoke")
+    String revoke(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        tokens.revoke(actor, id);
+        redirect.addFlashAttribute("message", "Revoked.");
+        return "redirect:/settings/api-tokens";
+    }
+
+    @GetMapping("/settings/audit-log")
+    String auditLog(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
+        model.addAttribute("entries", audit.list(actor, offset, 100));
+        return "audit-log";
+    }
+}

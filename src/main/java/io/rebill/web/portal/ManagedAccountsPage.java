@@ -1,0 +1,214 @@
+package io.rebill.web.portal;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.AuditLog;
+import io.rebill.identity.Permission;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
+import io.rebill.web.CurrentActor;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The seed's Managed Accounts screens: the list with New Managed Account, Enter Account ->, delete (with the name
+ * typed as confirmation) and unlink; one account's Integrations, Billing Rules and Details tabs; entering and
+ * returning. Every action goes through the same API controller methods, so permissions and audit are the API's.
+ */
+@Controller
+class ManagedAccountsPage {
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, yyyy").withZone(ZoneOffset.UTC);
+
+    private final ManagedAccountsApi api;
+    private final IntegrationsApi integrationsApi;
+    private final Accounts accounts;
+    private final Integrations integrations;
+    private final AuditLog audit;
+    private final CurrentActor current;
+
+    ManagedAccountsPage(ManagedAccountsApi api, IntegrationsApi integrationsApi, Accounts accounts,
+                        Integrations integrations, AuditLog audit, CurrentActor current) {
+        this.api = api;
+        this.integrationsApi = integrationsApi;
+        this.accounts = accounts;
+        this.integrations = integrations;
+        this.audit = audit;
+        this.current = current;
+    }
+
+    record Row(String id, String name, String contactEmail, String created, String spend) {
+    }
+
+    @GetMapping("/settings")
+    String settings(Actor actor) {
+        return actor.account().isMsp() && actor.can(Permission.VIEW_MANAGED_ACCOUNTS)
+                ? "redirect:/settings/managed-accounts" : "redirect:/settings/integrations";
+    }
+
+    @GetMapping("/settings/managed-accounts")
+    String list(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
+        var page = api.list(actor, offset, 50);
+        model.addAttribute("rows", page.items().stream().map(a -> new Row(a.id().toString(), a.name(), a.contactEmail(),
+                DATE.format(a.createdAt()), a.trackedSpend().map(s -> s.amount().toPlainString() + " (" + s.period() + ")")
+                .orElse("—"))).toList());
+        model.addAttribute("total", page.total());
+        model.addAttribute("next", page.next().isPresent() ? offset + page.items().size() : -1);
+        model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
+        model.addAttribute("domain", actor.account().emailDomain().orElse(""));
+        return "managed-accounts";
+    }
+
+    @PostMapping("/settings/managed-accounts")
+    String create(Actor actor, @RequestParam String name, @RequestParam("contact_email") String contactEmail,
+                  Model model, RedirectAttributes redirect) {
+        try {
+            var created = api.create(actor, new ManagedAccountsApi.NewManagedAccount(name, contactEmail)).getBody();
+            redirect.addFlashAttribute("message", "Created the account " + created.name() + ".");
+            return "redirect:/settings/managed-accounts";
+        } catch (RebillException e) {
+            model.addAttribute("dialogError", e.getMessage());
+            model.addAttribute("dialogName", name);
+            model.addAttribute("dialogEmail", contactEmail);
+            list(actor, 0, model);
+            return "managed-accounts";
+        }
+    }
+
+    @PostMapping("/settings/managed-accounts/{id}/delete")
+    String delete(Actor actor, @PathVariable UUID id, @RequestParam(defaultValue = "") String confirm,
+                  RedirectAttributes redirect) {
+        try {
+            String name = accounts.managed(actor.requireMsp(), id).name();
+            api.delete(actor, id, new ManagedAccountsApi.Confirmation(confirm));
+            redirect.addFlashAttribute("message", "Deleted the account " + name + " and its data.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/managed-accounts";
+    }
+
+    @PostMapping("/settings/managed-accounts/{id}/unlink")
+    String unlink(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        var unlinked = api.unlink(actor, id);
+        redirect.addFlashAttribute("message", "Unlinked " + unlinked.name() + ": the account lives on without you.");
+        return "redirect:/settings/managed-accounts";
+    }
+
+    /** Seed: "Enter Account ->"; the first visit of an account without integrations lands on Connect Accounts. */
+    @PostMapping("/settings/managed-accounts/{id}/enter")
+    String enter(Actor actor, @PathVariable UUID id, HttpServletRequest request) {
+        Actor inside = MeApi.enter(accounts, audit, actor, id, request);
+        boolean connected = !integrations.of(inside.account().id()).isEmpty()
+                || !integrations.managedFor(inside.account().id()).isEmpty();
+        return connected ? "redirect:/" : "redirect:/settings/integrations";
+    }
+
+    /** Seed: the X of the "Logged in as" pop-up, or "Return to MSP account"; a confirmation shows on return. */
+    @PostMapping("/return")
+    String back(HttpServletRequest request, RedirectAttributes redirect) {
+        Actor actor = current.quietly(request);
+        String left = actor.account().name();
+        boolean wasInside = actor.managerUser();
+        Actor home = MeApi.leave(audit, actor, request);
+        if (wasInside) {
+            redirect.addFlashAttribute("message", "You are back in your MSP account " + home.account().name()
+                    + " (you left " + left + ").");
+        }
+        return home.can(Permission.VIEW_MANAGED_ACCOUNTS) ? "redirect:/settings/managed-accounts" : "redirect:/";
+    }
+
+    @GetMapping("/settings/managed-accounts/{id}")
+    String account(Actor actor, @PathVariable UUID id, @RequestParam(defaultValue = "integrations") String tab,
+                   Model model) {
+        var account = api.get(actor, id);
+        UUID msp = actor.requireMsp();
+        model.addAttribute("account", account);
+        model.addAttribute("created", DATE.format(account.createdAt()));
+        model.addAttribute("tab", tab);
+        model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
+        model.addAttribute("canConnect", actor.can(Permission.MANAGE_PROVIDER_INTEGRATIONS));
+        model.addAttribute("period", currentPeriod().toString());
+        List<Map<String, Object>> connections = integrations.of(msp).stream().map(i -> connection(actor, msp, i, id)).toList();
+        model.addAttribute("connections", connections);
+        return "managed-account";
+    }
+
+    private Map<String, Object> connection(Actor actor, UUID msp, Integration integration, UUID customer) {
+        var json = integrationsApi.get(actor, integration.id());
+        var seen = integrationsApi.discovered(msp, integration);
+        List<String> mine = seen.stream().filter(d -> d.customerAccountId().filter(customer::equals).isPresent())
+                .map(IntegrationsApi.Discovered::subAccountId).toList();
+        List<Map<String, Object>> choices = seen.stream().map(d -> Map.<String, Object>of(
+                "sub", d.subAccountId(),
+                "mine", d.customerAccountId().filter(customer::equals).isPresent(),
+                "other", d.customerAccountId().filter(c -> !c.equals(customer)).isPresent(),
+                "owner", d.customerName().orElse(""))).toList();
+        return Map.of("integration", json, "mine", mine, "choices", choices);
+    }
+
+    /** Seed: "Click Connect next to any listed provider, select the provider accounts, click Save." */
+    @PostMapping("/settings/managed-accounts/{id}/integrations/{integration}")
+    String connect(Actor actor, @PathVariable UUID id, @PathVariable UUID integration,
+                   @RequestParam(name = "sub", required = false) List<String> selected,
+                   @RequestParam(defaultValue = "") String from, RedirectAttributes redirect) {
+        UUID msp = actor.requireMsp();
+        accounts.managed(msp, id);
+        BillingPeriod period = from.isBlank() ? currentPeriod() : BillingPeriod.parse(from);
+        Set<String> wanted = Set.copyOf(selected == null ? List.of() : selected);
+        Integration i = integrations.find(msp, integration);
+        try {
+            for (IntegrationsApi.Discovered d : integrationsApi.discovered(msp, i)) {
+                boolean mine = d.customerAccountId().filter(id::equals).isPresent();
+                if (wanted.contains(d.subAccountId()) && !mine) {
+                    integrationsApi.assign(actor, integration, d.subAccountId(),
+                            new IntegrationsApi.Assignment(Optional.of(id), period.toString()));
+                } else if (!wanted.contains(d.subAccountId()) && mine) {
+                    integrationsApi.assign(actor, integration, d.subAccountId(),
+                            new IntegrationsApi.Assignment(Optional.empty(), period.toString()));
+                }
+            }
+            redirect.addFlashAttribute("message", "Saved: " + wanted.size() + " provider account(s) of " + i.name()
+                    + " billed to this account from " + period + ".");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/managed-accounts/" + id + "?tab=integrations";
+    }
+
+    @PostMapping("/settings/managed-accounts/{id}")
+    String update(Actor actor, @PathVariable UUID id, @RequestParam String name,
+                  @RequestParam("contact_email") String contactEmail, RedirectAttributes redirect) {
+        try {
+            api.update(actor, id, new ManagedAccountsApi.ManagedAccountChange(Optional.of(name), Optional.of(contactEmail),
+                    Optional.empty()));
+            redirect.addFlashAttribute("message", "Saved.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/managed-accounts/" + id + "?tab=details";
+    }
+
+    static BillingPeriod currentPeriod() {
+        return new BillingPeriod(YearMonth.now(ZoneOffset.UTC));
+    }
+
+}
