@@ -122,7 +122,11 @@ public final class Accounts {
             managed(msp, id);
             List<String> sources = jdbc.sql(SQL.get("integration-sources-of-account")).param("id", id)
                     .query(String.class).list();
+            List<UUID> members = jdbc.sql(SQL.get("members-of-account")).param("id", id).query(UUID.class).list();
             jdbc.sql(SQL.get("delete-managed")).param("id", id).param("msp", msp).update();
+            if (!members.isEmpty()) {
+                jdbc.sql(SQL.get("delete-users-without-account")).param("users", members).update();
+            }
             return sources;
         });
     }

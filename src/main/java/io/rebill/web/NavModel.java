@@ -37,6 +37,9 @@ class NavModel {
 
     @ModelAttribute("nav")
     Nav nav(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
+            return Nav.anonymous(); // @RestController is a @Controller too; JSON has no frame
+        }
         try {
             return current.optional(request, response).map(NavModel::of).orElseGet(Nav::anonymous);
         } catch (RuntimeException e) {

@@ -92,3 +92,10 @@ JOIN linked_account_assignment l ON l.integration_id = i.id
 JOIN account c ON c.id = l.customer_account_id
 WHERE c.id = :customer AND c.msp_id = i.account_id
 ORDER BY i.name
+
+-- name: members-of-account
+SELECT user_id FROM membership WHERE account_id = :id
+
+-- name: delete-users-without-account
+-- Users of a deleted account who belong to no other account go with it (their email may be reused later).
+DELETE FROM app_user u WHERE u.id IN (:users) AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.user_id = u.id)

@@ -104,6 +104,10 @@ class ManagedAccountsApiTest {
     @Test
     void deleteNeedsTheNameAsConfirmationAndIsPermanent() {
         String id = create("Umbrella", "admin+umbrella@msp.example");
+        owner.post("/api/v1/managed_accounts/" + id + "/enter", Map.of());
+        assertThat(owner.post("/api/v1/users", Map.of("email", "it@umbrella.example", "role", "owner",
+                "password", "umbrella-password-1")).status()).isEqualTo(201);
+        owner.post("/api/v1/session/return", Map.of());
 
         Response unconfirmed = owner.delete("/api/v1/managed_accounts/" + id, Map.of("confirm", "umbrella"));
         assertThat(unconfirmed.status()).isEqualTo(400);
@@ -115,6 +119,8 @@ class ManagedAccountsApiTest {
         assertThat(owner.get("/api/v1/managed_accounts/" + id).status()).isEqualTo(404);
         assertThat(jdbc.sql("SELECT count(*) FROM account WHERE id = :id").param("id", UUID.fromString(id))
                 .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM app_user WHERE email = 'it@umbrella.example'").query(Long.class)
+                .single()).as("the account's users go with it").isZero();
     }
 
     @Test
