@@ -162,7 +162,10 @@ class ManagedAccountsPage {
                 "mine", d.customerAccountId().filter(customer::equals).isPresent(),
                 "other", d.customerAccountId().filter(c -> !c.equals(customer)).isPresent(),
                 "owner", d.customerName().orElse(""))).toList();
-        return Map.of("integration", json, "mine", mine, "choices", choices);
+        // the form starts at the billing period the listed accounts were seen in, so connecting bills the data shown
+        String period = seen.stream().map(IntegrationsApi.Discovered::period).findFirst()
+                .orElse(currentPeriod().toString());
+        return Map.of("integration", json, "mine", mine, "choices", choices, "period", period);
     }
 
     /** Seed: "Click Connect next to any listed provider, select the provider accounts, click Save." */

@@ -1,0 +1,73 @@
+package io.rebill.web.browser;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The consolidated-payer workflow of the seed in Chromium: the MSP connects provider accounts of its integration to
+ * a customer account; inside that account the customer's view shows the managed integration read-only; users added
+ * there by the MSP show Created By = Manager User.
+ */
+@TestPropertySource(properties = "rebill.bootstrap.source=payer-1")
+class IntegrationsBrowserTest extends BrowserTest {
+
+    @BeforeAll
+    static void ingestThePayer() {
+        Path sample = TestData.shared("focus-1.0-sample/focus_sample.csv");
+        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(sample), ProgressListener.silent());
+    }
+
+    @Test
+    void theMspConnectsProviderAccountsAndTheCustomerSeesThemReadOnly() {
+        signInAsAdmin();
+        page.navigate("/settings/managed-accounts");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New Managed Account")).click();
+        page.getByLabel("Account Name").fill("Initech");
+        page.getByLabel("Contact Email Address").fill("admin+initech@msp.example");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create Account")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Initech")).click();
+
+        Locator payer = page.locator("section[data-integration='Payer account (payer-1)']");
+        assertThat(payer.locator(".status")).hasText("Stable");
+        payer.getByText("Connect", new Locator.GetByTextOptions().setExact(true)).click();
+        Locator first = payer.locator("input[name=sub]").first();
+        String subAccount = first.getAttribute("value");
+        first.check();
+        screenshot("connect-provider-accounts");
+        payer.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("1 provider account(s) of Payer account (payer-1)");
+        assertThat(page.locator("section[data-integration='Payer account (payer-1)']"))
+                .containsText("1 provider account(s) connected");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Enter Account →")).click();
+        page.navigate("/settings/managed-integrations");
+        Locator managed = page.locator("section[data-integration='Payer account (payer-1)']");
+        assertThat(managed.locator(".status")).hasText("Stable");
+        assertThat(managed).containsText(subAccount);
+        assertThat(managed.getByRole(AriaRole.BUTTON)).hasCount(0);
+        screenshot("customer-managed-integrations");
+
+        page.navigate("/settings/users");
+        page.getByLabel("Email").fill("cfo@initech.example");
+        page.getByLabel("Name").fill("Bill Lumbergh");
+        page.locator("form[action$='/settings/users'] select[name=role]").selectOption("owner");
+        page.getByLabel("Initial password").fill("initech-password-1");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add user")).click();
+        assertThat(page.locator("tr[data-user='cfo@initech.example']")).containsText("Manager User");
+        screenshot("customer-users-added-by-manager");
+    }
+}
