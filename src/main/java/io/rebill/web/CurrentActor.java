@@ -91,7 +91,8 @@ public class CurrentActor {
         if (customer.isEmpty()) {
             // deleted or unlinked since it was entered, or never the MSP's: back to the home account
             HttpSession session = request.getSession(false);
-            if (session != null && principal.tokenAccount().isEmpty()) {
+            boolean fromHeader = request.getHeader(ACCOUNT_HEADER) != null && !request.getHeader(ACCOUNT_HEADER).isBlank();
+            if (!fromHeader && session != null && principal.tokenAccount().isEmpty()) {
                 session.removeAttribute(ENTERED_ACCOUNT);
                 return actor;
             }
