@@ -2,6 +2,7 @@ package io.rebill.web;
 
 import io.rebill.identity.ApiTokens;
 import io.rebill.identity.Users;
+import io.rebill.web.sso.SsoLogin;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +35,8 @@ import java.util.Optional;
 
 /**
  * Sign-in: email and password through the login form (a session, CSRF protection on), or an API token in
- * {@code Authorization: Bearer rb_...} (no session, no cookie, so no CSRF token needed). Only the health endpoint,
+ * {@code Authorization: Bearer rb_...} (no session, no cookie, so no CSRF token needed), or OpenID Connect SSO of a
+ * customer account ({@link SsoLogin}, a session like the form's). Only the health endpoint,
  * the login page, the OpenAPI document and static assets are open. What a signed-in user may do is decided per
  * action from their role ({@link io.rebill.identity.Actor}), not here.
  */
@@ -43,15 +45,19 @@ class SecurityConfiguration {
     static final String BEARER = "Bearer ";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens, SsoLogin sso)
+            throws Exception {
         RequestMatcher bearer = request -> Optional.ofNullable(request.getHeader("Authorization"))
                 .filter(h -> h.startsWith(BEARER)).isPresent();
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/css/**", "/js/**",
                                 "/webjars/**", "/favicon.ico", "/error", "/api/v1/openapi.json", "/api/docs")
                         .permitAll()
+                        // SSO: the login page's "Sign in with SSO" and the OpenID Connect redirects (docs/sso.md)
+                        .requestMatchers("/login/sso", "/oauth2/**", "/login/oauth2/**").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll())
+                .oauth2Login(sso::configure)
                 .logout(Customizer.withDefaults())
                 .csrf(csrf -> csrf.ignoringRequestMatchers(bearer))
                 .addFilterBefore(new ApiTokenFilter(tokens, json), UsernamePasswordAuthenticationFilter.class)

@@ -60,6 +60,13 @@ public final class PortalClient {
         return new PortalClient("http://localhost:" + port, newHttp(), Optional.of(token));
     }
 
+    /** A client over {@code http}, e.g. one whose cookies hold a session signed in by SSO. */
+    public static PortalClient overHttp(int port, HttpClient http) {
+        PortalClient client = new PortalClient("http://localhost:" + port, http, Optional.empty());
+        client.refreshCsrf();
+        return client;
+    }
+
     /** Signs in through the login form; fails the test when the password is refused. */
     public static PortalClient signIn(int port, String email, String password) {
         PortalClient client = anonymous(port);

@@ -45,7 +45,7 @@ public abstract class BrowserTest {
     /** Signs in through the real login form, as a person would; the page then shows wherever the server sent it. */
     protected void signIn(String user, String password) {
         page.navigate("/login");
-        page.getByLabel("Email").fill(user);
+        page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill(user);
         page.getByLabel("Password").fill(password);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         page.waitForLoadState();

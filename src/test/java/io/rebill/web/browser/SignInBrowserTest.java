@@ -18,7 +18,7 @@ class SignInBrowserTest extends BrowserTest {
 
         assertThat(page).hasURL(Pattern.compile("/login$"));
         assertThat(page).hasTitle("Sign in · Rebill");
-        assertThat(page.getByLabel("Email")).isEmpty();
+        assertThat(page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true))).isEmpty();
         assertThat(userMenu()).not().isVisible();
         screenshot("login");
     }

@@ -1,0 +1,49 @@
+package io.rebill.web.sso;
+
+import io.rebill.identity.AuditLog;
+import io.rebill.identity.SsoConnections;
+import io.rebill.identity.Users;
+import io.rebill.tenancy.Accounts;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+
+/**
+ * SSO per customer account (docs/sso.md). {@code rebill.sso.allow-http-issuers=true} accepts providers at
+ * {@code http://localhost} for tests and local trials; everywhere else an issuer is {@code https://}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SsoConfiguration {
+
+    @Bean
+    SsoConnections ssoConnections(JdbcClient jdbc, TransactionTemplate tx,
+                                  @Value("${rebill.sso.allow-http-issuers:false}") boolean allowHttpIssuers) {
+        return new SsoConnections(jdbc, tx, allowHttpIssuers);
+    }
+
+    @Bean
+    OidcDiscovery oidcDiscovery(JsonMapper json) {
+        return new OidcDiscovery(json, Clock.systemUTC());
+    }
+
+    /** Also Spring's ClientRegistrationRepository, so Boot's own (property-based) registrations stay off. */
+    @Bean
+    SsoClientRegistrations ssoClientRegistrations(SsoConnections connections, OidcDiscovery discovery) {
+        return new SsoClientRegistrations(connections, discovery);
+    }
+
+    @Bean
+    SsoUserService ssoUserService(SsoConnections connections, Users users, Accounts accounts, AuditLog audit) {
+        return new SsoUserService(connections, users, accounts, audit);
+    }
+
+    @Bean
+    SsoLogin ssoLogin(SsoClientRegistrations registrations, SsoUserService users) {
+        return new SsoLogin(registrations, users);
+    }
+}
