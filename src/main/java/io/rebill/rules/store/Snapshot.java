@@ -91,11 +91,6 @@ record Snapshot(Account msp, BillingPeriod period, List<Account> customers, Map<
                 replaceOrAdd(workflows, workflow, w -> w.id().equals(workflow.id())), assignments);
     }
 
-    Snapshot withoutWorkflow(UUID id) {
-        return new Snapshot(msp, period, customers, owners, rules,
-                workflows.stream().filter(w -> !w.id().equals(id)).toList(), assignments);
-    }
-
     Snapshot mapWorkflows(UnaryOperator<WorkflowRow> change) {
         return new Snapshot(msp, period, customers, owners, rules, workflows.stream().map(change).toList(),
                 assignments);
@@ -110,16 +105,6 @@ record Snapshot(Account msp, BillingPeriod period, List<Account> customers, Map<
     Snapshot withAssignment(AssignmentRow assignment) {
         return new Snapshot(msp, period, customers, owners, rules, workflows, replaceOrAdd(assignments, assignment,
                 a -> a.customerAccountId().equals(assignment.customerAccountId()) && a.from().equals(assignment.from())));
-    }
-
-    Snapshot withoutAssignment(UUID customer, BillingPeriod from) {
-        return new Snapshot(msp, period, customers, owners, rules, workflows, assignments.stream()
-                .filter(a -> !(a.customerAccountId().equals(customer) && a.from().equals(from))).toList());
-    }
-
-    Snapshot withContent(List<Account> newCustomers, List<RuleRow> newRules, List<WorkflowRow> newWorkflows,
-                         List<AssignmentRow> newAssignments) {
-        return new Snapshot(msp, period, newCustomers, owners, newRules, newWorkflows, newAssignments);
     }
 
     private static <T> List<T> replaceOrAdd(List<T> list, T item, Predicate<T> same) {
