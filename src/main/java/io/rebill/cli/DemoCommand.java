@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         List<String> args = new ArrayList<>(List.of("--data-dir", settings.home().toString(), "serve",
-                "--bootstrap-source", SOURCE));
+                "--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString()));
         if (port != null) {
             args.add("--port");
             args.add(String.valueOf(port));

@@ -25,6 +25,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "On the first start, make this ingested source the first MSP's integration (used by demo).")
     String bootstrapSource;
 
+    @Option(names = "--bootstrap-config", hidden = true,
+            description = "On the first start, load this msp.yaml's customers and rules into the first MSP (used by demo).")
+    String bootstrapConfig;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (bootstrapSource != null) {
             properties.put("rebill.bootstrap.source", bootstrapSource);
+        }
+        if (bootstrapConfig != null) {
+            properties.put("rebill.bootstrap.config", bootstrapConfig);
         }
         ConfigurableApplicationContext context;
         try {

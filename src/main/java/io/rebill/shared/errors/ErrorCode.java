@@ -27,6 +27,8 @@ public enum ErrorCode {
     UNKNOWN_ID(Category.NOT_FOUND),
     /** A value that must be unique (an email, a rule id) already exists. */
     DUPLICATE(Category.CONFLICT),
+    /** Something still used elsewhere (a rule listed by a workflow, a workflow assigned to a customer). */
+    IN_USE(Category.CONFLICT),
     /** The caller is signed in but their role does not allow the action. */
     FORBIDDEN(Category.FORBIDDEN);
 

@@ -1,0 +1,112 @@
+package io.rebill.web;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.Role;
+import io.rebill.identity.User;
+import io.rebill.identity.Users;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.StoredPeriod;
+import io.rebill.rules.Assignment;
+import io.rebill.rules.Customer;
+import io.rebill.rules.MspConfig;
+import io.rebill.rules.config.MspConfigFile;
+import io.rebill.rules.store.BillingRules;
+import io.rebill.rules.store.ConfigImport;
+import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The step after {@link PortalBootstrap} that makes `rebill demo` land in a full portal: when
+ * {@code rebill.bootstrap.config} names an msp.yaml and the first MSP has just adopted the bootstrap source (it has
+ * that integration, no managed accounts and no rules yet), each customer of the file becomes a managed account
+ * (contact {@code admin+<key>@<msp domain>}), its accounts are billed to it on the adopted integration from the
+ * source's first period, and the file's rules, workflows and assignments are imported. Customer ids become the
+ * managed accounts' keys (the portal's slug of the name, e.g. blue_harbor becomes blue-harbor).
+ */
+@Component
+class BillingBootstrap implements InitializingBean {
+    private static final Logger log = LoggerFactory.getLogger(BillingBootstrap.class);
+
+    private final Accounts accounts;
+    private final Users users;
+    private final Integrations integrations;
+    private final Ingestion ingestion;
+    private final BillingRules billingRules;
+    private final Environment environment;
+
+    /** Takes {@link PortalBootstrap} only to run after it. */
+    BillingBootstrap(PortalBootstrap first, Accounts accounts, Users users, Integrations integrations, Ingestion ingestion,
+                     BillingRules billingRules, Environment environment) {
+        this.accounts = accounts;
+        this.users = users;
+        this.integrations = integrations;
+        this.ingestion = ingestion;
+        this.billingRules = billingRules;
+        this.environment = environment;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        String config = environment.getProperty("rebill.bootstrap.config", "");
+        String source = environment.getProperty("rebill.bootstrap.source", "");
+        if (config.isBlank() || source.isBlank()) {
+            return;
+        }
+        Optional<Account> msp = accounts.mspByKey("msp");
+        Optional<Integration> adopted = msp.flatMap(m -> integrations.of(m.id()).stream()
+                .filter(i -> i.sourceName().equals(source)).findFirst());
+        if (msp.isEmpty() || adopted.isEmpty() || accounts.listManaged(msp.get().id(), PageRequest.first()).total() > 0) {
+            return;
+        }
+        String email = environment.getProperty("rebill.admin.email", PortalBootstrap.DEFAULT_EMAIL).strip();
+        Optional<User> admin = users.findByEmail(email);
+        if (admin.isEmpty()) {
+            return;
+        }
+        Actor setup = new Actor(admin.get().id(), admin.get().email(), admin.get().displayName(), msp.get(), Role.OWNER,
+                msp.get(), Optional.empty());
+        if (billingRules.rules(setup, PageRequest.first()).total() > 0) {
+            return;
+        }
+        load(setup, msp.get(), adopted.get(), Path.of(config));
+    }
+
+    private void load(Actor setup, Account msp, Integration integration, Path file) {
+        MspConfig config = MspConfigFile.parse(file, expression -> { });
+        BillingPeriod first = ingestion.source(integration.sourceName()).periods().stream().map(StoredPeriod::period)
+                .min(BillingPeriod::compareTo).orElse(billingRules.currentPeriod());
+        String domain = msp.emailDomain().orElseThrow();
+        Map<String, String> keys = new HashMap<>();
+        List<Customer> customers = config.customers().stream().map(c -> {
+            Account account = accounts.createManaged(msp.id(), c.name(), "admin+" + c.id().replace('_', '-') + "@"
+                    + domain, "setup");
+            keys.put(c.id(), account.key());
+            for (String sub : c.accounts()) {
+                integrations.assign(msp.id(), integration.id(), sub, Optional.of(account.id()), first, accounts, "setup");
+            }
+            return new Customer(account.key(), c.name(), c.contactEmail(), c.accounts(), c.match());
+        }).toList();
+        List<Assignment> assignments = config.assignments().stream()
+                .map(a -> new Assignment(keys.get(a.customerId()), a.workflowId(), a.from())).toList();
+        MspConfig renamed = new MspConfig(config.mspName(), config.currency(), customers, config.rules(),
+                config.workflows(), assignments);
+        ConfigImport imported = billingRules.importYaml(setup, MspConfigFile.toYaml(renamed), Optional.empty());
+        log.info("Loaded {}: {} customers as managed accounts billed from {}, {} rules, {} workflows, {} assignments",
+                file, customers.size(), first, imported.rules(), imported.workflows(), imported.assignments());
+    }
+}
