@@ -44,9 +44,12 @@ class ManagedAccountsPage {
     private final Integrations integrations;
     private final AuditLog audit;
     private final CurrentActor current;
+    private final io.rebill.rules.store.BillingRules billingRules;
 
     ManagedAccountsPage(ManagedAccountsApi api, IntegrationsApi integrationsApi, Accounts accounts,
-                        Integrations integrations, AuditLog audit, CurrentActor current) {
+                        Integrations integrations, AuditLog audit, CurrentActor current,
+                        io.rebill.rules.store.BillingRules billingRules) {
+        this.billingRules = billingRules;
         this.api = api;
         this.integrationsApi = integrationsApi;
         this.accounts = accounts;
@@ -149,6 +152,13 @@ class ManagedAccountsPage {
         model.addAttribute("period", currentPeriod().toString());
         List<Map<String, Object>> connections = integrations.of(msp).stream().map(i -> connection(actor, msp, i, id)).toList();
         model.addAttribute("connections", connections);
+        if (tab.equals("billing-rules")) {
+            var billing = billingRules.accountBilling(actor, id, Optional.empty());
+            model.addAttribute("billing", billing);
+            model.addAttribute("assignedKeys", billing.rules().stream().map(r -> r.key()).toList());
+            model.addAttribute("allRules", billingRules.rules(actor, new PageRequest(0, 200)).items());
+            model.addAttribute("canAssign", actor.can(Permission.CREATE_MANAGED_ACCOUNT_RESOURCES));
+        }
         return "managed-account";
     }
 

@@ -47,7 +47,7 @@ public abstract class BrowserTest {
         page.navigate("/login");
         page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill(user);
         page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
         page.waitForLoadState();
     }
 

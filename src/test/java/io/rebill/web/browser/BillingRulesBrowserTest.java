@@ -1,0 +1,105 @@
+package io.rebill.web.browser;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.rebill.TestData;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.shared.config.RebillSettings;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The seed's Billing Rules screen in Chromium: New Billing Rule > Adjustment, a bad value refused on the form,
+ * the rule assigned on a managed account's Billing Rules tab, then an edit previewed on the last closed month.
+ */
+@TestPropertySource(properties = "rebill.bootstrap.source=payer-1")
+class BillingRulesBrowserTest extends BrowserTest {
+
+    @BeforeAll
+    static void ingestThePayer() {
+        Path sample = TestData.shared("focus-1.0-sample/focus_sample.csv");
+        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(sample), ProgressListener.silent());
+    }
+
+    private Locator button(String name) {
+        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    @Test
+    void createAssignAndPreviewAnAdjustment() {
+        signInAsAdmin();
+        // a customer billed for every provider account of the payer
+        page.navigate("/settings/managed-accounts");
+        button("New Managed Account").click();
+        page.getByLabel("Account Name").fill("Globex");
+        page.getByLabel("Contact Email Address").fill("admin+globex@msp.example");
+        button("Create Account").click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Globex")).click();
+        Locator payer = page.locator("section[data-integration='Payer account (payer-1)']");
+        payer.getByText("Connect", new Locator.GetByTextOptions().setExact(true)).click();
+        payer.locator("input[name=sub]").all().forEach(Locator::check);
+        payer.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        String account = page.url().replaceAll(".*/managed-accounts/([^?]+).*", "$1");
+
+        // New Billing Rule > Adjustment, first with a negative percentage
+        page.navigate("/settings/billing-rules");
+        page.getByText("New Billing Rule").click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Adjustment")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("New Adjustment"))).isVisible();
+        page.getByLabel("Title").fill("Everything at 90 %");
+        page.getByLabel("Key (its id in msp.yaml)").fill("all-90");
+        page.getByLabel("Percentage shown to the customer").fill("-5");
+        button("Save").click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("percentage");
+        screenshot("adjustment-refused");
+
+        page.getByLabel("Percentage shown to the customer").fill("90");
+        button("Save").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the rule all-90");
+        assertThat(page.locator("tr[data-rule='all-90']")).containsText("adjustment");
+        screenshot("billing-rules-list");
+
+        // Assign a Billing Rule on the account's Billing Rules tab
+        page.navigate("/settings/managed-accounts/" + account + "?tab=billing-rules");
+        page.getByText("Assign a Billing Rule").click();
+        page.locator("#assign-rules input[value='all-90']").check();
+        page.locator("#assign-rules input[name=from]").fill("2024-01");
+        page.locator("#assign-rules").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("1 billing rule(s)");
+        screenshot("account-billing-rules");
+
+        // edit it to 80 % and preview before saving
+        page.navigate("/settings/billing-rules");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Everything at 90 %")).click();
+        page.getByLabel("Percentage shown to the customer").fill("80");
+        button("Preview on the last closed month").click();
+        Locator globex = page.locator("#preview tr[data-customer]").first();
+        assertThat(globex).containsText("Globex");
+        screenshot("preview");
+        String before = globex.locator("td").nth(1).textContent();
+        String after = globex.locator("td").nth(2).textContent();
+        // 80 % of the cost instead of 90 %: after = before x 80 / 90, exactly, rounded once at 24 places or more
+        assertThat(new java.math.BigDecimal(after).compareTo(BigDecimalMath.ratio(before, "80", "90"))).isZero();
+        // nothing saved: the rule still says 90
+        page.navigate("/settings/billing-rules");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Everything at 90 %")).click();
+        assertThat(page.getByLabel("Percentage shown to the customer")).hasValue("90");
+    }
+
+    /** {@code value x numerator / denominator} as the engine would compute it, to the scale of the preview's figure. */
+    static final class BigDecimalMath {
+        static java.math.BigDecimal ratio(String value, String numerator, String denominator) {
+            return new java.math.BigDecimal(value).multiply(new java.math.BigDecimal(numerator))
+                    .divide(new java.math.BigDecimal(denominator), new java.math.BigDecimal(value).scale(),
+                            java.math.RoundingMode.HALF_UP);
+        }
+    }
+}
