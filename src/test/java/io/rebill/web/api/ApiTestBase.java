@@ -1,0 +1,44 @@
+package io.rebill.web.api;
+
+import io.rebill.web.RebillServer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The running application for the API's contract tests: one context (the same configuration for every subclass, so
+ * Spring starts it once), on the embedded PostgreSQL, bootstrap Owner {@value #OWNER} in the MSP "Demo MSP".
+ */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=" + ApiTestBase.PASSWORD, "rebill.database.url=",
+                "rebill.admin.email=" + ApiTestBase.OWNER})
+abstract class ApiTestBase {
+    static final String OWNER = "owner@msp.example";
+    static final String PASSWORD = "owner-password-123";
+    private static final Path HOME = createHome();
+
+    @DynamicPropertySource
+    static void dataFolder(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, HOME::toString);
+        registry.add("rebill.integrations.root", () -> HOME.resolve("imports").toString());
+    }
+
+    private static Path createHome() {
+        try {
+            Path home = Files.createTempDirectory("rebill-api-test");
+            home.toFile().deleteOnExit();
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path home() {
+        return HOME;
+    }
+}
