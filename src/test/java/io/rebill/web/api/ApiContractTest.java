@@ -104,6 +104,33 @@ class ApiContractTest extends ApiTestBase {
         assertThat(page.body()).doesNotContain("<script").doesNotContain("https://");
     }
 
+    @Test
+    void aSessionRequestWithoutItsCsrfTokenIsAProblemThatSaysSo() {
+        var before = fingerprint.take();
+        PortalClient session = PortalClient.signIn(port, OWNER, PASSWORD).withoutCsrf();
+
+        Response r = session.post("/api/v1/users", Map.of("email", "no-csrf@msp.example", "role", "viewer"));
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.code()).isEqualTo("FORBIDDEN");
+        assertThat(r.detail()).contains("X-CSRF-TOKEN");
+        assertThat(contract.check("POST", "/api/v1/users", 403, r.body())).isEmpty();
+        assertThat(DatabaseFingerprint.changed(before, fingerprint.take())).isEmpty();
+        assertThat(PortalClient.anonymous(port).post("/api/v1/users", Map.of()).code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void anUnsupportedMethodOrMediaTypeIsAProblemToo() {
+        Response method = owner.put("/api/v1/me", Map.of());
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(method.code()).isEqualTo("BAD_REQUEST");
+
+        Response unknown = owner.get("/api/v1/no_such_thing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).hasValue("application/problem+json");
+    }
+
     // ---- oversized bodies -------------------------------------------------------------------------------------
 
     private static String userJsonOfSize(int bytes) {
