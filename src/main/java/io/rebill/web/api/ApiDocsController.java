@@ -40,7 +40,7 @@ class ApiDocsController {
         model.addAttribute("info", document.json().path("info"));
         // the description is Markdown for tools; the page shows its paragraphs as plain text
         model.addAttribute("paragraphs", List.of(document.json().path("info").path("description").asString("")
-                .replace("**", "").replace("`", "").strip().split("\\n\\s*\\n")));
+                .replace("*", "").replace("`", "").strip().split("\\n\\s*\\n")));
         model.addAttribute("byTag", byTag);
         return "api-docs";
     }

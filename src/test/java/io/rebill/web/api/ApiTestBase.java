@@ -28,11 +28,13 @@ abstract class ApiTestBase {
         registry.add("rebill.integrations.root", () -> HOME.resolve("imports").toString());
     }
 
+    /**
+     * Under target/ rather than /tmp: the context (and its PostgreSQL) lives until the JVM ends, after any JUnit
+     * clean-up could remove the folder, so it goes where `mvn clean` removes it.
+     */
     private static Path createHome() {
         try {
-            Path home = Files.createTempDirectory("rebill-api-test");
-            home.toFile().deleteOnExit();
-            return home;
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target", "api-tests")), "home-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
