@@ -89,16 +89,23 @@ public class CurrentActor {
         }
         Optional<Account> customer = accounts.find(entered.get()).filter(a -> homeAccount.isMsp() && a.managedBy(homeAccount.id()));
         if (customer.isEmpty()) {
-            // deleted or unlinked since it was entered, or never the MSP's: back to the home account
             HttpSession session = request.getSession(false);
-            boolean fromHeader = request.getHeader(ACCOUNT_HEADER) != null && !request.getHeader(ACCOUNT_HEADER).isBlank();
-            if (!fromHeader && session != null && principal.tokenAccount().isEmpty()) {
+            if (!fromHeader(request) && session != null) {
+                // the session's account was deleted or unlinked since it was entered: back to the home account
                 session.removeAttribute(ENTERED_ACCOUNT);
                 return actor;
             }
-            throw new RebillException(ErrorCode.UNKNOWN_ID, "no account " + entered.get());
+            // a header naming an account the caller cannot act in is refused, never silently ignored: the request
+            // would otherwise change the caller's own account instead of the one it named
+            throw new RebillException(ErrorCode.UNKNOWN_ID, "no account " + entered.get() + " that you can act in"
+                    + " (header " + ACCOUNT_HEADER + ")");
         }
         return actor.entering(customer.get());
+    }
+
+    private static boolean fromHeader(HttpServletRequest request) {
+        String header = request.getHeader(ACCOUNT_HEADER);
+        return header != null && !header.isBlank();
     }
 
     private static Optional<UUID> enteredAccount(HttpServletRequest request, PortalUser principal) {

@@ -63,6 +63,33 @@ class RebillProblems {
                 + "); nothing was changed"), request);
     }
 
+    /**
+     * What Spring MVC itself refuses on an API path (a method the route does not take, a body that is not JSON, an
+     * unknown route, a missing parameter) is a problem with a code too; pages keep Spring's own handling.
+     */
+    @ExceptionHandler({org.springframework.web.HttpRequestMethodNotSupportedException.class,
+            org.springframework.web.HttpMediaTypeNotSupportedException.class,
+            org.springframework.web.HttpMediaTypeNotAcceptableException.class,
+            org.springframework.web.servlet.resource.NoResourceFoundException.class,
+            org.springframework.web.bind.MissingServletRequestParameterException.class})
+    ResponseEntity<ProblemDetail> refusedByMvc(Exception e, HttpServletRequest request) throws Exception {
+        if (!request.getRequestURI().startsWith(request.getContextPath() + API_PREFIX)
+                || !(e instanceof org.springframework.web.ErrorResponse error)) {
+            throw e;
+        }
+        ProblemDetail problem = error.getBody();
+        boolean noRoute = e instanceof org.springframework.web.servlet.resource.NoResourceFoundException;
+        if (noRoute) {
+            problem.setDetail("there is no API operation " + request.getMethod() + " " + request.getRequestURI()
+                    + "; the operations are listed at /api/docs");
+        }
+        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setProperty("code", (noRoute ? ErrorCode.UNKNOWN_ID : ErrorCode.BAD_REQUEST).name());
+        log.info("{} on {} {}: {}", problem.getStatus(), request.getMethod(), request.getRequestURI(), problem.getDetail());
+        return ResponseEntity.status(problem.getStatus()).headers(error.getHeaders())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
     static ProblemDetail problemFor(RebillException e, HttpServletRequest request) {
         HttpStatus status = statusOf(e.code());
         String detail = e.getMessage();

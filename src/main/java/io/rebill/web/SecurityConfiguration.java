@@ -12,8 +12,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -22,6 +24,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -66,13 +71,45 @@ class SecurityConfiguration {
                         .defaultAuthenticationEntryPointFor(unauthenticatedApi(json),
                                 PathPatternRequestMatcher.withDefaults().matcher("/api/**"))
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
-                                AnyRequestMatcher.INSTANCE));
+                                AnyRequestMatcher.INSTANCE)
+                        .accessDeniedHandler(deniedApi(json,
+                                PathPatternRequestMatcher.withDefaults().matcher("/api/**"))));
         return http.build();
     }
 
     private static AuthenticationEntryPoint unauthenticatedApi(JsonMapper json) {
         return (request, response, exception) -> writeUnauthenticated(json, response,
                 "sign in first: use the session of the web pages, or an API token in 'Authorization: Bearer rb_...'");
+    }
+
+    /**
+     * A refused API request (in practice a session's missing or wrong CSRF token) answers a problem like every other
+     * API error: 401 when nobody is signed in (an anonymous POST is unauthenticated, not forbidden), else 403.
+     * Pages keep Spring's default.
+     */
+    private static AccessDeniedHandler deniedApi(JsonMapper json, RequestMatcher api) {
+        AccessDeniedHandler pages = new AccessDeniedHandlerImpl();
+        return (request, response, denied) -> {
+            if (!api.matches(request)) {
+                pages.handle(request, response, denied);
+                return;
+            }
+            Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+            if (auth == null || auth instanceof AnonymousAuthenticationToken || !auth.isAuthenticated()) {
+                writeUnauthenticated(json, response, "sign in first: use the session of the web pages, or an API"
+                        + " token in 'Authorization: Bearer rb_...'");
+                return;
+            }
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, denied instanceof CsrfException
+                    ? "the session's CSRF token is missing or wrong: send it in the header X-CSRF-TOKEN (a signed-in"
+                    + " page has it in <meta name=\"csrf-token\">), or use an API token instead of the session"
+                    : "this request is not allowed");
+            problem.setTitle(HttpStatus.FORBIDDEN.getReasonPhrase());
+            problem.setProperty("code", "FORBIDDEN");
+            response.setStatus(HttpStatus.FORBIDDEN.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), problem);
+        };
     }
 
     static void writeUnauthenticated(JsonMapper json, HttpServletResponse response, String detail) throws IOException {

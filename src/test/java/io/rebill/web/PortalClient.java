@@ -102,6 +102,12 @@ public final class PortalClient {
         csrf = m.find() ? m.group(1) : null;
     }
 
+    /** Stops sending the session's CSRF token (to see what a request without it gets). */
+    public PortalClient withoutCsrf() {
+        csrf = null;
+        return this;
+    }
+
     /** Sends this header on every later request (e.g. Rebill-Account). */
     public PortalClient header(String name, String value) {
         headers.put(name, value);

@@ -168,11 +168,20 @@ class IntegrationsApi {
             return List.of();
         }
         return integrations.managedFor(customer).stream().map(i -> Map.<String, Object>of(
-                "integration", json(i, true),
+                "integration", asSeenByCustomer(json(i, true)),
                 "linked_accounts", integrations.linkedAccounts(msp, i.id()).stream()
                         .filter(l -> l.customerId().filter(customer::equals).isPresent())
                         .map(l -> Map.of("sub_account_id", l.subAccountId(), "from", l.from().toString())).toList()))
                 .toList();
+    }
+
+    /**
+     * The MSP's integration as its customer sees it: created by "Manager User", like everything the MSP's staff make
+     * for a customer (the seed keeps the MSP's people anonymous to customers).
+     */
+    private static IntegrationJson asSeenByCustomer(IntegrationJson i) {
+        return new IntegrationJson(i.id(), i.provider(), i.name(), i.status(), i.message(), i.periods(), i.createdAt(),
+                AuditLog.MANAGER_USER, i.managedByMsp());
     }
 
     /** Linked accounts of an MSP integration: those seen in its latest period and every assignment made. */

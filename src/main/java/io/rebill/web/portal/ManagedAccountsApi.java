@@ -46,10 +46,17 @@ class ManagedAccountsApi {
     }
 
     record ManagedAccountJson(UUID id, String key, String name, String contactEmail, Instant createdAt,
-                              String createdBy, Optional<String> match, Optional<SpendTracker.Spend> trackedSpend) {
+                              String createdBy, Optional<String> match, Optional<SpendJson> trackedSpend) {
         static ManagedAccountJson of(Account a, Optional<SpendTracker.Spend> spend) {
             return new ManagedAccountJson(a.id(), a.key(), a.name(), a.contactEmail(), a.createdAt(), a.createdBy(),
-                    a.matchExpression(), spend);
+                    a.matchExpression(), spend.map(SpendJson::of));
+        }
+    }
+
+    /** Money leaves the API as an exact decimal string, never a JSON number (clients read those as binary floats). */
+    record SpendJson(String period, String amount) {
+        static SpendJson of(SpendTracker.Spend spend) {
+            return new SpendJson(spend.period(), spend.amount().toPlainString());
         }
     }
 

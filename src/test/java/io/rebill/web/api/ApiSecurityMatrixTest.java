@@ -1,0 +1,592 @@
+package io.rebill.web.api;
+
+import io.rebill.identity.ApiTokens;
+import io.rebill.identity.Role;
+import io.rebill.identity.TokenScope;
+import io.rebill.identity.Users;
+import io.rebill.ingestion.TestFiles;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integrations;
+import io.rebill.web.PortalClient;
+import io.rebill.web.PortalClient.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static io.rebill.ingestion.LineItemFixture.aLineItem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may call what: every /api/v1 operation (read from the application's handler mappings, so a new operation
+ * without a row fails here) called by every kind of caller, against the seed's RBAC table and the tenant rules.
+ *
+ * <p>Callers act on the resources of the account they act in: the MSP's staff and tokens on the MSP's, Manager
+ * Users and customer A's users on A's. The outsiders aim at someone else's: customer B's Owner at A's ids, the other
+ * MSP's Owner at the first MSP's ids, so their column is the cross-tenant check (404, like an unknown id). Each call
+ * that deletes or changes gets a fresh target. Besides the expected status, every call is checked for:
+ * the status and body being what the OpenAPI document says; nothing in the database changed when the call was
+ * refused (or only read); and no answer naming what the caller must not see (other tenants, the MSP's staff behind
+ * "Manager User", the MSP's exclusions and adjustments).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiSecurityMatrixTest extends ApiTestBase {
+    /*
+     * Columns:
+     *   anon                    not signed in
+     *   own iown edit view      the MSP's Owner, Integration Owner, Editor, Viewer in the MSP account
+     *   m.own m.iow m.edt m.vw  the same four inside customer account A as Manager User (header Rebill-Account: A)
+     *   s.own                   the MSP's Owner inside A through the session (POST /managed_accounts/A/enter)
+     *   a.own a.edt a.vw        customer A's own Owner, Editor, Viewer
+     *   b.own                   customer B's Owner, aiming at A's ids
+     *   x.own                   another MSP's Owner, aiming at the first MSP's ids
+     *   t.rd t.wr               the MSP Owner's read-only and write API tokens
+     * Cells: 2xx = done; otherwise the exact status (400 bad request, 401 not signed in, 403 not allowed, 404 unknown).
+     */
+    private static final String EXPECTED = """
+            route                                                            anon  own   iown  edit  view  m.own m.iow m.edt m.vw  s.own a.own a.edt a.vw  b.own x.own t.rd  t.wr
+            GET    /openapi.json                                             2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /me                                                       401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /session/return                                           401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /managed_accounts                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            POST   /managed_accounts                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /managed_accounts/{id}                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PATCH  /managed_accounts/{id}                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            DELETE /managed_accounts/{id}                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            POST   /managed_accounts/{id}/unlink                             401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            POST   /managed_accounts/{id}/enter                              401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403   403   404   400   400
+            GET    /managed_accounts/{customer}/integrations                 401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            GET    /users                                                    401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /users                                                    401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
+            GET    /users/{id}                                               401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            PATCH  /users/{id}                                               401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            DELETE /users/{id}                                               401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            GET    /api_tokens                                               401   2xx   2xx   2xx   2xx   403   403   403   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /api_tokens                                               401   2xx   2xx   2xx   2xx   403   403   403   403   403   2xx   2xx   2xx   2xx   2xx   403   403
+            DELETE /api_tokens/{id}                                          401   2xx   403   403   403   403   403   403   403   403   2xx   403   403   404   404   403   2xx
+            GET    /integrations                                             401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /integrations                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
+            GET    /integrations/{id}                                        401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            DELETE /integrations/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            POST   /integrations/{id}/ingest                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            GET    /integrations/{id}/linked_accounts                        401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PUT    /integrations/{id}/linked_accounts/{subAccountId}         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            DELETE /integrations/{id}/linked_accounts/{subAccountId}/{from}  401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /managed_integrations                                     401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   403   403   403
+            GET    /audit_logs                                               401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
+            GET    /sources                                                  401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /sources/{name}                                           401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /sources/{name}/periods/{period}/costs                    401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            """;
+
+    private static final String PERIOD = "2024-09";
+    private static final String CUSTOMER_PASSWORD = "customer-password-1";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Users users;
+    @Autowired
+    ApiTokens tokens;
+    @Autowired
+    Integrations integrations;
+
+    private final OpenApiContract contract = new OpenApiContract();
+    private final AtomicInteger serial = new AtomicInteger();
+    private DatabaseFingerprint fingerprint;
+
+    // the world: MSP 1 with customers A and B; MSP 2 with customer C
+    private Account msp1;
+    private Account msp2;
+    private Account a;
+    private Account b;
+    private Account c;
+    private UUID msp1Holder;
+    private UUID aHolder;
+    private UUID msp1Integration;
+    private UUID aIntegration;
+    private UUID msp2Integration;
+    private String msp1Source;
+    private String aSource;
+    private final Map<String, Caller> callers = new LinkedHashMap<>();
+
+    /** One column: who calls, the account whose ids they aim at, and what no answer to them may contain. */
+    record Caller(String column, PortalClient client, Account target, boolean enterFirst, Set<String> mustNotSee) {
+    }
+
+    /** One request of a row. */
+    record Call(String method, String path, Object body) {
+    }
+
+    @BeforeAll
+    void createTheWorld() throws Exception {
+        fingerprint = new DatabaseFingerprint(jdbc);
+        PortalClient owner = PortalClient.signIn(port, OWNER, PASSWORD);
+        UUID ownerId = users.findByEmail(OWNER).orElseThrow().id();
+        msp1 = accounts.find(users.memberships(ownerId).getFirst().accountId()).orElseThrow();
+        for (String[] u : new String[][]{{"iown@msp.example", "integration_owner"}, {"editor@msp.example", "editor"},
+                {"viewer@msp.example", "viewer"}}) {
+            created(owner.post("/api/v1/users", Map.of("email", u[0], "role", u[1], "password", PASSWORD)));
+        }
+        msp1Holder = users.addMember(msp1.id(), AccountKind.MSP, "holder@msp.example", "Token Holder",
+                Optional.empty(), Role.VIEWER, "matrix").userId();
+        a = accounts.find(UUID.fromString(created(owner.post("/api/v1/managed_accounts",
+                Map.of("name", "Customer A Corp", "contact_email", "admin+a@msp.example"))))).orElseThrow();
+        b = accounts.find(UUID.fromString(created(owner.post("/api/v1/managed_accounts",
+                Map.of("name", "Customer B Corp", "contact_email", "admin+b@msp.example"))))).orElseThrow();
+
+        PortalClient managerInA = PortalClient.signIn(port, OWNER, PASSWORD).header("Rebill-Account", a.id().toString());
+        for (String[] u : new String[][]{{"owner@a.example", "owner"}, {"editor@a.example", "editor"},
+                {"viewer@a.example", "viewer"}}) {
+            created(managerInA.post("/api/v1/users", Map.of("email", u[0], "role", u[1], "password", CUSTOMER_PASSWORD)));
+        }
+        aHolder = users.addMember(a.id(), AccountKind.CUSTOMER, "holder@a.example", "A Token Holder", Optional.empty(),
+                Role.VIEWER, "matrix").userId();
+        users.addMember(b.id(), AccountKind.CUSTOMER, "owner@b.example", "B Owner", Optional.of(CUSTOMER_PASSWORD),
+                Role.OWNER, "matrix");
+
+        msp2 = accounts.createMsp("other", "Other MSP", "admin@other.example", "other.example", "USD", "matrix");
+        users.addMember(msp2.id(), AccountKind.MSP, "owner@other.example", "Other Owner", Optional.of(PASSWORD),
+                Role.OWNER, "matrix");
+        c = accounts.createManaged(msp2.id(), "Customer C Corp", "admin+c@other.example", "matrix");
+        msp2Integration = integrations.create(msp2.id(), "aws", "Other payer", Optional.empty(), "matrix").id();
+
+        // integrations with ingested line items: the MSP's consolidated payer (bills linked account 111111111111 to
+        // A) and A's own payer, each reading a CUR file from its drop folder
+        msp1Integration = ingestedIntegration(owner, msp1, "MSP payer");
+        aIntegration = ingestedIntegration(managerInA, a, "A payer");
+        msp1Source = Integrations.sourceName(msp1Integration);
+        aSource = Integrations.sourceName(aIntegration);
+        integrations.assign(msp1.id(), msp1Integration, "111111111111", Optional.of(a.id()),
+                BillingPeriod.parse("2024-01"), accounts, "matrix");
+
+        // billing rules only the MSP may see (seed: exclusions and adjustments are not shown to customers)
+        jdbc.sql("""
+                INSERT INTO billing_rule (id, msp_id, key, kind, title, definition, created_by) VALUES
+                (gen_random_uuid(), :msp, 'hidden-exclusion', 'exclusion', 'Hidden exclusion EDP-7731',
+                 '{"id": "hidden-exclusion", "title": "Hidden exclusion EDP-7731", "kind": "exclusion",
+                   "scope": {"charge_types": ["EdpDiscount"]}}', 'matrix'),
+                (gen_random_uuid(), :msp, 'hidden-adjustment', 'adjustment', 'Hidden adjustment CF-7731',
+                 '{"id": "hidden-adjustment", "title": "Hidden adjustment CF-7731", "kind": "adjustment",
+                   "percentage": 75.0, "scope": {"services": ["AmazonCloudFront"]}}', 'matrix')""")
+                .param("msp", msp1.id()).update();
+        jdbc.sql("""
+                INSERT INTO workflow (id, msp_id, key, title, basis, rule_keys, created_by)
+                VALUES (gen_random_uuid(), :msp, 'hidden-workflow', 'Hidden workflow', 'effective',
+                        '["hidden-exclusion", "hidden-adjustment"]', 'matrix')""").param("msp", msp1.id()).update();
+        jdbc.sql("""
+                INSERT INTO billing_assignment (msp_id, customer_account_id, from_period, workflow_key, created_by)
+                VALUES (:msp, :customer, '2024-01', 'hidden-workflow', 'matrix')""")
+                .param("msp", msp1.id()).param("customer", a.id()).update();
+
+        addCallers();
+    }
+
+    private UUID ingestedIntegration(PortalClient client, Account account, String name) throws Exception {
+        Path folder = Files.createDirectories(home().resolve("imports").resolve(account.id().toString()).resolve("cur"));
+        TestFiles.curCsv(List.of(aLineItem().account("111111111111").cost("10.10").list("12", "12"),
+                aLineItem().account("222222222222").cost("3.3333333333").list("4", "4")), folder.resolve("cur.csv"));
+        String id = created(client.post("/api/v1/integrations", Map.of("provider", "aws", "name", name, "folder", "cur")));
+        Response ingested = client.post("/api/v1/integrations/" + id + "/ingest", null);
+        assertThat(ingested.status()).as(ingested.text()).isEqualTo(200);
+        return UUID.fromString(id);
+    }
+
+    private static String created(Response r) {
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.body().path("id").asString();
+    }
+
+    private void addCallers() {
+        Set<String> msp2Things = Set.of(msp2.id().toString(), "Other MSP", "owner@other.example", c.id().toString(),
+                "Customer C Corp", msp2Integration.toString(), "Other payer");
+        Set<String> aThings = Set.of(a.id().toString(), "Customer A Corp", "owner@a.example", aIntegration.toString(),
+                aSource);
+        Set<String> bThings = Set.of(b.id().toString(), "Customer B Corp", "owner@b.example");
+        Set<String> mspStaff = Set.of(OWNER, "iown@msp.example", "editor@msp.example", "viewer@msp.example",
+                "holder@msp.example", "MSP Admin");
+        Set<String> mspOnlyRules = Set.of("Hidden exclusion EDP-7731", "Hidden adjustment CF-7731", "hidden-exclusion",
+                "hidden-adjustment", "hidden-workflow");
+        Set<String> msp1Things = Set.of(msp1.id().toString(), "Demo MSP", msp1Integration.toString(), msp1Source,
+                "MSP payer");
+
+        add("anon", PortalClient.anonymous(port), msp1, false);
+        add("own", signIn(OWNER), msp1, false, msp2Things);
+        add("iown", signIn("iown@msp.example"), msp1, false, msp2Things);
+        add("edit", signIn("editor@msp.example"), msp1, false, msp2Things, aThings, bThings);
+        add("view", signIn("viewer@msp.example"), msp1, false, msp2Things, aThings, bThings);
+        add("m.own", signIn(OWNER).header("Rebill-Account", a.id().toString()), a, false, msp2Things, bThings);
+        add("m.iow", signIn("iown@msp.example").header("Rebill-Account", a.id().toString()), a, false, msp2Things,
+                bThings);
+        add("m.edt", signIn("editor@msp.example").header("Rebill-Account", a.id().toString()), a, false, msp2Things,
+                bThings);
+        add("m.vw", signIn("viewer@msp.example").header("Rebill-Account", a.id().toString()), a, false, msp2Things,
+                bThings);
+        add("s.own", signIn(OWNER), a, true, msp2Things, bThings);
+        add("a.own", PortalClient.signIn(port, "owner@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
+                mspStaff, mspOnlyRules);
+        add("a.edt", PortalClient.signIn(port, "editor@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
+                mspStaff, mspOnlyRules);
+        add("a.vw", PortalClient.signIn(port, "viewer@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
+                mspStaff, mspOnlyRules);
+        add("b.own", PortalClient.signIn(port, "owner@b.example", CUSTOMER_PASSWORD), a, false, msp2Things, aThings,
+                mspStaff, mspOnlyRules, msp1Things);
+        add("x.own", PortalClient.signIn(port, "owner@other.example", PASSWORD), msp1, false, msp1Things, aThings,
+                bThings, mspStaff, mspOnlyRules);
+        UUID ownerId = users.findByEmail(OWNER).orElseThrow().id();
+        add("t.rd", PortalClient.withToken(port, tokens.create(ownerId, msp1.id(), "matrix read", TokenScope.READ)
+                .secret()), msp1, false, msp2Things);
+        add("t.wr", PortalClient.withToken(port, tokens.create(ownerId, msp1.id(), "matrix write", TokenScope.WRITE)
+                .secret()), msp1, false, msp2Things);
+    }
+
+    private PortalClient signIn(String email) {
+        return PortalClient.signIn(port, email, PASSWORD);
+    }
+
+    @SafeVarargs
+    private void add(String column, PortalClient client, Account target, boolean enterFirst, Set<String>... hidden) {
+        Set<String> all = new TreeSet<>();
+        Arrays.stream(hidden).forEach(all::addAll);
+        callers.put(column, new Caller(column, client, target, enterFirst, all));
+    }
+
+    // ---- the request of each row, for a caller --------------------------------------------------------------------
+
+    private boolean atMsp(Caller caller) {
+        return caller.target().id().equals(msp1.id());
+    }
+
+    private int next() {
+        return serial.incrementAndGet();
+    }
+
+    private UUID freshUser(Account account) {
+        return users.addMember(account.id(), account.kind(), "fresh-" + next() + "@users.example", "Fresh user",
+                Optional.empty(), Role.VIEWER, "matrix").userId();
+    }
+
+    private Account freshManaged() {
+        int n = next();
+        return accounts.createManaged(msp1.id(), "Fresh customer " + n, "admin+fresh" + n + "@msp.example", "matrix");
+    }
+
+    private UUID freshIntegration(Account account) {
+        return integrations.create(account.id(), "aws", "Fresh payer " + next(), Optional.empty(), "matrix").id();
+    }
+
+    private UUID freshToken(Account account) {
+        UUID holder = account.id().equals(msp1.id()) ? msp1Holder : aHolder;
+        return tokens.create(holder, account.id(), "fresh token", TokenScope.READ).token().id();
+    }
+
+    private String freshAssignment() {
+        String sub = String.format("9%011d", next());
+        integrations.assign(msp1.id(), msp1Integration, sub, Optional.of(a.id()), BillingPeriod.parse("2024-05"),
+                accounts, "matrix");
+        return sub;
+    }
+
+    /** The managed account a row is about: a fresh one of the MSP (it may be changed or deleted), or A itself. */
+    private Account managedTarget(Caller caller) {
+        return atMsp(caller) ? freshManaged() : a;
+    }
+
+    private String emailDomain(Caller caller) {
+        return caller.column().equals("x.own") ? "other.example" : "msp.example";
+    }
+
+    private UUID integrationOf(Caller caller) {
+        return atMsp(caller) ? msp1Integration : aIntegration;
+    }
+
+    private String sourceOf(Caller caller) {
+        return atMsp(caller) ? msp1Source : aSource;
+    }
+
+    private Map<String, Function<Caller, Call>> requests() {
+        Map<String, Function<Caller, Call>> r = new LinkedHashMap<>();
+        r.put("GET /openapi.json", x -> get("/openapi.json"));
+        r.put("GET /me", x -> get("/me"));
+        r.put("POST /session/return", x -> new Call("POST", "/session/return", null));
+        r.put("GET /managed_accounts", x -> get("/managed_accounts"));
+        r.put("POST /managed_accounts", x -> {
+            int n = next();
+            return new Call("POST", "/managed_accounts", Map.of("name", "New customer " + n,
+                    "contact_email", "admin+new" + n + "@" + emailDomain(x)));
+        });
+        r.put("GET /managed_accounts/{id}", x -> get("/managed_accounts/" + a.id()));
+        r.put("PATCH /managed_accounts/{id}", x -> new Call("PATCH", "/managed_accounts/" + managedTarget(x).id(),
+                Map.of("name", "Renamed " + next())));
+        r.put("DELETE /managed_accounts/{id}", x -> {
+            Account target = managedTarget(x);
+            return new Call("DELETE", "/managed_accounts/" + target.id(), Map.of("confirm", target.name()));
+        });
+        r.put("POST /managed_accounts/{id}/unlink", x -> new Call("POST", "/managed_accounts/" + managedTarget(x).id()
+                + "/unlink", null));
+        r.put("POST /managed_accounts/{id}/enter", x -> new Call("POST", "/managed_accounts/" + a.id() + "/enter", null));
+        r.put("GET /managed_accounts/{customer}/integrations", x -> get("/managed_accounts/" + a.id() + "/integrations"));
+        r.put("GET /users", x -> get("/users"));
+        r.put("POST /users", x -> new Call("POST", "/users", Map.of("email", "new-" + next() + "@users.example",
+                "role", "viewer")));
+        r.put("GET /users/{id}", x -> get("/users/" + (atMsp(x) ? msp1Holder : aHolder)));
+        r.put("PATCH /users/{id}", x -> new Call("PATCH", "/users/" + freshUser(x.target()), Map.of("name", "Renamed")));
+        r.put("DELETE /users/{id}", x -> new Call("DELETE", "/users/" + freshUser(x.target()), null));
+        r.put("GET /api_tokens", x -> get("/api_tokens"));
+        r.put("POST /api_tokens", x -> new Call("POST", "/api_tokens", Map.of("name", "new token", "scope", "read")));
+        r.put("DELETE /api_tokens/{id}", x -> new Call("DELETE", "/api_tokens/" + freshToken(x.target()), null));
+        r.put("GET /integrations", x -> get("/integrations"));
+        r.put("POST /integrations", x -> new Call("POST", "/integrations", Map.of("provider", "aws",
+                "name", "New payer " + next())));
+        r.put("GET /integrations/{id}", x -> get("/integrations/" + integrationOf(x)));
+        r.put("DELETE /integrations/{id}", x -> new Call("DELETE", "/integrations/" + freshIntegration(x.target()), null));
+        r.put("POST /integrations/{id}/ingest", x -> new Call("POST", "/integrations/" + integrationOf(x) + "/ingest",
+                null));
+        r.put("GET /integrations/{id}/linked_accounts", x -> get("/integrations/" + integrationOf(x) + "/linked_accounts"));
+        r.put("PUT /integrations/{id}/linked_accounts/{subAccountId}", x -> new Call("PUT", "/integrations/"
+                + integrationOf(x) + "/linked_accounts/" + String.format("8%011d", next()),
+                Map.of("customer_account_id", a.id().toString(), "from", "2024-06")));
+        r.put("DELETE /integrations/{id}/linked_accounts/{subAccountId}/{from}", x -> new Call("DELETE",
+                "/integrations/" + integrationOf(x) + "/linked_accounts/" + (atMsp(x) ? freshAssignment()
+                        : "111111111111") + "/2024-05", null));
+        r.put("GET /managed_integrations", x -> get("/managed_integrations"));
+        r.put("GET /audit_logs", x -> get("/audit_logs?limit=200"));
+        r.put("GET /sources", x -> get("/sources"));
+        r.put("GET /sources/{name}", x -> get("/sources/" + sourceOf(x)));
+        r.put("GET /sources/{name}/periods/{period}/costs", x -> get("/sources/" + sourceOf(x) + "/periods/" + PERIOD
+                + "/costs?group_by=sub_account_id"));
+        return r;
+    }
+
+    private static Call get(String path) {
+        return new Call("GET", path, null);
+    }
+
+    // ---- the test -------------------------------------------------------------------------------------------------
+
+    /** The expected table: route ("GET /me") -> column -> cell. */
+    private static Map<String, Map<String, String>> expected() {
+        List<String> lines = EXPECTED.lines().filter(l -> !l.isBlank()).toList();
+        String[] header = lines.getFirst().trim().split("\\s+");
+        List<String> columns = Arrays.asList(header).subList(1, header.length);
+        Map<String, Map<String, String>> table = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.trim().split("\\s+");
+            assertThat(cells).as("row %s has a cell per column", line).hasSize(2 + columns.size());
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                row.put(columns.get(i), cells[i + 2]);
+            }
+            table.put(cells[0] + " " + cells[1], row);
+        }
+        return table;
+    }
+
+    @Test
+    void everyRouteHasARowAndARequest() {
+        Set<String> app = new TreeSet<>();
+        ApiRoutes.of(context).forEach(route -> app.add(route.replaceFirst(" /api/v1", " ")));
+        assertThat(expected().keySet())
+                .as("the routes of the application; a new route needs a row in EXPECTED (who may call it) and a"
+                        + " request in requests()")
+                .containsExactlyInAnyOrderElementsOf(app);
+        assertThat(requests().keySet()).containsExactlyInAnyOrderElementsOf(app);
+        assertThat(expected().values().iterator().next().keySet()).containsExactlyElementsOf(callers.keySet());
+    }
+
+    @Test
+    void everyCallerGetsExactlyWhatTheSeedsPermissionTableAndTheTenantRulesAllow() {
+        Map<String, Map<String, String>> expected = expected();
+        Map<String, Function<Caller, Call>> requests = requests();
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, String>> actual = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> row : expected.entrySet()) {
+            String route = row.getKey();
+            String method = route.substring(0, route.indexOf(' '));
+            String template = "/api/v1" + route.substring(route.indexOf(' ') + 1);
+            Map<String, String> actualRow = new LinkedHashMap<>();
+            for (Caller caller : callers.values()) {
+                if (caller.enterFirst()) {
+                    caller.client().post("/api/v1/managed_accounts/" + a.id() + "/enter", null);
+                }
+                Call call = requests.get(route).apply(caller);
+                var before = fingerprint.take();
+                Response response = caller.client().call(call.method(), "/api/v1" + call.path(), call.body());
+                var changed = DatabaseFingerprint.changed(before, fingerprint.take());
+                String cell = response.status() / 100 == 2 ? "2xx" : Integer.toString(response.status());
+                actualRow.put(caller.column(), cell);
+                String what = route + " as " + caller.column() + " (" + call.method() + " " + call.path() + ")";
+                String want = row.getValue().get(caller.column());
+                if (!cell.equals(want)) {
+                    problems.add(what + ": expected " + want + ", got " + response.status() + " " + response.text());
+                }
+                if (!changed.isEmpty() && (!cell.equals("2xx") || method.equals("GET"))) {
+                    problems.add(what + ": answered " + response.status() + " but changed " + changed);
+                }
+                contract.check(method, template, response.status(), response.body())
+                        .ifPresent(p -> problems.add(what + ": " + p));
+                if (cell.equals("2xx") && !route.equals("GET /openapi.json")) {
+                    caller.mustNotSee().stream().filter(response.text()::contains)
+                            .forEach(s -> problems.add(what + ": the answer shows '" + s + "'"));
+                }
+                if (route.equals("POST /managed_accounts/{id}/enter") && cell.equals("2xx")) {
+                    caller.client().post("/api/v1/session/return", null);
+                }
+            }
+            actual.put(route, actualRow);
+        }
+        assertThat(problems).as("actual table:%n%s", render(actual)).isEmpty();
+    }
+
+    /*
+     * What GET /api/v1/me says each caller may do where it acts. The first seven rows, in the columns own to view, are
+     * the seed's "Role-Based Access Control" table for the management account, check mark for check mark; the rest
+     * apply inside a customer account. Manager Users get what "View Managed Accounts" and "Create resources in
+     * Managed Accounts" grant; a read-only token keeps only the view rows.
+     */
+    private static final String PERMISSIONS = """
+            permission                        own   iown  edit  view  m.own m.iow s.own a.own a.edt a.vw  b.own x.own t.rd  t.wr
+            VIEW_MANAGEMENT_ACCOUNT           x     x     x     x     .     .     .     .     .     .     .     x     x     x
+            CREATE_MANAGEMENT_RESOURCES       x     x     x     .     .     .     .     .     .     .     .     x     .     x
+            MANAGE_MANAGED_ACCOUNTS           x     x     .     .     .     .     .     .     .     .     .     x     .     x
+            MANAGE_PROVIDER_INTEGRATIONS      x     x     .     .     .     .     .     .     .     .     .     x     .     x
+            VIEW_MANAGED_ACCOUNTS             x     x     .     .     .     .     .     .     .     .     .     x     x     x
+            CREATE_MANAGED_ACCOUNT_RESOURCES  x     x     .     .     .     .     .     .     .     .     .     x     .     x
+            MANAGE_MANAGEMENT_USERS           x     .     .     .     .     .     .     .     .     .     .     x     .     x
+            VIEW_ACCOUNT                      .     .     .     .     x     x     x     x     x     x     x     .     .     .
+            CREATE_ACCOUNT_RESOURCES          .     .     .     .     x     x     x     x     x     .     x     .     .     .
+            MANAGE_ACCOUNT_INTEGRATIONS       .     .     .     .     x     x     x     x     .     .     x     .     .     .
+            MANAGE_ACCOUNT_USERS              .     .     .     .     x     x     x     x     .     .     x     .     .     .
+            """;
+
+    @Test
+    void everyCallersPermissionsAreTheSeedsTable() {
+        List<String> lines = PERMISSIONS.lines().filter(l -> !l.isBlank()).toList();
+        String[] columns = lines.getFirst().trim().split("\\s+");
+        List<String> problems = new ArrayList<>();
+        for (int col = 1; col < columns.length; col++) {
+            Caller caller = callers.get(columns[col]);
+            if (caller.enterFirst()) {
+                caller.client().post("/api/v1/managed_accounts/" + a.id() + "/enter", null);
+            }
+            Set<String> expected = new TreeSet<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.trim().split("\\s+");
+                if (cells[col].equals("x")) {
+                    expected.add(cells[0]);
+                }
+            }
+            Response me = caller.client().get("/api/v1/me");
+            Set<String> actual = new TreeSet<>();
+            me.body().path("permissions").forEach(p -> actual.add(p.asString()));
+            if (!actual.equals(expected)) {
+                problems.add(caller.column() + ": expected " + expected + ", got " + actual);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** A call that names another tenant's account or id where the matrix cannot: in a header, a body, a path. */
+    record Foreign(String who, PortalClient client, String method, String path, Object body, int status) {
+    }
+
+    @Test
+    void idsOfOtherTenantsInHeadersBodiesAndPathsAnswer404AndChangeNothing() {
+        String header = "Rebill-Account";
+        List<Foreign> calls = List.of(
+                new Foreign("MSP owner acting in the other MSP's customer", signIn(OWNER).header(header,
+                        c.id().toString()), "GET", "/me", null, 404),
+                new Foreign("MSP owner acting in the other MSP", signIn(OWNER).header(header, msp2.id().toString()),
+                        "GET", "/users", null, 404),
+                new Foreign("MSP write token acting in the other MSP's customer", PortalClient.withToken(port,
+                        tokens.create(users.findByEmail(OWNER).orElseThrow().id(), msp1.id(), "foreign",
+                                TokenScope.WRITE).secret()).header(header, c.id().toString()),
+                        "POST", "/users", Map.of("email", "foreign-1@users.example", "role", "viewer"), 404),
+                new Foreign("customer A's owner acting in customer B", PortalClient.signIn(port, "owner@a.example",
+                        CUSTOMER_PASSWORD).header(header, b.id().toString()), "GET", "/users", null, 404),
+                new Foreign("customer A's owner acting in customer B", PortalClient.signIn(port, "owner@a.example",
+                        CUSTOMER_PASSWORD).header(header, b.id().toString()), "POST", "/users",
+                        Map.of("email", "foreign-2@users.example", "role", "viewer"), 404),
+                new Foreign("the other MSP's owner acting in customer A", PortalClient.signIn(port,
+                        "owner@other.example", PASSWORD).header(header, a.id().toString()), "GET", "/me", null, 404),
+                new Foreign("the other MSP's owner billing its linked account to customer A",
+                        PortalClient.signIn(port, "owner@other.example", PASSWORD), "PUT",
+                        "/integrations/" + msp2Integration + "/linked_accounts/777777777777",
+                        Map.of("customer_account_id", a.id().toString(), "from", "2024-06"), 404),
+                new Foreign("MSP owner billing a linked account to the other MSP's customer", signIn(OWNER), "PUT",
+                        "/integrations/" + msp1Integration + "/linked_accounts/777777777777",
+                        Map.of("customer_account_id", c.id().toString(), "from", "2024-06"), 404),
+                new Foreign("customer A's owner reading the MSP's consolidated source", PortalClient.signIn(port,
+                        "owner@a.example", CUSTOMER_PASSWORD), "GET", "/sources/" + msp1Source, null, 404),
+                new Foreign("customer A's owner reading the MSP's costs", PortalClient.signIn(port,
+                        "owner@a.example", CUSTOMER_PASSWORD), "GET", "/sources/" + msp1Source + "/periods/" + PERIOD
+                        + "/costs", null, 404),
+                new Foreign("customer A's owner deleting the MSP's integration", PortalClient.signIn(port,
+                        "owner@a.example", CUSTOMER_PASSWORD), "DELETE", "/integrations/" + msp1Integration, null, 404),
+                new Foreign("Manager User in A reading an MSP user", signIn(OWNER).header(header, a.id().toString()),
+                        "GET", "/users/" + msp1Holder, null, 404),
+                new Foreign("Manager User in A removing an MSP user", signIn(OWNER).header(header, a.id().toString()),
+                        "DELETE", "/users/" + msp1Holder, null, 404),
+                new Foreign("Manager User in A deleting the MSP's integration", signIn(OWNER).header(header,
+                        a.id().toString()), "DELETE", "/integrations/" + msp1Integration, null, 404),
+                new Foreign("MSP owner at home changing a user of customer A", signIn(OWNER), "PATCH",
+                        "/users/" + aHolder, Map.of("role", "owner"), 404),
+                new Foreign("MSP owner at home reading customer A's own source", signIn(OWNER), "GET",
+                        "/sources/" + aSource, null, 404),
+                new Foreign("MSP owner revoking a token of customer A", signIn(OWNER), "DELETE",
+                        "/api_tokens/" + freshToken(a), null, 404),
+                new Foreign("the other MSP's owner unassigning the MSP's linked account", PortalClient.signIn(port,
+                        "owner@other.example", PASSWORD), "DELETE", "/integrations/" + msp1Integration
+                        + "/linked_accounts/111111111111/2024-01", null, 404));
+        List<String> problems = new ArrayList<>();
+        for (Foreign call : calls) {
+            var before = fingerprint.take();
+            Response r = call.client().call(call.method(), "/api/v1" + call.path(), call.body());
+            var changed = DatabaseFingerprint.changed(before, fingerprint.take());
+            String what = call.who() + " (" + call.method() + " " + call.path() + ")";
+            if (r.status() != call.status()) {
+                problems.add(what + ": expected " + call.status() + ", got " + r.status() + " " + r.text());
+            }
+            if (!changed.isEmpty()) {
+                problems.add(what + ": changed " + changed);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private String render(Map<String, Map<String, String>> actual) {
+        StringBuilder out = new StringBuilder(String.format("%-65s", "route"));
+        callers.keySet().forEach(c -> out.append(String.format("%-6s", c)));
+        actual.forEach((route, row) -> {
+            out.append(String.format("%n%-65s", route.replaceFirst(" ", "    ".substring(route.indexOf(' ') - 3))));
+            row.values().forEach(cell -> out.append(String.format("%-6s", cell)));
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package io.rebill.web.api;
+
+import io.rebill.web.RebillServer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The running application for the API's contract tests: one context (the same configuration for every subclass, so
+ * Spring starts it once), on the embedded PostgreSQL, bootstrap Owner {@value #OWNER} in the MSP "Demo MSP".
+ */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=" + ApiTestBase.PASSWORD, "rebill.database.url=",
+                "rebill.admin.email=" + ApiTestBase.OWNER})
+abstract class ApiTestBase {
+    static final String OWNER = "owner@msp.example";
+    static final String PASSWORD = "owner-password-123";
+    private static final Path HOME = createHome();
+
+    @DynamicPropertySource
+    static void dataFolder(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, HOME::toString);
+        registry.add("rebill.integrations.root", () -> HOME.resolve("imports").toString());
+    }
+
+    /**
+     * Under target/ rather than /tmp: the context (and its PostgreSQL) lives until the JVM ends, after any JUnit
+     * clean-up could remove the folder, so it goes where `mvn clean` removes it.
+     */
+    private static Path createHome() {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target", "api-tests")), "home-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path home() {
+        return HOME;
+    }
+}
