@@ -76,7 +76,7 @@ class BillingRulesPage {
     @GetMapping("/settings/billing-rules/{id}")
     String edit(Actor actor, @PathVariable UUID id, Model model) {
         BillingRule rule = rules.rule(actor, id);
-        model.addAttribute("form", RuleForm.of(rule.definition()));
+        model.addAttribute("form", RuleForm.of(rule.definition()).withKeyAndTitle(rule.key(), rule.title()));
         return form(actor, model, kind(rule.kind()), rule);
     }
 
@@ -184,6 +184,12 @@ class BillingRulesPage {
                     text(d.get("percent_of_subtotal")), text(d.get("minimum")),
                     d.get("frequency") == null ? "monthly" : text(d.get("frequency")), text(invoice.get("service")),
                     text(invoice.get("category")), text(invoice.get("sub_category")));
+        }
+
+        RuleForm withKeyAndTitle(String newKey, String newTitle) {
+            return new RuleForm(kind, newKey, newTitle, start, end, when, services, categories, chargeTypes,
+                    chargeCategories, subAccounts, percentage, percent, purchasedBy, amount, percentOfSubtotal, minimum,
+                    frequency, invoiceService, invoiceCategory, invoiceSubCategory);
         }
 
         private static String text(Object value) {

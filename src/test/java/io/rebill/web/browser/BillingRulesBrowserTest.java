@@ -3,7 +3,7 @@ package io.rebill.web.browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import io.rebill.TestData;
+import io.rebill.web.TinyCur;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.shared.config.RebillSettings;
@@ -23,10 +23,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 @TestPropertySource(properties = "rebill.bootstrap.source=payer-1")
 class BillingRulesBrowserTest extends BrowserTest {
 
+    /** Account 111111111111 costs 110.00 in October 2026: 100.00 EC2 and 10.00 S3. */
     @BeforeAll
     static void ingestThePayer() {
-        Path sample = TestData.shared("focus-1.0-sample/focus_sample.csv");
-        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(sample), ProgressListener.silent());
+        Path file = TinyCur.write(home.resolve("fixture/cur.csv"), List.of(
+                TinyCur.line("l-ec2", "111111111111", "Usage", "AmazonEC2", "100.00", "120.00"),
+                TinyCur.line("l-s3", "111111111111", "Usage", "AmazonS3", "10.00", "10.00")));
+        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(file), ProgressListener.silent());
     }
 
     private Locator button(String name) {
@@ -51,7 +54,7 @@ class BillingRulesBrowserTest extends BrowserTest {
 
         // New Billing Rule > Adjustment, first with a negative percentage
         page.navigate("/settings/billing-rules");
-        page.getByText("New Billing Rule").click();
+        page.getByText("New Billing Rule", new Page.GetByTextOptions().setExact(true)).click();
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Adjustment")).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("New Adjustment"))).isVisible();
         page.getByLabel("Title").fill("Everything at 90 %");
@@ -71,7 +74,7 @@ class BillingRulesBrowserTest extends BrowserTest {
         page.navigate("/settings/managed-accounts/" + account + "?tab=billing-rules");
         page.getByText("Assign a Billing Rule").click();
         page.locator("#assign-rules input[value='all-90']").check();
-        page.locator("#assign-rules input[name=from]").fill("2024-01");
+        page.locator("#assign-rules input[name=from]").fill("2026-10");
         page.locator("#assign-rules").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("1 billing rule(s)");
         screenshot("account-billing-rules");
@@ -84,22 +87,15 @@ class BillingRulesBrowserTest extends BrowserTest {
         Locator globex = page.locator("#preview tr[data-customer]").first();
         assertThat(globex).containsText("Globex");
         screenshot("preview");
-        String before = globex.locator("td").nth(1).textContent();
-        String after = globex.locator("td").nth(2).textContent();
-        // 80 % of the cost instead of 90 %: after = before x 80 / 90, exactly, rounded once at 24 places or more
-        assertThat(new java.math.BigDecimal(after).compareTo(BigDecimalMath.ratio(before, "80", "90"))).isZero();
+        // 110.00 of cost at 90 % is 99.00; at 80 % it would be 88.00, and the MSP's margin falls by 11.00
+        assertThat(globex.locator("td").nth(1)).hasText("99.00");
+        assertThat(globex.locator("td").nth(2)).hasText("88.00");
+        assertThat(globex.locator("td").nth(3)).hasText("-11.00");
+        assertThat(globex.locator("td").nth(4)).hasText("-11.00");
+        assertThat(globex.locator("td").nth(5)).hasText("-22.00");
         // nothing saved: the rule still says 90
         page.navigate("/settings/billing-rules");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Everything at 90 %")).click();
         assertThat(page.getByLabel("Percentage shown to the customer")).hasValue("90");
-    }
-
-    /** {@code value x numerator / denominator} as the engine would compute it, to the scale of the preview's figure. */
-    static final class BigDecimalMath {
-        static java.math.BigDecimal ratio(String value, String numerator, String denominator) {
-            return new java.math.BigDecimal(value).multiply(new java.math.BigDecimal(numerator))
-                    .divide(new java.math.BigDecimal(denominator), new java.math.BigDecimal(value).scale(),
-                            java.math.RoundingMode.HALF_UP);
-        }
     }
 }
