@@ -120,6 +120,28 @@ class BillingRulesPage {
         return "redirect:/settings/billing-rules";
     }
 
+    /** A workflow: its rules in the order they apply (keys, comma-separated, as the page lists them). */
+    @PostMapping({"/settings/workflows", "/settings/workflows/{id}"})
+    String saveWorkflow(Actor actor, @PathVariable(required = false) UUID id, @RequestParam(defaultValue = "") String key,
+                        @RequestParam(defaultValue = "") String title, @RequestParam(defaultValue = "effective") String basis,
+                        @RequestParam(defaultValue = "") String rules, RedirectAttributes redirect) {
+        List<String> ordered = Arrays.stream(rules.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
+        try {
+            if (id == null) {
+                this.rules.createWorkflow(actor, Map.of("key", key.strip(), "title", title.strip(), "basis", basis,
+                        "rules", ordered));
+            } else {
+                this.rules.patchWorkflow(actor, id, Map.of("rules", ordered));
+            }
+            redirect.addFlashAttribute("message", "Saved the workflow.");
+        } catch (InvalidBillingConfigException e) {
+            redirect.addFlashAttribute("error", String.join("; ", e.problems().stream().map(Object::toString).toList()));
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/billing-rules";
+    }
+
     /** The managed account's "Assign a Billing Rule": exactly the ticked rules, from the chosen period. */
     @PostMapping("/settings/managed-accounts/{account}/billing-rules")
     String assign(Actor actor, @PathVariable UUID account,

@@ -71,7 +71,7 @@ class ManagedAccountsPage {
     String list(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
         var page = api.list(actor, offset, 50);
         model.addAttribute("rows", page.items().stream().map(a -> new Row(a.id().toString(), a.name(), a.contactEmail(),
-                DATE.format(a.createdAt()), a.trackedSpend().map(s -> s.amount() + " (" + s.period() + ")")
+                DATE.format(a.createdAt()), a.trackedSpend().map(s -> io.rebill.web.Amounts.display(new java.math.BigDecimal(s.amount())) + " (" + s.period() + ")")
                 .orElse("—"))).toList());
         model.addAttribute("total", page.total());
         model.addAttribute("next", page.next().isPresent() ? offset + page.items().size() : -1);

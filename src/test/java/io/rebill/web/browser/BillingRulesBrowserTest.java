@@ -98,4 +98,40 @@ class BillingRulesBrowserTest extends BrowserTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Everything at 90 %")).click();
         assertThat(page.getByLabel("Percentage shown to the customer")).hasValue("90");
     }
+
+    private void newRule(String kind, String title, String key, String field, String value) {
+        page.navigate("/settings/billing-rules/new?kind=" + kind);
+        page.getByLabel("Title").fill(title);
+        page.getByLabel("Key (its id in msp.yaml)").fill(key);
+        page.getByLabel(field).fill(value);
+        button("Save").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the rule " + key);
+    }
+
+    @Test
+    void aWorkflowOrdersRulesAndTheOrderCanChange() {
+        signInAsAdmin();
+        newRule("exclusion", "EDP kept by the MSP", "no-edp", "Charge Type", "EdpDiscount");
+        newRule("uplift", "Uplift 3 %", "uplift-3", "Percent", "3");
+
+        page.getByLabel("Title", new Page.GetByLabelOptions().setExact(true)).last().fill("Standard");
+        page.locator("form[action$='/settings/workflows'] input[name=key]").fill("standard");
+        page.locator("form[action$='/settings/workflows'] input[name=rules]").fill("no-edp, uplift-3");
+        button("Create workflow").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the workflow");
+        Locator standard = page.locator("tr[data-workflow='standard']");
+        assertThat(standard.locator("code").first()).hasText("no-edp → uplift-3");
+
+        standard.getByText("Change the order").click();
+        standard.getByLabel("Rules in order").fill("uplift-3, no-edp");
+        standard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("tr[data-workflow='standard'] code").first())
+                .hasText("uplift-3 → no-edp");
+        screenshot("workflow-reordered");
+
+        // a rule a workflow uses cannot be deleted; the refusal names the workflow
+        page.onDialog(dialog -> dialog.accept());
+        page.getByLabel("Delete no-edp").click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("standard");
+    }
 }
