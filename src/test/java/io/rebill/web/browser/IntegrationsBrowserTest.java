@@ -69,5 +69,16 @@ class IntegrationsBrowserTest extends BrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add user")).click();
         assertThat(page.locator("tr[data-user='cfo@initech.example']")).containsText("Manager User");
         screenshot("customer-users-added-by-manager");
+
+        // SSO is set up from inside the account; an issuer that cannot be reached is refused at once
+        page.navigate("/settings/sso");
+        page.getByLabel("Email domain").fill("initech.example");
+        page.getByLabel("Issuer URL").fill("https://login.initech.invalid");
+        page.getByLabel("Client ID").fill("rebill");
+        page.getByLabel("Client secret").fill("s3cret-value");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("issuer");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Turn SSO off"))).hasCount(0);
+        screenshot("sso-issuer-unreachable");
     }
 }
