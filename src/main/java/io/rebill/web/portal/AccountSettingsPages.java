@@ -34,6 +34,17 @@ class AccountSettingsPages {
         this.audit = audit;
     }
 
+    /** Runs a change; the next page says it was done, or why it was not. */
+    private static String attempt(RedirectAttributes redirect, Runnable change, String done, String target) {
+        try {
+            change.run();
+            redirect.addFlashAttribute("message", done);
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return target;
+    }
+
     @GetMapping("/settings/users")
     String users(Actor actor, Model model) {
         model.addAttribute("users", users.list(actor, 0, 200).items());
@@ -59,24 +70,13 @@ class AccountSettingsPages {
 
     @PostMapping("/settings/users/{id}/role")
     String changeRole(Actor actor, @PathVariable UUID id, @RequestParam String role, RedirectAttributes redirect) {
-        try {
-            users.update(actor, id, new UsersApi.UserChange(Optional.empty(), Optional.of(role)));
-            redirect.addFlashAttribute("message", "Role changed.");
-        } catch (RebillException e) {
-            redirect.addFlashAttribute("error", e.getMessage());
-        }
-        return "redirect:/settings/users";
+        return attempt(redirect, () -> users.update(actor, id, new UsersApi.UserChange(Optional.empty(), Optional.of(role))),
+                "Role changed.", "redirect:/settings/users");
     }
 
     @PostMapping("/settings/users/{id}/delete")
     String removeUser(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
-        try {
-            users.delete(actor, id);
-            redirect.addFlashAttribute("message", "Removed the user's access.");
-        } catch (RebillException e) {
-            redirect.addFlashAttribute("error", e.getMessage());
-        }
-        return "redirect:/settings/users";
+        return attempt(redirect, () -> users.delete(actor, id), "Removed the user's access.", "redirect:/settings/users");
     }
 
     @GetMapping("/settings/integrations")
@@ -113,13 +113,8 @@ class AccountSettingsPages {
 
     @PostMapping("/settings/integrations/{id}/delete")
     String deleteIntegration(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
-        try {
-            integrations.delete(actor, id);
-            redirect.addFlashAttribute("message", "Removed the integration and its data.");
-        } catch (RebillException e) {
-            redirect.addFlashAttribute("error", e.getMessage());
-        }
-        return "redirect:/settings/integrations";
+        return attempt(redirect, () -> integrations.delete(actor, id), "Removed the integration and its data.",
+                "redirect:/settings/integrations");
     }
 
     @GetMapping("/settings/managed-integrations")
