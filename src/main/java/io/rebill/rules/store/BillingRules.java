@@ -92,7 +92,7 @@ public final class BillingRules {
     /** Needs View Management Account. */
     public Page<BillingRule> rules(Actor actor, PageRequest page) {
         UUID msp = viewer(actor);
-        List<Snapshot.WorkflowRow> workflows = db.workflows(msp);
+        List<Snapshot.WorkflowRow> workflows = visible(actor, db.workflows(msp));
         List<BillingRule> items = db.rules(msp, page.offset(), page.limit()).stream()
                 .map(r -> rule(r, workflows)).toList();
         return new Page<>(items, page.offset(), page.limit(), db.countRules(msp));
@@ -100,7 +100,7 @@ public final class BillingRules {
 
     public BillingRule rule(Actor actor, UUID id) {
         UUID msp = viewer(actor);
-        return rule(findRule(db.rules(msp), id), db.workflows(msp));
+        return rule(findRule(db.rules(msp), id), visible(actor, db.workflows(msp)));
     }
 
     /** Creates a rule (Create Management Resources); a key already used is DUPLICATE. */
@@ -121,7 +121,7 @@ public final class BillingRules {
             Snapshot.RuleRow saved = canonical(before.msp(), row);
             db.insertRule(msp, saved);
             audit.record(actor, "billing_rule.create", saved.id().toString(), Map.of("key", key, "kind", saved.kind()));
-            return rule(saved, before.workflows());
+            return rule(saved, visible(actor, before.workflows()));
         });
     }
 
@@ -187,7 +187,7 @@ public final class BillingRules {
         }
         audit.record(actor, "billing_rule.update", saved.id().toString(), Map.of("key", key, "kind", saved.kind(),
                 "was", current.key()));
-        return rule(saved, after.workflows());
+        return rule(saved, visible(actor, after.workflows()));
     }
 
     /** Deletes a rule; one that a workflow still lists is IN_USE (409), naming the workflows. */
@@ -196,11 +196,15 @@ public final class BillingRules {
         tx.executeWithoutResult(status -> {
             db.lock(msp);
             Snapshot.RuleRow rule = findRule(db.rules(msp), id);
-            List<String> usedBy = usedBy(rule.key(), db.workflows(msp));
+            List<Snapshot.WorkflowRow> workflows = db.workflows(msp);
+            List<String> usedBy = usedBy(rule.key(), workflows);
             if (!usedBy.isEmpty()) {
-                throw new RebillException(ErrorCode.IN_USE, "rule '" + rule.key() + "' is used by the workflow"
-                        + (usedBy.size() > 1 ? "s " : " ") + String.join(", ", usedBy)
-                        + "; remove it from them before deleting it");
+                List<String> named = usedBy(rule.key(), visible(actor, workflows));
+                String others = named.size() == usedBy.size() ? "" : (named.isEmpty() ? "" : " and ")
+                        + "managed accounts' own selections of rules";
+                throw new RebillException(ErrorCode.IN_USE, "rule '" + rule.key() + "' is used by "
+                        + (named.isEmpty() ? "" : "the workflow" + (named.size() > 1 ? "s " : " ")
+                        + String.join(", ", named)) + others + "; remove it from them before deleting it");
             }
             db.deleteRule(msp, id);
             audit.record(actor, "billing_rule.delete", id.toString(), Map.of("key", rule.key()));
@@ -212,15 +216,16 @@ public final class BillingRules {
     public Page<BillingWorkflow> workflows(Actor actor, PageRequest page) {
         UUID msp = viewer(actor);
         Snapshot s = snapshot(msp, currentPeriod());
-        List<BillingWorkflow> items = db.workflows(msp, page.offset(), page.limit()).stream()
-                .map(w -> workflow(w, s)).toList();
-        return new Page<>(items, page.offset(), page.limit(), db.countWorkflows(msp));
+        boolean withAccounts = seesAccounts(actor);
+        List<BillingWorkflow> items = db.workflows(msp, withAccounts, page.offset(), page.limit()).stream()
+                .map(w -> workflow(actor, w, s)).toList();
+        return new Page<>(items, page.offset(), page.limit(), db.countWorkflows(msp, withAccounts));
     }
 
     public BillingWorkflow workflow(Actor actor, UUID id) {
         UUID msp = viewer(actor);
         Snapshot s = snapshot(msp, currentPeriod());
-        return workflow(findWorkflow(s.workflows(), id), s);
+        return workflow(actor, findWorkflow(visible(actor, s.workflows()), id), s);
     }
 
     /** Creates a workflow: {@code key}, {@code title}, {@code basis} (default effective), {@code rules} (keys, in order). */
@@ -242,7 +247,7 @@ public final class BillingRules {
             Snapshot.WorkflowRow saved = canonical(after, pending);
             db.insertWorkflow(msp, saved);
             audit.record(actor, "workflow.create", saved.id().toString(), Map.of("key", key, "rules", saved.ruleKeys()));
-            return workflow(saved, after.withWorkflow(saved));
+            return workflow(actor, saved, after.withWorkflow(saved));
         });
     }
 
@@ -251,7 +256,7 @@ public final class BillingRules {
         return tx.execute(status -> {
             db.lock(msp);
             Snapshot before = snapshot(msp, currentPeriod());
-            Snapshot.WorkflowRow current = findWorkflow(before.workflows(), id);
+            Snapshot.WorkflowRow current = findWorkflow(visible(actor, before.workflows()), id);
             return saveWorkflow(actor, before, current, workflowInput(Json.object(fields), Optional.of(current.key())));
         });
     }
@@ -262,7 +267,7 @@ public final class BillingRules {
         return tx.execute(status -> {
             db.lock(msp);
             Snapshot before = snapshot(msp, currentPeriod());
-            Snapshot.WorkflowRow current = findWorkflow(before.workflows(), id);
+            Snapshot.WorkflowRow current = findWorkflow(visible(actor, before.workflows()), id);
             ObjectNode merged = Json.NODES.objectNode().put("key", current.key()).put("title", current.title())
                     .put("basis", current.basis());
             current.ruleKeys().forEach(merged.putArray("rules")::add);
@@ -294,7 +299,7 @@ public final class BillingRules {
         db.updateWorkflow(msp, saved);
         audit.record(actor, "workflow.update", saved.id().toString(), Map.of("key", key, "was", oldKey,
                 "rules", saved.ruleKeys()));
-        return workflow(saved, after.withWorkflow(saved));
+        return workflow(actor, saved, after.withWorkflow(saved));
     }
 
     /** Deletes a workflow; one still assigned to a customer is IN_USE (409), naming the customers. */
@@ -303,12 +308,13 @@ public final class BillingRules {
         tx.executeWithoutResult(status -> {
             db.lock(msp);
             Snapshot s = snapshot(msp, currentPeriod());
-            Snapshot.WorkflowRow workflow = findWorkflow(s.workflows(), id);
+            Snapshot.WorkflowRow workflow = findWorkflow(visible(actor, s.workflows()), id);
             List<String> assigned = assignedTo(workflow.key(), s);
             if (!assigned.isEmpty()) {
-                throw new RebillException(ErrorCode.IN_USE, "workflow '" + workflow.key() + "' is assigned to the"
-                        + " customer account" + (assigned.size() > 1 ? "s " : " ") + String.join(", ", assigned)
-                        + "; assign them another workflow before deleting it");
+                throw new RebillException(ErrorCode.IN_USE, "workflow '" + workflow.key() + "' is assigned to "
+                        + (seesAccounts(actor) ? "the customer account" + (assigned.size() > 1 ? "s " : " ")
+                        + String.join(", ", assigned) : assigned.size() + " customer account"
+                        + (assigned.size() > 1 ? "s" : "")) + "; assign them another workflow before deleting it");
             }
             db.deleteWorkflow(msp, id);
             audit.record(actor, "workflow.delete", id.toString(), Map.of("key", workflow.key()));
@@ -753,6 +759,14 @@ public final class BillingRules {
         return result;
     }
 
+    /** As {@link #workflow(Snapshot.WorkflowRow, Snapshot)}, without whom it bills unless the actor may know. */
+    private static BillingWorkflow workflow(Actor actor, Snapshot.WorkflowRow w, Snapshot s) {
+        BillingWorkflow workflow = workflow(w, s);
+        return seesAccounts(actor) ? workflow : new BillingWorkflow(workflow.id(), workflow.key(), workflow.title(),
+                workflow.basis(), workflow.rules(), workflow.accountId(), List.of(), workflow.createdAt(),
+                workflow.createdBy(), workflow.updatedAt());
+    }
+
     private static BillingWorkflow workflow(Snapshot.WorkflowRow w, Snapshot s) {
         return new BillingWorkflow(w.id(), w.key(), w.title(), w.basis(), w.ruleKeys(), w.customerAccountId(),
                 assignedTo(w.key(), s), w.createdAt(), w.createdBy(), w.updatedAt());
@@ -770,6 +784,20 @@ public final class BillingRules {
         UUID msp = actor.requireMsp();
         actor.require(Permission.VIEW_MANAGEMENT_ACCOUNT);
         return msp;
+    }
+
+    /**
+     * Whom the MSP bills how is managed-account data: staff without View Managed Accounts (Editor, Viewer) see the
+     * MSP's shared workflows without {@code assigned_to}, and neither see nor change the accounts' own workflows
+     * (made by "Assign a Billing Rule", named after the customer), which answer like unknown ids.
+     */
+    private static boolean seesAccounts(Actor actor) {
+        return actor.can(Permission.VIEW_MANAGED_ACCOUNTS);
+    }
+
+    private static List<Snapshot.WorkflowRow> visible(Actor actor, List<Snapshot.WorkflowRow> workflows) {
+        return seesAccounts(actor) ? workflows
+                : workflows.stream().filter(w -> w.customerAccountId().isEmpty()).toList();
     }
 
     private static UUID editor(Actor actor) {

@@ -78,13 +78,15 @@ final class StoreDb {
         return jdbc.sql(SQL.get("workflows")).param("msp", msp).query(WORKFLOW).list();
     }
 
-    List<Snapshot.WorkflowRow> workflows(UUID msp, int offset, int limit) {
-        return jdbc.sql(SQL.get("workflows-page")).param("msp", msp).param("limit", limit).param("offset", offset)
-                .query(WORKFLOW).list();
+    /** {@code withAccounts}: also the customer accounts' own workflows. */
+    List<Snapshot.WorkflowRow> workflows(UUID msp, boolean withAccounts, int offset, int limit) {
+        return jdbc.sql(SQL.get("workflows-page")).param("msp", msp).param("withAccounts", withAccounts)
+                .param("limit", limit).param("offset", offset).query(WORKFLOW).list();
     }
 
-    long countWorkflows(UUID msp) {
-        return jdbc.sql(SQL.get("count-workflows")).param("msp", msp).query(Long.class).single();
+    long countWorkflows(UUID msp, boolean withAccounts) {
+        return jdbc.sql(SQL.get("count-workflows")).param("msp", msp).param("withAccounts", withAccounts)
+                .query(Long.class).single();
     }
 
     int nextWorkflowPosition(UUID msp) {

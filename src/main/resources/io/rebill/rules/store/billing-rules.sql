@@ -49,10 +49,11 @@ FROM workflow WHERE msp_id = :msp ORDER BY position, created_at, key
 -- name: workflows-page
 SELECT id, key, title, basis, rule_keys::text AS rule_keys, position, customer_account_id, created_at, created_by,
     updated_at
-FROM workflow WHERE msp_id = :msp ORDER BY position, created_at, key LIMIT :limit OFFSET :offset
+FROM workflow WHERE msp_id = :msp AND (:withAccounts OR customer_account_id IS NULL)
+ORDER BY position, created_at, key LIMIT :limit OFFSET :offset
 
 -- name: count-workflows
-SELECT count(*) FROM workflow WHERE msp_id = :msp
+SELECT count(*) FROM workflow WHERE msp_id = :msp AND (:withAccounts OR customer_account_id IS NULL)
 
 -- name: next-workflow-position
 SELECT COALESCE(max(position), 0) + 1 FROM workflow WHERE msp_id = :msp

@@ -2,6 +2,7 @@ package io.rebill.web.api;
 
 import io.rebill.identity.ApiTokens;
 import io.rebill.identity.Role;
+import io.rebill.identity.SsoConnections;
 import io.rebill.identity.TokenScope;
 import io.rebill.identity.Users;
 import io.rebill.ingestion.TestFiles;
@@ -12,6 +13,8 @@ import io.rebill.tenancy.Accounts;
 import io.rebill.tenancy.Integrations;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -62,6 +65,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
      *   x.own                   another MSP's Owner, aiming at the first MSP's ids
      *   t.rd t.wr               the MSP Owner's read-only and write API tokens
      * Cells: 2xx = done; otherwise the exact status (400 bad request, 401 not signed in, 403 not allowed, 404 unknown).
+     * Billing rules, workflows and msp.yaml are the MSP's alone (customers and Manager Users 403); SSO belongs to the
+     * customer account the caller acts in (b.own's column is B's own connection).
      */
     private static final String EXPECTED = """
             route                                                            anon  own   iown  edit  view  m.own m.iow m.edt m.vw  s.own a.own a.edt a.vw  b.own x.own t.rd  t.wr
@@ -92,6 +97,29 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /integrations/{id}/linked_accounts                        401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             PUT    /integrations/{id}/linked_accounts/{subAccountId}         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             DELETE /integrations/{id}/linked_accounts/{subAccountId}/{from}  401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /billing_rules                                            401   2xx   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            POST   /billing_rules                                            401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            POST   /billing_rules/preview                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            GET    /billing_rules/{id}                                       401   2xx   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PUT    /billing_rules/{id}                                       401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            PATCH  /billing_rules/{id}                                       401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            DELETE /billing_rules/{id}                                       401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /workflows                                                401   2xx   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            POST   /workflows                                                401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /workflows/{id}                                           401   2xx   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PUT    /workflows/{id}                                           401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            PATCH  /workflows/{id}                                           401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            DELETE /workflows/{id}                                           401   2xx   2xx   2xx   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /managed_accounts/{account}/billing_rules                 401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PUT    /managed_accounts/{account}/billing_rules                 401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /managed_accounts/{account}/workflow_assignments          401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            POST   /managed_accounts/{account}/workflow_assignments          401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            DELETE /managed_accounts/{account}/workflow_assignments/{from}   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /billing_config                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            PUT    /billing_config                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
+            PUT    /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
+            DELETE /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
             GET    /managed_integrations                                     401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   403   403   403
             GET    /audit_logs                                               401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
             GET    /sources                                                  401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
@@ -100,6 +128,11 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             """;
 
     private static final String PERIOD = "2024-09";
+    /** In every billing rule and workflow the matrix makes: no customer answer may contain it. */
+    private static final String MSP_ONLY = "msponly";
+    private static final String SSO_SECRET = "matrix-sso-secret-";
+    /** Read-only although POST: answered 2xx, they must change nothing either. */
+    private static final Set<String> DRY_RUNS = Set.of("POST /billing_rules/preview");
     private static final String CUSTOMER_PASSWORD = "customer-password-1";
 
     @LocalServerPort
@@ -116,6 +149,12 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     ApiTokens tokens;
     @Autowired
     Integrations integrations;
+    @Autowired
+    SsoConnections ssoConnections;
+
+    /** The OpenID Connect provider of customer A's and B's SSO (PUT /sso reads its discovery document). */
+    private final MockOAuth2Server provider = new MockOAuth2Server();
+    private PortalClient ownerAtHome;
 
     private final OpenApiContract contract = new OpenApiContract();
     private final AtomicInteger serial = new AtomicInteger();
@@ -134,6 +173,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     private UUID msp2Integration;
     private String msp1Source;
     private String aSource;
+    private UUID hiddenExclusion;
+    private UUID hiddenWorkflow;
     private final Map<String, Caller> callers = new LinkedHashMap<>();
 
     /** One column: who calls, the account whose ids they aim at, and what no answer to them may contain. */
@@ -187,25 +228,50 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 BillingPeriod.parse("2024-01"), accounts, "matrix");
 
         // billing rules only the MSP may see (seed: exclusions and adjustments are not shown to customers)
+        hiddenExclusion = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO billing_rule (id, msp_id, key, kind, title, definition, created_by) VALUES
-                (gen_random_uuid(), :msp, 'hidden-exclusion', 'exclusion', 'Hidden exclusion EDP-7731',
+                INSERT INTO billing_rule (id, msp_id, key, kind, title, definition, position, created_by) VALUES
+                (:exclusion, :msp, 'hidden-exclusion', 'exclusion', 'Hidden exclusion EDP-7731',
                  '{"id": "hidden-exclusion", "title": "Hidden exclusion EDP-7731", "kind": "exclusion",
-                   "scope": {"charge_types": ["EdpDiscount"]}}', 'matrix'),
+                   "scope": {"charge_types": ["EdpDiscount"]}}', 1, 'matrix'),
                 (gen_random_uuid(), :msp, 'hidden-adjustment', 'adjustment', 'Hidden adjustment CF-7731',
                  '{"id": "hidden-adjustment", "title": "Hidden adjustment CF-7731", "kind": "adjustment",
-                   "percentage": 75.0, "scope": {"services": ["AmazonCloudFront"]}}', 'matrix')""")
-                .param("msp", msp1.id()).update();
+                   "percentage": 75.0, "scope": {"services": ["AmazonCloudFront"]}}', 2, 'matrix')""")
+                .param("exclusion", hiddenExclusion).param("msp", msp1.id()).update();
+        hiddenWorkflow = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO workflow (id, msp_id, key, title, basis, rule_keys, created_by)
-                VALUES (gen_random_uuid(), :msp, 'hidden-workflow', 'Hidden workflow', 'effective',
-                        '["hidden-exclusion", "hidden-adjustment"]', 'matrix')""").param("msp", msp1.id()).update();
+                INSERT INTO workflow (id, msp_id, key, title, basis, rule_keys, position, created_by)
+                VALUES (:id, :msp, 'hidden-workflow', 'Hidden workflow', 'effective',
+                        '["hidden-exclusion", "hidden-adjustment"]', 1, 'matrix')""")
+                .param("id", hiddenWorkflow).param("msp", msp1.id()).update();
         jdbc.sql("""
                 INSERT INTO billing_assignment (msp_id, customer_account_id, from_period, workflow_key, created_by)
                 VALUES (:msp, :customer, '2024-01', 'hidden-workflow', 'matrix')""")
                 .param("msp", msp1.id()).param("customer", a.id()).update();
+        // and A's own selection of rules from 2024-06, made as the seed's "Assign a Billing Rule" does
+        Response assigned = owner.put("/api/v1/managed_accounts/" + a.id() + "/billing_rules",
+                Map.of("rules", List.of("hidden-adjustment"), "from", "2024-06"));
+        assertThat(assigned.status()).as(assigned.text()).isEqualTo(200);
+
+        // SSO of A and B with the test's provider; the client secret must never come back
+        provider.start();
+        for (Account customer : List.of(a, b)) {
+            ssoConnections.put(customer.id(), AccountKind.CUSTOMER, ssoSettings(customer), "matrix");
+        }
+        ownerAtHome = owner;
 
         addCallers();
+    }
+
+    @AfterAll
+    void stopProvider() {
+        provider.shutdown();
+    }
+
+    private SsoConnections.Settings ssoSettings(Account customer) {
+        String domain = customer.equals(b) ? "b-sso.example" : "a-sso.example";
+        return new SsoConnections.Settings(domain, provider.issuerUrl("matrix").toString(), "matrix-client",
+                Optional.of(SSO_SECRET + next()), Role.VIEWER);
     }
 
     private UUID ingestedIntegration(PortalClient client, Account account, String name) throws Exception {
@@ -226,17 +292,19 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     private void addCallers() {
         Set<String> msp2Things = Set.of(msp2.id().toString(), "Other MSP", "owner@other.example", c.id().toString(),
                 "Customer C Corp", msp2Integration.toString(), "Other payer");
-        Set<String> aThings = Set.of(a.id().toString(), "Customer A Corp", "owner@a.example", aIntegration.toString(),
-                aSource);
+        Set<String> aThings = Set.of(a.id().toString(), "Customer A Corp", a.key(), "owner@a.example",
+                aIntegration.toString(), aSource);
         Set<String> bThings = Set.of(b.id().toString(), "Customer B Corp", "owner@b.example");
         Set<String> mspStaff = Set.of(OWNER, "iown@msp.example", "editor@msp.example", "viewer@msp.example",
                 "holder@msp.example", "MSP Admin");
+        // a customer never sees the MSP's billing rules, workflows (A's own selection included) or margins
         Set<String> mspOnlyRules = Set.of("Hidden exclusion EDP-7731", "Hidden adjustment CF-7731", "hidden-exclusion",
-                "hidden-adjustment", "hidden-workflow");
+                "hidden-adjustment", "hidden-workflow", "Hidden workflow", MSP_ONLY, "account-" + a.key(),
+                "selected rules from", "margin");
         Set<String> msp1Things = Set.of(msp1.id().toString(), "Demo MSP", msp1Integration.toString(), msp1Source,
                 "MSP payer");
 
-        add("anon", PortalClient.anonymous(port), msp1, false);
+        add("anon", PortalClient.anonymous(port), msp1, false, Set.of(SSO_SECRET));
         add("own", signIn(OWNER), msp1, false, msp2Things);
         add("iown", signIn("iown@msp.example"), msp1, false, msp2Things);
         add("edit", signIn("editor@msp.example"), msp1, false, msp2Things, aThings, bThings);
@@ -272,7 +340,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
 
     @SafeVarargs
     private void add(String column, PortalClient client, Account target, boolean enterFirst, Set<String>... hidden) {
-        Set<String> all = new TreeSet<>();
+        Set<String> all = new TreeSet<>(Set.of(SSO_SECRET));
         Arrays.stream(hidden).forEach(all::addAll);
         callers.put(column, new Caller(column, client, target, enterFirst, all));
     }
@@ -311,6 +379,62 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         integrations.assign(msp1.id(), msp1Integration, sub, Optional.of(a.id()), BillingPeriod.parse("2024-05"),
                 accounts, "matrix");
         return sub;
+    }
+
+    /** An uplift of the MSP that no workflow lists (so it can be deleted). */
+    private UUID freshRule() {
+        UUID id = UUID.randomUUID();
+        String key = MSP_ONLY + "-rule-" + next();
+        jdbc.sql("""
+                INSERT INTO billing_rule (id, msp_id, key, kind, title, definition, position, created_by)
+                VALUES (:id, :msp, :key, 'uplift', 'Fresh uplift', jsonb_build_object('id', :key, 'title',
+                        'Fresh uplift', 'kind', 'uplift', 'percent', 3), 100, 'matrix')""")
+                .param("id", id).param("msp", msp1.id()).param("key", key).update();
+        return id;
+    }
+
+    /** A workflow of the MSP assigned to nobody (so it can be deleted). */
+    private UUID freshWorkflow() {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO workflow (id, msp_id, key, title, basis, rule_keys, position, created_by)
+                VALUES (:id, :msp, :key, 'Fresh workflow', 'effective', '[]', 100, 'matrix')""")
+                .param("id", id).param("msp", msp1.id()).param("key", MSP_ONLY + "-wf-" + next()).update();
+        return id;
+    }
+
+    /** A billing period no assignment starts in yet. */
+    private String freshPeriod() {
+        int n = next();
+        return String.format("%d-%02d", 2100 + n / 12, n % 12 + 1);
+    }
+
+    /** A's workflow assignment from a fresh period (to be removed). */
+    private String freshWorkflowAssignment() {
+        String from = freshPeriod();
+        jdbc.sql("""
+                INSERT INTO billing_assignment (msp_id, customer_account_id, from_period, workflow_key, created_by)
+                VALUES (:msp, :customer, :from, 'hidden-workflow', 'matrix')""")
+                .param("msp", msp1.id()).param("customer", a.id()).param("from", from).update();
+        return from;
+    }
+
+    /** Keys of new rules and workflows: the other MSP makes its own, which it may see. */
+    private static String keyOf(Caller caller) {
+        return caller.column().equals("x.own") ? "other" : MSP_ONLY;
+    }
+
+    /** The customer account whose SSO the caller manages: its own (B for b.own), else A. */
+    private Account ssoAccount(Caller caller) {
+        return caller.column().equals("b.own") ? b : a;
+    }
+
+    /** The caller's own msp.yaml when it may export one (imported again it changes nothing), else the first MSP's. */
+    private String billingConfigOf(Caller caller) {
+        Response own = caller.client().get("/api/v1/billing_config");
+        Response yaml = own.status() == 200 ? own : ownerAtHome.get("/api/v1/billing_config");
+        assertThat(yaml.status()).as(yaml.text()).isEqualTo(200);
+        return yaml.text();
     }
 
     /** The managed account a row is about: a fresh one of the MSP (it may be changed or deleted), or A itself. */
@@ -375,6 +499,52 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         r.put("DELETE /integrations/{id}/linked_accounts/{subAccountId}/{from}", x -> new Call("DELETE",
                 "/integrations/" + integrationOf(x) + "/linked_accounts/" + (atMsp(x) ? freshAssignment()
                         : "111111111111") + "/2024-05", null));
+        r.put("GET /billing_rules", x -> get("/billing_rules"));
+        r.put("POST /billing_rules", x -> new Call("POST", "/billing_rules", Map.of("key", keyOf(x) + "-new-" + next(),
+                "title", "New uplift", "kind", "uplift", "percent", "3.5")));
+        r.put("POST /billing_rules/preview", x -> new Call("POST", "/billing_rules/preview?period=" + PERIOD,
+                Map.of("account_rules", List.of(Map.of("customer", a.id().toString(), "rules",
+                        List.of("hidden-exclusion"))))));
+        r.put("GET /billing_rules/{id}", x -> get("/billing_rules/" + hiddenExclusion));
+        r.put("PUT /billing_rules/{id}", x -> new Call("PUT", "/billing_rules/" + freshRule(), Map.of("title",
+                "Replaced uplift", "kind", "uplift", "percent", "4")));
+        r.put("PATCH /billing_rules/{id}", x -> new Call("PATCH", "/billing_rules/" + freshRule(),
+                Map.of("percent", "5.5")));
+        r.put("DELETE /billing_rules/{id}", x -> new Call("DELETE", "/billing_rules/" + freshRule(), null));
+        r.put("GET /workflows", x -> get("/workflows"));
+        r.put("POST /workflows", x -> new Call("POST", "/workflows", Map.of("key", keyOf(x) + "-new-wf-" + next(),
+                "title", "New workflow", "rules", x.column().equals("x.own") ? List.of() : List.of("hidden-adjustment"))));
+        r.put("GET /workflows/{id}", x -> get("/workflows/" + hiddenWorkflow));
+        r.put("PUT /workflows/{id}", x -> new Call("PUT", "/workflows/" + freshWorkflow(), Map.of("title",
+                "Replaced workflow", "basis", "billed", "rules", List.of("hidden-exclusion"))));
+        r.put("PATCH /workflows/{id}", x -> new Call("PATCH", "/workflows/" + freshWorkflow(),
+                Map.of("rules", List.of("hidden-adjustment"))));
+        r.put("DELETE /workflows/{id}", x -> new Call("DELETE", "/workflows/" + freshWorkflow(), null));
+        r.put("GET /managed_accounts/{account}/billing_rules", x -> get("/managed_accounts/" + a.id()
+                + "/billing_rules?period=" + PERIOD));
+        r.put("PUT /managed_accounts/{account}/billing_rules", x -> new Call("PUT", "/managed_accounts/" + a.id()
+                + "/billing_rules", Map.of("rules", List.of("hidden-exclusion"), "from", freshPeriod())));
+        r.put("GET /managed_accounts/{account}/workflow_assignments", x -> get("/managed_accounts/" + a.id()
+                + "/workflow_assignments"));
+        r.put("POST /managed_accounts/{account}/workflow_assignments", x -> new Call("POST", "/managed_accounts/"
+                + a.id() + "/workflow_assignments", Map.of("workflow", "hidden-workflow", "from", freshPeriod())));
+        r.put("DELETE /managed_accounts/{account}/workflow_assignments/{from}", x -> new Call("DELETE",
+                "/managed_accounts/" + a.id() + "/workflow_assignments/" + freshWorkflowAssignment(), null));
+        r.put("GET /billing_config", x -> get("/billing_config"));
+        r.put("PUT /billing_config", x -> new Call("PUT", "/billing_config", Map.of("yaml", billingConfigOf(x))));
+        r.put("GET /sso", x -> get("/sso"));
+        r.put("PUT /sso", x -> {
+            SsoConnections.Settings s = ssoSettings(ssoAccount(x));
+            return new Call("PUT", "/sso", Map.of("email_domain", s.emailDomain(), "issuer", s.issuer(), "client_id",
+                    "matrix-client-" + next(), "client_secret", s.clientSecret().orElseThrow(), "default_role", "editor"));
+        });
+        r.put("DELETE /sso", x -> {
+            Account customer = ssoAccount(x);
+            if (ssoConnections.find(customer.id()).isEmpty()) {
+                ssoConnections.put(customer.id(), AccountKind.CUSTOMER, ssoSettings(customer), "matrix");
+            }
+            return new Call("DELETE", "/sso", null);
+        });
         r.put("GET /managed_integrations", x -> get("/managed_integrations"));
         r.put("GET /audit_logs", x -> get("/audit_logs?limit=200"));
         r.put("GET /sources", x -> get("/sources"));
@@ -446,7 +616,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 if (!cell.equals(want)) {
                     problems.add(what + ": expected " + want + ", got " + response.status() + " " + response.text());
                 }
-                if (!changed.isEmpty() && (!cell.equals("2xx") || method.equals("GET"))) {
+                if (!changed.isEmpty() && (!cell.equals("2xx") || method.equals("GET") || DRY_RUNS.contains(route))) {
                     problems.add(what + ": answered " + response.status() + " but changed " + changed);
                 }
                 contract.check(method, template, response.status(), response.body())

@@ -12,11 +12,12 @@ import java.nio.file.Path;
 
 /**
  * The running application for the API's contract tests: one context (the same configuration for every subclass, so
- * Spring starts it once), on the embedded PostgreSQL, bootstrap Owner {@value #OWNER} in the MSP "Demo MSP".
+ * Spring starts it once), on the embedded PostgreSQL, bootstrap Owner {@value #OWNER} in the MSP "Demo MSP". SSO
+ * issuers may be http://localhost, for the test's own OpenID Connect provider.
  */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"rebill.admin.password=" + ApiTestBase.PASSWORD, "rebill.database.url=",
-                "rebill.admin.email=" + ApiTestBase.OWNER})
+                "rebill.admin.email=" + ApiTestBase.OWNER, "rebill.sso.allow-http-issuers=true"})
 abstract class ApiTestBase {
     static final String OWNER = "owner@msp.example";
     static final String PASSWORD = "owner-password-123";

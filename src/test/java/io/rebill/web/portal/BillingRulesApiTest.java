@@ -417,6 +417,60 @@ class BillingRulesApiTest {
         assertThat(other.owner().get("/api/v1/managed_accounts/" + acme + "/billing_rules").status()).isEqualTo(404);
     }
 
+    /**
+     * Whom the MSP bills how is managed-account data (seed: Editors and Viewers do not View Managed Accounts): an
+     * account's own workflow, made by "Assign a Billing Rule" and named after the customer, is neither listed, read
+     * nor changed by an Editor, and a shared workflow does not tell the Editor whom it bills.
+     */
+    @Test
+    void staffWhoCannotViewManagedAccountsNeitherSeeNorChangeAnAccountsOwnWorkflow() {
+        Msp msp = newMsp();
+        PortalClient owner = msp.owner();
+        String acme = customer(owner, "Acme Hidden", "admin+hidden@" + msp.domain());
+        String up = created(owner.post("/api/v1/billing_rules", map("key", "up", "title", "Up", "kind", "uplift",
+                "percent", 3))).body().path("id").asString();
+        created(owner.post("/api/v1/workflows", map("key", "std", "title", "Std", "rules", List.of("up"))));
+        assertThat(owner.post("/api/v1/managed_accounts/" + acme + "/workflow_assignments",
+                map("workflow", "std", "from", "2026-09")).status()).isEqualTo(200);
+        Response assigned = owner.put("/api/v1/managed_accounts/" + acme + "/billing_rules",
+                map("rules", List.of("up"), "from", "2026-10"));
+        assertThat(assigned.status()).as(assigned.text()).isEqualTo(200);
+        String own = assigned.body().path("workflow").path("id").asString();
+        String ownKey = assigned.body().path("workflow").path("key").asString();
+        String stored = jdbc.sql("SELECT title || rule_keys::text FROM workflow WHERE id = :id::uuid")
+                .param("id", own).query(String.class).single();
+
+        PortalClient editor = member(msp, Role.EDITOR);
+        assertThat(editor.get("/api/v1/workflows/" + own).status()).isEqualTo(404);
+        assertThat(editor.put("/api/v1/workflows/" + own, map("title", "Taken", "rules", List.of())).status())
+                .isEqualTo(404);
+        assertThat(editor.patch("/api/v1/workflows/" + own, map("rules", List.of())).status()).isEqualTo(404);
+        assertThat(editor.delete("/api/v1/workflows/" + own, null).status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT title || rule_keys::text FROM workflow WHERE id = :id::uuid").param("id", own)
+                .query(String.class).single()).isEqualTo(stored);
+
+        Response workflows = editor.get("/api/v1/workflows");
+        assertThat(workflows.body().path("items").valueStream().map(w -> w.path("key").asString()))
+                .containsExactly("std");
+        assertThat(workflows.body().path("items").path(0).path("assigned_to").isEmpty()).isTrue();
+        assertThat(workflows.body().path("total").asInt()).isOne();
+        assertThat(editor.get("/api/v1/billing_rules/" + up).body().path("used_by").valueStream()
+                .map(JsonNode::asString)).containsExactly("std");
+        Response inUse = editor.delete("/api/v1/billing_rules/" + up, null);
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.detail()).contains("std").contains("managed accounts' own selections").doesNotContain(ownKey);
+        for (Response r : List.of(workflows, inUse, editor.get("/api/v1/billing_rules"))) {
+            assertThat(r.text()).doesNotContain("Acme Hidden").doesNotContain(acme).doesNotContain(ownKey);
+        }
+
+        // the Owner sees both, and whom each bills
+        Response all = owner.get("/api/v1/workflows");
+        assertThat(all.body().path("items").valueStream().map(w -> w.path("key").asString()))
+                .containsExactly("std", ownKey);
+        assertThat(all.body().path("items").path(1).path("account_id").asString()).isEqualTo(acme);
+        assertThat(all.body().path("items").path(0).path("assigned_to").size()).isOne();
+    }
+
     // ---- msp.yaml import and export ----
 
     private static final String MSP_YAML = """
