@@ -41,7 +41,6 @@ public final class CostQuery {
         String sql = "SELECT " + (keys.isEmpty() ? "" : keys + ", ")
                 + "COALESCE(sum(" + request.basis().column().column() + "), 0) AS cost, count(*) AS line_count"
                 + " FROM read_parquet(" + DuckDb.fileList(files) + ") WHERE billing_period = ?"
-                + request.subAccounts().map(CostQuery::subAccountFilter).orElse("")
                 + (keys.isEmpty() ? "" : " GROUP BY ALL") + " ORDER BY cost DESC"
                 + (keys.isEmpty() ? "" : ", " + orderKeys(select.size()));
         List<CostRow> rows = new ArrayList<>();
@@ -50,10 +49,7 @@ public final class CostQuery {
             for (String tag : tagKeys) {
                 ps.setString(i++, tag);
             }
-            ps.setString(i++, request.period().toString());
-            for (String account : request.subAccounts().map(a -> a.stream().sorted().toList()).orElse(List.of())) {
-                ps.setString(i++, account);
-            }
+            ps.setString(i, request.period().toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> k = new ArrayList<>();
@@ -67,12 +63,6 @@ public final class CostQuery {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cost query failed: " + e.getMessage(), e);
         }
         return new CostReport(request, rows);
-    }
-
-    /** A customer's slice of a shared source; no accounts at all selects nothing rather than everything. */
-    private static String subAccountFilter(java.util.Set<String> accounts) {
-        return accounts.isEmpty() ? " AND false"
-                : " AND sub_account_id IN (" + String.join(", ", java.util.Collections.nCopies(accounts.size(), "?")) + ")";
     }
 
     /** The exact sum without its trailing zeros, but never fewer than two places (10.105, 3.3333333333, 1.50). */
