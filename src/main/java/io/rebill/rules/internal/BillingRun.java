@@ -167,13 +167,37 @@ public final class BillingRun {
     }
 
     private void execute(String sql, List<Object> params) throws SQLException {
+        execute(sql, params, false);
+    }
+
+    /** Without an ORDER BY to keep, the order of lines does not matter; not keeping the scan's order lets DuckDB stream. */
+    private void execute(String sql, List<Object> params, boolean ordered) throws SQLException {
         try (Statement s = duck.createStatement()) {
-            // the order of lines does not matter to the sums; not keeping the scan's order lets DuckDB stream
-            s.execute("SET preserve_insertion_order = false");
+            s.execute("SET preserve_insertion_order = " + ordered);
         }
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             bind(ps, params);
             ps.execute();
+        }
+    }
+
+    /**
+     * Runs a statement over the whole chain. DuckDB's filter pushdown, carrying the period filter down to the scan,
+     * also merges the chain's projections into one; each step's charge expression is then inlined into the next
+     * step several times (condition, product, fallback) and evaluated again there, which doubled the time of the
+     * bill (docs/benchmarks.md). Without it every step computes its charge once; the period filter stays right
+     * above the scan, and a period's files hold only that period.
+     */
+    private void executeChain(String sql, List<Object> params, boolean ordered) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET disabled_optimizers = 'filter_pushdown'");
+        }
+        try {
+            execute(sql, params, ordered);
+        } finally {
+            try (Statement s = duck.createStatement()) {
+                s.execute("RESET disabled_optimizers");
+            }
         }
     }
 
@@ -277,15 +301,9 @@ public final class BillingRun {
             progress.accept("writing the billed lines, sorted by customer");
             // sorted, in small row groups, so that each customer's file reads little more than its own lines
             // (a partitioned COPY instead held every partition in memory and spilled: over 12 minutes at 10 M lines)
-            try (Statement s = duck.createStatement()) {
-                s.execute("SET preserve_insertion_order = true");
-            }
-            try (PreparedStatement ps = duck.prepareStatement("COPY (" + chain.sql() + "SELECT * FROM lines ORDER BY"
-                    + " customer_id NULLS LAST) TO '" + DuckDb.literal(linesFile.toString())
-                    + "' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 16384)")) {
-                bind(ps, chain.params());
-                ps.execute();
-            }
+            executeChain("COPY (" + chain.sql() + "SELECT * FROM lines ORDER BY customer_id NULLS LAST) TO '"
+                    + DuckDb.literal(linesFile.toString()) + "' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 16384)",
+                    chain.params(), true);
             return linesRelation();
         }
         if (keptColumns != null) {
@@ -293,8 +311,8 @@ public final class BillingRun {
             keptColumns.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
             boolean anySubtotal = chain.subtotals().values().stream().anyMatch(l -> !l.isEmpty());
             String subtotals = anySubtotal ? ", COLUMNS('^subtotal_')" : "";
-            execute("CREATE OR REPLACE TEMP TABLE billed AS " + chain.sql() + "SELECT " + String.join(", ", columns)
-                    + subtotals + " FROM lines", chain.params());
+            executeChain("CREATE OR REPLACE TEMP TABLE billed AS " + chain.sql() + "SELECT " + String.join(", ", columns)
+                    + subtotals + " FROM lines", chain.params(), false);
             return "billed";
         }
         return null;
@@ -317,7 +335,8 @@ public final class BillingRun {
         if (stored != null) {
             execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
         } else {
-            execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL", chain.params());
+            executeChain("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL",
+                    chain.params(), false);
         }
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(sum(lines), 0) FROM bill_groups")) {
             rs.next();
