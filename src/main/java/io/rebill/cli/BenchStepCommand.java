@@ -72,7 +72,8 @@ final class BenchStepCommand implements Callable<Integer> {
                 Path out = home.resolve("bill-out");
                 io.rebill.shared.io.Trees.delete(out);
                 new Billing(settings, PredicateCompiler.cel()).bill(config(), PERIOD, ingestion.lineItemFiles("bench", PERIOD),
-                        kind.equals("bill") ? Optional.empty() : Optional.of(out), m -> { });
+                        kind.equals("bill") ? Optional.empty() : Optional.of(out),
+                        m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m));
             }
             default -> throw new IllegalArgumentException("unknown step " + kind);
         }

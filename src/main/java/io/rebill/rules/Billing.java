@@ -46,18 +46,32 @@ public final class Billing {
                            Consumer<String> progress) {
         try (Connection duck = scratch()) {
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress);
-            BillResult result = (out.isPresent() ? run.sortedByCustomer() : run).run();
-            out.ifPresent(dir -> new BillOutputs(duck, config.mspName()).write(result, dir, progress));
+            if (out.isEmpty()) {
+                return run.run();
+            }
+            // the lines go to a Parquet file in the run's spill folder, deleted with it when the connection closes
+            BillResult result = run.writingLinesTo(spillFolder(duck).resolve("billed-lines.parquet")).run();
+            new BillOutputs(duck, config.mspName(), run.linesRelation()).write(result, out.get(), progress);
             return result;
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }
     }
 
-    /** Bills the period and tells the story of one line; an unknown id is an error naming it. */
+    /** What a diff compares per line, beside the columns every kept line has (customer, service, charge, ...). */
+    private static final String[] DIFF_COLUMNS = {"line_id", "x_charge_type"};
+
+    private static Path spillFolder(Connection duck) throws SQLException {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('temp_directory')")) {
+            rs.next();
+            return Path.of(rs.getString(1));
+        }
+    }
+
+    /** Runs the chain for one line and tells its story; an unknown id is an error naming it. */
     public Explanation explain(MspConfig config, BillingPeriod period, List<Path> lineItems, String lineId) {
         try (Connection duck = scratch()) {
-            new BillingRun(duck, config, period, lineItems, predicates, m -> { }).run();
+            new BillingRun(duck, config, period, lineItems, predicates, m -> { }).keepLine(lineId);
             try (PreparedStatement ps = duck.prepareStatement("SELECT customer_id, workflow_id, sub_account_id, service_name,"
                     + " x_charge_type, cost, charge, excluded, CAST(to_json(lineage) AS VARCHAR), claimed_by FROM billed"
                     + " WHERE line_id = ?")) {
@@ -93,11 +107,11 @@ public final class Billing {
     public BillDiff diff(MspConfig before, MspConfig after, BillingPeriod period, List<Path> lineItems, int topLines,
                          Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult a = new BillingRun(duck, before, period, lineItems, predicates, progress).run();
+            BillResult a = new BillingRun(duck, before, period, lineItems, predicates, progress).keepingLines(DIFF_COLUMNS).run();
             try (Statement s = duck.createStatement()) {
                 s.execute("ALTER TABLE billed RENAME TO billed_before");
             }
-            BillResult b = new BillingRun(duck, after, period, lineItems, predicates, progress).run();
+            BillResult b = new BillingRun(duck, after, period, lineItems, predicates, progress).keepingLines(DIFF_COLUMNS).run();
             Map<String, BillDiff.CustomerChange> changes = new LinkedHashMap<>();
             for (CustomerBill x : a.customers()) {
                 changes.put(x.customerId(), new BillDiff.CustomerChange(x.customerId(), x.cost(), BigDecimal.ZERO,

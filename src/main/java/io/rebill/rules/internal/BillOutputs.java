@@ -27,10 +27,13 @@ import java.util.function.Consumer;
 public final class BillOutputs {
     private final Connection duck;
     private final String mspName;
+    /** The run's lines with every column (BillingRun#linesRelation), sorted by customer. */
+    private final String lines;
 
-    public BillOutputs(Connection duck, String mspName) {
+    public BillOutputs(Connection duck, String mspName, String lines) {
         this.duck = duck;
         this.mspName = mspName;
+        this.lines = lines;
     }
 
     public void write(BillResult result, Path out, Consumer<String> progress) {
@@ -119,7 +122,7 @@ public final class BillOutputs {
                 + " charge AS ContractedCost, list_cost AS ListCost, list_unit_price AS ListUnitPrice, tags AS Tags,"
                 + " line_id AS x_LineId, x_charge_type AS x_ChargeType, x_service_code AS x_ServiceCode,"
                 + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage"
-                + " FROM billed WHERE customer_id = ? AND NOT excluded"
+                + " FROM " + lines + " WHERE customer_id = ? AND NOT excluded"
                 + " UNION ALL BY NAME"
                 + " SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart, CAST(? AS TIMESTAMP) AS BillingPeriodEnd,"
                 + " ? AS ProviderName, ? AS InvoiceIssuerName, CAST(? AS TIMESTAMP) AS ChargePeriodStart,"

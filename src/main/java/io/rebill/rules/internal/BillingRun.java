@@ -33,12 +33,20 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One billing run over one period's canonical line items, set-based in DuckDB (spec §2-4). The run leaves a temp
- * table {@code billed} (every line with customer_id, cost, charge, excluded, lineage) and a temp table
- * {@code extra} (charges and credits) in the connection, from which the outputs are written.
+ * One billing run over one period's canonical line items, set-based in DuckDB (spec §2-4). The run's lines are a
+ * chain of SQL steps that is never stored whole: one streaming GROUP BY over it leaves the small temp table
+ * {@code bill_groups} (sums per customer, account, service and exclusion), from which the summary, invoices,
+ * subtotals, unassigned lines, reconciliation and double claims are read; charges and credits go to the temp table
+ * {@code extra}. On request the run also keeps its lines: in a temp table {@code billed} (tests and diff, with the
+ * columns asked for), or in a Parquet file sorted by customer (the per-customer FOCUS files).
  */
 public final class BillingRun {
     static final String MONEY = WorkflowCompiler.MONEY;
+
+    /** The columns the bill's sums read; a kept table always has them, so the sums can be read from it. */
+    private static final List<String> SUMMED_COLUMNS = List.of("customer_id", "billing_account_id", "sub_account_id",
+            "service_name", "billing_currency", "excluded", "claimed_by", "cost", "charge", "billed_cost",
+            "effective_cost", "list_cost");
 
     private final Connection duck;
     private final MspConfig config;
@@ -46,7 +54,8 @@ public final class BillingRun {
     private final List<Path> files;
     private final PredicateCompiler predicates;
     private final Consumer<String> progress;
-    private boolean byCustomer;
+    private List<String> keptColumns;
+    private Path linesFile;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -59,12 +68,30 @@ public final class BillingRun {
     }
 
     /**
-     * Stores the billed lines sorted by customer, so that writing one file per customer reads only that customer's
-     * row groups instead of the whole table each time. Costs one sort; worth it only when files are written.
+     * Keeps every line in the temp table {@code billed}: the columns the sums read plus {@code columns} (e.g.
+     * line_id, lineage). Costs a table write of every line; the bill alone does not need it.
      */
-    public BillingRun sortedByCustomer() {
-        this.byCustomer = true;
+    public BillingRun keepingLines(String... columns) {
+        this.keptColumns = List.of(columns);
         return this;
+    }
+
+    /**
+     * Writes every line with all its columns to {@code file}, a Parquet file sorted by customer, from which each
+     * customer's FOCUS file then reads only its own row groups. The bill's sums are read from the same file, so the
+     * chain runs once.
+     */
+    public BillingRun writingLinesTo(Path file) {
+        this.linesFile = file;
+        return this;
+    }
+
+    /** Where the lines are for the per-customer files: the Parquet file of {@link #writingLinesTo}. */
+    public String linesRelation() {
+        if (linesFile == null) {
+            throw new IllegalStateException("the run keeps no lines file; call writingLinesTo first");
+        }
+        return "read_parquet('" + DuckDb.literal(linesFile.toString()) + "')";
     }
 
     public BillResult run() {
@@ -72,19 +99,17 @@ public final class BillingRun {
         List<String> warnings = new ArrayList<>();
         try {
             progress.accept("assigning lines to customers and applying workflows");
-            Map<String, Workflow> workflowOf = new LinkedHashMap<>();
-            for (Customer c : config.customers()) {
-                Optional<Workflow> w = config.workflowFor(c.id(), period);
-                if (w.isEmpty()) {
-                    warnings.add("customer " + c.id() + " has no workflow assigned for " + period
-                            + "; billed at effective cost with no rules");
-                }
-                workflowOf.put(c.id(), w.orElse(null));
+            Map<String, Workflow> workflowOf = workflows(warnings);
+            Chain chain = chain(workflowOf);
+            String source = storeLines(chain);
+            if (source != null) {
+                progress.accept("summing the stored lines per customer, account and service");
             }
-            long lines = createBilled(workflowOf);
+            long lines = sumGroups(chain, source);
             progress.accept("computing charges, credits and invoices");
-            createExtra(workflowOf);
+            createExtra(workflowOf, chain.subtotals());
             List<CustomerBill> bills = customerBills(workflowOf);
+            progress.accept("reconciling with the ingested totals");
             BillResult result = new BillResult(period, bills, unassigned(), reconcile(), claimedTwice(), lines,
                     Duration.between(started, Instant.now()), warnings);
             progress.accept(String.format("billed %,d lines for %d customers in %.1f s", lines, bills.size(),
@@ -96,6 +121,35 @@ public final class BillingRun {
         }
     }
 
+    /**
+     * Runs the chain for one line only and keeps it, with every column, in the temp table {@code billed} (explain).
+     * The filter on the line id sits after the scan, so only that line passes the rules.
+     */
+    public void keepLine(String lineId) {
+        try {
+            Chain chain = chain(workflows(new ArrayList<>()));
+            List<Object> params = new ArrayList<>(chain.params());
+            params.add(lineId);
+            execute("CREATE OR REPLACE TEMP TABLE billed AS " + chain.sql() + " SELECT * FROM lines WHERE line_id = ?", params);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "billing run for " + period + " failed in DuckDB: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Workflow> workflows(List<String> warnings) {
+        Map<String, Workflow> workflowOf = new LinkedHashMap<>();
+        for (Customer c : config.customers()) {
+            Optional<Workflow> w = config.workflowFor(c.id(), period);
+            if (w.isEmpty()) {
+                warnings.add("customer " + c.id() + " has no workflow assigned for " + period
+                        + "; billed at effective cost with no rules");
+            }
+            workflowOf.put(c.id(), w.orElse(null));
+        }
+        return workflowOf;
+    }
+
     private String fileList() {
         return DuckDb.fileList(files);
     }
@@ -104,10 +158,65 @@ public final class BillingRun {
         return config.rules().stream().anyMatch(r -> r instanceof Rule.RemoveFreeTier);
     }
 
-    private long createBilled(Map<String, Workflow> workflowOf) throws SQLException {
+    private boolean anyMatch() {
+        return config.customers().stream().anyMatch(c -> c.match().isPresent());
+    }
+
+    /** The run's lines as {@code WITH ... lines AS (...)}: the text, its parameters, and each charge's subtotal column. */
+    private record Chain(String sql, List<Object> params, Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals) {
+    }
+
+    private void execute(String sql, List<Object> params) throws SQLException {
+        execute(sql, params, false);
+    }
+
+    /** Without an ORDER BY to keep, the order of lines does not matter; not keeping the scan's order lets DuckDB stream. */
+    private void execute(String sql, List<Object> params, boolean ordered) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET preserve_insertion_order = " + ordered);
+        }
+        try (PreparedStatement ps = duck.prepareStatement(sql)) {
+            bind(ps, params);
+            ps.execute();
+        }
+    }
+
+    /**
+     * Runs a statement over the whole chain. DuckDB's filter pushdown, carrying the period filter down to the scan,
+     * also merges the chain's projections into one; each step's charge expression is then inlined into the next
+     * step several times (condition, product, fallback) and evaluated again there, which doubled the time of the
+     * bill (docs/benchmarks.md). Without it every step computes its charge once; the period filter stays right
+     * above the scan, and a period's files hold only that period.
+     */
+    private void executeChain(String sql, List<Object> params, boolean ordered) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET disabled_optimizers = 'filter_pushdown'");
+        }
+        try {
+            execute(sql, params, ordered);
+        } finally {
+            try (Statement s = duck.createStatement()) {
+                s.execute("RESET disabled_optimizers");
+            }
+        }
+    }
+
+    /**
+     * One pass over the lines: claims, the customer's workflow, then the steps of every workflow in one chain (each
+     * acting only on its customers' lines, spec §3). Unassigned lines pass through untouched with charge NULL.
+     */
+    private Chain chain(Map<String, Workflow> workflowOf) throws SQLException {
         if (files.isEmpty()) {
             throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "no line items for " + period + "; ingest the period first");
         }
+        // workflows numbered in first-use order; 0 is "no workflow" (effective cost, no rules)
+        Map<String, Integer> numberOf = new LinkedHashMap<>();
+        Map<String, Integer> customerWorkflow = new LinkedHashMap<>();
+        numberOf.put("", 0);
+        workflowOf.forEach((customer, w) -> customerWorkflow.put(customer,
+                numberOf.computeIfAbsent(w == null ? "" : w.id(), k -> numberOf.size())));
+        createCustomerTables(customerWorkflow);
+
         List<Object> params = new ArrayList<>();
         List<String> ctes = new ArrayList<>();
         ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), regexp_extract(filename, '([^/]+)[.]parquet$', 1)"
@@ -116,113 +225,136 @@ public final class BillingRun {
         params.add(period.toString());
         // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
         // evaluated once; the claimants are ordered by configuration position and the first one bills the line
-        createAccountTable();
-        StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
-        for (int i = 0; i < config.customers().size(); i++) {
-            Customer c = config.customers().get(i);
-            if (c.match().isEmpty()) {
-                continue;
-            }
-            PredicateCompiler.Compiled match = predicates.compile(c.match().get());
-            // a customer that owns the account and also matches the line claims it once
-            claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
-                    .append(i).append(", 'c': ?} END");
-            params.addAll(match.params());
-            params.add(c.id());
-            params.add(c.id());
-        }
-        claims.append("]");
-        boolean anyMatch = config.customers().stream().anyMatch(c -> c.match().isPresent());
-        // without match predicates the owner is the only claimant: no list to build and sort per line
-        String claimedBy = anyMatch
-                ? "list_transform(list_sort(list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c)"
-                : "CASE WHEN owner IS NULL THEN CAST([] AS VARCHAR[]) ELSE [owner] END";
+        ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position, a.workflow AS owner_workflow"
+                + " FROM src LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
         String skuRate = usesFreeTier()
                 ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
                 : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
-        ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position FROM src"
-                + " LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
-        ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position), " + claimedBy + " AS claimed_by" + skuRate
-                + " FROM owned)");
-        ctes.add("l0 AS (SELECT *, claimed_by[1] AS customer_id FROM claimed)");
+        if (anyMatch()) {
+            StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
+            for (int i = 0; i < config.customers().size(); i++) {
+                Customer c = config.customers().get(i);
+                if (c.match().isEmpty()) {
+                    continue;
+                }
+                PredicateCompiler.Compiled match = predicates.compile(c.match().get());
+                // a customer that owns the account and also matches the line claims it once
+                claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
+                        .append(i).append(", 'c': ?} END");
+                params.addAll(match.params());
+                params.add(c.id());
+                params.add(c.id());
+            }
+            claims.append("]");
+            ctes.add("claims AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), list_transform(list_sort("
+                    + "list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c) AS claimed_by" + skuRate + " FROM owned)");
+            ctes.add("claimed AS (SELECT claims.*, c.customer_id, c.workflow FROM claims"
+                    + " LEFT JOIN rb_customers c ON c.customer_id = claims.claimed_by[1])");
+        } else {
+            // without match predicates the owner is the only claimant: no list to build and sort per line
+            ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), CASE WHEN owner IS NULL"
+                    + " THEN CAST([] AS VARCHAR[]) ELSE [owner] END AS claimed_by" + skuRate + ", owner AS customer_id,"
+                    + " owner_workflow AS workflow FROM owned)");
+        }
+        // each line starts with charge = its cost on its workflow's basis; unassigned lines are costed at effective
+        StringBuilder basis = new StringBuilder("CASE workflow");
+        StringBuilder workflowId = new StringBuilder("CASE workflow WHEN 0 THEN NULL");  // 0: no workflow
+        for (Map.Entry<String, Integer> e : numberOf.entrySet()) {
+            Workflow w = e.getKey().isEmpty() ? null : config.workflow(e.getKey()).orElseThrow();
+            basis.append(" WHEN ").append(e.getValue()).append(" THEN ")
+                    .append(WorkflowCompiler.basisColumn(w == null ? Workflow.Basis.EFFECTIVE : w.basis()));
+            if (w != null) {
+                workflowId.append(" WHEN ").append(e.getValue()).append(" THEN ?");
+                params.add(w.id());
+            }
+        }
+        basis.append(" ELSE effective_cost END");
+        workflowId.append(" END");
+        ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
+                + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS " + MONEY
+                + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY + ", after " + MONEY
+                + ")[]) AS lineage FROM claimed)");
 
-        Map<String, List<String>> customersByWorkflow = new LinkedHashMap<>();
-        workflowOf.forEach((customer, w) -> customersByWorkflow.computeIfAbsent(w == null ? "" : w.id(),
-                k -> new ArrayList<>()).add(customer));
         Map<String, Rule> rules = config.rulesById();
         WorkflowCompiler compiler = new WorkflowCompiler(predicates);
-        List<String> branches = new ArrayList<>();
-        int n = 0;
-        for (Map.Entry<String, List<String>> e : customersByWorkflow.entrySet()) {
-            n++;
-            Workflow w = e.getKey().isEmpty()
-                    ? new Workflow("", "no workflow", Workflow.Basis.EFFECTIVE, List.of())
-                    : config.workflow(e.getKey()).orElseThrow();
-            String from = "w" + n + "_in";
-            SqlFragment in = SqlFragment.in("customer_id", e.getValue());
-            ctes.add(from + " AS (SELECT * FROM l0 WHERE " + in.sql() + ")");
-            params.addAll(in.params());
-            WorkflowCompiler.Chain chain = compiler.compile("w" + n, from, w,
-                    w.ruleIds().stream().map(rules::get).toList(), period);
-            ctes.addAll(chain.ctes());
-            params.addAll(chain.params());
-            branches.add("SELECT *, CAST(? AS VARCHAR) AS workflow_id FROM " + chain.last());
-            subtotalColumns.put(w.id(), chain.subtotals());
+        Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals = new HashMap<>();
+        String prev = "l0";
+        for (Map.Entry<String, Integer> e : numberOf.entrySet()) {
+            if (e.getKey().isEmpty()) {
+                continue;
+            }
+            Workflow w = config.workflow(e.getKey()).orElseThrow();
+            WorkflowCompiler.Chain steps = compiler.compile("w" + e.getValue(), prev, SqlFragment.of("workflow = " + e.getValue()),
+                    w, w.ruleIds().stream().map(rules::get).toList(), period);
+            ctes.addAll(steps.ctes());
+            params.addAll(steps.params());
+            subtotals.put(w.id(), steps.subtotals());
+            prev = steps.last();
         }
-        ctes.add("unassigned_lines AS (SELECT *, CAST(COALESCE(effective_cost, 0) AS " + MONEY + ") AS cost,"
-                + " CAST(NULL AS " + MONEY + ") AS charge, FALSE AS excluded,"
-                + " CAST([] AS STRUCT(rule VARCHAR, before " + MONEY + ", after " + MONEY + ")[]) AS lineage"
-                + " FROM l0 WHERE customer_id IS NULL)");
-        branches.add("SELECT *, CAST(NULL AS VARCHAR) AS workflow_id FROM unassigned_lines");
-        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE billed AS WITH ");
-        sql.append(String.join(",\n", ctes));
-        sql.append("\nSELECT ").append(storedColumns()).append(" FROM (").append(String.join("\nUNION ALL BY NAME\n", branches))
-                .append(")").append(byCustomer ? " ORDER BY customer_id NULLS LAST" : "");
-        // branch workflow ids are bound after every CTE parameter, in branch order
-        List<Object> all = new ArrayList<>(params);
-        for (String wf : customersByWorkflow.keySet()) {
-            all.add(wf.isEmpty() ? null : wf);
+        ctes.add("lines AS (SELECT * EXCLUDE (workflow) FROM " + prev + ")");
+        return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals);
+    }
+
+    /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
+    private String storeLines(Chain chain) throws SQLException {
+        if (linesFile != null) {
+            progress.accept("writing the billed lines, sorted by customer");
+            // sorted, in small row groups, so that each customer's file reads little more than its own lines
+            // (a partitioned COPY instead held every partition in memory and spilled: over 12 minutes at 10 M lines)
+            executeChain("COPY (" + chain.sql() + "SELECT * FROM lines ORDER BY customer_id NULLS LAST) TO '"
+                    + DuckDb.literal(linesFile.toString()) + "' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 16384)",
+                    chain.params(), true);
+            return linesRelation();
         }
-        // the order of lines in the table does not matter (customer order helps the per-customer exports);
-        // not keeping the scan's order lets DuckDB stream and spill instead of holding lines in memory
-        try (Statement s = duck.createStatement()) {
-            s.execute("SET preserve_insertion_order = false");
+        if (keptColumns != null) {
+            List<String> columns = new ArrayList<>(SUMMED_COLUMNS);
+            keptColumns.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
+            boolean anySubtotal = chain.subtotals().values().stream().anyMatch(l -> !l.isEmpty());
+            String subtotals = anySubtotal ? ", COLUMNS('^subtotal_')" : "";
+            executeChain("CREATE OR REPLACE TEMP TABLE billed AS " + chain.sql() + "SELECT " + String.join(", ", columns)
+                    + subtotals + " FROM lines", chain.params(), false);
+            return "billed";
         }
-        try (PreparedStatement ps = duck.prepareStatement(sql.toString())) {
-            bind(ps, all);
-            ps.execute();
+        return null;
+    }
+
+    /**
+     * The one GROUP BY every output reads: per customer, billing and usage account, service, currency and exclusion
+     * (and, for lines two customers claim, the claimants), the line count and the sums of cost, charge, the three
+     * cost bases and each charge's subtotal column. A few thousand rows, whatever the number of lines.
+     */
+    private long sumGroups(Chain chain, String stored) throws SQLException {
+        StringBuilder sums = new StringBuilder("count(*) AS lines, sum(cost) AS cost, sum(charge) AS charge,"
+                + " sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost");
+        for (WorkflowCompiler.SubtotalPoint point : chain.subtotals().values().stream().flatMap(List::stream).toList()) {
+            sums.append(", sum(").append(point.column()).append(") AS ").append(point.column());
         }
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM billed")) {
+        String claimedTwice = anyMatch() ? "CASE WHEN len(claimed_by) > 1 THEN claimed_by END" : "CAST(NULL AS VARCHAR[])";
+        String select = "SELECT customer_id, billing_account_id, sub_account_id, service_name, billing_currency, excluded, "
+                + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
+        if (stored != null) {
+            execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
+        } else {
+            executeChain("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL",
+                    chain.params(), false);
+        }
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(sum(lines), 0) FROM bill_groups")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private final Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotalColumns = new HashMap<>();
-
-    /** Columns the run's outputs read; writing every canonical column too is the dominant cost at 10 M lines. */
-    private static final List<String> RUN_COLUMNS = List.of("line_id", "customer_id", "claimed_by", "workflow_id", "cost",
-            "charge", "excluded", "lineage", "billing_account_id", "sub_account_id", "service_name", "x_charge_type",
-            "billing_currency", "billed_cost", "effective_cost", "list_cost");
-
     /**
-     * What the billed table keeps: the run's own columns (and each charge's subtotal column), or everything when the
-     * per-customer FOCUS files will be written from it.
+     * The linked accounts of every customer with its configuration position (spec §2: first claimant wins) and the
+     * number of its workflow; and every customer with that number, for lines a `match` predicate claims.
      */
-    private String storedColumns() {
-        if (byCustomer) {
-            return "*";
-        }
-        boolean subtotals = subtotalColumns.values().stream().anyMatch(l -> !l.isEmpty());
-        return String.join(", ", RUN_COLUMNS) + (subtotals ? ", COLUMNS('^subtotal_')" : "");
-    }
-
-    /** The linked accounts of every customer with its configuration position (spec §2: first claimant wins). */
-    private void createAccountTable() throws SQLException {
+    private void createCustomerTables(Map<String, Integer> workflowOf) throws SQLException {
         try (Statement s = duck.createStatement()) {
-            s.execute("CREATE OR REPLACE TEMP TABLE rb_accounts (account_id VARCHAR, customer_id VARCHAR, position INTEGER)");
+            s.execute("CREATE OR REPLACE TEMP TABLE rb_accounts (account_id VARCHAR, customer_id VARCHAR, position INTEGER,"
+                    + " workflow INTEGER)");
+            s.execute("CREATE OR REPLACE TEMP TABLE rb_customers (customer_id VARCHAR, workflow INTEGER)");
         }
-        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_accounts VALUES (?, ?, ?)")) {
+        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_accounts VALUES (?, ?, ?, ?)")) {
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int i = 0; i < config.customers().size(); i++) {
                 Customer c = config.customers().get(i);
@@ -232,9 +364,18 @@ public final class BillingRun {
                         ps.setString(1, account);
                         ps.setString(2, c.id());
                         ps.setInt(3, i);
+                        ps.setInt(4, workflowOf.get(c.id()));
                         ps.addBatch();
                     }
                 }
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_customers VALUES (?, ?)")) {
+            for (Map.Entry<String, Integer> e : workflowOf.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setInt(2, e.getValue());
+                ps.addBatch();
             }
             ps.executeBatch();
         }
@@ -256,7 +397,8 @@ public final class BillingRun {
      * position (the in-scope charges of the customer's lines there, plus earlier charges and credits when the rule's
      * scope is unrestricted), never below its minimum.
      */
-    private void createExtra(Map<String, Workflow> workflowOf) throws SQLException {
+    private void createExtra(Map<String, Workflow> workflowOf, Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotalColumns)
+            throws SQLException {
         try (Statement s = duck.createStatement()) {
             s.execute("CREATE OR REPLACE TEMP TABLE extra (customer_id VARCHAR, rule_id VARCHAR, title VARCHAR,"
                     + " kind VARCHAR, service VARCHAR, category VARCHAR, sub_category VARCHAR, amount " + MONEY + ","
@@ -267,7 +409,7 @@ public final class BillingRun {
             for (WorkflowCompiler.SubtotalPoint point : e.getValue()) {
                 Map<String, BigDecimal> byCustomer = new HashMap<>();
                 try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT customer_id, sum("
-                        + point.column() + ") FROM billed WHERE " + point.column() + " IS NOT NULL GROUP BY 1")) {
+                        + point.column() + ") FROM bill_groups WHERE " + point.column() + " IS NOT NULL GROUP BY 1")) {
                     while (rs.next()) {
                         byCustomer.put(rs.getString(1), rs.getBigDecimal(2));
                     }
@@ -338,8 +480,8 @@ public final class BillingRun {
         Map<String, Long> counts = new HashMap<>();
         Map<String, String> currencies = new HashMap<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT customer_id, sum(cost), sum(charge), count(*), min(billing_currency), count(DISTINCT billing_currency)"
-                        + " FROM billed WHERE customer_id IS NOT NULL GROUP BY 1")) {
+                "SELECT customer_id, sum(cost), sum(charge), sum(lines), min(billing_currency), count(DISTINCT billing_currency)"
+                        + " FROM bill_groups WHERE customer_id IS NOT NULL GROUP BY 1")) {
             while (rs.next()) {
                 String id = rs.getString(1);
                 if (rs.getLong(6) > 1) {
@@ -353,7 +495,7 @@ public final class BillingRun {
         }
         Map<String, List<InvoiceLine>> invoices = new HashMap<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT customer_id, COALESCE(service_name, 'Other') AS service, sum(charge) FROM billed"
+                "SELECT customer_id, COALESCE(service_name, 'Other') AS service, sum(charge) FROM bill_groups"
                         + " WHERE customer_id IS NOT NULL AND NOT excluded GROUP BY ALL ORDER BY 1, 2")) {
             while (rs.next()) {
                 String id = rs.getString(1);
@@ -391,8 +533,8 @@ public final class BillingRun {
     private List<BillResult.Unassigned> unassigned() throws SQLException {
         List<BillResult.Unassigned> list = new ArrayList<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT billing_account_id, sub_account_id, count(*), COALESCE(sum(billed_cost), 0),"
-                        + " COALESCE(sum(effective_cost), 0), COALESCE(sum(list_cost), 0) FROM billed"
+                "SELECT billing_account_id, sub_account_id, sum(lines), COALESCE(sum(billed_cost), 0),"
+                        + " COALESCE(sum(effective_cost), 0), COALESCE(sum(list_cost), 0) FROM bill_groups"
                         + " WHERE customer_id IS NULL GROUP BY ALL ORDER BY 1 NULLS FIRST, 2 NULLS FIRST")) {
             while (rs.next()) {
                 list.add(new BillResult.Unassigned(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBigDecimal(4),
@@ -405,7 +547,8 @@ public final class BillingRun {
     private List<BillResult.ClaimedTwice> claimedTwice() throws SQLException {
         List<BillResult.ClaimedTwice> list = new ArrayList<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT sub_account_id, claimed_by, count(*) FROM billed WHERE len(claimed_by) > 1 GROUP BY ALL ORDER BY 1")) {
+                "SELECT sub_account_id, claimed_twice, sum(lines) FROM bill_groups WHERE claimed_twice IS NOT NULL"
+                        + " GROUP BY ALL ORDER BY 1")) {
             while (rs.next()) {
                 Object[] arr = (Object[]) rs.getArray(2).getArray();
                 List<String> names = new ArrayList<>();
@@ -434,7 +577,7 @@ public final class BillingRun {
         Map<String, BigDecimal[]> split = new HashMap<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT billing_account_id, customer_id IS NULL AS unassigned, COALESCE(sum(billed_cost), 0),"
-                        + " COALESCE(sum(effective_cost), 0), COALESCE(sum(list_cost), 0) FROM billed GROUP BY ALL")) {
+                        + " COALESCE(sum(effective_cost), 0), COALESCE(sum(list_cost), 0) FROM bill_groups GROUP BY ALL")) {
             while (rs.next()) {
                 split.put(rs.getString(1) + "\u0000" + rs.getBoolean(2),
                         new BigDecimal[]{rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5)});

@@ -37,20 +37,26 @@ public final class WorkflowCompiler {
     public record SubtotalPoint(Rule.AddedLine rule, String column) {
     }
 
-    public Chain compile(String prefix, String from, Workflow workflow, List<Rule> rules, BillingPeriod period) {
-        List<String> ctes = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
-        List<SubtotalPoint> subtotals = new ArrayList<>();
-        String basis = switch (workflow.basis()) {
+    /** The cost column a workflow's basis reads (spec §3: effective by default). */
+    static String basisColumn(Workflow.Basis basis) {
+        return switch (basis) {
             case EFFECTIVE -> "effective_cost";
             case BILLED -> "billed_cost";
             case LIST -> "list_cost";
         };
-        String start = prefix + "_start";
-        ctes.add(start + " AS (SELECT *, CAST(COALESCE(" + basis + ", 0) AS " + MONEY + ") AS cost, CAST(COALESCE("
-                + basis + ", 0) AS " + MONEY + ") AS charge, FALSE AS excluded,"
-                + " CAST([] AS STRUCT(rule VARCHAR, before " + MONEY + ", after " + MONEY + ")[]) AS lineage FROM " + from + ")");
-        String prev = start;
+    }
+
+    /**
+     * The steps of one workflow over {@code from}, which already carries cost, charge, excluded and lineage. Every
+     * step acts only on the lines {@code guard} selects (the lines of the workflow's customers), so the steps of all
+     * workflows form one chain that each line passes once, instead of one branch per workflow joined by a UNION.
+     */
+    public Chain compile(String prefix, String from, SqlFragment guard, Workflow workflow, List<Rule> rules,
+                         BillingPeriod period) {
+        List<String> ctes = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        List<SubtotalPoint> subtotals = new ArrayList<>();
+        String prev = from;
         int step = 0;
         for (Rule rule : rules) {
             if (!rule.scope().appliesIn(period)) {
@@ -62,9 +68,9 @@ public final class WorkflowCompiler {
             switch (rule) {
                 case Rule.AddedLine added -> {
                     subtotals.add(new SubtotalPoint(added, "subtotal_" + name));
-                    prev = addColumn(ctes, params, prev, name, scope, "subtotal_" + name);
+                    prev = addColumn(ctes, params, prev, name, guard, scope, "subtotal_" + name);
                 }
-                default -> prev = apply(ctes, params, prev, name, rule, cases(rule, scope));
+                default -> prev = apply(ctes, params, prev, name, rule, cases(rule, guard.and(scope)));
             }
         }
         return new Chain(ctes, prev, params, subtotals);
@@ -127,12 +133,14 @@ public final class WorkflowCompiler {
     }
 
     /**
-     * charge x factor, rounded half-up to the charge scale once. DuckDB's DECIMAL has 38 digits, too few for a
-     * 24-place charge times a 6-place factor in one product, so the whole and fractional parts of the charge are
-     * multiplied apart: whole x factor is exact at 6 places, fraction x factor is below 10^7 and is rounded at 24;
-     * their sum is exactly the product rounded at 24, for any charge the column can hold.
+     * charge x factor, rounded half-up to the charge scale once. Every rescale of a DECIMAL(38,24) is a 128-bit
+     * division, about a microsecond per value in DuckDB 2.0 (docs/benchmarks.md), so the common case does one: the
+     * exact product at 24 + k places, cast to 24 (DuckDB's downcast rounds half away from zero, as HALF_UP does). That
+     * product has only 14 - k whole digits; a charge too large for it takes the general form, where the whole and
+     * fractional parts of the charge are multiplied apart: whole x factor is exact at k places, fraction x factor is
+     * below 10^7 and is rounded at 24; their sum is exactly the product rounded at 24, for any charge the column holds.
      */
-    private static String times(BigDecimal factor) {
+    static String times(BigDecimal factor) {
         BigDecimal f = factor.stripTrailingZeros();
         if (f.scale() > 6) {
             throw new IllegalArgumentException("percentages may have at most 4 decimal places: factor " + f.toPlainString());
@@ -140,8 +148,16 @@ public final class WorkflowCompiler {
         int scale = Math.max(f.scale(), 0);
         int precision = Math.max(f.precision(), scale + 1);
         String factorSql = "CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + "))";
-        return "(CAST(CAST(trunc(charge) AS DECIMAL(38,0)) * " + factorSql + " AS " + MONEY + ") + CAST((charge - trunc(charge)) * "
+        String general = "(CAST(CAST(trunc(charge) AS DECIMAL(38,0)) * " + factorSql + " AS " + MONEY + ") + CAST((charge - trunc(charge)) * "
                 + factorSql + " AS " + MONEY + "))";
+        // |charge| below this keeps |charge x factor| under 10^(14 - k), what DECIMAL(38, 24 + k) holds
+        BigDecimal limit = BigDecimal.TEN.pow(38 - SCALE - scale);
+        BigDecimal bound = f.signum() == 0 ? limit : limit.divide(f.abs(), 0, java.math.RoundingMode.DOWN);
+        if (bound.signum() == 0) {
+            return general;
+        }
+        return "(CASE WHEN abs(charge) < CAST('" + bound.toPlainString() + "' AS DECIMAL(38,0)) THEN CAST(charge * "
+                + factorSql + " AS " + MONEY + ") ELSE " + general + " END)";
     }
 
     record Case(SqlFragment condition, String newCharge, List<Object> chargeParams) {
@@ -183,11 +199,13 @@ public final class WorkflowCompiler {
         return name;
     }
 
-    private static String addColumn(List<String> ctes, List<Object> params, String prev, String name, SqlFragment scope,
-                                    String column) {
+    /** A line's charge when it is in the scope of a charge or credit, else 0; NULL for lines of other workflows. */
+    private static String addColumn(List<String> ctes, List<Object> params, String prev, String name, SqlFragment guard,
+                                    SqlFragment scope, String column) {
+        params.addAll(guard.params());
         params.addAll(scope.params());
-        ctes.add(name + " AS (SELECT *, CASE WHEN COALESCE(" + scope.sql() + ", FALSE) THEN charge ELSE CAST(0 AS "
-                + MONEY + ") END AS " + column + " FROM " + prev + ")");
+        ctes.add(name + " AS (SELECT *, CASE WHEN COALESCE(" + guard.sql() + ", FALSE) THEN CASE WHEN COALESCE("
+                + scope.sql() + ", FALSE) THEN charge ELSE CAST(0 AS " + MONEY + ") END END AS " + column + " FROM " + prev + ")");
         return name;
     }
 
