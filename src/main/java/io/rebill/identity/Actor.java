@@ -46,6 +46,11 @@ public record Actor(UUID userId, String email, String displayName, Account home,
         return new Actor(userId, email, displayName, home, homeRole, customer, scope);
     }
 
+    /** The same person and token, acting in their home account again. */
+    public Actor atHome() {
+        return new Actor(userId, email, displayName, home, homeRole, home, scope);
+    }
+
     /** The MSP whose data is in play: the home MSP, or the MSP of a customer user's account (none once unlinked). */
     public Optional<UUID> mspId() {
         return home.isMsp() ? Optional.of(home.id()) : home.mspId();
@@ -53,12 +58,11 @@ public record Actor(UUID userId, String email, String displayName, Account home,
 
     /** What the actor may do in {@link #account()}: the role's permissions, narrowed to reading for read tokens. */
     public Set<Permission> permissions() {
-        Set<Permission> granted;
+        Set<Permission> granted = EnumSet.noneOf(Permission.class);
         if (!managerUser()) {
-            granted = home.isMsp() ? Role.inManagementAccount(homeRole) : Role.inCustomerAccount(homeRole);
+            granted.addAll(home.isMsp() ? Role.inManagementAccount(homeRole) : Role.inCustomerAccount(homeRole));
         } else {
             Set<Permission> msp = Role.inManagementAccount(homeRole);
-            granted = EnumSet.noneOf(Permission.class);
             if (msp.contains(Permission.VIEW_MANAGED_ACCOUNTS)) {
                 granted.add(Permission.VIEW_ACCOUNT);
             }
@@ -68,7 +72,6 @@ public record Actor(UUID userId, String email, String displayName, Account home,
             }
         }
         if (scope.filter(s -> s == TokenScope.READ).isPresent()) {
-            granted = EnumSet.copyOf(granted.isEmpty() ? EnumSet.noneOf(Permission.class) : granted);
             granted.retainAll(EnumSet.of(Permission.VIEW_MANAGEMENT_ACCOUNT, Permission.VIEW_MANAGED_ACCOUNTS,
                     Permission.VIEW_ACCOUNT));
         }

@@ -75,17 +75,13 @@ public final class Users {
         password.ifPresent(Users::checkPassword);
         return tx.execute(status -> {
             Optional<User> existing = findByEmail(checkedEmail);
-            UUID userId;
             if (existing.isPresent()) {
-                userId = existing.get().id();
-                if (member(accountId, userId).isPresent()) {
-                    throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of this account");
-                }
-                // A person already registered elsewhere keeps their own password; nobody else sets it for them.
-                throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of another"
-                        + " account; a user belongs to one account in this version");
+                // A person registered elsewhere keeps their own password and account; nobody else adds them here.
+                throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of "
+                        + (member(accountId, existing.get().id()).isPresent() ? "this account"
+                        : "another account; a user belongs to one account in this version"));
             }
-            userId = UUID.randomUUID();
+            UUID userId = UUID.randomUUID();
             jdbc.sql(SQL.get("insert-user")).param("id", userId).param("email", checkedEmail).param("name", name)
                     .param("hash", password.map(encoder::encode).orElse(null), Types.VARCHAR)
                     .param("createdBy", createdBy).update();

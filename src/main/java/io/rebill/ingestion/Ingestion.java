@@ -59,6 +59,11 @@ public final class Ingestion {
         return store.all();
     }
 
+    /** The source's state, or empty when nothing was configured or ingested under that name. */
+    public Optional<SourceState> find(String name) {
+        return store.find(name);
+    }
+
     public SourceState source(String name) {
         return store.get(name);
     }

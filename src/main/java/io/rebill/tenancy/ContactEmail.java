@@ -19,19 +19,17 @@ public final class ContactEmail {
 
     /** Returns the address trimmed and with its domain lower-cased, or throws naming the field and the rule broken. */
     public static String checkInDomain(String email, String mspDomain) {
-        String trimmed = email == null ? "" : email.strip();
-        var matcher = SHAPE.matcher(trimmed);
-        if (!matcher.matches() || trimmed.length() > 254) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT,
-                    "contact_email '" + trimmed + "' is not an email address like admin+customer@" + mspDomain);
+        String checked;
+        try {
+            checked = check(email, "contact_email");
+        } catch (RebillException e) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, e.getMessage() + " like admin+customer@" + mspDomain);
         }
-        String domain = matcher.group(1).toLowerCase(Locale.ROOT);
-        if (!domain.equals(mspDomain.toLowerCase(Locale.ROOT))) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "contact_email '" + trimmed + "' must be in your email"
+        if (!domainOf(checked).equals(mspDomain.toLowerCase(Locale.ROOT))) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "contact_email '" + checked + "' must be in your email"
                     + " domain " + mspDomain + " (an alias like admin+customer@" + mspDomain + " is fine)");
         }
-        int at = trimmed.indexOf('@');
-        return trimmed.substring(0, at) + "@" + domain;
+        return checked;
     }
 
     /** A general user email (users may be in any domain); returns it trimmed with a lower-cased domain. */

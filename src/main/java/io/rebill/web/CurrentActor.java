@@ -75,9 +75,10 @@ public class CurrentActor {
         User user = users.find(principal.userId())
                 .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN, "this user no longer exists; sign in again"));
         List<Membership> memberships = users.memberships(user.id());
-        Membership home = principal.tokenAccount()
-                .flatMap(account -> memberships.stream().filter(m -> m.accountId().equals(account)).findFirst())
-                .or(() -> principal.tokenAccount().isPresent() ? Optional.empty() : memberships.stream().findFirst())
+        // a token acts in the account it was made in, and only while its user is still a member there
+        Membership home = memberships.stream()
+                .filter(m -> principal.tokenAccount().map(m.accountId()::equals).orElse(true))
+                .findFirst()
                 .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
                         "your user has no access to this account any more; ask an Owner of the account"));
         Account homeAccount = accounts.find(home.accountId()).orElseThrow();

@@ -65,7 +65,7 @@ class PortalBootstrap implements InitializingBean {
         }
         log.info("Created the MSP account '{}' (email domain {}) and its Owner {}", msp.name(), domain, email);
         String source = environment.getProperty("rebill.bootstrap.source", "");
-        if (!source.isBlank() && ingestion.sources().stream().anyMatch(s -> s.name().equals(source))) {
+        if (!source.isBlank() && ingestion.find(source).isPresent()) {
             var integration = integrations.adopt(msp.id(), "aws", "Payer account (" + source + ")", source, "setup");
             log.info("Source {} is the MSP's integration {}", source, integration.id());
         }

@@ -150,13 +150,7 @@ public final class BillingRules {
             Snapshot before = snapshot(msp, currentPeriod());
             Snapshot.RuleRow current = findRule(before.rules(), id);
             ObjectNode merged = Json.object(Json.withDecimalStrings(withKey(current.definition())));
-            Json.object(patch).properties().forEach(e -> {
-                if (e.getValue().isNull()) {
-                    merged.remove(e.getKey());
-                } else {
-                    merged.set(e.getKey(), e.getValue());
-                }
-            });
+            Json.mergePatch(merged, patch);
             return saveRule(actor, before, current, ruleInput(merged, Optional.of(current.key())));
         });
     }
@@ -271,13 +265,7 @@ public final class BillingRules {
             ObjectNode merged = Json.NODES.objectNode().put("key", current.key()).put("title", current.title())
                     .put("basis", current.basis());
             current.ruleKeys().forEach(merged.putArray("rules")::add);
-            Json.object(patch).properties().forEach(e -> {
-                if (e.getValue().isNull()) {
-                    merged.remove(e.getKey());
-                } else {
-                    merged.set(e.getKey(), e.getValue());
-                }
-            });
+            Json.mergePatch(merged, patch);
             return saveWorkflow(actor, before, current, workflowInput(merged, Optional.of(current.key())));
         });
     }

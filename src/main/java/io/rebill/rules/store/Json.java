@@ -61,6 +61,17 @@ final class Json {
 
     /** The node as plain Java values (maps keep their order; numbers become BigDecimal). */
     @SuppressWarnings("unchecked")
+    /** RFC 7396 merge, one level deep: a field given replaces the target's, a field given as null removes it. */
+    static void mergePatch(ObjectNode target, Map<String, ?> patch) {
+        object(patch).properties().forEach(e -> {
+            if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
     static Map<String, Object> toMap(ObjectNode node) {
         return (Map<String, Object>) plain(node);
     }

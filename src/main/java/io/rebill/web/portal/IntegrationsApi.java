@@ -91,7 +91,7 @@ class IntegrationsApi {
     }
 
     private IntegrationJson json(Integration i, boolean managed) {
-        Optional<SourceState> state = ingestion.sources().stream().filter(s -> s.name().equals(i.sourceName())).findFirst();
+        Optional<SourceState> state = ingestion.find(i.sourceName());
         String status = state.map(s -> switch (s.status()) {
             case STABLE -> "Stable";
             case ERROR -> "Error";
@@ -235,8 +235,7 @@ class IntegrationsApi {
     }
 
     List<Discovered> discovered(UUID msp, Integration integration) {
-        Optional<SourceState> state = ingestion.sources().stream()
-                .filter(s -> s.name().equals(integration.sourceName())).findFirst();
+        Optional<SourceState> state = ingestion.find(integration.sourceName());
         Optional<BillingPeriod> latest = state.flatMap(s -> s.periods().stream().map(StoredPeriod::period)
                 .max(Comparator.naturalOrder()));
         if (latest.isEmpty()) {

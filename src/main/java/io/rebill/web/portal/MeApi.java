@@ -73,8 +73,7 @@ class MeApi {
     static Actor enter(Accounts accounts, AuditLog audit, Actor actor, UUID id, HttpServletRequest request) {
         UUID msp = actor.managerUser() ? actor.home().id() : actor.requireMsp();
         Account customer = accounts.managed(msp, id);
-        Actor home = new Actor(actor.userId(), actor.email(), actor.displayName(), actor.home(), actor.homeRole(),
-                actor.home(), actor.scope());
+        Actor home = actor.atHome();
         if (actor.scope().isPresent()) {
             throw new io.rebill.shared.errors.RebillException(io.rebill.shared.errors.ErrorCode.BAD_ARGUMENT,
                     "API tokens do not enter accounts; send the header " + CurrentActor.ACCOUNT_HEADER + ": " + id);
@@ -94,7 +93,6 @@ class MeApi {
         if (actor.managerUser()) {
             audit.record(actor, "account.return", actor.account().id().toString(), Map.of("name", actor.account().name()));
         }
-        return new Actor(actor.userId(), actor.email(), actor.displayName(), actor.home(), actor.homeRole(),
-                actor.home(), actor.scope());
+        return actor.atHome();
     }
 }
