@@ -161,26 +161,23 @@ public final class BillOutputs {
     }
 
     /**
-     * Customers with lines, in configuration order, cut into groups of about {@code linesPerGroup} lines (never more
-     * than {@link #MAX_GROUPS}); a customer with more lines than that is a group of its own.
+     * Customers with lines in groups of about {@code linesPerGroup} lines, never more than {@link #MAX_GROUPS}: the
+     * largest customers first, each into the group with the fewest lines so far, so that the groups come out even.
      */
     static Map<String, Integer> groups(List<CustomerBill> customers, long linesPerGroup) {
         long total = customers.stream().mapToLong(CustomerBill::lineCount).sum();
-        long target = Math.max(linesPerGroup, (total + MAX_GROUPS - 1) / MAX_GROUPS);
+        long[] filled = new long[(int) Math.clamp((total + linesPerGroup - 1) / linesPerGroup, 1, MAX_GROUPS)];
         Map<String, Integer> groupOf = new LinkedHashMap<>();
-        int group = 0;
-        long inGroup = 0;
-        for (CustomerBill b : customers) {
-            if (b.lineCount() == 0) {
-                continue;
-            }
-            if (inGroup > 0 && inGroup + b.lineCount() > target) {
-                group++;
-                inGroup = 0;
-            }
-            groupOf.put(b.customerId(), group);
-            inGroup += b.lineCount();
-        }
+        customers.stream().filter(b -> b.lineCount() > 0)
+                .sorted(Comparator.comparingLong(CustomerBill::lineCount).reversed())
+                .forEach(b -> {
+                    int least = 0;
+                    for (int g = 1; g < filled.length; g++) {
+                        least = filled[g] < filled[least] ? g : least;
+                    }
+                    groupOf.put(b.customerId(), least);
+                    filled[least] += b.lineCount();
+                });
         return groupOf;
     }
 
