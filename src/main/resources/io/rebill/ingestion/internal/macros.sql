@@ -36,8 +36,9 @@ CREATE OR REPLACE TEMP MACRO rb_money(x, col) AS
 -- ever make the test say "more places", which costs speed, never a digit.
 CREATE OR REPLACE TEMP MACRO rb_money_narrow(x, col) AS
     CASE WHEN x IS NULL THEN NULL
-         WHEN (strpos(x, '.') > 0 AND length(x) - strpos(x, '.') > 12 AND length(rtrim(x, '0')) - strpos(x, '.') > 12)
-              OR contains(x, 'e') OR contains(x, 'E')
+         -- 13 characters hold at most 12 places, so most values skip the closer look
+         WHEN contains(x, 'e') OR contains(x, 'E')
+              OR (length(x) > 13 AND strpos(x, '.') > 0 AND length(rtrim(x, '0')) - strpos(x, '.') > 12)
              THEN error('rebill-money-scale' || chr(31) || col || chr(31) || x)
          ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,12)),
                        CASE WHEN regexp_full_match(trim(x), '-?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?|-?[$]?[0-9]+([.][0-9]+)?')
