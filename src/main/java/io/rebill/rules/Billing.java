@@ -44,14 +44,20 @@ public final class Billing {
     /** Bills the period over the given canonical line item files; writes the bill's files when {@code out} is given. */
     public BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out,
                            Consumer<String> progress) {
+        return bill(config, period, lineItems, out, BillOutputs.LINES_PER_GROUP, progress);
+    }
+
+    /** As above, with the lines of the per-customer files written in groups of about {@code linesPerGroup} (tests). */
+    BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out, long linesPerGroup,
+                    Consumer<String> progress) {
         try (Connection duck = scratch()) {
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress);
-            if (out.isEmpty()) {
-                return run.run();
+            BillResult result = run.run();
+            if (out.isPresent()) {
+                // the grouped lines go to the run's spill folder, deleted with it when the connection closes
+                new BillOutputs(duck, config.mspName(), run, spillFolder(duck).resolve("billed-lines"), linesPerGroup)
+                        .write(result, out.get(), progress);
             }
-            // the lines go to a Parquet file in the run's spill folder, deleted with it when the connection closes
-            BillResult result = run.writingLinesTo(spillFolder(duck).resolve("billed-lines.parquet")).run();
-            new BillOutputs(duck, config.mspName(), run.linesRelation()).write(result, out.get(), progress);
             return result;
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -25,15 +27,34 @@ import java.util.function.Consumer;
  * (FOCUS 1.2 columns), unassigned.csv and reconciliation.csv. Amounts carry 10 decimals except the rounded invoice.
  */
 public final class BillOutputs {
+    /** The columns of the run's lines that {@link #focus} reads. */
+    static final List<String> LINE_COLUMNS = List.of("customer_id", "sub_account_id", "provider_name",
+            "charge_period_start", "charge_period_end", "charge_category", "charge_class", "charge_description",
+            "service_name", "service_category", "region_id", "availability_zone", "resource_id", "sku_id",
+            "consumed_quantity", "pricing_unit", "billing_currency", "commitment_discount_id", "commitment_discount_type",
+            "commitment_discount_status", "charge", "list_cost", "list_unit_price", "tags", "line_id", "x_charge_type",
+            "x_service_code", "x_usage_type", "cost", "lineage");
+    /**
+     * Lines per group of customers whose lines are written together (BillingRun#writeBilledLines): each customer's
+     * file reads its whole group, so small groups read less; but DuckDB's partitioned write slows down past about
+     * 64 groups, so a large month makes larger groups instead.
+     */
+    public static final long LINES_PER_GROUP = 250_000;
+    private static final int MAX_GROUPS = 64;
+
     private final Connection duck;
     private final String mspName;
-    /** The run's lines with every column (BillingRun#linesRelation), sorted by customer. */
-    private final String lines;
+    private final BillingRun run;
+    /** An empty folder of the run's own, for the grouped lines. */
+    private final Path scratch;
+    private final long linesPerGroup;
 
-    public BillOutputs(Connection duck, String mspName, String lines) {
+    public BillOutputs(Connection duck, String mspName, BillingRun run, Path scratch, long linesPerGroup) {
         this.duck = duck;
         this.mspName = mspName;
-        this.lines = lines;
+        this.run = run;
+        this.scratch = scratch;
+        this.linesPerGroup = linesPerGroup;
     }
 
     public void write(BillResult result, Path out, Consumer<String> progress) {
@@ -46,13 +67,42 @@ public final class BillOutputs {
             }
             unassigned(result, out.resolve("unassigned.csv"));
             reconciliation(result, out.resolve("reconciliation.csv"));
+            Map<String, Integer> groupOf = groups(result.customers(), linesPerGroup);
+            progress.accept("writing the billed lines in " + groupOf.values().stream().distinct().count()
+                    + " groups of customers");
+            BillingRun.GroupedLines lines = run.writeBilledLines(scratch, LINE_COLUMNS, groupOf);
             progress.accept("writing FOCUS line items for " + result.customers().size() + " customers");
             for (CustomerBill bill : result.customers()) {
-                focus(result, bill, out.resolve("line_items").resolve(bill.customerId() + ".parquet"));
+                focus(result, bill, lines.files(groupOf.get(bill.customerId())),
+                        out.resolve("line_items").resolve(bill.customerId() + ".parquet"));
             }
         } catch (IOException | SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot write the bill to " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Customers with lines, in configuration order, cut into groups of about {@code linesPerGroup} lines (never more
+     * than {@link #MAX_GROUPS}); a customer with more lines than that is a group of its own.
+     */
+    static Map<String, Integer> groups(List<CustomerBill> customers, long linesPerGroup) {
+        long total = customers.stream().mapToLong(CustomerBill::lineCount).sum();
+        long target = Math.max(linesPerGroup, (total + MAX_GROUPS - 1) / MAX_GROUPS);
+        Map<String, Integer> groupOf = new LinkedHashMap<>();
+        int group = 0;
+        long inGroup = 0;
+        for (CustomerBill b : customers) {
+            if (b.lineCount() == 0) {
+                continue;
+            }
+            if (inGroup > 0 && inGroup + b.lineCount() > target) {
+                group++;
+                inGroup = 0;
+            }
+            groupOf.put(b.customerId(), group);
+            inGroup += b.lineCount();
+        }
+        return groupOf;
     }
 
     static String ten(BigDecimal v) {
@@ -106,11 +156,16 @@ public final class BillOutputs {
                         x.difference().toPlainString(), String.valueOf(x.holds()))).toList());
     }
 
-    /** FOCUS 1.2 as the customer's invoice issuer (the MSP) states it (spec §5); excluded lines are not there. */
-    private void focus(BillResult r, CustomerBill b, Path file) throws SQLException {
+    /**
+     * FOCUS 1.2 as the customer's invoice issuer (the MSP) states it (spec §5); excluded lines are not there. The
+     * lines come in line id order, then the charges and credits in workflow order, so that two runs of the same bill
+     * write the same file.
+     */
+    private void focus(BillResult r, CustomerBill b, List<Path> lines, Path file) throws SQLException {
         String periodStart = r.period().month().atDay(1) + " 00:00:00";
         String periodEnd = r.period().month().plusMonths(1).atDay(1) + " 00:00:00";
-        String sql = "COPY (SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart,"
+        String sql = "COPY (SELECT * EXCLUDE (rb_part, rb_position) FROM ("
+                + "SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart,"
                 + " CAST(? AS TIMESTAMP) AS BillingPeriodEnd, sub_account_id AS SubAccountId, ? AS ProviderName,"
                 + " provider_name AS PublisherName, ? AS InvoiceIssuerName, charge_period_start AS ChargePeriodStart,"
                 + " charge_period_end AS ChargePeriodEnd, charge_category AS ChargeCategory, charge_class AS ChargeClass,"
@@ -121,15 +176,18 @@ public final class BillOutputs {
                 + " commitment_discount_status AS CommitmentDiscountStatus, charge AS BilledCost, charge AS EffectiveCost,"
                 + " charge AS ContractedCost, list_cost AS ListCost, list_unit_price AS ListUnitPrice, tags AS Tags,"
                 + " line_id AS x_LineId, x_charge_type AS x_ChargeType, x_service_code AS x_ServiceCode,"
-                + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage"
-                + " FROM " + lines + " WHERE customer_id = ? AND NOT excluded"
+                + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage,"
+                + " 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
+                + " FROM read_parquet(" + DuckDb.fileList(lines) + ", hive_partitioning = false) WHERE customer_id = ?"
                 + " UNION ALL BY NAME"
                 + " SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart, CAST(? AS TIMESTAMP) AS BillingPeriodEnd,"
                 + " ? AS ProviderName, ? AS InvoiceIssuerName, CAST(? AS TIMESTAMP) AS ChargePeriodStart,"
                 + " CAST(? AS TIMESTAMP) AS ChargePeriodEnd, CASE kind WHEN 'credit' THEN 'Credit' ELSE 'Purchase' END AS ChargeCategory,"
                 + " title AS ChargeDescription, service AS ServiceName, ? AS BillingCurrency, amount AS BilledCost,"
-                + " amount AS EffectiveCost, amount AS ContractedCost, rule_id AS x_LineId, kind AS x_ChargeType"
-                + " FROM extra WHERE customer_id = ?) TO '" + DuckDb.literal(file.toString()) + "' (FORMAT parquet, COMPRESSION zstd)";
+                + " amount AS EffectiveCost, amount AS ContractedCost, rule_id AS x_LineId, kind AS x_ChargeType,"
+                + " 1 AS rb_part, position AS rb_position"
+                + " FROM extra WHERE customer_id = ?) ORDER BY rb_part, rb_position, x_LineId) TO '"
+                + DuckDb.literal(file.toString()) + "' (FORMAT parquet, COMPRESSION zstd)";
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             BillingRun.bind(ps, List.of(b.customerId(), periodStart, periodEnd, mspName, mspName, b.customerId(),
                     b.customerId(), periodStart, periodEnd, mspName, mspName, periodStart, periodEnd, b.currency(), b.customerId()));

@@ -15,8 +15,10 @@ import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.money.RoundingPolicy;
 import io.rebill.shared.time.BillingPeriod;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,14 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * One billing run over one period's canonical line items, set-based in DuckDB (spec §2-4). The run's lines are a
  * chain of SQL steps that is never stored whole: one streaming GROUP BY over it leaves the small temp table
  * {@code bill_groups} (sums per customer, account, service and exclusion), from which the summary, invoices,
  * subtotals, unassigned lines, reconciliation and double claims are read; charges and credits go to the temp table
- * {@code extra}. On request the run also keeps its lines: in a temp table {@code billed} (tests and diff, with the
- * columns asked for), or in a Parquet file sorted by customer (the per-customer FOCUS files).
+ * {@code extra}. On request the run also keeps its lines in a temp table {@code billed} (tests and diff, with the
+ * columns asked for). For the per-customer FOCUS files, {@link #writeBilledLines} passes the chain once more and writes
+ * the lines customers are billed for to Parquet files grouped by customer.
  */
 public final class BillingRun {
     static final String MONEY = WorkflowCompiler.MONEY;
@@ -56,7 +60,6 @@ public final class BillingRun {
     private final PredicateCompiler predicates;
     private final Consumer<String> progress;
     private List<String> keptColumns;
-    private Path linesFile;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -75,24 +78,6 @@ public final class BillingRun {
     public BillingRun keepingLines(String... columns) {
         this.keptColumns = List.of(columns);
         return this;
-    }
-
-    /**
-     * Writes every line with all its columns to {@code file}, a Parquet file sorted by customer, from which each
-     * customer's FOCUS file then reads only its own row groups. The bill's sums are read from the same file, so the
-     * chain runs once.
-     */
-    public BillingRun writingLinesTo(Path file) {
-        this.linesFile = file;
-        return this;
-    }
-
-    /** Where the lines are for the per-customer files: the Parquet file of {@link #writingLinesTo}. */
-    public String linesRelation() {
-        if (linesFile == null) {
-            throw new IllegalStateException("the run keeps no lines file; call writingLinesTo first");
-        }
-        return "read_parquet('" + DuckDb.literal(linesFile.toString()) + "')";
     }
 
     public BillResult run() {
@@ -300,15 +285,6 @@ public final class BillingRun {
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
     private String storeLines(Chain chain) throws SQLException {
-        if (linesFile != null) {
-            progress.accept("writing the billed lines, sorted by customer");
-            // sorted, in small row groups, so that each customer's file reads little more than its own lines
-            // (a partitioned COPY instead held every partition in memory and spilled: over 12 minutes at 10 M lines)
-            executeChain("COPY (" + chain.sql() + "SELECT * FROM lines ORDER BY customer_id NULLS LAST) TO '"
-                    + DuckDb.literal(linesFile.toString()) + "' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 16384)",
-                    chain.params(), true);
-            return linesRelation();
-        }
         if (keptColumns != null) {
             List<String> columns = new ArrayList<>(SUMMED_COLUMNS);
             keptColumns.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
@@ -319,6 +295,75 @@ public final class BillingRun {
             return "billed";
         }
         return null;
+    }
+
+    /**
+     * Writes the lines customers are billed for (claimed, not excluded), with {@code columns}, to Parquet files under
+     * {@code folder}, in one more pass of the chain: one subfolder per group of customers ({@code groupOf}), so that
+     * each customer's file then reads its group's lines only. Customers missing from {@code groupOf} are left out.
+     * Nothing wide is sorted: sorting every line by customer (into a Parquet file or a table) spilled more than 35 GB
+     * and ran out of memory at 50 M lines (docs/benchmarks.md), while DuckDB's partitioned COPY streams when it is
+     * told to flush often (below).
+     */
+    public GroupedLines writeBilledLines(Path folder, List<String> columns, Map<String, Integer> groupOf) {
+        try {
+            Files.createDirectories(folder);
+            Chain chain = chain(workflows(new ArrayList<>()));
+            try (Statement s = duck.createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE rb_line_groups (customer_id VARCHAR, line_group INTEGER)");
+            }
+            try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_line_groups VALUES (?, ?)")) {
+                for (Map.Entry<String, Integer> e : groupOf.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ps.setInt(2, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            String select = "SELECT " + String.join(", ", columns);
+            GroupedLines lines = new GroupedLines(folder.resolve("no-lines.parquet"), folder.resolve("groups"));
+            // the columns with no rows, for customers without lines: read back from Parquet like every group's lines
+            executeChain("COPY (" + chain.sql() + select + " FROM lines LIMIT 0) TO '"
+                    + DuckDb.literal(lines.noLines().toString()) + "' (FORMAT parquet)", chain.params(), false);
+            // DuckDB keeps a partitioned COPY's rows until the partitions hold twice partitioned_write_flush_threshold
+            // rows on average (default 524,288): for 200 customers that is every line, spilled (5 GB at 10 M lines,
+            // 13 GB at 50 M before anything was written). 256 Ki / groups starts a flush every half million lines.
+            long groups = groupOf.values().stream().distinct().count();
+            long threshold = Math.clamp(262_144 / Math.max(groups, 1), 2_048, 524_288);
+            try (Statement s = duck.createStatement()) {
+                s.execute("SET partitioned_write_flush_threshold = " + threshold);
+                s.execute("SET partitioned_write_max_open_files = " + Math.max(100, groups + 1));
+            }
+            try {
+                executeChain("COPY (" + chain.sql() + select + ", g.line_group FROM lines JOIN rb_line_groups g USING (customer_id)"
+                        + " WHERE NOT excluded) TO '" + DuckDb.literal(lines.folder().toString())
+                        + "' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (line_group))", chain.params(), false);
+            } finally {
+                try (Statement s = duck.createStatement()) {
+                    s.execute("RESET partitioned_write_flush_threshold");
+                    s.execute("RESET partitioned_write_max_open_files");
+                }
+            }
+            return lines;
+        } catch (SQLException | IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "writing the billed lines of " + period + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Where {@link #writeBilledLines} put the lines: a file with their columns and no rows, and a folder per group. */
+    public record GroupedLines(Path noLines, Path folder) {
+        /** The group's files, after the file with no rows, so that a group without lines still has the columns. */
+        public List<Path> files(Integer group) throws IOException {
+            List<Path> files = new ArrayList<>(List.of(noLines));
+            Path dir = group == null ? null : folder.resolve("line_group=" + group);
+            if (dir != null && Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().forEach(files::add);
+                }
+            }
+            return files;
+        }
     }
 
     /**
