@@ -1,6 +1,7 @@
 package io.rebill.costs;
 
 import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -38,13 +39,13 @@ public final class CostQuery {
             }
         }
         String keys = String.join(", ", select);
-        String sql = "SELECT " + (keys.isEmpty() ? "" : keys + ", ")
-                + "COALESCE(sum(" + request.basis().column().column() + "), 0) AS cost, count(*) AS line_count"
-                + " FROM read_parquet(" + DuckDb.fileList(files) + ") WHERE billing_period = ?"
-                + (keys.isEmpty() ? "" : " GROUP BY ALL") + " ORDER BY cost DESC"
-                + (keys.isEmpty() ? "" : ", " + orderKeys(select.size()));
         List<CostRow> rows = new ArrayList<>();
-        try (Connection duck = DuckDb.open(ingestion.settings()); PreparedStatement ps = duck.prepareStatement(sql)) {
+        try (Connection duck = DuckDb.open(ingestion.settings());
+             PreparedStatement ps = duck.prepareStatement("SELECT " + (keys.isEmpty() ? "" : keys + ", ")
+                     + "COALESCE(sum(" + request.basis().column().column() + "), 0) AS cost, count(*) AS line_count"
+                     + " FROM " + StoredLines.read(duck, files, "").sql() + " WHERE billing_period = ?"
+                     + (keys.isEmpty() ? "" : " GROUP BY ALL") + " ORDER BY cost DESC"
+                     + (keys.isEmpty() ? "" : ", " + orderKeys(select.size())))) {
             int i = 1;
             for (String tag : tagKeys) {
                 ps.setString(i++, tag);

@@ -2,8 +2,11 @@ package io.rebill.ingestion;
 
 /**
  * The canonical line item of ../shared/spec/billing.md §1, in storage order. Every reader produces exactly these
- * columns; names follow FOCUS where FOCUS has a column, {@code x_} where it does not. Money is DECIMAL(38,24):
- * exact, scale above the spec's minimum of 10, and wide enough for sums over billions of rows.
+ * columns; names follow FOCUS where FOCUS has a column, {@code x_} where it does not. Money is exact DECIMAL: read as
+ * DECIMAL(38,24) ({@link #MONEY_TYPE}), scale above the spec's minimum of 10 and wide enough for sums over billions of
+ * rows. The four cost columns are stored at {@link #NARROW_MONEY_SCALE} places when every value of an input file has
+ * at most that many (real CUR and FOCUS costs have at most 10), else at 24: a charge multiplied by a percentage then
+ * stays exact without a 128-bit rescale (docs/benchmarks.md). {@link StoredLines} reads stored files of either scale.
  */
 public enum CanonicalColumn {
     BILLING_PERIOD("VARCHAR"),
@@ -35,18 +38,43 @@ public enum CanonicalColumn {
     CONSUMED_QUANTITY("DECIMAL(38,24)"),
     PRICING_UNIT("VARCHAR"),
     BILLING_CURRENCY("VARCHAR"),
-    BILLED_COST("DECIMAL(38,24)"),
-    EFFECTIVE_COST("DECIMAL(38,24)"),
-    LIST_COST("DECIMAL(38,24)"),
-    CONTRACTED_COST("DECIMAL(38,24)"),
+    BILLED_COST("DECIMAL(38,24)", true),
+    EFFECTIVE_COST("DECIMAL(38,24)", true),
+    LIST_COST("DECIMAL(38,24)", true),
+    CONTRACTED_COST("DECIMAL(38,24)", true),
     LIST_UNIT_PRICE("DECIMAL(38,24)");
 
     public static final String MONEY_TYPE = "DECIMAL(38,24)";
+    /** The scale of money as read and as stored when an input needs more than {@link #NARROW_MONEY_SCALE} places. */
+    public static final int MONEY_SCALE = 24;
+    /** The scale the cost columns are stored at when every value of the input file fits it exactly. */
+    public static final int NARROW_MONEY_SCALE = 12;
 
     private final String sqlType;
+    private final boolean cost;
 
     CanonicalColumn(String sqlType) {
+        this(sqlType, false);
+    }
+
+    CanonicalColumn(String sqlType, boolean cost) {
         this.sqlType = sqlType;
+        this.cost = cost;
+    }
+
+    /** The cost columns (billed, effective, list, contracted): stored at the input file's money scale. */
+    public boolean isCost() {
+        return cost;
+    }
+
+    /** The cost columns' names. */
+    public static java.util.List<String> costColumns() {
+        return java.util.Arrays.stream(values()).filter(CanonicalColumn::isCost).map(CanonicalColumn::column).toList();
+    }
+
+    /** DECIMAL(38, scale). */
+    public static String money(int scale) {
+        return "DECIMAL(38," + scale + ")";
     }
 
     /** The column's name in Parquet and SQL, e.g. {@code billed_cost}. */
@@ -56,5 +84,10 @@ public enum CanonicalColumn {
 
     public String sqlType() {
         return sqlType;
+    }
+
+    /** The type this column is stored at in a file whose costs have {@code moneyScale} places. */
+    public String storedType(int moneyScale) {
+        return cost ? money(moneyScale) : sqlType;
     }
 }

@@ -21,10 +21,9 @@ public final class Stored {
 
     public static List<Map<String, Object>> rows(Ingestion ingestion, String source, BillingPeriod period, String orderBy) {
         List<Path> files = ingestion.lineItemFiles(source, period);
-        String list = DuckDb.fileList(files);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = DuckDb.open(ingestion.settings()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM read_parquet(" + list + ") ORDER BY " + orderBy)) {
+             ResultSet rs = s.executeQuery("SELECT * FROM " + StoredLines.read(c, files, "").sql() + " ORDER BY " + orderBy)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();

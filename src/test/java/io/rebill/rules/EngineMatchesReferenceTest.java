@@ -59,18 +59,26 @@ class EngineMatchesReferenceTest {
         for (int scenario = 0; scenario < 120; scenario++) {
             List<Map<String, Object>> lines = randomLines(random, 5 + random.nextInt(40));
             MspConfig config = randomConfig(random);
-            Path file = dir.resolve("lines" + scenario + ".parquet");
             try (Connection duck = DuckDb.open(settings)) {
-                write(duck, lines, file);
+                // costs stored at 24 places, at 12 (what nearly every input gets; the charge then widens only as the
+                // rules need), or half and half in two files (several inputs or sources of a period)
+                List<Path> files = switch (scenario % 3) {
+                    case 0 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"), 24));
+                    case 1 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"), 12));
+                    default -> List.of(
+                            write(duck, lines.subList(0, lines.size() / 2), dir.resolve("lines" + scenario + "a.parquet"), 12),
+                            write(duck, lines.subList(lines.size() / 2, lines.size()), dir.resolve("lines" + scenario + "b.parquet"), 24));
+                };
                 for (int i = 0; i < lines.size(); i++) {
-                    lines.get(i).put("line_id", "lines" + scenario + "-" + i);
+                    lines.get(i).put("line_id", files.size() == 1 ? "lines" + scenario + "-" + i
+                            : i < lines.size() / 2 ? "lines" + scenario + "a-" + i : "lines" + scenario + "b-" + (i - lines.size() / 2));
                 }
-                new BillingRun(duck, config, P, List.of(file), NO_CEL, m -> { }).keepingLines("line_id", "lineage").run();
+                new BillingRun(duck, config, P, files, NO_CEL, m -> { }).keepingLines("line_id", "lineage").run();
                 ReferenceBilling.Result expected = new ReferenceBilling(config, P, NO_CEL_REF).bill(lines);
                 String context = "seed " + seed + " scenario " + scenario + " config " + config;
                 compare(duck, expected, context);
                 // the bill alone never stores its lines: its sums come from one GROUP BY over the rule chain
-                BillResult streamed = new BillingRun(duck, config, P, List.of(file), NO_CEL, m -> { }).run();
+                BillResult streamed = new BillingRun(duck, config, P, files, NO_CEL, m -> { }).run();
                 compareExtras(duck, expected, context);
                 compareTotals(streamed, expected, context);
             }
@@ -241,12 +249,12 @@ class EngineMatchesReferenceTest {
                 r.nextInt(4) == 0 ? List.of("111") : List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** Writes lines with the canonical schema (missing columns NULL) as one Parquet file. */
-    static void write(Connection duck, List<Map<String, Object>> lines, Path file) throws Exception {
+    /** Writes lines with the canonical schema (missing columns NULL) as one Parquet file, costs at {@code moneyScale} places. */
+    static Path write(Connection duck, List<Map<String, Object>> lines, Path file, int moneyScale) throws Exception {
         StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TEMP TABLE fixture (");
         CanonicalColumn[] cols = CanonicalColumn.values();
         for (int i = 0; i < cols.length; i++) {
-            ddl.append(i == 0 ? "" : ", ").append(cols[i].column()).append(' ').append(cols[i].sqlType());
+            ddl.append(i == 0 ? "" : ", ").append(cols[i].column()).append(' ').append(cols[i].storedType(moneyScale));
         }
         try (Statement s = duck.createStatement()) {
             s.execute(ddl.append(")").toString());
@@ -274,5 +282,6 @@ class EngineMatchesReferenceTest {
         try (Statement s = duck.createStatement()) {
             s.execute("COPY (SELECT * FROM fixture ORDER BY rowid) TO '" + DuckDb.literal(file.toString()) + "' (FORMAT parquet)");
         }
+        return file;
     }
 }

@@ -22,6 +22,11 @@ final class FileErrors {
     private FileErrors() {
     }
 
+    /** The error rb_money_narrow raises for a cost with more places than the narrow scale (macros.sql). */
+    static boolean needsWideMoney(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("rebill-money-scale\u001f");
+    }
+
     static RebillException explain(SniffedFile file, SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains(BAD_TIMESTAMP)) {

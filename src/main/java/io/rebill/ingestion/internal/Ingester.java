@@ -1,5 +1,6 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.ingestion.CostSums;
 import io.rebill.ingestion.IngestProgress;
 import io.rebill.ingestion.IngestResult;
@@ -147,13 +148,28 @@ public final class Ingester {
      */
     private void stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
             throws SQLException, IOException {
-        MappingQuery mapping = new MappingQuery(file);
-        String select = mapping.canonicalSelect(Sql.resource(file.format().canonicalSql()));
+        String template = Sql.resource(file.format().canonicalSql());
+        MappingQuery narrow = new MappingQuery(file, CanonicalColumn.NARROW_MONEY_SCALE);
+        String narrowSelect = narrow.canonicalSelect(template);
+        String wideSelect = new MappingQuery(file, CanonicalColumn.MONEY_SCALE).canonicalSelect(template);
         Path whole = staging.resolve("f" + index + ".parquet");
         tracker.startFile(file, index);
-        try (Statement s = duck.createStatement()) {
-            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(whole.toString())
-                    + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
+        try {
+            if (narrow.needsWideMoney()) {
+                copy(duck, wideSelect, whole, tracker);
+            } else {
+                try {
+                    copy(duck, narrowSelect, whole, tracker);
+                } catch (SQLException e) {
+                    if (!FileErrors.needsWideMoney(e)) {
+                        throw e;
+                    }
+                    // a cost with more than 12 places: the file is stored at 24 (costs then bill a little slower)
+                    log.info("{} has costs with more than {} decimal places; storing them at {}", file.path().getFileName(),
+                            CanonicalColumn.NARROW_MONEY_SCALE, CanonicalColumn.MONEY_SCALE);
+                    copy(duck, wideSelect, whole, tracker);
+                }
+            }
         } catch (SQLException e) {
             throw FileErrors.explain(file, e);
         }
@@ -180,6 +196,13 @@ public final class Ingester {
             Files.delete(whole);
         }
         tracker.endFile(file, StagedSums.rowsOfFile(duck, staging, whole.getFileName().toString()));
+    }
+
+    private static void copy(Connection duck, String select, Path target, ProgressTracker tracker) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(target.toString())
+                    + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
+        }
     }
 
     private List<StoredPeriod> commit(String source, SourceState before, Path staging, List<InputFile> inputs,

@@ -19,14 +19,31 @@ import java.util.regex.Pattern;
  */
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|ts|str|product):([^}]+)}}|\\{\\{(tags|source)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product):([^}]+)}}|\\{\\{(tags|source)}}");
+    private static final Pattern SMALL_DECIMAL = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
+    private static final java.util.Set<String> INTEGERS = java.util.Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+            "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
     private static final List<String> NULL_STRINGS = List.of("", "NULL", "null", "\\N");
 
     private final SniffedFile file;
+    private final int moneyScale;
     private final Map<String, String> byKey = new HashMap<>();
+    /** Set while rendering at the narrow scale when a money column's Parquet type may hold more places. */
+    private boolean needsWideMoney;
 
+    /** A query reading money ({@code {{num:X}}}) at DECIMAL(38,24), as the input sums do. */
     MappingQuery(SniffedFile file) {
+        this(file, CanonicalColumn.MONEY_SCALE);
+    }
+
+    /**
+     * A query reading money at {@code moneyScale} places. At the narrow scale a text value with more places fails
+     * with {@code rebill-money-scale} (the caller then reads the file again at 24), and a Parquet column whose type
+     * may hold more places makes {@link #needsWideMoney()} true.
+     */
+    MappingQuery(SniffedFile file, int moneyScale) {
         this.file = file;
+        this.moneyScale = moneyScale;
         for (String column : file.columns()) {
             byKey.putIfAbsent(key(column), column);
         }
@@ -36,14 +53,22 @@ final class MappingQuery {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
-    /** The canonical SELECT for this file, its columns cast to the canonical types in canonical order. */
+    /** True when rendering at the narrow scale met a Parquet money column that may hold more places than it. */
+    boolean needsWideMoney() {
+        return needsWideMoney;
+    }
+
+    /**
+     * The canonical SELECT for this file, its columns cast to the canonical types in canonical order (costs at this
+     * query's money scale).
+     */
     String canonicalSelect(String template) {
         String inner = render(template);
         StringBuilder sql = new StringBuilder("SELECT ");
         CanonicalColumn[] columns = CanonicalColumn.values();
         for (int i = 0; i < columns.length; i++) {
             CanonicalColumn c = columns[i];
-            sql.append(i == 0 ? "" : ", ").append("CAST(").append(c.column()).append(" AS ").append(c.sqlType())
+            sql.append(i == 0 ? "" : ", ").append("CAST(").append(c.column()).append(" AS ").append(c.storedType(moneyScale))
                     .append(") AS ").append(c.column());
         }
         return sql.append(" FROM (").append(inner).append(")").toString();
@@ -69,7 +94,7 @@ final class MappingQuery {
         String actual = byKey.get(key(name));
         if (actual == null) {
             return switch (kind) {
-                case "num" -> "CAST(NULL AS " + MONEY + ")";
+                case "num", "qty" -> "CAST(NULL AS " + MONEY + ")";
                 case "ts" -> "CAST(NULL AS TIMESTAMP)";
                 default -> "CAST(NULL AS VARCHAR)";
             };
@@ -77,7 +102,8 @@ final class MappingQuery {
         String id = DuckDb.identifier(actual);
         String parquetType = file.parquetTypes().get(actual);
         return switch (kind) {
-            case "num" -> parquetType == null || parquetType.equals("VARCHAR")
+            case "num" -> money(id, actual, parquetType);
+            case "qty" -> parquetType == null || parquetType.equals("VARCHAR")
                     ? "rb_money(" + id + ", '" + DuckDb.literal(actual) + "')"
                     : "CAST(" + id + " AS " + MONEY + ")";
             case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
@@ -88,6 +114,31 @@ final class MappingQuery {
                     : "CASE WHEN CAST(" + id + " AS VARCHAR) IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE CAST("
                     + id + " AS VARCHAR) END";
         };
+    }
+
+    /** A money value at this query's scale; text at the narrow scale is checked to lose no digit (macros.sql). */
+    private String money(String id, String column, String parquetType) {
+        if (moneyScale == CanonicalColumn.MONEY_SCALE) {
+            return parquetType == null || parquetType.equals("VARCHAR")
+                    ? "rb_money(" + id + ", '" + DuckDb.literal(column) + "')"
+                    : "CAST(" + id + " AS " + MONEY + ")";
+        }
+        if (parquetType == null || parquetType.equals("VARCHAR")) {
+            return "rb_money_narrow(" + id + ", '" + DuckDb.literal(column) + "')";
+        }
+        if (!exactAt(parquetType, moneyScale)) {
+            needsWideMoney = true;
+        }
+        return "CAST(" + id + " AS " + CanonicalColumn.money(moneyScale) + ")";
+    }
+
+    /** Whether every value of a Parquet column of this type has at most {@code scale} decimal places. */
+    static boolean exactAt(String parquetType, int scale) {
+        if (INTEGERS.contains(parquetType)) {
+            return true;
+        }
+        Matcher m = SMALL_DECIMAL.matcher(parquetType);
+        return m.matches() && Integer.parseInt(m.group(2)) <= scale;
     }
 
     /** CUR 2.0 keeps most product attributes in a map column {@code product} (JSON text in CSV exports). */

@@ -1,6 +1,8 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.ingestion.CostSums;
+import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.time.BillingPeriod;
 
@@ -31,9 +33,9 @@ final class StagedSums {
         if (files.isEmpty()) {
             return sums;
         }
-        String sql = "SELECT billing_period, count(*), COALESCE(sum(billed_cost), 0), COALESCE(sum(effective_cost), 0),"
-                + " COALESCE(sum(list_cost), 0) FROM read_parquet(" + list(files) + ", hive_partitioning = false)"
-                + " GROUP BY billing_period";
+        StoredLines.Relation lines = StoredLines.read(duck, files, "hive_partitioning = false");
+        String sql = "SELECT billing_period, count(*), " + sum("billed_cost") + ", " + sum("effective_cost") + ", "
+                + sum("list_cost") + " FROM " + lines.sql() + " GROUP BY billing_period";
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 sums.put(BillingPeriod.parse(rs.getString(1)),
@@ -41,6 +43,11 @@ final class StagedSums {
             }
         }
         return sums;
+    }
+
+    /** A cost column's sum at the canonical money scale, whatever the scale it is stored at. */
+    private static String sum(String column) {
+        return "CAST(COALESCE(sum(" + column + "), 0) AS " + CanonicalColumn.MONEY_TYPE + ")";
     }
 
     /** Rows of one staged input file, over all the period folders it was split into. */

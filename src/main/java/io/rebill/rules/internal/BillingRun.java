@@ -1,5 +1,6 @@
 package io.rebill.rules.internal;
 
+import io.rebill.ingestion.StoredLines;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.Customer;
 import io.rebill.rules.CustomerBill;
@@ -135,10 +136,6 @@ public final class BillingRun {
         return workflowOf;
     }
 
-    private String fileList() {
-        return DuckDb.fileList(files);
-    }
-
     private boolean usesFreeTier() {
         return config.rules().stream().anyMatch(r -> r instanceof Rule.RemoveFreeTier);
     }
@@ -204,9 +201,9 @@ public final class BillingRun {
 
         List<Object> params = new ArrayList<>();
         List<String> ctes = new ArrayList<>();
+        StoredLines.Relation stored = StoredLines.read(duck, files, "filename = true, file_row_number = true");
         ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), regexp_extract(filename, '([^/]+)[.]parquet$', 1)"
-                + " || '-' || file_row_number AS line_id FROM read_parquet(" + fileList()
-                + ", filename = true, file_row_number = true) WHERE billing_period = ?)");
+                + " || '-' || file_row_number AS line_id FROM " + stored.sql() + " WHERE billing_period = ?)");
         params.add(period.toString());
         // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
         // evaluated once; the claimants are ordered by configuration position and the first one bills the line
@@ -255,10 +252,12 @@ public final class BillingRun {
         }
         basis.append(" ELSE effective_cost END");
         workflowId.append(" END");
+        // the charge starts at the stored costs' scale and widens only as the rules need (WorkflowCompiler)
+        int chargeScale = stored.moneyScale();
         ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
-                + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS " + MONEY
-                + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY + ", after " + MONEY
-                + ")[]) AS lineage FROM claimed)");
+                + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "
+                + stored.moneyType() + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY
+                + ", after " + MONEY + ")[]) AS lineage FROM claimed)");
 
         Map<String, Rule> rules = config.rulesById();
         WorkflowCompiler compiler = new WorkflowCompiler(predicates);
@@ -270,13 +269,17 @@ public final class BillingRun {
             }
             Workflow w = config.workflow(e.getKey()).orElseThrow();
             WorkflowCompiler.Chain steps = compiler.compile("w" + e.getValue(), prev, SqlFragment.of("workflow = " + e.getValue()),
-                    w, w.ruleIds().stream().map(rules::get).toList(), period);
+                    w, w.ruleIds().stream().map(rules::get).toList(), period,
+                    new WorkflowCompiler.Scales(stored.moneyScale(), chargeScale));
             ctes.addAll(steps.ctes());
             params.addAll(steps.params());
             subtotals.put(w.id(), steps.subtotals());
             prev = steps.last();
+            chargeScale = steps.chargeScale();
         }
-        ctes.add("lines AS (SELECT * EXCLUDE (workflow) FROM " + prev + ")");
+        // every reader of the lines sees the charge at the canonical money scale (a multiplication, never a rounding)
+        ctes.add("lines AS (SELECT * EXCLUDE (workflow) REPLACE (" + WorkflowCompiler.widen("charge", chargeScale,
+                WorkflowCompiler.SCALE) + " AS charge) FROM " + prev + ")");
         return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals);
     }
 
@@ -369,8 +372,9 @@ public final class BillingRun {
      * cost bases and each charge's subtotal column. A few thousand rows, whatever the number of lines.
      */
     private long sumGroups(Chain chain, String stored) throws SQLException {
-        StringBuilder sums = new StringBuilder("count(*) AS lines, sum(cost) AS cost, sum(charge) AS charge,"
-                + " sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost");
+        StringBuilder sums = new StringBuilder("count(*) AS lines, sum(cost) AS cost, sum(charge) AS charge, CAST(sum(billed_cost) AS "
+                + MONEY + ") AS billed_cost, CAST(sum(effective_cost) AS " + MONEY + ") AS effective_cost, CAST(sum(list_cost) AS "
+                + MONEY + ") AS list_cost");
         for (WorkflowCompiler.SubtotalPoint point : chain.subtotals().values().stream().flatMap(List::stream).toList()) {
             sums.append(", sum(").append(point.column()).append(") AS ").append(point.column());
         }
@@ -609,9 +613,10 @@ public final class BillingRun {
     /** Independent of the run: the period's ingested totals read from the Parquet files again. */
     private List<BillResult.Reconciliation> reconcile() throws SQLException {
         Map<String, BigDecimal[]> ingested = new LinkedHashMap<>();
-        try (PreparedStatement ps = duck.prepareStatement("SELECT billing_account_id, COALESCE(sum(billed_cost), 0),"
-                + " COALESCE(sum(effective_cost), 0), COALESCE(sum(list_cost), 0) FROM read_parquet(" + fileList()
-                + ") WHERE billing_period = ? GROUP BY 1 ORDER BY 1 NULLS FIRST")) {
+        try (PreparedStatement ps = duck.prepareStatement("SELECT billing_account_id, CAST(COALESCE(sum(billed_cost), 0) AS "
+                + MONEY + "), CAST(COALESCE(sum(effective_cost), 0) AS " + MONEY + "), CAST(COALESCE(sum(list_cost), 0) AS "
+                + MONEY + ") FROM " + StoredLines.read(duck, files, "").sql()
+                + " WHERE billing_period = ? GROUP BY 1 ORDER BY 1 NULLS FIRST")) {
             ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

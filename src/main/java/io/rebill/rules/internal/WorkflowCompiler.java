@@ -17,6 +17,10 @@ import java.util.Map;
  * its scope and {@code when} select, appends {rule, before, after} to the line's lineage, and never touches a line an
  * earlier exclusion removed. Arithmetic is DECIMAL: a product is rounded half-up to 24 places once per rule
  * (DuckDB's decimal cast and BigDecimal HALF_UP agree), so the reference evaluator can match it to the last digit.
+ * The charge is carried at the fewest places that hold it exactly: it starts at the stored costs' scale (12 for
+ * nearly every input) and each percentage adds its places, so a product needs no rounding, and none of DuckDB's
+ * slow 128-bit rescales, until it would pass 24 places. Rounding at 24 a product that has at most 24 places changes
+ * nothing, so the result is the reference's to the last digit either way.
  */
 public final class WorkflowCompiler {
     /** Scale of charges: the canonical money scale. */
@@ -29,8 +33,11 @@ public final class WorkflowCompiler {
         this.predicates = predicates;
     }
 
-    /** A compiled chain: CTE definitions (each "name AS (...)"), the last CTE's name, and all parameters in order. */
-    public record Chain(List<String> ctes, String last, List<Object> params, List<SubtotalPoint> subtotals) {
+    /**
+     * A compiled chain: CTE definitions (each "name AS (...)"), the last CTE's name, all parameters in order, and the
+     * scale of the charge column after the last step.
+     */
+    public record Chain(List<String> ctes, String last, List<Object> params, List<SubtotalPoint> subtotals, int chargeScale) {
     }
 
     /** Where a charge or credit sits: its rule and the column holding each line's in-scope charge at that point. */
@@ -52,11 +59,12 @@ public final class WorkflowCompiler {
      * workflows form one chain that each line passes once, instead of one branch per workflow joined by a UNION.
      */
     public Chain compile(String prefix, String from, SqlFragment guard, Workflow workflow, List<Rule> rules,
-                         BillingPeriod period) {
+                         BillingPeriod period, Scales scales) {
         List<String> ctes = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         List<SubtotalPoint> subtotals = new ArrayList<>();
         String prev = from;
+        int scale = scales.charge();
         int step = 0;
         for (Rule rule : rules) {
             if (!rule.scope().appliesIn(period)) {
@@ -70,34 +78,68 @@ public final class WorkflowCompiler {
                     subtotals.add(new SubtotalPoint(added, "subtotal_" + name));
                     prev = addColumn(ctes, params, prev, name, guard, scope, "subtotal_" + name);
                 }
-                default -> prev = apply(ctes, params, prev, name, rule, cases(rule, guard.and(scope)));
+                default -> {
+                    List<Case> cases = cases(rule, guard.and(scope), new Scales(scales.costs(), scale));
+                    int after = scale;
+                    for (Case c : cases) {
+                        after = Math.max(after, c.scale());
+                    }
+                    prev = apply(ctes, params, prev, name, rule, cases, scale, after);
+                    scale = after;
+                }
             }
         }
-        return new Chain(ctes, prev, params, subtotals);
+        return new Chain(ctes, prev, params, subtotals, scale);
+    }
+
+    /**
+     * Scales of a chain's inputs: {@code costs}, the stored cost columns' (what {@code list_cost} and the basis read),
+     * and {@code charge}, the charge column's where the chain starts.
+     */
+    public record Scales(int costs, int charge) {
+        public Scales {
+            if (costs > SCALE || charge > SCALE || costs < 0 || charge < 0) {
+                throw new IllegalArgumentException("scales must be between 0 and " + SCALE + ": " + costs + ", " + charge);
+            }
+        }
+    }
+
+    /** DECIMAL(38, scale). */
+    static String decimal(int scale) {
+        return "DECIMAL(38," + scale + ")";
+    }
+
+    /** {@code sql}, of DECIMAL scale {@code from}, as DECIMAL(38, to) for to >= from: a multiplication, never a rounding. */
+    static String widen(String sql, int from, int to) {
+        if (to < from) {
+            throw new IllegalArgumentException("widening from " + from + " to " + to + " would round");
+        }
+        return from == to ? sql : "CAST(" + sql + " AS " + decimal(to) + ")";
     }
 
     /** The (condition, new charge) pairs of a per-line rule; the first true condition decides a line. */
-    private List<Case> cases(Rule rule, SqlFragment scope) {
+    private List<Case> cases(Rule rule, SqlFragment scope, Scales scales) {
+        int lists = scales.costs();
         return switch (rule) {
-            case Rule.Exclusion e -> List.of(new Case(scope, "0"));
-            case Rule.Adjustment a -> List.of(new Case(scope, times(a.percentage().movePointLeft(2))));
-            case Rule.Uplift u -> List.of(new Case(scope, times(BigDecimal.ONE.add(u.percent().movePointLeft(2)))));
-            case Rule.Discount d -> List.of(new Case(scope, times(BigDecimal.ONE.subtract(d.percent().movePointLeft(2)))));
+            case Rule.Exclusion e -> List.of(new Case(scope, "0", 0));
+            case Rule.Adjustment a -> List.of(times(scope, a.percentage().movePointLeft(2), scales.charge()));
+            case Rule.Uplift u -> List.of(times(scope, BigDecimal.ONE.add(u.percent().movePointLeft(2)), scales.charge()));
+            case Rule.Discount d -> List.of(times(scope, BigDecimal.ONE.subtract(d.percent().movePointLeft(2)), scales.charge()));
             case Rule.ReplaceRiDiscount r -> List.of(
                     new Case(scope.and(SqlFragment.of("x_charge_type = 'DiscountedUsage' AND commitment_discount_type = 'RI'"
                             + " AND list_cost IS NOT NULL")).and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())),
-                            "list_cost"),
+                            "list_cost", lists),
                     new Case(scope.and(SqlFragment.of("x_charge_type IN ('RIFee', 'Fee') AND commitment_discount_type = 'RI'"))
-                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0"));
+                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0", 0));
             case Rule.ReplaceSpDiscount r -> List.of(
                     new Case(scope.and(SqlFragment.of("x_charge_type = 'SavingsPlanCoveredUsage' AND commitment_discount_type = 'SP'"
                             + " AND list_cost IS NOT NULL")).and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())),
-                            "list_cost"),
+                            "list_cost", lists),
                     new Case(scope.and(SqlFragment.of("x_charge_type IN ('SavingsPlanNegation', 'SavingsPlanRecurringFee',"
                             + " 'SavingsPlanUpfrontFee') AND commitment_discount_type = 'SP'"))
-                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0"));
+                            .and(SqlFragment.in("x_commitment_owner_account_id", r.purchasedBy())), "0", 0));
             case Rule.RerateToList r -> List.of(new Case(scope.and(SqlFragment.of(
-                    "charge_category = 'Usage' AND list_cost > 0")), "list_cost"));
+                    "charge_category = 'Usage' AND list_cost > 0")), "list_cost", lists));
             case Rule.RemoveFreeTier r -> List.of(freeTier(r, scope));
             case Rule.AddedLine added -> throw new IllegalStateException(added.id() + " adds a line; it has no per-line case");
         };
@@ -129,44 +171,72 @@ public final class WorkflowCompiler {
         List<Object> twice = new ArrayList<>(params);
         twice.addAll(params);
         return new Case(condition, "(CAST(CAST(trunc(" + q + ") AS DECIMAL(38,0)) * " + rate + " AS " + MONEY + ") + CAST(("
-                + q + " - trunc(" + q + ")) * " + rate + " AS " + MONEY + "))", twice);
+                + q + " - trunc(" + q + ")) * " + rate + " AS " + MONEY + "))", SCALE, twice);
     }
 
     /**
-     * charge x factor, rounded half-up to the charge scale once. Every rescale of a DECIMAL(38,24) is a 128-bit
-     * division, about a microsecond per value in DuckDB 2.0 (docs/benchmarks.md), so the common case does one: the
-     * exact product at 24 + k places, cast to 24 (DuckDB's downcast rounds half away from zero, as HALF_UP does). That
-     * product has only 14 - k whole digits; a charge too large for it takes the general form, where the whole and
-     * fractional parts of the charge are multiplied apart: whole x factor is exact at k places, fraction x factor is
-     * below 10^7 and is rounded at 24; their sum is exactly the product rounded at 24, for any charge the column holds.
+     * charge x factor (k places). When the charge's s places and k add up to at most 24 the product is exact at s + k
+     * places and nothing rounds. Otherwise it is rounded half-up to 24 places once ({@link #rounded}).
      */
-    static String times(BigDecimal factor) {
+    private static Case times(SqlFragment scope, BigDecimal factor, int chargeScale) {
         BigDecimal f = factor.stripTrailingZeros();
+        int k = Math.max(f.scale(), 0);
+        if (chargeScale + k <= SCALE) {
+            // exact: DECIMAL(38, s) x DECIMAL(p, k) is DECIMAL(38, s + k), a 128-bit multiplication; no digit to round
+            return new Case(scope, "(charge * " + factorSql(f) + ")", chargeScale + k);
+        }
+        return new Case(scope, rounded(widen("charge", chargeScale, SCALE), f), SCALE);
+    }
+
+    private static String factorSql(BigDecimal f) {
         if (f.scale() > 6) {
             throw new IllegalArgumentException("percentages may have at most 4 decimal places: factor " + f.toPlainString());
         }
         int scale = Math.max(f.scale(), 0);
-        int precision = Math.max(f.precision(), scale + 1);
-        String factorSql = "CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + "))";
-        String general = "(CAST(CAST(trunc(charge) AS DECIMAL(38,0)) * " + factorSql + " AS " + MONEY + ") + CAST((charge - trunc(charge)) * "
-                + factorSql + " AS " + MONEY + "))";
+        // 1E+2 stripped has precision 1; as written, 100, it needs 3 digits
+        int precision = Math.max(f.setScale(scale).precision(), scale + 1);
+        return "CAST('" + f.toPlainString() + "' AS DECIMAL(" + precision + "," + scale + "))";
+    }
+
+    /**
+     * {@code c}, a DECIMAL(38,24) expression, x factor, rounded half-up to 24 places once. Every rescale of a
+     * DECIMAL(38,24) is a 128-bit division, about a microsecond per value in DuckDB 2.0 (docs/benchmarks.md), so the
+     * common case does one: the exact product at 24 + k places, cast to 24 (DuckDB's downcast rounds half away from
+     * zero, as HALF_UP does). That product has only 14 - k whole digits; a charge too large for it takes the general
+     * form, where the whole and fractional parts of the charge are multiplied apart: whole x factor is exact at k
+     * places, fraction x factor is below 10^7 and is rounded at 24; their sum is exactly the product rounded at 24, for
+     * any charge the column holds.
+     */
+    static String rounded(String c, BigDecimal factor) {
+        BigDecimal f = factor.stripTrailingZeros();
+        int scale = Math.max(f.scale(), 0);
+        String factorSql = factorSql(f);
+        String general = "(CAST(CAST(trunc(" + c + ") AS DECIMAL(38,0)) * " + factorSql + " AS " + MONEY + ") + CAST(("
+                + c + " - trunc(" + c + ")) * " + factorSql + " AS " + MONEY + "))";
         // |charge| below this keeps |charge x factor| under 10^(14 - k), what DECIMAL(38, 24 + k) holds
         BigDecimal limit = BigDecimal.TEN.pow(38 - SCALE - scale);
         BigDecimal bound = f.signum() == 0 ? limit : limit.divide(f.abs(), 0, java.math.RoundingMode.DOWN);
         if (bound.signum() == 0) {
             return general;
         }
-        return "(CASE WHEN abs(charge) < CAST('" + bound.toPlainString() + "' AS DECIMAL(38,0)) THEN CAST(charge * "
+        return "(CASE WHEN abs(" + c + ") < CAST('" + bound.toPlainString() + "' AS DECIMAL(38,0)) THEN CAST(" + c + " * "
                 + factorSql + " AS " + MONEY + ") ELSE " + general + " END)";
     }
 
-    record Case(SqlFragment condition, String newCharge, List<Object> chargeParams) {
-        Case(SqlFragment condition, String newCharge) {
-            this(condition, newCharge, List.of());
+    /** A condition and the line's new charge when it holds, of DECIMAL scale {@code scale}. */
+    record Case(SqlFragment condition, String newCharge, int scale, List<Object> chargeParams) {
+        Case(SqlFragment condition, String newCharge, int scale) {
+            this(condition, newCharge, scale, List.of());
         }
     }
 
-    private static String apply(List<String> ctes, List<Object> params, String prev, String name, Rule rule, List<Case> cases) {
+    /**
+     * One rule's step: the charge column goes from DECIMAL scale {@code before} to {@code after} (each case's new charge
+     * and the untouched charge widened to it; DuckDB would otherwise give the CASE the narrowest scale and round). The
+     * lineage keeps amounts at 24 places, whatever the scale the charge is carried at.
+     */
+    private static String apply(List<String> ctes, List<Object> params, String prev, String name, Rule rule, List<Case> cases,
+                                int before, int after) {
         StringBuilder marks = new StringBuilder();
         for (int i = 0; i < cases.size(); i++) {
             marks.append(", COALESCE(").append(cases.get(i).condition().sql()).append(", FALSE) AS m").append(i);
@@ -178,11 +248,13 @@ public final class WorkflowCompiler {
         List<Object> chargeParams = new ArrayList<>();
         List<String> any = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
-            newCharge.append(" WHEN m").append(i).append(" THEN ").append(cases.get(i).newCharge());
-            chargeParams.addAll(cases.get(i).chargeParams());
+            Case c = cases.get(i);
+            newCharge.append(" WHEN m").append(i).append(" THEN ").append(c.newCharge().equals("0")
+                    ? "CAST(0 AS " + decimal(after) + ")" : widen(c.newCharge(), c.scale(), after));
+            chargeParams.addAll(c.chargeParams());
             any.add("m" + i);
         }
-        newCharge.append(" ELSE charge END");
+        newCharge.append(" ELSE ").append(widen("charge", before, after)).append(" END");
         String touched = String.join(" OR ", any);
         String exclude = String.join(", ", any);
         boolean isExclusion = rule instanceof Rule.Exclusion;
@@ -192,8 +264,8 @@ public final class WorkflowCompiler {
         params.addAll(chargeParams);
         ctes.add(name + " AS (SELECT * EXCLUDE (" + exclude + ") REPLACE ("
                 + newCharge + " AS charge, "
-                + "CASE WHEN " + touched + " THEN list_append(lineage, {'rule': ?, 'before': charge, 'after': " + newCharge
-                + "}) ELSE lineage END AS lineage"
+                + "CASE WHEN " + touched + " THEN list_append(lineage, {'rule': ?, 'before': " + widen("charge", before, SCALE)
+                + ", 'after': " + widen("(" + newCharge + ")", after, SCALE) + "}) ELSE lineage END AS lineage"
                 + (isExclusion ? ", excluded OR " + touched + " AS excluded" : "")
                 + ") FROM " + marked + ")");
         return name;
@@ -205,7 +277,8 @@ public final class WorkflowCompiler {
         params.addAll(guard.params());
         params.addAll(scope.params());
         ctes.add(name + " AS (SELECT *, CASE WHEN COALESCE(" + guard.sql() + ", FALSE) THEN CASE WHEN COALESCE("
-                + scope.sql() + ", FALSE) THEN charge ELSE CAST(0 AS " + MONEY + ") END END AS " + column + " FROM " + prev + ")");
+                + scope.sql() + ", FALSE) THEN CAST(charge AS " + MONEY + ") ELSE CAST(0 AS " + MONEY + ") END END AS " + column
+                + " FROM " + prev + ")");
         return name;
     }
 

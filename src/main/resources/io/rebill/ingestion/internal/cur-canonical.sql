@@ -1,6 +1,7 @@
 -- AWS CUR (legacy lineItem/... or snake line_item_... naming, CUR 2.0 included) -> canonical line item.
 -- Mapping and amortisation: docs/canonical-line-item.md and ../shared/spec/billing.md §1.
--- Placeholders: {{num:X}} a DECIMAL(38,18) column, {{ts:X}} a UTC TIMESTAMP, {{str:X}} a VARCHAR, where X is the
+-- Placeholders: {{num:X}} a cost (DECIMAL(38,12) or (38,24), see MappingQuery), {{qty:X}} a quantity or rate
+-- (DECIMAL(38,24)), {{ts:X}} a UTC TIMESTAMP, {{str:X}} a VARCHAR, where X is the
 -- legacy CUR column name; a column the file lacks renders as a typed NULL. {{tags}} is the tag map.
 SELECT
     strftime({{ts:bill/BillingPeriodStartDate}}, '%Y-%m')                        AS billing_period,
@@ -55,7 +56,7 @@ SELECT
     END                                                                           AS commitment_discount_status,
     NULLIF(split_part(COALESCE({{str:savingsPlan/SavingsPlanARN}}, {{str:reservation/ReservationARN}}), ':', 5), '')
                                                                                   AS x_commitment_owner_account_id,
-    {{num:lineItem/UsageAmount}}                                                  AS consumed_quantity,
+    {{qty:lineItem/UsageAmount}}                                                  AS consumed_quantity,
     {{str:pricing/unit}}                                                          AS pricing_unit,
     {{str:lineItem/CurrencyCode}}                                                 AS billing_currency,
     {{num:lineItem/UnblendedCost}}                                                AS billed_cost,
@@ -74,5 +75,5 @@ SELECT
     END                                                                           AS effective_cost,
     {{num:pricing/publicOnDemandCost}}                                            AS list_cost,
     COALESCE({{num:lineItem/NetUnblendedCost}}, {{num:lineItem/UnblendedCost}})   AS contracted_cost,
-    {{num:pricing/publicOnDemandRate}}                                            AS list_unit_price
+    {{qty:pricing/publicOnDemandRate}}                                            AS list_unit_price
 FROM {{source}}

@@ -33,12 +33,12 @@ SELECT
              CASE WHEN starts_with({{str:CommitmentDiscountId}}, 'arn:')
                   THEN NULLIF(split_part({{str:CommitmentDiscountId}}, ':', 5), '') END)
                                                                                   AS x_commitment_owner_account_id,
-    {{num:ConsumedQuantity}}                                                      AS consumed_quantity,
+    {{qty:ConsumedQuantity}}                                                      AS consumed_quantity,
     {{str:PricingUnit}}                                                           AS pricing_unit,
     {{str:BillingCurrency}}                                                       AS billing_currency,
     {{num:BilledCost}}                                                            AS billed_cost,
     {{num:EffectiveCost}}                                                         AS effective_cost,
     {{num:ListCost}}                                                              AS list_cost,
     {{num:ContractedCost}}                                                        AS contracted_cost,
-    {{num:ListUnitPrice}}                                                         AS list_unit_price
+    {{qty:ListUnitPrice}}                                                         AS list_unit_price
 FROM {{source}}

@@ -1,0 +1,84 @@
+package io.rebill.ingestion;
+
+import io.rebill.shared.duckdb.DuckDb;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads stored line items (Parquet files Rebill wrote) as one relation. Each file keeps its costs at the scale its
+ * input needed ({@link CanonicalColumn#NARROW_MONEY_SCALE} or 24). DuckDB must never see two scales in one
+ * {@code read_parquet} or {@code UNION}: it gives the relation the first file's (or the narrower) type and silently
+ * rounds the other. So files are read in groups of one scale and, when there are several, the groups' costs are cast
+ * up to the widest before they are combined. Every reader of stored line items goes through here.
+ */
+public final class StoredLines {
+    private StoredLines() {
+    }
+
+    /**
+     * A relation over stored line items: {@code sql} is a FROM item (a table function or a parenthesised query),
+     * {@code moneyScale} the scale of its cost columns.
+     */
+    public record Relation(String sql, int moneyScale) {
+        /** The cost columns' type, DECIMAL(38, moneyScale). */
+        public String moneyType() {
+            return CanonicalColumn.money(moneyScale);
+        }
+    }
+
+    /**
+     * The relation over {@code files}; {@code options} are extra read_parquet named parameters (e.g.
+     * {@code filename = true, file_row_number = true}), or empty.
+     */
+    public static Relation read(Connection duck, List<Path> files, String options) throws SQLException {
+        String extra = options == null || options.isBlank() ? "" : ", " + options;
+        if (files.isEmpty()) {
+            // DuckDB's own error for an empty list, as before this reader existed
+            return new Relation("read_parquet(" + DuckDb.fileList(files) + extra + ")", CanonicalColumn.MONEY_SCALE);
+        }
+        Map<Integer, List<Path>> byScale = scales(duck, files);
+        int widest = byScale.keySet().stream().max(Integer::compare).orElseThrow();
+        if (byScale.size() == 1) {
+            return new Relation("read_parquet(" + DuckDb.fileList(files) + extra + ")", widest);
+        }
+        List<String> casts = new ArrayList<>();
+        for (String column : CanonicalColumn.costColumns()) {
+            casts.add("CAST(" + column + " AS " + CanonicalColumn.money(widest) + ") AS " + column);
+        }
+        List<String> parts = new ArrayList<>();
+        for (List<Path> group : byScale.values()) {
+            parts.add("SELECT * REPLACE (" + String.join(", ", casts) + ") FROM read_parquet("
+                    + DuckDb.fileList(group) + extra + ")");
+        }
+        return new Relation("(" + String.join(" UNION ALL BY NAME ", parts) + ")", widest);
+    }
+
+    /** The files grouped by the scale of their cost columns, in the given order within each group. */
+    private static Map<Integer, List<Path>> scales(Connection duck, List<Path> files) throws SQLException {
+        Map<String, Integer> scaleOf = new java.util.HashMap<>();
+        try (Statement s = duck.createStatement();
+             ResultSet rs = s.executeQuery("SELECT file_name, scale FROM parquet_schema(" + DuckDb.fileList(files)
+                     + ") WHERE name = 'billed_cost'")) {
+            while (rs.next()) {
+                scaleOf.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        Map<Integer, List<Path>> byScale = new TreeMap<>();
+        for (Path f : files) {
+            Integer scale = scaleOf.get(f.toString());
+            if (scale == null) {
+                throw new IllegalStateException(f + " is not a stored line item file: it has no billed_cost column");
+            }
+            byScale.computeIfAbsent(scale, k -> new ArrayList<>()).add(f);
+        }
+        return byScale;
+    }
+}
