@@ -301,9 +301,9 @@ public final class BillingRun {
      * Writes the lines customers are billed for (claimed, not excluded), with {@code columns}, to Parquet files under
      * {@code folder}, in one more pass of the chain: one subfolder per group of customers ({@code groupOf}), so that
      * each customer's file then reads its group's lines only. Customers missing from {@code groupOf} are left out.
-     * Nothing wide is sorted: sorting every line by customer (into a Parquet file or a table) spilled more than 35 GB
-     * and ran out of memory at 50 M lines (docs/benchmarks.md), while DuckDB's partitioned COPY streams when it is
-     * told to flush often (below).
+     * Nothing wide is sorted: sorting every line by customer failed at 50 M lines, into a Parquet file out of the
+     * 1 GB memory limit, into a table after spilling 37 GB (docs/benchmarks.md); DuckDB's partitioned COPY streams
+     * when it is told to flush often (below).
      */
     public GroupedLines writeBilledLines(Path folder, List<String> columns, Map<String, Integer> groupOf) {
         try {

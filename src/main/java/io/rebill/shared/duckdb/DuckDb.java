@@ -60,6 +60,14 @@ public final class DuckDb {
         }
     }
 
+    /**
+     * Another connection to the same database, for statements run side by side: it sees the database's tables and
+     * shares its settings, memory limit and threads, but not the temp tables of {@code connection}.
+     */
+    public static Connection sibling(Connection connection) throws SQLException {
+        return connection.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+    }
+
     /** Escapes a value for a single-quoted SQL literal (for settings and paths DuckDB cannot bind). */
     public static String literal(String value) {
         return value.replace("'", "''");
