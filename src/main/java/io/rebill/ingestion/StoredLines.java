@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,7 +64,7 @@ public final class StoredLines {
 
     /** The files grouped by the scale of their cost columns, in the given order within each group. */
     private static Map<Integer, List<Path>> scales(Connection duck, List<Path> files) throws SQLException {
-        Map<String, Integer> scaleOf = new java.util.HashMap<>();
+        Map<String, Integer> scaleOf = new HashMap<>();
         try (Statement s = duck.createStatement();
              ResultSet rs = s.executeQuery("SELECT file_name, scale FROM parquet_schema(" + DuckDb.fileList(files)
                      + ") WHERE name = 'billed_cost'")) {

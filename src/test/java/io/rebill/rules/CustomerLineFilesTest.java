@@ -106,6 +106,11 @@ class CustomerLineFilesTest {
                     .containsExactly(d("12"));
             assertThat(query(duck, "SELECT count(*) FROM " + file(out, "umbrella"))).containsExactly(d("1"));
             assertThat(query(duck, "SELECT count(*) FROM " + file(out, "initech"))).containsExactly(d("1"));
+            // the costs are stored at 12 places (the CSV has fewer); a customer's file states every amount at 24
+            assertThat(strings(duck, "SELECT name || ' ' || type_scale FROM (SELECT name, scale AS type_scale FROM parquet_schema('"
+                    + DuckDb.literal(out.resolve("line_items/acme.parquet").toString()) + "')) WHERE name IN ('BilledCost',"
+                    + " 'EffectiveCost', 'ContractedCost', 'ListCost', 'x_OriginalCost') ORDER BY name"))
+                    .containsExactly("BilledCost 24", "ContractedCost 24", "EffectiveCost 24", "ListCost 24", "x_OriginalCost 24");
             assertThat(strings(duck, "SELECT x_LineId FROM " + file(out, "acme"))).hasSize(8).endsWith("fee")
                     .satisfies(ids -> assertThat(ids.subList(0, 7)).isSorted());
         }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,8 +21,8 @@ import java.util.regex.Pattern;
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product):([^}]+)}}|\\{\\{(tags|source)}}");
-    private static final Pattern SMALL_DECIMAL = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
-    private static final java.util.Set<String> INTEGERS = java.util.Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+    private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
+    private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
             "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
     private static final List<String> NULL_STRINGS = List.of("", "NULL", "null", "\\N");
 
@@ -103,9 +104,7 @@ final class MappingQuery {
         String parquetType = file.parquetTypes().get(actual);
         return switch (kind) {
             case "num" -> money(id, actual, parquetType);
-            case "qty" -> parquetType == null || parquetType.equals("VARCHAR")
-                    ? "rb_money(" + id + ", '" + DuckDb.literal(actual) + "')"
-                    : "CAST(" + id + " AS " + MONEY + ")";
+            case "qty" -> wideNumber(id, actual, parquetType);
             case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
                     ? "CAST(" + id + " AS TIMESTAMP)"
                     : "rb_ts(CAST(" + id + " AS VARCHAR), '" + DuckDb.literal(actual) + "')";
@@ -119,9 +118,7 @@ final class MappingQuery {
     /** A money value at this query's scale; text at the narrow scale is checked to lose no digit (macros.sql). */
     private String money(String id, String column, String parquetType) {
         if (moneyScale == CanonicalColumn.MONEY_SCALE) {
-            return parquetType == null || parquetType.equals("VARCHAR")
-                    ? "rb_money(" + id + ", '" + DuckDb.literal(column) + "')"
-                    : "CAST(" + id + " AS " + MONEY + ")";
+            return wideNumber(id, column, parquetType);
         }
         if (parquetType == null || parquetType.equals("VARCHAR")) {
             return "rb_money_narrow(" + id + ", '" + DuckDb.literal(column) + "')";
@@ -132,12 +129,19 @@ final class MappingQuery {
         return "CAST(" + id + " AS " + CanonicalColumn.money(moneyScale) + ")";
     }
 
+    /** A number at DECIMAL(38,24): text through rb_money (which names a value it rejects), a typed column by a cast. */
+    private static String wideNumber(String id, String column, String parquetType) {
+        return parquetType == null || parquetType.equals("VARCHAR")
+                ? "rb_money(" + id + ", '" + DuckDb.literal(column) + "')"
+                : "CAST(" + id + " AS " + MONEY + ")";
+    }
+
     /** Whether every value of a Parquet column of this type has at most {@code scale} decimal places. */
     static boolean exactAt(String parquetType, int scale) {
         if (INTEGERS.contains(parquetType)) {
             return true;
         }
-        Matcher m = SMALL_DECIMAL.matcher(parquetType);
+        Matcher m = DECIMAL_TYPE.matcher(parquetType);
         return m.matches() && Integer.parseInt(m.group(2)) <= scale;
     }
 

@@ -236,7 +236,7 @@ public final class BillOutputs {
     /**
      * FOCUS 1.2 as the customer's invoice issuer (the MSP) states it (spec §5); excluded lines are not there. The
      * lines come in line id order, then the charges and credits in workflow order, so that two runs of the same bill
-     * write the same file.
+     * write the same file. Every amount is DECIMAL(38,24), whatever the scale the period's costs are stored at.
      */
     private void focus(Connection connection, BillResult r, CustomerBill b, List<Path> lines, Path file) throws SQLException {
         String periodStart = r.period().month().atDay(1) + " 00:00:00";
@@ -251,7 +251,7 @@ public final class BillOutputs {
                 + " consumed_quantity AS ConsumedQuantity, pricing_unit AS PricingUnit, billing_currency AS BillingCurrency,"
                 + " commitment_discount_id AS CommitmentDiscountId, commitment_discount_type AS CommitmentDiscountType,"
                 + " commitment_discount_status AS CommitmentDiscountStatus, charge AS BilledCost, charge AS EffectiveCost,"
-                + " charge AS ContractedCost, list_cost AS ListCost, list_unit_price AS ListUnitPrice, tags AS Tags,"
+                + " charge AS ContractedCost, CAST(list_cost AS " + BillingRun.MONEY + ") AS ListCost, list_unit_price AS ListUnitPrice, tags AS Tags,"
                 + " line_id AS x_LineId, x_charge_type AS x_ChargeType, x_service_code AS x_ServiceCode,"
                 + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage,"
                 + " 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"

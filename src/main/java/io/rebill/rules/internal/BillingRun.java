@@ -60,6 +60,7 @@ public final class BillingRun {
     private final PredicateCompiler predicates;
     private final Consumer<String> progress;
     private List<String> keptColumns;
+    private StoredLines.Relation stored;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -136,6 +137,17 @@ public final class BillingRun {
         return workflowOf;
     }
 
+    /**
+     * The period's stored lines as one relation (with each line's file and row for its id), read once per run: the
+     * bill, its reconciliation and the per-customer files' pass all read it.
+     */
+    private StoredLines.Relation stored() throws SQLException {
+        if (stored == null) {
+            stored = StoredLines.read(duck, files, "filename = true, file_row_number = true");
+        }
+        return stored;
+    }
+
     private boolean usesFreeTier() {
         return config.rules().stream().anyMatch(r -> r instanceof Rule.RemoveFreeTier);
     }
@@ -201,7 +213,7 @@ public final class BillingRun {
 
         List<Object> params = new ArrayList<>();
         List<String> ctes = new ArrayList<>();
-        StoredLines.Relation stored = StoredLines.read(duck, files, "filename = true, file_row_number = true");
+        StoredLines.Relation stored = stored();
         ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), regexp_extract(filename, '([^/]+)[.]parquet$', 1)"
                 + " || '-' || file_row_number AS line_id FROM " + stored.sql() + " WHERE billing_period = ?)");
         params.add(period.toString());
@@ -615,7 +627,7 @@ public final class BillingRun {
         Map<String, BigDecimal[]> ingested = new LinkedHashMap<>();
         try (PreparedStatement ps = duck.prepareStatement("SELECT billing_account_id, CAST(COALESCE(sum(billed_cost), 0) AS "
                 + MONEY + "), CAST(COALESCE(sum(effective_cost), 0) AS " + MONEY + "), CAST(COALESCE(sum(list_cost), 0) AS "
-                + MONEY + ") FROM " + StoredLines.read(duck, files, "").sql()
+                + MONEY + ") FROM " + stored().sql()
                 + " WHERE billing_period = ? GROUP BY 1 ORDER BY 1 NULLS FIRST")) {
             ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package io.rebill.rules.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.rules.Rule;
 import io.rebill.rules.Scope;
@@ -24,8 +25,8 @@ import java.util.Map;
  */
 public final class WorkflowCompiler {
     /** Scale of charges: the canonical money scale. */
-    public static final int SCALE = 24;
-    static final String MONEY = "DECIMAL(38," + SCALE + ")";
+    public static final int SCALE = CanonicalColumn.MONEY_SCALE;
+    static final String MONEY = CanonicalColumn.MONEY_TYPE;
 
     private final PredicateCompiler predicates;
 
@@ -106,7 +107,7 @@ public final class WorkflowCompiler {
 
     /** DECIMAL(38, scale). */
     static String decimal(int scale) {
-        return "DECIMAL(38," + scale + ")";
+        return CanonicalColumn.money(scale);
     }
 
     /** {@code sql}, of DECIMAL scale {@code from}, as DECIMAL(38, to) for to >= from: a multiplication, never a rounding. */
@@ -249,8 +250,7 @@ public final class WorkflowCompiler {
         List<String> any = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            newCharge.append(" WHEN m").append(i).append(" THEN ").append(c.newCharge().equals("0")
-                    ? "CAST(0 AS " + decimal(after) + ")" : widen(c.newCharge(), c.scale(), after));
+            newCharge.append(" WHEN m").append(i).append(" THEN ").append(widen(c.newCharge(), c.scale(), after));
             chargeParams.addAll(c.chargeParams());
             any.add("m" + i);
         }
