@@ -18,9 +18,19 @@ import java.util.TreeMap;
  * input needed ({@link CanonicalColumn#NARROW_MONEY_SCALE} or 24). DuckDB must never see two scales in one
  * {@code read_parquet} or {@code UNION}: it gives the relation the first file's (or the narrower) type and silently
  * rounds the other. So files are read in groups of one scale and, when there are several, the groups' costs are cast
- * up to the widest before they are combined. Every reader of stored line items goes through here.
+ * up to the widest before they are combined. Every reader of stored line items goes through here, and sees the
+ * canonical columns only: the {@link #CHECK_COLUMNS} ingest writes beside them are left out.
  */
 public final class StoredLines {
+    /** The input's billing period where it differs from the stored one (else NULL): ingest's reconciliation. */
+    public static final String CHECK_PERIOD = "rb_check_period";
+    /** Per line, the input file's billed cost minus the stored one (zero when the mapping is faithful). */
+    public static final String CHECK_BILLED = "rb_check_billed";
+    public static final String CHECK_EFFECTIVE = "rb_check_effective";
+    public static final String CHECK_LIST = "rb_check_list";
+    public static final List<String> CHECK_COLUMNS = List.of(CHECK_PERIOD, CHECK_BILLED, CHECK_EFFECTIVE, CHECK_LIST);
+    private static final String CHECK_PREFIX = "rb_check_";
+
     private StoredLines() {
     }
 
@@ -48,7 +58,7 @@ public final class StoredLines {
         Map<Integer, List<Path>> byScale = scales(duck, files);
         int widest = byScale.keySet().stream().max(Integer::compare).orElseThrow();
         if (byScale.size() == 1) {
-            return new Relation("read_parquet(" + DuckDb.fileList(files) + extra + ")", widest);
+            return new Relation("(" + canonical(files, extra) + ")", widest);
         }
         List<String> casts = new ArrayList<>();
         for (String column : CanonicalColumn.costColumns()) {
@@ -56,10 +66,15 @@ public final class StoredLines {
         }
         List<String> parts = new ArrayList<>();
         for (List<Path> group : byScale.values()) {
-            parts.add("SELECT * REPLACE (" + String.join(", ", casts) + ") FROM read_parquet("
-                    + DuckDb.fileList(group) + extra + ")");
+            parts.add("SELECT * REPLACE (" + String.join(", ", casts) + ") FROM (" + canonical(group, extra) + ")");
         }
         return new Relation("(" + String.join(" UNION ALL BY NAME ", parts) + ")", widest);
+    }
+
+    /** The files' columns without ingest's check columns (files stored before them have none). */
+    private static String canonical(List<Path> files, String extra) {
+        return "SELECT COLUMNS(lambda c: NOT starts_with(c, '" + CHECK_PREFIX + "')) FROM read_parquet("
+                + DuckDb.fileList(files) + extra + ")";
     }
 
     /** The files grouped by the scale of their cost columns, in the given order within each group. */

@@ -40,8 +40,9 @@ import java.util.stream.Stream;
 
 /**
  * One ingest of billing files into a source: read each file once with DuckDB straight into Parquet per billing
- * period (staging), reconcile the staged sums against a separate scan of the inputs, then swap the periods in
- * atomically. Any failure leaves the stored periods as they were and puts the source in status ERROR.
+ * period (staging), with the input side of reconciliation computed in the same read for text files (MappingQuery)
+ * and in a narrow separate scan for Parquet (InputSums), reconcile the staged sums against it, then swap the periods
+ * in atomically. Any failure leaves the stored periods as they were and puts the source in status ERROR.
  */
 public final class Ingester {
     private static final Logger log = LoggerFactory.getLogger(Ingester.class);
@@ -107,8 +108,14 @@ public final class Ingester {
             tracker.phase("reconcile");
             Map<BillingPeriod, CostSums> stored = StagedSums.of(duck, staging);
             Map<BillingPeriod, CostSums> input = new TreeMap<>();
-            for (SniffedFile f : files) {
-                InputSums.of(duck, f).forEach((period, sums) -> input.merge(period, sums, CostSums::plus));
+            List<Path> staged = StagedSums.parquetFiles(staging);
+            for (int i = 0; i < files.size(); i++) {
+                SniffedFile file = files.get(i);
+                String name = stagedName(i);
+                Map<BillingPeriod, CostSums> sums = InputSums.inSameRead(file)
+                        ? InputSums.ofStaged(duck, file, staged.stream().filter(p -> p.getFileName().toString().equals(name)).toList())
+                        : InputSums.of(duck, file);
+                sums.forEach((period, s) -> input.merge(period, s, CostSums::plus));
             }
             ReconciliationReport report = Reconciliation.compare(source, input, stored);
             if (!report.holds()) {
@@ -150,9 +157,10 @@ public final class Ingester {
             throws SQLException, IOException {
         String template = Sql.resource(file.format().canonicalSql());
         MappingQuery narrow = new MappingQuery(file, CanonicalColumn.NARROW_MONEY_SCALE);
-        String narrowSelect = narrow.canonicalSelect(template);
-        String wideSelect = new MappingQuery(file, CanonicalColumn.MONEY_SCALE).canonicalSelect(template);
-        Path whole = staging.resolve("f" + index + ".parquet");
+        boolean inputSide = InputSums.inSameRead(file);
+        String narrowSelect = narrow.canonicalSelect(template, inputSide);
+        String wideSelect = new MappingQuery(file, CanonicalColumn.MONEY_SCALE).canonicalSelect(template, inputSide);
+        Path whole = staging.resolve(stagedName(index));
         tracker.startFile(file, index);
         try {
             if (narrow.needsWideMoney()) {
@@ -196,6 +204,11 @@ public final class Ingester {
             Files.delete(whole);
         }
         tracker.endFile(file, StagedSums.rowsOfFile(duck, staging, whole.getFileName().toString()));
+    }
+
+    /** The staged file of the index-th input, in the staging folder or in each period folder it was split into. */
+    private static String stagedName(int index) {
+        return "f" + index + ".parquet";
     }
 
     private static void copy(Connection duck, String select, Path target, ProgressTracker tracker) throws SQLException {

@@ -1,6 +1,7 @@
 package io.rebill.ingestion.internal;
 
 import io.rebill.ingestion.CanonicalColumn;
+import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
 
 import java.util.ArrayList;
@@ -13,14 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-sums.sql) for one file. Columns are
+ * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-amounts.sql) for one file. Columns are
  * matched by name, ignoring case and punctuation, so that {@code lineItem/UnblendedCost} and
  * {@code line_item_unblended_cost} are the same column. Only header names (quoted) and the file's path (as a
  * literal) enter the SQL; no value from a row ever does.
  */
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product):([^}]+)}}|\\{\\{(tags|source)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product):([^}]+)}}|\\{\\{(tags|source|input)}}");
+    private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^\\s*--.*$");
     private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
     private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
             "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
@@ -61,10 +63,14 @@ final class MappingQuery {
 
     /**
      * The canonical SELECT for this file, its columns cast to the canonical types in canonical order (costs at this
-     * query's money scale).
+     * query's money scale). With {@code inputSide} it is followed by the {@link StoredLines#CHECK_COLUMNS}: per line,
+     * the input side of reconciliation (*-input-amounts.sql, read at 24 places in the same pass) minus the stored
+     * amount, and the input's billing period where it differs from the stored one. A faithful mapping leaves them
+     * zero and NULL, which Parquet stores in a few bytes; {@link InputSums#ofStaged} sums the input side from them,
+     * so that the provider file is read once.
      */
-    String canonicalSelect(String template) {
-        String inner = render(template);
+    String canonicalSelect(String template, boolean inputSide) {
+        String inner = render(template, inputSide ? inputAmounts() : null);
         StringBuilder sql = new StringBuilder("SELECT ");
         CanonicalColumn[] columns = CanonicalColumn.values();
         for (int i = 0; i < columns.length; i++) {
@@ -72,16 +78,41 @@ final class MappingQuery {
             sql.append(i == 0 ? "" : ", ").append("CAST(").append(c.column()).append(" AS ").append(c.storedType(moneyScale))
                     .append(") AS ").append(c.column());
         }
+        if (!inputSide) {
+            return sql.append(" FROM (").append(inner).append(")").toString();
+        }
+        sql.append(", CASE WHEN rb_input_period IS DISTINCT FROM billing_period THEN COALESCE(rb_input_period, '")
+                .append(InputSums.NO_PERIOD).append("') END AS ").append(StoredLines.CHECK_PERIOD);
+        String[][] amounts = {{"rb_input_billed", "billed_cost", StoredLines.CHECK_BILLED},
+                {"rb_input_effective", "effective_cost", StoredLines.CHECK_EFFECTIVE},
+                {"rb_input_list", "list_cost", StoredLines.CHECK_LIST}};
+        for (String[] a : amounts) {
+            sql.append(", CAST(CAST(COALESCE(").append(a[0]).append(", 0) AS ").append(MONEY).append(") - CAST(COALESCE(")
+                    .append(a[1]).append(", 0) AS ").append(MONEY).append(") AS ").append(MONEY).append(") AS ").append(a[2]);
+        }
         return sql.append(" FROM (").append(inner).append(")").toString();
     }
 
+    /** The input side of reconciliation as select-list entries, always at 24 places (the input as it is). */
+    private String inputAmounts() {
+        return new MappingQuery(file).render(Sql.resource(file.format().inputAmountsSql()));
+    }
+
+    /** A template rendered for this file; an input placeholder renders as nothing. */
     String render(String template) {
-        Matcher r = PLACEHOLDER.matcher(template);
+        return render(template, null);
+    }
+
+    private String render(String template, String input) {
+        // comments may name placeholders; rendered there, a multi-line one would leave the comment
+        Matcher r = PLACEHOLDER.matcher(COMMENT_LINE.matcher(template).replaceAll(""));
         StringBuilder out = new StringBuilder();
         while (r.find()) {
-            String replacement = r.group(3) != null
-                    ? (r.group(3).equals("tags") ? tags() : scan())
-                    : placeholder(r.group(1), r.group(2));
+            String replacement = r.group(3) == null ? placeholder(r.group(1), r.group(2)) : switch (r.group(3)) {
+                case "tags" -> tags();
+                case "input" -> input == null ? "" : ", " + input;
+                default -> scan();
+            };
             r.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         r.appendTail(out);

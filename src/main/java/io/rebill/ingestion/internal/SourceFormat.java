@@ -6,24 +6,24 @@ import java.util.Set;
 
 /** The billing formats Rebill reads, recognised from the header (docs/canonical-line-item.md). */
 enum SourceFormat {
-    CUR_LEGACY("cur-canonical.sql", "cur-input-sums.sql"),
-    CUR_SNAKE("cur-canonical.sql", "cur-input-sums.sql"),
-    FOCUS("focus-canonical.sql", "focus-input-sums.sql");
+    CUR_LEGACY("cur-canonical.sql", "cur-input-amounts.sql"),
+    CUR_SNAKE("cur-canonical.sql", "cur-input-amounts.sql"),
+    FOCUS("focus-canonical.sql", "focus-input-amounts.sql");
 
     private final String canonicalSql;
-    private final String inputSumsSql;
+    private final String inputAmountsSql;
 
-    SourceFormat(String canonicalSql, String inputSumsSql) {
+    SourceFormat(String canonicalSql, String inputAmountsSql) {
         this.canonicalSql = canonicalSql;
-        this.inputSumsSql = inputSumsSql;
+        this.inputAmountsSql = inputAmountsSql;
     }
 
     String canonicalSql() {
         return canonicalSql;
     }
 
-    String inputSumsSql() {
-        return inputSumsSql;
+    String inputAmountsSql() {
+        return inputAmountsSql;
     }
 
     static Optional<SourceFormat> detect(Collection<String> columns) {

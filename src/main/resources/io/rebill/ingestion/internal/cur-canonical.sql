@@ -2,7 +2,9 @@
 -- Mapping and amortisation: docs/canonical-line-item.md and ../shared/spec/billing.md §1.
 -- Placeholders: {{num:X}} a cost (DECIMAL(38,12) or (38,24), see MappingQuery), {{qty:X}} a quantity or rate
 -- (DECIMAL(38,24)), {{ts:X}} a UTC TIMESTAMP, {{str:X}} a VARCHAR, where X is the
--- legacy CUR column name; a column the file lacks renders as a typed NULL. {{tags}} is the tag map.
+-- legacy CUR column name; a column the file lacks renders as a typed NULL. {{tags}} is the tag map;
+-- the input placeholder before FROM adds the input side of reconciliation (cur-input-amounts.sql) for ingest.
+-- Comment lines are dropped before rendering.
 SELECT
     strftime({{ts:bill/BillingPeriodStartDate}}, '%Y-%m')                        AS billing_period,
     {{str:bill/PayerAccountId}}                                                   AS billing_account_id,
@@ -76,4 +78,5 @@ SELECT
     {{num:pricing/publicOnDemandCost}}                                            AS list_cost,
     COALESCE({{num:lineItem/NetUnblendedCost}}, {{num:lineItem/UnblendedCost}})   AS contracted_cost,
     {{qty:pricing/publicOnDemandRate}}                                            AS list_unit_price
+    {{input}}
 FROM {{source}}

@@ -41,4 +41,5 @@ SELECT
     {{num:ListCost}}                                                              AS list_cost,
     {{num:ContractedCost}}                                                        AS contracted_cost,
     {{qty:ListUnitPrice}}                                                         AS list_unit_price
+    {{input}}
 FROM {{source}}
