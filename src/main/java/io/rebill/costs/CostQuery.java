@@ -1,5 +1,6 @@
 package io.rebill.costs;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
@@ -34,7 +35,7 @@ public final class CostQuery {
             if (d.column() != null) {
                 select.add(d.column().column());
             } else {
-                select.add("map_extract_value(tags, ?)");
+                select.add(CanonicalColumn.tagValueSql(CanonicalColumn.TAGS.column(), "?"));
                 tagKeys.add(d.tagKey());
             }
         }

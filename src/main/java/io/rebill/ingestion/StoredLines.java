@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * input needed ({@link CanonicalColumn#NARROW_MONEY_SCALE} or 24). DuckDB must never see two scales in one
  * {@code read_parquet} or {@code UNION}: it gives the relation the first file's (or the narrower) type and silently
  * rounds the other. So files are read in groups of one scale and, when there are several, the groups' costs are cast
- * up to the widest before they are combined. Every reader of stored line items goes through here, and sees the
+ * up to the widest before they are combined. Files stored before tags became a list of pairs keep a MAP, read as the
+ * list. Every reader of stored line items goes through here, and sees the
  * canonical columns only: the {@link #CHECK_COLUMNS} ingest writes beside them are left out.
  */
 public final class StoredLines {
@@ -55,20 +56,31 @@ public final class StoredLines {
             // DuckDB's own error for an empty list, as before this reader existed
             return new Relation("read_parquet(" + DuckDb.fileList(files) + extra + ")", CanonicalColumn.MONEY_SCALE);
         }
-        Map<Integer, List<Path>> byScale = scales(duck, files);
-        int widest = byScale.keySet().stream().max(Integer::compare).orElseThrow();
-        if (byScale.size() == 1) {
-            return new Relation("(" + canonical(files, extra) + ")", widest);
-        }
-        List<String> casts = new ArrayList<>();
-        for (String column : CanonicalColumn.costColumns()) {
-            casts.add("CAST(" + column + " AS " + CanonicalColumn.money(widest) + ") AS " + column);
-        }
+        Map<Layout, List<Path>> byLayout = layouts(duck, files);
+        int widest = byLayout.keySet().stream().mapToInt(Layout::moneyScale).max().orElseThrow();
         List<String> parts = new ArrayList<>();
-        for (List<Path> group : byScale.values()) {
-            parts.add("SELECT * REPLACE (" + String.join(", ", casts) + ") FROM (" + canonical(group, extra) + ")");
+        for (Map.Entry<Layout, List<Path>> group : byLayout.entrySet()) {
+            List<String> replace = new ArrayList<>();
+            if (byLayout.size() > 1) {
+                for (String column : CanonicalColumn.costColumns()) {
+                    replace.add("CAST(" + column + " AS " + CanonicalColumn.money(widest) + ") AS " + column);
+                }
+            }
+            if (group.getKey().mapTags()) {
+                replace.add("CAST(map_entries(tags) AS " + CanonicalColumn.TAGS_TYPE + ") AS tags");
+            }
+            parts.add(replace.isEmpty() ? canonical(group.getValue(), extra)
+                    : "SELECT * REPLACE (" + String.join(", ", replace) + ") FROM (" + canonical(group.getValue(), extra) + ")");
         }
         return new Relation("(" + String.join(" UNION ALL BY NAME ", parts) + ")", widest);
+    }
+
+    /** How a stored file keeps its costs (the scale) and its tags (a MAP in files stored before tags were lists). */
+    private record Layout(int moneyScale, boolean mapTags) implements Comparable<Layout> {
+        @Override
+        public int compareTo(Layout o) {
+            return moneyScale != o.moneyScale ? Integer.compare(moneyScale, o.moneyScale) : Boolean.compare(mapTags, o.mapTags);
+        }
     }
 
     /** The files' columns without ingest's check columns (files stored before them have none). */
@@ -77,24 +89,29 @@ public final class StoredLines {
                 + DuckDb.fileList(files) + extra + ")";
     }
 
-    /** The files grouped by the scale of their cost columns, in the given order within each group. */
-    private static Map<Integer, List<Path>> scales(Connection duck, List<Path> files) throws SQLException {
+    /** The files grouped by their layout, in the given order within each group. */
+    private static Map<Layout, List<Path>> layouts(Connection duck, List<Path> files) throws SQLException {
         Map<String, Integer> scaleOf = new HashMap<>();
+        Map<String, Boolean> mapTagsOf = new HashMap<>();
         try (Statement s = duck.createStatement();
-             ResultSet rs = s.executeQuery("SELECT file_name, scale FROM parquet_schema(" + DuckDb.fileList(files)
-                     + ") WHERE name = 'billed_cost'")) {
+             ResultSet rs = s.executeQuery("SELECT file_name, name, scale, converted_type FROM parquet_schema("
+                     + DuckDb.fileList(files) + ") WHERE name IN ('billed_cost', 'tags')")) {
             while (rs.next()) {
-                scaleOf.put(rs.getString(1), rs.getInt(2));
+                if (rs.getString(2).equals("billed_cost")) {
+                    scaleOf.put(rs.getString(1), rs.getInt(3));
+                } else {
+                    mapTagsOf.put(rs.getString(1), "MAP".equals(rs.getString(4)));
+                }
             }
         }
-        Map<Integer, List<Path>> byScale = new TreeMap<>();
+        Map<Layout, List<Path>> byLayout = new TreeMap<>();
         for (Path f : files) {
             Integer scale = scaleOf.get(f.toString());
             if (scale == null) {
                 throw new IllegalStateException(f + " is not a stored line item file: it has no billed_cost column");
             }
-            byScale.computeIfAbsent(scale, k -> new ArrayList<>()).add(f);
+            byLayout.computeIfAbsent(new Layout(scale, mapTagsOf.getOrDefault(f.toString(), false)), k -> new ArrayList<>()).add(f);
         }
-        return byScale;
+        return byLayout;
     }
 }

@@ -19,11 +19,13 @@ public final class Stored {
     private Stored() {
     }
 
+    /** Every stored row, tags shown as a map ({team=web, env=prod}) as the FOCUS outputs carry them. */
     public static List<Map<String, Object>> rows(Ingestion ingestion, String source, BillingPeriod period, String orderBy) {
         List<Path> files = ingestion.lineItemFiles(source, period);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = DuckDb.open(ingestion.settings()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + StoredLines.read(c, files, "").sql() + " ORDER BY " + orderBy)) {
+             ResultSet rs = s.executeQuery("SELECT * REPLACE (" + CanonicalColumn.tagMapSql("tags")
+                     + " AS tags) FROM " + StoredLines.read(c, files, "").sql() + " ORDER BY " + orderBy)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();

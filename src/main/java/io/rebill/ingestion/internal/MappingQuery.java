@@ -190,23 +190,28 @@ final class MappingQuery {
         return "json_extract_string(" + id + ", '$." + DuckDb.literal(attribute) + "')";
     }
 
-    /** Tags from per-tag columns (legacy and Athena CUR), a map column (CUR 2.0) or a JSON column (FOCUS). */
+    /**
+     * Tags from per-tag columns (legacy and Athena CUR), a map column (CUR 2.0) or a JSON column (FOCUS), as the
+     * canonical list of key/value pairs without empty values ({@link CanonicalColumn#TAGS_TYPE}).
+     */
     private String tags() {
         List<String> entries = new ArrayList<>();
+        Set<String> keys = new java.util.HashSet<>();
         for (String column : file.columns()) {
             String tagKey = tagKeyOfColumn(column);
-            if (tagKey != null) {
-                entries.add("{'k': '" + DuckDb.literal(tagKey) + "', 'v': CAST(" + DuckDb.identifier(column)
+            // two columns naming one tag (resourceTags/user:team and resourceTags/team): the first one holds it
+            if (tagKey != null && keys.add(tagKey)) {
+                entries.add("{'key': '" + DuckDb.literal(tagKey) + "', 'value': CAST(" + DuckDb.identifier(column)
                         + " AS VARCHAR)}");
             }
         }
         if (!entries.isEmpty()) {
-            return noTagsIsNull("map_from_entries(list_filter([" + String.join(", ", entries)
-                    + "], lambda e: e.v IS NOT NULL AND e.v <> ''))");
+            return noTagsIsNull("list_filter([" + String.join(", ", entries)
+                    + "], lambda e: e.value IS NOT NULL AND e.value <> '')");
         }
         String mapColumn = file.format() == SourceFormat.FOCUS ? byKey.get("tags") : byKey.get("resourcetags");
         if (mapColumn == null) {
-            return "CAST(NULL AS MAP(VARCHAR, VARCHAR))";
+            return "CAST(NULL AS " + CanonicalColumn.TAGS_TYPE + ")";
         }
         String id = DuckDb.identifier(mapColumn);
         String type = file.parquetTypes().get(mapColumn);
@@ -215,17 +220,17 @@ final class MappingQuery {
                 : "json_transform(CASE WHEN " + id + " IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE " + id
                 + " END, '\"MAP(VARCHAR, VARCHAR)\"')";
         String keyRule = file.format() == SourceFormat.FOCUS ? "e.key" : "rb_cur_tag_key(e.key)";
-        return noTagsIsNull("map_from_entries(list_transform(list_filter(map_entries(" + map
-                + "), lambda e: e.value IS NOT NULL AND e.value <> ''), lambda e: {'k': " + keyRule
-                + ", 'v': e.value}))");
+        return noTagsIsNull("list_transform(list_filter(map_entries(" + map
+                + "), lambda e: e.value IS NOT NULL AND e.value <> ''), lambda e: {'key': " + keyRule
+                + ", 'value': e.value})");
     }
 
     /**
-     * An empty tag map is stored as NULL, so "no tags" looks the same from every format. NULLIF evaluates the map
-     * once; a CASE (or a macro) naming it twice would build every line's map twice.
+     * No tags is stored as NULL, so "no tags" looks the same from every format. NULLIF evaluates the list once; a
+     * CASE (or a macro) naming it twice would build every line's list twice.
      */
-    private static String noTagsIsNull(String map) {
-        return "nullif(" + map + ", CAST(MAP {} AS MAP(VARCHAR, VARCHAR)))";
+    private static String noTagsIsNull(String list) {
+        return "nullif(" + list + ", CAST([] AS " + CanonicalColumn.TAGS_TYPE + "))";
     }
 
     /** resourceTags/user:team -> team, resourceTags/aws:createdBy -> aws:createdBy, resource_tags_user_team -> team. */

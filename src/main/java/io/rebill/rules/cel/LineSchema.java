@@ -62,7 +62,8 @@ final class LineSchema {
             return Kind.TIMESTAMP;
         } else if (type.startsWith("DECIMAL")) {
             return Kind.DECIMAL;
-        } else if (type.startsWith("MAP")) {
+        } else if (column == CanonicalColumn.TAGS) {
+            // stored as a list of key/value pairs; to CEL a map(string, string), looked up by tagValueSql
             return Kind.TAGS;
         }
         throw new IllegalStateException("no CEL kind for " + column + " " + type);

@@ -51,10 +51,10 @@ final class SqlWriter {
             // regexp_full_match.
             case Node.Matches m -> "regexp_matches(" + sql(m.text()) + ", " + sql(m.pattern()) + ")";
             case Node.Size s -> s.operand().kind() == Kind.TAGS
-                    ? "CAST(COALESCE(cardinality(" + sql(s.operand()) + "), 0) AS BIGINT)"
+                    ? "CAST(COALESCE(len(" + sql(s.operand()) + "), 0) AS BIGINT)"
                     : "CAST(length(" + sql(s.operand()) + ") AS BIGINT)";
-            case Node.TagValue t -> "map_extract_value(" + tags() + ", " + sql(t.key()) + ")";
-            case Node.HasTag h -> "COALESCE(map_contains(" + tags() + ", " + sql(h.key()) + "), FALSE)";
+            case Node.TagValue t -> CanonicalColumn.tagValueSql(tags(), sql(t.key()));
+            case Node.HasTag h -> CanonicalColumn.hasTagSql(tags(), sql(h.key()));
             case Node.TimePart p -> "CAST(" + timePart(p).formatted(sql(p.timestamp())) + " AS BIGINT)";
             case Node.Arithmetic a -> arithmetic(a);
             case Node.Negate n -> "(- " + sql(n.operand()) + ")";

@@ -1,5 +1,6 @@
 package io.rebill.rules.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.CustomerBill;
 import io.rebill.rules.InvoiceLine;
@@ -251,7 +252,8 @@ public final class BillOutputs {
                 + " consumed_quantity AS ConsumedQuantity, pricing_unit AS PricingUnit, billing_currency AS BillingCurrency,"
                 + " commitment_discount_id AS CommitmentDiscountId, commitment_discount_type AS CommitmentDiscountType,"
                 + " commitment_discount_status AS CommitmentDiscountStatus, charge AS BilledCost, charge AS EffectiveCost,"
-                + " charge AS ContractedCost, CAST(list_cost AS " + BillingRun.MONEY + ") AS ListCost, list_unit_price AS ListUnitPrice, tags AS Tags,"
+                + " charge AS ContractedCost, CAST(list_cost AS " + BillingRun.MONEY + ") AS ListCost, list_unit_price AS ListUnitPrice, "
+                + CanonicalColumn.tagMapSql("tags") + " AS Tags,"
                 + " line_id AS x_LineId, x_charge_type AS x_ChargeType, x_service_code AS x_ServiceCode,"
                 + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage,"
                 + " 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"

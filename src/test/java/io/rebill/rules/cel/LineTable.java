@@ -35,7 +35,8 @@ final class LineTable {
         placeholders.add("?");
         for (CanonicalColumn c : CanonicalColumn.values()) {
             placeholders.add(c == CanonicalColumn.TAGS
-                    ? "CASE WHEN CAST(? AS BOOLEAN) THEN map(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[])) END"
+                    ? "CASE WHEN CAST(? AS BOOLEAN) THEN CAST(map_entries(map(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]))) AS "
+                    + CanonicalColumn.TAGS_TYPE + ") END"
                     : "CAST(? AS " + c.sqlType() + ")");
         }
         String sql = "INSERT INTO lines VALUES (" + String.join(", ", placeholders) + ")";
