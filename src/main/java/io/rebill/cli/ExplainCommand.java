@@ -25,7 +25,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--period", required = true)
     String period;
 
-    @Option(names = "--line", required = true, description = "Line id as in x_LineId of the bill's line_items, e.g. part-00000-42.")
+    @Option(names = "--line", required = true, description = "Line id as in x_LineId of the bill's line_items, e.g. payer-1/part-00000-42 (source, file, row).")
     String line;
 
     @Parameters(arity = "1..*", paramLabel = "SOURCE_OR_FILE")

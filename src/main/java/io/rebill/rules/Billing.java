@@ -85,7 +85,7 @@ public final class Billing {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new RebillException(ErrorCode.UNKNOWN_LINE, "no line item '" + lineId + "' in " + period
-                                + "; line ids look like part-00000-123 (see x_LineId in the bill's line_items files)");
+                                + "; line ids look like payer-1/part-00000-123 (see x_LineId in the bill's line_items files)");
                     }
                     Map<String, Rule> rules = config.rulesById();
                     List<Explanation.Step> steps = new ArrayList<>();

@@ -104,9 +104,9 @@ class BillCliTest {
         assertThat(diff.exit()).as(diff.err()).isZero();
         // acme: 206 -> 210, tagged: 51.50 -> 52.50
         assertThat(diff.out()).contains("acme").contains("306.00").contains("310.00").contains("4.00");
-        assertThat(diff.out()).contains("part-00000-0").contains("206").contains("210");
+        assertThat(diff.out()).contains("payer/part-00000-0").contains("206").contains("210");
 
-        CliRunner.Run explain = rebill("explain", "--config", after.toString(), "--period", "2024-09", "--line", "part-00000-0", "payer");
+        CliRunner.Run explain = rebill("explain", "--config", after.toString(), "--period", "2024-09", "--line", "payer/part-00000-0", "payer");
         assertThat(explain.exit()).as(explain.err()).isZero();
         assertThat(explain.out()).contains("customer: acme").contains("uplift").contains("200 -> 210").contains("charge: 210");
     }

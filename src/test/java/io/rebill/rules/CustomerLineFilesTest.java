@@ -122,6 +122,27 @@ class CustomerLineFilesTest {
     }
 
     @Test
+    void linesOfTwoPayerAccountsBilledTogetherKeepIdsOfTheirOwn() throws SQLException {
+        // a second payer's source: its first file is part-00000 too, and its first line is for acme as well
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer-2", List.of(TestFiles.curCsv(List.of(aLineItem().account(ACCOUNT.get("acme")).cost("100")
+                .list("100", "1").resource("acme-second-payer")), dir.resolve("cur-2.csv"))), ProgressListener.silent());
+        List<Path> both = new ArrayList<>(lineItems);
+        both.addAll(ingestion.lineItemFiles("payer-2", GoldenBills.SEPT));
+        Path out = dir.resolve("both");
+        BillResult r = new Billing(settings, NO_CEL).bill(config(), GoldenBills.SEPT, both, Optional.of(out), 1_000_000, m -> { });
+        // acme: (10 + 11 + ... + 16 + 100) x 1.03 + the 50 fee
+        assertThat(customer(r, "acme").charge().stripTrailingZeros().toPlainString()).isEqualTo("246.73");
+        try (Connection duck = DuckDb.open(settings)) {
+            List<String> ids = strings(duck, "SELECT x_LineId FROM " + file(out, "acme") + " WHERE x_ChargeType = 'Usage'");
+            assertThat(ids).hasSize(8).doesNotHaveDuplicates().contains("payer/part-00000-0", "payer-2/part-00000-0");
+        }
+        Explanation e = new Billing(settings, NO_CEL).explain(config(), GoldenBills.SEPT, both, "payer-2/part-00000-0");
+        assertThat(e.cost().stripTrailingZeros().toPlainString()).isEqualTo("100");
+        assertThat(e.charge().orElseThrow().stripTrailingZeros().toPlainString()).isEqualTo("103");
+    }
+
+    @Test
     void theFilesDoNotDependOnHowCustomersAreGroupedNorOnTheRun() throws SQLException {
         Path alone = dir.resolve("alone");
         Path together = dir.resolve("together");

@@ -159,7 +159,7 @@ class RuleKindsGoldenTest {
         ingestion.ingest("payer", List.of(io.rebill.ingestion.TestFiles.curCsv(List.of(ec2("10")), dir.resolve("c.csv"))),
                 io.rebill.ingestion.ProgressListener.silent());
         Billing billing = new Billing(ingestion.settings(), NO_CEL);
-        Explanation e = billing.explain(config, GoldenBills.SEPT, ingestion.lineItemFiles("payer", GoldenBills.SEPT), "part-00000-0");
+        Explanation e = billing.explain(config, GoldenBills.SEPT, ingestion.lineItemFiles("payer", GoldenBills.SEPT), "payer/part-00000-0");
         assertThat(e.customerId()).contains("acme");
         assertThat(e.steps()).extracting(s -> s.ruleId() + " " + s.title() + " " + s.before().stripTrailingZeros().toPlainString()
                 + " -> " + s.after().stripTrailingZeros().toPlainString()).containsExactly("half Half 10 -> 5", "up Uplift 3 % 5 -> 5.15");
@@ -173,7 +173,7 @@ class RuleKindsGoldenTest {
         assertThat(diff.topLines()).singleElement().satisfies(l ->
                 assertThat(l.delta().stripTrailingZeros().toPlainString()).isEqualTo("-0.15"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> billing.explain(config, GoldenBills.SEPT,
-                        ingestion.lineItemFiles("payer", GoldenBills.SEPT), "part-00000-99"))
-                .hasMessageContaining("no line item 'part-00000-99'");
+                        ingestion.lineItemFiles("payer", GoldenBills.SEPT), "payer/part-00000-99"))
+                .hasMessageContaining("no line item 'payer/part-00000-99'");
     }
 }

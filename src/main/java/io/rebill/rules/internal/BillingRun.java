@@ -47,6 +47,12 @@ import java.util.stream.Stream;
  */
 public final class BillingRun {
     static final String MONEY = WorkflowCompiler.MONEY;
+    /**
+     * A stored line's id from read_parquet's filename and file_row_number: {@code SOURCE/part-NNNNN-ROW} for files in
+     * a source's folder (sources/SOURCE/periods/PERIOD/GENERATION/part-NNNNN.parquet), {@code NAME-ROW} otherwise.
+     */
+    static final String LINE_ID = "COALESCE(NULLIF(regexp_extract(filename, '([^/]+)/periods/[^/]+/[^/]+/[^/]+[.]parquet$', 1), '')"
+            + " || '/', '') || regexp_extract(filename, '([^/]+)[.]parquet$', 1) || '-' || file_row_number";
 
     /** The columns the bill's sums read; a kept table always has them, so the sums can be read from it. */
     private static final List<String> SUMMED_COLUMNS = List.of("customer_id", "billing_account_id", "sub_account_id",
@@ -214,8 +220,9 @@ public final class BillingRun {
         List<Object> params = new ArrayList<>();
         List<String> ctes = new ArrayList<>();
         StoredLines.Relation stored = stored();
-        ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), regexp_extract(filename, '([^/]+)[.]parquet$', 1)"
-                + " || '-' || file_row_number AS line_id FROM " + stored.sql() + " WHERE billing_period = ?)");
+        // a line's id: its source, file and row (payer-1/part-00000-42); two sources both have a part-00000
+        ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), " + LINE_ID + " AS line_id FROM " + stored.sql()
+                + " WHERE billing_period = ?)");
         params.add(period.toString());
         // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
         // evaluated once; the claimants are ordered by configuration position and the first one bills the line
