@@ -102,21 +102,14 @@ public final class Ingester {
                 files.add(FileSniffer.sniff(p, duck));
             }
             Files.createDirectories(staging);
+            Map<BillingPeriod, CostSums> stored = new TreeMap<>();
+            Map<BillingPeriod, CostSums> input = new TreeMap<>();
             for (int i = 0; i < files.size(); i++) {
-                stage(duck, files.get(i), staging, tracker, i);
+                Staged staged = stage(duck, files.get(i), staging, tracker, i);
+                staged.stored().forEach((period, s) -> stored.merge(period, s, CostSums::plus));
+                staged.input().forEach((period, s) -> input.merge(period, s, CostSums::plus));
             }
             tracker.phase("reconcile");
-            Map<BillingPeriod, CostSums> stored = StagedSums.of(duck, staging);
-            Map<BillingPeriod, CostSums> input = new TreeMap<>();
-            List<Path> staged = StagedSums.parquetFiles(staging);
-            for (int i = 0; i < files.size(); i++) {
-                SniffedFile file = files.get(i);
-                String name = stagedName(i);
-                Map<BillingPeriod, CostSums> sums = InputSums.inSameRead(file)
-                        ? InputSums.ofStaged(duck, file, staged.stream().filter(p -> p.getFileName().toString().equals(name)).toList())
-                        : InputSums.of(duck, file);
-                sums.forEach((period, s) -> input.merge(period, s, CostSums::plus));
-            }
             ReconciliationReport report = Reconciliation.compare(source, input, stored);
             if (!report.holds()) {
                 throw new RebillException(ErrorCode.RECONCILIATION_FAILED, "the stored sums differ from the input files'"
@@ -151,9 +144,10 @@ public final class Ingester {
     /**
      * Reads one file into staging/&lt;period&gt;/f&lt;index&gt;.parquet. DuckDB's PARTITION_BY buffers every partition in
      * memory, so the file is written once unpartitioned (streaming) and split by period afterwards only when it
-     * spans several periods, which reads the compact Parquet rather than the provider file again.
+     * spans several periods, which reads the compact Parquet rather than the provider file again. Returns the
+     * staged lines' sums and the input's own sums per billing period, for reconciliation.
      */
-    private void stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
+    private Staged stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
             throws SQLException, IOException {
         String template = Sql.resource(file.format().canonicalSql());
         MappingQuery narrow = new MappingQuery(file, CanonicalColumn.NARROW_MONEY_SCALE);
@@ -182,15 +176,21 @@ public final class Ingester {
             throw FileErrors.explain(file, e);
         }
         FileErrors.checkRejects(duck, file);
-        List<String> periods = StagedSums.periods(duck, whole);
+        // one scan of the staged file: its periods, rows, stored sums and (text inputs) the input side's sums
+        StagedSums.Scan scan = StagedSums.scan(duck, whole, inputSide);
+        List<String> periods = scan.periods();
         if (periods.contains(null)) {
             throw FileErrors.missingBillingPeriod(file);
         }
+        Map<BillingPeriod, CostSums> stored;
         if (periods.size() == 1) {
+            // the scanned file is the one committed (moved, not rewritten)
             Path target = staging.resolve(periods.get(0)).resolve(whole.getFileName());
             Files.createDirectories(target.getParent());
             Files.move(whole, target);
+            stored = scan.stored();
         } else {
+            List<Path> parts = new ArrayList<>();
             for (String period : periods) {
                 Path target = staging.resolve(period).resolve(whole.getFileName());
                 Files.createDirectories(target.getParent());
@@ -200,10 +200,18 @@ public final class Ingester {
                     ps.setString(1, period);
                     ps.execute();
                 }
+                parts.add(target);
             }
             Files.delete(whole);
+            // the stored side from the files that are committed, so that the split is checked too
+            stored = StagedSums.of(duck, parts);
         }
-        tracker.endFile(file, StagedSums.rowsOfFile(duck, staging, whole.getFileName().toString()));
+        tracker.endFile(file, scan.rows());
+        return new Staged(stored, inputSide ? InputSums.of(file, scan) : InputSums.of(duck, file));
+    }
+
+    /** One staged input file's stored sums and its input's own sums, per billing period. */
+    private record Staged(Map<BillingPeriod, CostSums> stored, Map<BillingPeriod, CostSums> input) {
     }
 
     /** The staged file of the index-th input, in the staging folder or in each period folder it was split into. */

@@ -1,24 +1,19 @@
 package io.rebill.ingestion.internal;
 
-import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.ingestion.CostSums;
-import io.rebill.ingestion.StoredLines;
-import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.time.BillingPeriod;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The input side of reconciliation: one file's own amounts (*-input-amounts.sql) summed per billing period, either
- * from the check columns ingest stored beside the canonical ones ({@link #ofStaged}) or in a scan of the provider
- * file of its own ({@link #of}: Parquet inputs, and the reconcile command).
+ * from the check columns ingest stored beside the canonical ones ({@link #of(SniffedFile, StagedSums.Scan)}) or in a
+ * scan of the provider file of its own ({@link #of(Connection, SniffedFile)}: Parquet inputs, the reconcile command).
  */
 final class InputSums {
     /** The check column's value for a line whose input has no billing period while the stored line has one. */
@@ -53,27 +48,18 @@ final class InputSums {
     }
 
     /**
-     * The input sums of {@code file} from its staged Parquet {@code parts}: per line the stored amount plus the
-     * check column (input minus stored), grouped by the input's own billing period. Reads a few narrow columns of
-     * the staged files instead of the provider file again.
+     * The input sums of {@code file} from the scan of its staged Parquet (before any split by period): per line the
+     * stored amount plus the check column (input minus stored), grouped by the input's own billing period.
      */
-    static Map<BillingPeriod, CostSums> ofStaged(Connection duck, SniffedFile file, List<Path> parts) throws SQLException {
+    static Map<BillingPeriod, CostSums> of(SniffedFile file, StagedSums.Scan scan) {
         Map<BillingPeriod, CostSums> sums = new TreeMap<>();
-        for (Path part : parts) {
-            // each staged part has one money scale; the sums are cast to 24 places before they are added
-            String sql = "SELECT COALESCE(" + StoredLines.CHECK_PERIOD + ", billing_period), count(*), "
-                    + inputSum("billed_cost", StoredLines.CHECK_BILLED) + ", "
-                    + inputSum("effective_cost", StoredLines.CHECK_EFFECTIVE) + ", "
-                    + inputSum("list_cost", StoredLines.CHECK_LIST)
-                    + " FROM read_parquet('" + DuckDb.literal(part.toString()) + "', hive_partitioning = false) GROUP BY 1";
-            sums(duck, file, sql).forEach((period, s) -> sums.merge(period, s, CostSums::plus));
-        }
+        scan.input().forEach((period, s) -> {
+            if (period == null || period.equals(NO_PERIOD)) {
+                throw FileErrors.missingBillingPeriod(file);
+            }
+            sums.merge(BillingPeriod.parse(period), s, CostSums::plus);
+        });
         return sums;
-    }
-
-    private static String inputSum(String stored, String check) {
-        String money = CanonicalColumn.MONEY_TYPE;
-        return "CAST(COALESCE(sum(" + stored + "), 0) AS " + money + ") + CAST(COALESCE(sum(" + check + "), 0) AS " + money + ")";
     }
 
     /** Runs a query of (period, lines, billed, effective, list) rows; a line without a period is the file's error. */

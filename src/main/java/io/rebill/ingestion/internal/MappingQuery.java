@@ -66,7 +66,7 @@ final class MappingQuery {
      * query's money scale). With {@code inputSide} it is followed by the {@link StoredLines#CHECK_COLUMNS}: per line,
      * the input side of reconciliation (*-input-amounts.sql, read at 24 places in the same pass) minus the stored
      * amount, and the input's billing period where it differs from the stored one. A faithful mapping leaves them
-     * zero and NULL, which Parquet stores in a few bytes; {@link InputSums#ofStaged} sums the input side from them,
+     * zero and NULL, which Parquet stores in a few bytes; {@link InputSums#of(SniffedFile, StagedSums.Scan)} sums the input side from them,
      * so that the provider file is read once.
      */
     String canonicalSelect(String template, boolean inputSide) {

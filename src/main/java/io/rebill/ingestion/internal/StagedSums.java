@@ -6,9 +6,6 @@ import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.time.BillingPeriod;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,15 +14,10 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** Sums over Parquet files written by Rebill: the stored side of reconciliation. */
 final class StagedSums {
     private StagedSums() {
-    }
-
-    static Map<BillingPeriod, CostSums> of(Connection duck, Path folder) throws SQLException {
-        return of(duck, parquetFiles(folder));
     }
 
     static Map<BillingPeriod, CostSums> of(Connection duck, List<Path> files) throws SQLException {
@@ -45,49 +37,52 @@ final class StagedSums {
         return sums;
     }
 
+    /**
+     * One scan of a staged file: its billing periods (NULL included, so that a missing period is caught), its rows,
+     * the stored sums per period and, from ingest's check columns, the input's own sums per the input's period
+     * text (see {@link InputSums#of(SniffedFile, Scan)}). Staged files hold one money scale each.
+     */
+    record Scan(List<String> periods, long rows, Map<BillingPeriod, CostSums> stored, Map<String, CostSums> input) {
+    }
+
+    static Scan scan(Connection duck, Path file, boolean checkColumns) throws SQLException {
+        String inputPeriod = checkColumns ? "COALESCE(" + StoredLines.CHECK_PERIOD + ", billing_period)" : "billing_period";
+        String[][] bases = {{"billed_cost", StoredLines.CHECK_BILLED}, {"effective_cost", StoredLines.CHECK_EFFECTIVE},
+                {"list_cost", StoredLines.CHECK_LIST}};
+        StringBuilder sql = new StringBuilder("SELECT billing_period, " + inputPeriod + ", count(*)");
+        for (String[] b : bases) {
+            sql.append(", ").append(sum(b[0]));
+        }
+        for (String[] b : bases) {
+            sql.append(", ").append(checkColumns ? sum(b[1]) : "0");
+        }
+        sql.append(" FROM read_parquet('").append(DuckDb.literal(file.toString())).append("', hive_partitioning = false) GROUP BY ALL");
+        List<String> periods = new java.util.ArrayList<>();
+        long rows = 0;
+        Map<BillingPeriod, CostSums> stored = new TreeMap<>();
+        Map<String, CostSums> input = new TreeMap<>(java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                String period = rs.getString(1);
+                long lines = rs.getLong(3);
+                CostSums sums = new CostSums(lines, rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
+                if (!periods.contains(period)) {
+                    periods.add(period);
+                }
+                rows += lines;
+                if (period != null) {
+                    stored.merge(BillingPeriod.parse(period), sums, CostSums::plus);
+                }
+                input.merge(rs.getString(2), new CostSums(lines, sums.billed().add(rs.getBigDecimal(7)),
+                        sums.effective().add(rs.getBigDecimal(8)), sums.list().add(rs.getBigDecimal(9))), CostSums::plus);
+            }
+        }
+        periods.sort(java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+        return new Scan(periods, rows, stored, input);
+    }
+
     /** A cost column's sum at the canonical money scale, whatever the scale it is stored at. */
     private static String sum(String column) {
         return "CAST(COALESCE(sum(" + column + "), 0) AS " + CanonicalColumn.MONEY_TYPE + ")";
-    }
-
-    /** Rows of one staged input file, over all the period folders it was split into. */
-    static long rowsOfFile(Connection duck, Path staging, String fileName) throws SQLException {
-        List<Path> files = parquetFiles(staging).stream().filter(p -> p.getFileName().toString().equals(fileName)).toList();
-        if (files.isEmpty()) {
-            return 0;
-        }
-        try (Statement s = duck.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + list(files) + ", hive_partitioning = false)")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** The distinct billing periods in a staged file (NULL included, so that a missing period is caught). */
-    static List<String> periods(Connection duck, Path file) throws SQLException {
-        List<String> periods = new java.util.ArrayList<>();
-        try (Statement s = duck.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT billing_period FROM read_parquet('"
-                     + DuckDb.literal(file.toString()) + "') ORDER BY 1 NULLS FIRST")) {
-            while (rs.next()) {
-                periods.add(rs.getString(1));
-            }
-        }
-        return periods;
-    }
-
-    static String list(List<Path> files) {
-        return DuckDb.fileList(files);
-    }
-
-    static List<Path> parquetFiles(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
