@@ -72,7 +72,7 @@ class MoneyScaleTest {
     void aCostWithMorePlacesKeepsEveryDigitAtTwentyFour() throws Exception {
         ingestion.ingest("payer-1", List.of(csv("a.csv", aLineItem().cost("1.5"), aLineItem().cost("0.1234567890123456"))),
                 ProgressListener.silent());
-        // scientific notation does not show its places: read at 24 whatever it says
+        // scientific notation: 1.5E-13 has 14 places
         ingestion.ingest("payer-2", List.of(csv("b.csv", aLineItem().cost("1.5E-13"))), ProgressListener.silent());
 
         assertThat(storedScales("payer-1")).containsOnly(24);
@@ -81,6 +81,50 @@ class MoneyScaleTest {
         assertThat(billed("payer-2")).isEqualTo("0.00000000000015");
         assertThat(Stored.rows(ingestion, "payer-1", P, "billed_cost").stream().map(r -> r.get("billed_cost")))
                 .containsExactly("0.1234567890123456", "1.5");
+    }
+
+    @Test
+    void scientificNotationWithAtMostTwelvePlacesIsStoredAtTwelve() throws Exception {
+        // 7.0E-10 has 10 places, 2.5e-3 four; 1.5E+2 is 150
+        ingestion.ingest("payer-1", List.of(csv("a.csv", aLineItem().cost("7.0E-10"), aLineItem().cost("2.5e-3"),
+                aLineItem().cost("1.5E+2"))), ProgressListener.silent());
+        assertThat(storedScales("payer-1")).containsOnly(12);
+        assertThat(billed("payer-1")).isEqualTo("150.0025000007");
+    }
+
+    /** A CUR 2.0 Parquet file as AWS writes it: costs typed DOUBLE. */
+    private Path doubleCostsParquet(String name, String... costs) throws Exception {
+        Path file = dir.resolve(name);
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < costs.length; i++) {
+            rows.add("('l" + i + "', '111111111111', TIMESTAMP '2024-09-01', '222222222222', 'Usage', CAST(" + costs[i]
+                    + " AS DOUBLE), CAST(" + costs[i] + " AS DOUBLE))");
+        }
+        try (Connection c = DuckDb.open(ingestion.settings()); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT * FROM (VALUES " + String.join(", ", rows) + ") t(identity_line_item_id,"
+                    + " bill_payer_account_id, bill_billing_period_start_date, line_item_usage_account_id,"
+                    + " line_item_line_item_type, line_item_unblended_cost, pricing_public_on_demand_cost)) TO '"
+                    + DuckDb.literal(file.toString()) + "' (FORMAT parquet)");
+        }
+        return file;
+    }
+
+    @Test
+    void doubleCostsAreStoredAsTheDecimalsTheyStandFor() throws Exception {
+        // a cast would store 0.1 as 0.100000000000000008388608; the shortest decimal of the double is the provider's
+        ingestion.ingest("payer-1", List.of(doubleCostsParquet("cur2.parquet", "0.1", "1.5e-05", "123.4567890123")),
+                ProgressListener.silent());
+        assertThat(storedScales("payer-1")).containsOnly(12);
+        assertThat(Stored.rows(ingestion, "payer-1", P, "billed_cost").stream().map(r -> r.get("billed_cost")))
+                .containsExactly("0.000015", "0.1", "123.4567890123");
+        assertThat(billed("payer-1")).isEqualTo("123.5568040123");
+        assertThat(plain(ingestion.source("payer-1").period(P).orElseThrow().sums().list())).isEqualTo("123.5568040123");
+        assertThat(ingestion.reconcile("payer-1", java.util.Optional.empty()).holds()).isTrue();
+
+        // a double whose shortest decimal has 18 places keeps them all, at 24
+        ingestion.ingest("payer-2", List.of(doubleCostsParquet("fine.parquet", "1.2345678901234e-05")), ProgressListener.silent());
+        assertThat(storedScales("payer-2")).containsOnly(24);
+        assertThat(billed("payer-2")).isEqualTo("0.000012345678901234");
     }
 
     @Test

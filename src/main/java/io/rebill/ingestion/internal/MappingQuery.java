@@ -151,8 +151,8 @@ final class MappingQuery {
         if (moneyScale == CanonicalColumn.MONEY_SCALE) {
             return wideNumber(id, column, parquetType);
         }
-        if (parquetType == null || parquetType.equals("VARCHAR")) {
-            return "rb_money_narrow(" + id + ", '" + DuckDb.literal(column) + "')";
+        if (parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType)) {
+            return "rb_money_narrow(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')";
         }
         if (!exactAt(parquetType, moneyScale)) {
             needsWideMoney = true;
@@ -160,11 +160,28 @@ final class MappingQuery {
         return "CAST(" + id + " AS " + CanonicalColumn.money(moneyScale) + ")";
     }
 
-    /** A number at DECIMAL(38,24): text through rb_money (which names a value it rejects), a typed column by a cast. */
+    /**
+     * A number at DECIMAL(38,24): text through rb_money (which names a value it rejects), a binary floating point
+     * value (CUR 2.0's DOUBLE costs) through its text, a decimal or integer column by a cast.
+     */
     private static String wideNumber(String id, String column, String parquetType) {
-        return parquetType == null || parquetType.equals("VARCHAR")
-                ? "rb_money(" + id + ", '" + DuckDb.literal(column) + "')"
+        return parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType)
+                ? "rb_money(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')"
                 : "CAST(" + id + " AS " + MONEY + ")";
+    }
+
+    /** DOUBLE or FLOAT: the provider's decimal amount stored in binary (AWS CUR 2.0 Parquet). */
+    private static boolean isBinaryFloat(String parquetType) {
+        return parquetType != null && (parquetType.equals("DOUBLE") || parquetType.equals("FLOAT"));
+    }
+
+    /**
+     * The column as text. A DOUBLE becomes the shortest decimal that reads back as the same double (DuckDB's
+     * rendering): 0.1 stays 0.1, which is the amount the provider's CSV export shows, where a cast to DECIMAL would
+     * store 0.100000000000000008388608; and it keeps such costs at 12 places.
+     */
+    private static String asText(String id, String parquetType) {
+        return parquetType == null || parquetType.equals("VARCHAR") ? id : "CAST(" + id + " AS VARCHAR)";
     }
 
     /** Whether every value of a Parquet column of this type has at most {@code scale} decimal places. */
