@@ -52,6 +52,18 @@ final class IngestCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * One progress line: the file's percent while it is read, bytes and their rate, and rows once they are known
+     * (DuckDB counts a file's lines when it is written, so a file being read shows no row count rather than 0).
+     */
+    static String line(IngestProgress p) {
+        String pct = p.phase().equals("read") && p.fileBytes() > 0
+                ? String.format(" %3.0f%%", 100.0 * p.fileBytesRead() / p.fileBytes()) : "";
+        String rows = p.rows() > 0 ? String.format("  %,d rows  %,.0f rows/s", p.rows(), p.rowsPerSecond()) : "";
+        return String.format("[%s %d/%d] %s%s  %s read  %s/s%s  %.1f s", p.phase(), p.fileIndex(), p.fileCount(), p.file(),
+                pct, Human.bytes(p.bytesTotalRead()), Human.bytes((long) p.bytesPerSecond()), rows, p.elapsed().toMillis() / 1000.0);
+    }
+
     /** One line per second at most, to stderr, so stdout stays the result. */
     static final class ProgressPrinter implements ProgressListener {
         private final PrintWriter err;
@@ -69,10 +81,7 @@ final class IngestCommand implements Callable<Integer> {
                 return;
             }
             lastPrinted = now;
-            String pct = p.fileBytes() > 0 ? String.format("%3.0f%%", 100.0 * p.fileBytesRead() / p.fileBytes()) : "";
-            err.printf("[%s %d/%d] %s %s  %,d rows  %s read  %.0f rows/s  %s/s  %.1f s%n", p.phase(), p.fileIndex(),
-                    p.fileCount(), p.file(), pct, p.rows(), Human.bytes(p.bytesTotalRead()), p.rowsPerSecond(),
-                    Human.bytes((long) p.bytesPerSecond()), p.elapsed().toMillis() / 1000.0);
+            err.println(line(p));
             err.flush();
         }
     }
