@@ -60,8 +60,9 @@ final class IngestCommand implements Callable<Integer> {
         String pct = p.phase().equals("read") && p.fileBytes() > 0
                 ? String.format(" %3.0f%%", 100.0 * p.fileBytesRead() / p.fileBytes()) : "";
         String rows = p.rows() > 0 ? String.format("  %,d rows  %,.0f rows/s", p.rows(), p.rowsPerSecond()) : "";
-        return String.format("[%s %d/%d] %s%s  %s read  %s/s%s  %.1f s", p.phase(), p.fileIndex(), p.fileCount(), p.file(),
-                pct, Human.bytes(p.bytesTotalRead()), Human.bytes((long) p.bytesPerSecond()), rows, p.elapsed().toMillis() / 1000.0);
+        return String.format("[%s %d/%d] %s%s  %s read  %s/s%s  %.1f s", p.phase(), p.fileIndex(), p.fileCount(),
+                p.file(), pct, Human.bytes(p.bytesTotalRead()), Human.bytes((long) p.bytesPerSecond()), rows,
+                p.elapsed().toMillis() / 1000.0);
     }
 
     /** One line per second at most, to stderr, so stdout stays the result. */

@@ -19,18 +19,25 @@ import java.util.TreeMap;
  * {@code read_parquet} or {@code UNION}: it gives the relation the first file's (or the narrower) type and silently
  * rounds the other. So files are read in groups of one scale and, when there are several, the groups' costs are cast
  * up to the widest before they are combined. Files stored before tags became a list of pairs keep a MAP, read as the
- * list. Every reader of stored line items goes through here, and sees the
- * canonical columns only: the {@link #CHECK_COLUMNS} ingest writes beside them are left out.
+ * list. Every reader of stored line items goes through here, and sees the canonical columns only: the check columns
+ * ingest writes beside them ({@link #CHECK_PERIOD}, {@link #CHECKED_COSTS}) are left out.
  */
 public final class StoredLines {
     /** The input's billing period where it differs from the stored one (else NULL): ingest's reconciliation. */
     public static final String CHECK_PERIOD = "rb_check_period";
-    /** Per line, the input file's billed cost minus the stored one (zero when the mapping is faithful). */
-    public static final String CHECK_BILLED = "rb_check_billed";
-    public static final String CHECK_EFFECTIVE = "rb_check_effective";
-    public static final String CHECK_LIST = "rb_check_list";
-    public static final List<String> CHECK_COLUMNS = List.of(CHECK_PERIOD, CHECK_BILLED, CHECK_EFFECTIVE, CHECK_LIST);
+    /**
+     * The cost columns reconciliation checks, each with its check column: per line, the input file's amount minus
+     * the stored one (zero when the mapping is faithful).
+     */
+    public static final List<CheckedCost> CHECKED_COSTS = List.of(
+            new CheckedCost("billed", "billed_cost", "rb_check_billed"),
+            new CheckedCost("effective", "effective_cost", "rb_check_effective"),
+            new CheckedCost("list", "list_cost", "rb_check_list"));
     private static final String CHECK_PREFIX = "rb_check_";
+
+    /** A cost basis ({@code billed}), its stored column ({@code billed_cost}) and its check column. */
+    public record CheckedCost(String basis, String column, String checkColumn) {
+    }
 
     private StoredLines() {
     }
@@ -69,8 +76,8 @@ public final class StoredLines {
             if (group.getKey().mapTags()) {
                 replace.add("CAST(map_entries(tags) AS " + CanonicalColumn.TAGS_TYPE + ") AS tags");
             }
-            parts.add(replace.isEmpty() ? canonical(group.getValue(), extra)
-                    : "SELECT * REPLACE (" + String.join(", ", replace) + ") FROM (" + canonical(group.getValue(), extra) + ")");
+            String read = canonical(group.getValue(), extra);
+            parts.add(replace.isEmpty() ? read : "SELECT * REPLACE (" + String.join(", ", replace) + ") FROM (" + read + ")");
         }
         return new Relation("(" + String.join(" UNION ALL BY NAME ", parts) + ")", widest);
     }

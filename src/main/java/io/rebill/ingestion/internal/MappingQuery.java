@@ -63,11 +63,11 @@ final class MappingQuery {
 
     /**
      * The canonical SELECT for this file, its columns cast to the canonical types in canonical order (costs at this
-     * query's money scale). With {@code inputSide} it is followed by the {@link StoredLines#CHECK_COLUMNS}: per line,
-     * the input side of reconciliation (*-input-amounts.sql, read at 24 places in the same pass) minus the stored
-     * amount, and the input's billing period where it differs from the stored one. A faithful mapping leaves them
-     * zero and NULL, which Parquet stores in a few bytes; {@link InputSums#of(SniffedFile, StagedSums.Scan)} sums the input side from them,
-     * so that the provider file is read once.
+     * query's money scale). With {@code inputSide} it is followed by ingest's check columns ({@link StoredLines}):
+     * per line, the input side of reconciliation (*-input-amounts.sql, read at 24 places in the same pass) minus the
+     * stored amount, and the input's billing period where it differs from the stored one. A faithful mapping leaves
+     * them zero and NULL, which Parquet stores in a few bytes; {@link InputSums#of(SniffedFile, StagedSums.Scan)} sums
+     * the input side from them, so that the provider file is read once.
      */
     String canonicalSelect(String template, boolean inputSide) {
         String inner = render(template, inputSide ? inputAmounts() : null);
@@ -83,12 +83,11 @@ final class MappingQuery {
         }
         sql.append(", CASE WHEN rb_input_period IS DISTINCT FROM billing_period THEN COALESCE(rb_input_period, '")
                 .append(InputSums.NO_PERIOD).append("') END AS ").append(StoredLines.CHECK_PERIOD);
-        String[][] amounts = {{"rb_input_billed", "billed_cost", StoredLines.CHECK_BILLED},
-                {"rb_input_effective", "effective_cost", StoredLines.CHECK_EFFECTIVE},
-                {"rb_input_list", "list_cost", StoredLines.CHECK_LIST}};
-        for (String[] a : amounts) {
-            sql.append(", CAST(CAST(COALESCE(").append(a[0]).append(", 0) AS ").append(MONEY).append(") - CAST(COALESCE(")
-                    .append(a[1]).append(", 0) AS ").append(MONEY).append(") AS ").append(MONEY).append(") AS ").append(a[2]);
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            // *-input-amounts.sql names each basis's amount rb_input_<basis>
+            sql.append(", CAST(CAST(COALESCE(rb_input_").append(c.basis()).append(", 0) AS ").append(MONEY)
+                    .append(") - CAST(COALESCE(").append(c.column()).append(", 0) AS ").append(MONEY).append(") AS ")
+                    .append(MONEY).append(") AS ").append(c.checkColumn());
         }
         return sql.append(" FROM (").append(inner).append(")").toString();
     }

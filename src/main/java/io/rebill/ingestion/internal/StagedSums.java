@@ -47,14 +47,13 @@ final class StagedSums {
 
     static Scan scan(Connection duck, Path file, boolean checkColumns) throws SQLException {
         String inputPeriod = checkColumns ? "COALESCE(" + StoredLines.CHECK_PERIOD + ", billing_period)" : "billing_period";
-        String[][] bases = {{"billed_cost", StoredLines.CHECK_BILLED}, {"effective_cost", StoredLines.CHECK_EFFECTIVE},
-                {"list_cost", StoredLines.CHECK_LIST}};
+        // the sums in CostSums order (billed, effective, list), which is CHECKED_COSTS' order
         StringBuilder sql = new StringBuilder("SELECT billing_period, " + inputPeriod + ", count(*)");
-        for (String[] b : bases) {
-            sql.append(", ").append(sum(b[0]));
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            sql.append(", ").append(sum(c.column()));
         }
-        for (String[] b : bases) {
-            sql.append(", ").append(checkColumns ? sum(b[1]) : "0");
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            sql.append(", ").append(checkColumns ? sum(c.checkColumn()) : "0");
         }
         sql.append(" FROM read_parquet('").append(DuckDb.literal(file.toString())).append("', hive_partitioning = false) GROUP BY ALL");
         List<String> periods = new java.util.ArrayList<>();
