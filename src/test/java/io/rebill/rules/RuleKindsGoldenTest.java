@@ -138,6 +138,17 @@ class RuleKindsGoldenTest {
     }
 
     @Test
+    void aProductRoundedAtTwentyFourPlacesIsRoundedLineByLine() {
+        // costs of 1E-24 (stored at 24 places) at 50 %: each line's 5E-25 rounds half-up to 1E-24, so the three lines
+        // are charged 3E-24; halving their sum would give 1.5E-24, rounded to 2E-24 (the bill must not sum first here)
+        String tiny = "0.000000000000000000000001";
+        CustomerBill b = bill(Workflow.Basis.EFFECTIVE, List.of(ec2(tiny), ec2(tiny), ec2(tiny)),
+                new Rule.Adjustment("half", "Half", Scope.EVERYTHING, d("50")));
+        assertThat(b.charge().toPlainString()).isEqualTo("0.000000000000000000000003");
+        assertThat(b.cost().toPlainString()).isEqualTo("0.000000000000000000000003");
+    }
+
+    @Test
     void roundingHappensOncePerInvoiceLine() {
         // three lines of 0.004 each: 0.012 -> 0.01 once; rounding each line first would give 0.00
         CustomerBill b = bill(Workflow.Basis.EFFECTIVE, List.of(ec2("0.004"), ec2("0.004"), ec2("0.004")));

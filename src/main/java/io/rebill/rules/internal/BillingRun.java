@@ -93,7 +93,11 @@ public final class BillingRun {
         try {
             progress.accept("assigning lines to customers and applying workflows");
             Map<String, Workflow> workflowOf = workflows(warnings);
-            Chain chain = chain(workflowOf);
+            // without kept lines the steps run over lines summed by what they read, when that is exact
+            Chain chain = chain(workflowOf, keptColumns == null);
+            if (chain.grouped() && !chain.exact()) {
+                chain = chain(workflowOf, false);
+            }
             String source = storeLines(chain);
             if (source != null) {
                 progress.accept("summing the stored lines per customer, account and service");
@@ -120,7 +124,7 @@ public final class BillingRun {
      */
     public void keepLine(String lineId) {
         try {
-            Chain chain = chain(workflows(new ArrayList<>()));
+            Chain chain = chain(workflows(new ArrayList<>()), false);
             List<Object> params = new ArrayList<>(chain.params());
             params.add(lineId);
             execute("CREATE OR REPLACE TEMP TABLE billed AS " + chain.sql() + " SELECT * FROM lines WHERE line_id = ?", params);
@@ -162,8 +166,13 @@ public final class BillingRun {
         return config.customers().stream().anyMatch(c -> c.match().isPresent());
     }
 
-    /** The run's lines as {@code WITH ... lines AS (...)}: the text, its parameters, and each charge's subtotal column. */
-    private record Chain(String sql, List<Object> params, Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals) {
+    /**
+     * The run's lines as {@code WITH ... lines AS (...)}: the text, its parameters, and each charge's subtotal column.
+     * A grouped chain's rows are groups of lines ({@code n_lines} each, amounts summed) that every condition of every
+     * step treats alike; it gives the same sums as the lines' chain when it is {@code exact} (no step rounds).
+     */
+    private record Chain(String sql, List<Object> params, Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals,
+                         boolean grouped, boolean exact) {
     }
 
     private void execute(String sql, List<Object> params) throws SQLException {
@@ -205,7 +214,7 @@ public final class BillingRun {
      * One pass over the lines: claims, the customer's workflow, then the steps of every workflow in one chain (each
      * acting only on its customers' lines, spec §3). Unassigned lines pass through untouched with charge NULL.
      */
-    private Chain chain(Map<String, Workflow> workflowOf) throws SQLException {
+    private Chain chain(Map<String, Workflow> workflowOf, boolean grouped) throws SQLException {
         if (files.isEmpty()) {
             throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "no line items for " + period + "; ingest the period first");
         }
@@ -258,6 +267,7 @@ public final class BillingRun {
                     + " owner_workflow AS workflow FROM owned)");
         }
         // each line starts with charge = its cost on its workflow's basis; unassigned lines are costed at effective
+        List<Object> l0Params = new ArrayList<>();
         StringBuilder basis = new StringBuilder("CASE workflow");
         StringBuilder workflowId = new StringBuilder("CASE workflow WHEN 0 THEN NULL");  // 0: no workflow
         for (Map.Entry<String, Integer> e : numberOf.entrySet()) {
@@ -266,21 +276,21 @@ public final class BillingRun {
                     .append(WorkflowCompiler.basisColumn(w == null ? Workflow.Basis.EFFECTIVE : w.basis()));
             if (w != null) {
                 workflowId.append(" WHEN ").append(e.getValue()).append(" THEN ?");
-                params.add(w.id());
+                l0Params.add(w.id());
             }
         }
         basis.append(" ELSE effective_cost END");
         workflowId.append(" END");
-        // the charge starts at the stored costs' scale and widens only as the rules need (WorkflowCompiler)
-        int chargeScale = stored.moneyScale();
-        ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
-                + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "
-                + stored.moneyType() + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY
-                + ", after " + MONEY + ")[]) AS lineage FROM claimed)");
 
         Map<String, Rule> rules = config.rulesById();
         WorkflowCompiler compiler = new WorkflowCompiler(predicates);
+        WorkflowCompiler.Keys keys = grouped ? new WorkflowCompiler.Keys() : null;
         Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals = new HashMap<>();
+        List<String> stepCtes = new ArrayList<>();
+        List<Object> stepParams = new ArrayList<>();
+        boolean exact = true;
+        // the charge starts at the stored costs' scale and widens only as the rules need (WorkflowCompiler)
+        int chargeScale = stored.moneyScale();
         String prev = "l0";
         for (Map.Entry<String, Integer> e : numberOf.entrySet()) {
             if (e.getKey().isEmpty()) {
@@ -289,17 +299,38 @@ public final class BillingRun {
             Workflow w = config.workflow(e.getKey()).orElseThrow();
             WorkflowCompiler.Chain steps = compiler.compile("w" + e.getValue(), prev, SqlFragment.of("workflow = " + e.getValue()),
                     w, w.ruleIds().stream().map(rules::get).toList(), period,
-                    new WorkflowCompiler.Scales(stored.moneyScale(), chargeScale));
-            ctes.addAll(steps.ctes());
-            params.addAll(steps.params());
+                    new WorkflowCompiler.Scales(stored.moneyScale(), chargeScale), keys);
+            stepCtes.addAll(steps.ctes());
+            stepParams.addAll(steps.params());
             subtotals.put(w.id(), steps.subtotals());
             prev = steps.last();
             chargeScale = steps.chargeScale();
+            exact &= steps.exact();
         }
+        String lines = "claimed";
+        if (grouped) {
+            // lines alike for every step (their keys) and for every output are summed into one row; the steps' amounts
+            // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
+            // (the claimants matter only to report lines claimed twice, which only match predicates can do)
+            ctes.add("grouped AS (SELECT customer_id, workflow, " + (anyMatch() ? "claimed_by, " : "")
+                    + "billing_account_id, sub_account_id, service_name, billing_currency, " + keys.column()
+                    + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
+                    + " sum(list_cost) AS list_cost FROM claimed GROUP BY ALL)");
+            params.addAll(keys.params());
+            lines = "grouped";
+        }
+        ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
+                + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "
+                + stored.moneyType() + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY
+                + ", after " + MONEY + ")[]) AS lineage FROM " + lines + ")");
+        params.addAll(l0Params);
+        ctes.addAll(stepCtes);
+        params.addAll(stepParams);
         // every reader of the lines sees the charge at the canonical money scale (a multiplication, never a rounding)
         ctes.add("lines AS (SELECT * EXCLUDE (workflow) REPLACE (" + WorkflowCompiler.widen("charge", chargeScale,
                 WorkflowCompiler.SCALE) + " AS charge) FROM " + prev + ")");
-        return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals);
+        return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals, grouped,
+                exact && (keys == null || keys.fit()));
     }
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
@@ -327,7 +358,7 @@ public final class BillingRun {
     public GroupedLines writeBilledLines(Path folder, List<String> columns, Map<String, Integer> groupOf) {
         try {
             Files.createDirectories(folder);
-            Chain chain = chain(workflows(new ArrayList<>()));
+            Chain chain = chain(workflows(new ArrayList<>()), false);
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE OR REPLACE TEMP TABLE rb_line_groups (customer_id VARCHAR, line_group INTEGER)");
             }
@@ -391,7 +422,9 @@ public final class BillingRun {
      * cost bases and each charge's subtotal column. A few thousand rows, whatever the number of lines.
      */
     private long sumGroups(Chain chain, String stored) throws SQLException {
-        StringBuilder sums = new StringBuilder("count(*) AS lines, sum(cost) AS cost, sum(charge) AS charge, CAST(sum(billed_cost) AS "
+        // a grouped chain's rows stand for n_lines lines each
+        String count = chain.grouped() && stored == null ? "CAST(sum(n_lines) AS BIGINT)" : "count(*)";
+        StringBuilder sums = new StringBuilder(count + " AS lines, sum(cost) AS cost, sum(charge) AS charge, CAST(sum(billed_cost) AS "
                 + MONEY + ") AS billed_cost, CAST(sum(effective_cost) AS " + MONEY + ") AS effective_cost, CAST(sum(list_cost) AS "
                 + MONEY + ") AS list_cost");
         for (WorkflowCompiler.SubtotalPoint point : chain.subtotals().values().stream().flatMap(List::stream).toList()) {

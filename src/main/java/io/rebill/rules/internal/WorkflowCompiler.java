@@ -38,7 +38,44 @@ public final class WorkflowCompiler {
      * A compiled chain: CTE definitions (each "name AS (...)"), the last CTE's name, all parameters in order, and the
      * scale of the charge column after the last step.
      */
-    public record Chain(List<String> ctes, String last, List<Object> params, List<SubtotalPoint> subtotals, int chargeScale) {
+    public record Chain(List<String> ctes, String last, List<Object> params, List<SubtotalPoint> subtotals, int chargeScale,
+                        boolean exact) {
+    }
+
+    /**
+     * The conditions of a grouped run (BillingRun): each step's condition on a line's own columns, computed once per
+     * line as one bit of the key column {@code rb_keys} before the lines are summed into groups, so that the steps then
+     * run over the groups and read their bit. Exact only while no step rounds (see {@link Chain#exact}).
+     */
+    public static final class Keys {
+        /** Bits of a BIGINT; a workflow with more conditions is billed line by line. */
+        static final int MAX = 62;
+        private final StringBuilder mask = new StringBuilder();
+        private final List<Object> params = new ArrayList<>();
+        private int count;
+
+        SqlFragment key(SqlFragment condition) {
+            long bit = 1L << Math.min(count, MAX);
+            count++;
+            mask.append(mask.isEmpty() ? "" : " + ").append("CASE WHEN ").append(condition.sql()).append(" THEN ")
+                    .append(bit).append(" ELSE 0 END");
+            params.addAll(condition.params());
+            return SqlFragment.of("(rb_keys & " + bit + ") <> 0");
+        }
+
+        /** Whether every condition has a bit of its own. */
+        public boolean fit() {
+            return count <= MAX;
+        }
+
+        /** The key column's definition, {@code CAST(... AS BIGINT) AS rb_keys}. */
+        public String column() {
+            return "CAST(" + (mask.isEmpty() ? "0" : mask.toString()) + " AS BIGINT) AS rb_keys";
+        }
+
+        public List<Object> params() {
+            return List.copyOf(params);
+        }
     }
 
     /** Where a charge or credit sits: its rule and the column holding each line's in-scope charge at that point. */
@@ -61,11 +98,24 @@ public final class WorkflowCompiler {
      */
     public Chain compile(String prefix, String from, SqlFragment guard, Workflow workflow, List<Rule> rules,
                          BillingPeriod period, Scales scales) {
+        return compile(prefix, from, guard, workflow, rules, period, scales, null);
+    }
+
+    /**
+     * As above; with {@code keys}, for a grouped run: each condition on a line's columns becomes a key column and the
+     * steps read that column (their arithmetic unchanged), so they can run over lines summed by those keys. The chain
+     * says whether it is exact, i.e. no step rounds a line's charge, which a grouped run needs (a rounding of a sum is
+     * not the sum of the roundings).
+     */
+    public Chain compile(String prefix, String from, SqlFragment guard, Workflow workflow, List<Rule> rules,
+                         BillingPeriod period, Scales scales, Keys keys) {
         List<String> ctes = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         List<SubtotalPoint> subtotals = new ArrayList<>();
+        SqlFragment notExcluded = SqlFragment.of("NOT excluded");
         String prev = from;
         int scale = scales.charge();
+        boolean exact = true;
         int step = 0;
         for (Rule rule : rules) {
             if (!rule.scope().appliesIn(period)) {
@@ -73,14 +123,21 @@ public final class WorkflowCompiler {
             }
             step++;
             String name = prefix + "_r" + step;
-            SqlFragment scope = scope(rule).and(SqlFragment.of("NOT excluded"));
             switch (rule) {
                 case Rule.AddedLine added -> {
                     subtotals.add(new SubtotalPoint(added, "subtotal_" + name));
-                    prev = addColumn(ctes, params, prev, name, guard, scope, "subtotal_" + name);
+                    SqlFragment inScope = keys == null ? scope(rule).and(notExcluded)
+                            : notExcluded.and(keys.key(guard.and(scope(rule))));
+                    prev = addColumn(ctes, params, prev, name, guard, inScope, "subtotal_" + name);
                 }
                 default -> {
-                    List<Case> cases = cases(rule, guard.and(scope), new Scales(scales.costs(), scale));
+                    List<Case> cases = new ArrayList<>();
+                    for (Case c : cases(rule, scope(rule), new Scales(scales.costs(), scale))) {
+                        SqlFragment when = keys == null ? guard.and(c.condition()).and(notExcluded)
+                                : guard.and(notExcluded).and(keys.key(guard.and(c.condition())));
+                        cases.add(new Case(when, c.newCharge(), c.scale(), c.chargeParams(), c.exact()));
+                        exact &= c.exact();
+                    }
                     int after = scale;
                     for (Case c : cases) {
                         after = Math.max(after, c.scale());
@@ -90,7 +147,7 @@ public final class WorkflowCompiler {
                 }
             }
         }
-        return new Chain(ctes, prev, params, subtotals, scale);
+        return new Chain(ctes, prev, params, subtotals, scale, exact);
     }
 
     /**
@@ -172,7 +229,7 @@ public final class WorkflowCompiler {
         List<Object> twice = new ArrayList<>(params);
         twice.addAll(params);
         return new Case(condition, "(CAST(CAST(trunc(" + q + ") AS DECIMAL(38,0)) * " + rate + " AS " + MONEY + ") + CAST(("
-                + q + " - trunc(" + q + ")) * " + rate + " AS " + MONEY + "))", SCALE, twice);
+                + q + " - trunc(" + q + ")) * " + rate + " AS " + MONEY + "))", SCALE, twice, false);
     }
 
     /**
@@ -186,7 +243,7 @@ public final class WorkflowCompiler {
             // exact: DECIMAL(38, s) x DECIMAL(p, k) is DECIMAL(38, s + k), a 128-bit multiplication; no digit to round
             return new Case(scope, "(charge * " + factorSql(f) + ")", chargeScale + k);
         }
-        return new Case(scope, rounded(widen("charge", chargeScale, SCALE), f), SCALE);
+        return new Case(scope, rounded(widen("charge", chargeScale, SCALE), f), SCALE, List.of(), false);
     }
 
     private static String factorSql(BigDecimal f) {
@@ -224,10 +281,13 @@ public final class WorkflowCompiler {
                 + factorSql + " AS " + MONEY + ") ELSE " + general + " END)";
     }
 
-    /** A condition and the line's new charge when it holds, of DECIMAL scale {@code scale}. */
-    record Case(SqlFragment condition, String newCharge, int scale, List<Object> chargeParams) {
+    /**
+     * A condition and the line's new charge when it holds, of DECIMAL scale {@code scale}; {@code exact} when the new
+     * charge rounds nothing (a sum of lines then gets the sum of their charges).
+     */
+    record Case(SqlFragment condition, String newCharge, int scale, List<Object> chargeParams, boolean exact) {
         Case(SqlFragment condition, String newCharge, int scale) {
-            this(condition, newCharge, scale, List.of());
+            this(condition, newCharge, scale, List.of(), true);
         }
     }
 
