@@ -149,6 +149,21 @@ class RuleKindsGoldenTest {
     }
 
     @Test
+    void aWorkflowWithMoreConditionsThanTheGroupedKeyHoldsIsBilledExactly() {
+        // 62 rules that select nothing fill the grouped run's key; the two that follow need bits of their own
+        List<Rule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < 62; i++) {
+            rules.add(new Rule.Adjustment("none" + i, "Nothing " + i, services("NoSuchService"), d("100")));
+        }
+        rules.add(new Rule.Adjustment("ec2", "EC2 at half", services("AmazonEC2"), d("50")));
+        rules.add(new Rule.Adjustment("cf", "CloudFront doubled", services("AmazonCloudFront"), d("200")));
+        CustomerBill b = bill(Workflow.Basis.EFFECTIVE, List.of(ec2("10"),
+                        aLineItem().account("111111111111").product("AmazonCloudFront", "Amazon CloudFront").cost("40").list("40", "40")),
+                rules.toArray(Rule[]::new));
+        assertThat(invoice(b)).containsExactly("SERVICE Amazon CloudFront 80.00", "SERVICE Amazon Elastic Compute Cloud 5.00");
+    }
+
+    @Test
     void roundingHappensOncePerInvoiceLine() {
         // three lines of 0.004 each: 0.012 -> 0.01 once; rounding each line first would give 0.00
         CustomerBill b = bill(Workflow.Basis.EFFECTIVE, List.of(ec2("0.004"), ec2("0.004"), ec2("0.004")));
