@@ -233,38 +233,43 @@ public final class BillingRun {
         ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), " + LINE_ID + " AS line_id FROM " + stored.sql()
                 + " WHERE billing_period = ?)");
         params.add(period.toString());
-        // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
-        // evaluated once; the claimants are ordered by configuration position and the first one bills the line
-        ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position, a.workflow AS owner_workflow"
-                + " FROM src LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
-        String skuRate = usesFreeTier()
-                ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
-                : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
-        if (anyMatch()) {
-            StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
-            for (int i = 0; i < config.customers().size(); i++) {
-                Customer c = config.customers().get(i);
-                if (c.match().isEmpty()) {
-                    continue;
+        // without match predicates a grouped run sums the lines first and joins the few groups to their accounts;
+        // otherwise every line is claimed first (spec §2), as a run line by line always is
+        boolean groupFirst = grouped && !anyMatch();
+        if (!groupFirst) {
+            // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
+            // evaluated once; the claimants are ordered by configuration position and the first one bills the line
+            ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position, a.workflow AS owner_workflow"
+                    + " FROM src LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
+            String skuRate = usesFreeTier()
+                    ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
+                    : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
+            if (anyMatch()) {
+                StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
+                for (int i = 0; i < config.customers().size(); i++) {
+                    Customer c = config.customers().get(i);
+                    if (c.match().isEmpty()) {
+                        continue;
+                    }
+                    PredicateCompiler.Compiled match = predicates.compile(c.match().get());
+                    // a customer that owns the account and also matches the line claims it once
+                    claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
+                            .append(i).append(", 'c': ?} END");
+                    params.addAll(match.params());
+                    params.add(c.id());
+                    params.add(c.id());
                 }
-                PredicateCompiler.Compiled match = predicates.compile(c.match().get());
-                // a customer that owns the account and also matches the line claims it once
-                claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
-                        .append(i).append(", 'c': ?} END");
-                params.addAll(match.params());
-                params.add(c.id());
-                params.add(c.id());
+                claims.append("]");
+                ctes.add("claims AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), list_transform(list_sort("
+                        + "list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c) AS claimed_by" + skuRate + " FROM owned)");
+                ctes.add("claimed AS (SELECT claims.*, c.customer_id, c.workflow FROM claims"
+                        + " LEFT JOIN rb_customers c ON c.customer_id = claims.claimed_by[1])");
+            } else {
+                // without match predicates the owner is the only claimant: no list to build and sort per line
+                ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), CASE WHEN owner IS NULL"
+                        + " THEN CAST([] AS VARCHAR[]) ELSE [owner] END AS claimed_by" + skuRate + ", owner AS customer_id,"
+                        + " owner_workflow AS workflow FROM owned)");
             }
-            claims.append("]");
-            ctes.add("claims AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), list_transform(list_sort("
-                    + "list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c) AS claimed_by" + skuRate + " FROM owned)");
-            ctes.add("claimed AS (SELECT claims.*, c.customer_id, c.workflow FROM claims"
-                    + " LEFT JOIN rb_customers c ON c.customer_id = claims.claimed_by[1])");
-        } else {
-            // without match predicates the owner is the only claimant: no list to build and sort per line
-            ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), CASE WHEN owner IS NULL"
-                    + " THEN CAST([] AS VARCHAR[]) ELSE [owner] END AS claimed_by" + skuRate + ", owner AS customer_id,"
-                    + " owner_workflow AS workflow FROM owned)");
         }
         // each line starts with charge = its cost on its workflow's basis; unassigned lines are costed at effective
         List<Object> l0Params = new ArrayList<>();
@@ -312,12 +317,18 @@ public final class BillingRun {
             // lines alike for every step (their keys) and for every output are summed into one row; the steps' amounts
             // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
             // (the claimants matter only to report lines claimed twice, which only match predicates can do)
-            ctes.add("grouped AS (SELECT customer_id, workflow, " + (anyMatch() ? "claimed_by, " : "")
+            ctes.add("grouped AS (SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
                     + "billing_account_id, sub_account_id, service_name, billing_currency, " + keys.column()
                     + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
-                    + " sum(list_cost) AS list_cost FROM claimed GROUP BY ALL)");
+                    + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL)");
             params.addAll(keys.params());
             lines = "grouped";
+            if (groupFirst) {
+                // the account's owner is the only claimant; every line of a group has the group's account
+                ctes.add("claimed AS (SELECT g.*, a.customer_id, a.workflow FROM grouped g"
+                        + " LEFT JOIN rb_accounts a ON a.account_id = g.sub_account_id)");
+                lines = "claimed";
+            }
         }
         ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
                 + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "

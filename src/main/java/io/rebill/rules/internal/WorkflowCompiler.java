@@ -102,10 +102,10 @@ public final class WorkflowCompiler {
     }
 
     /**
-     * As above; with {@code keys}, for a grouped run: each condition on a line's columns becomes a key column and the
-     * steps read that column (their arithmetic unchanged), so they can run over lines summed by those keys. The chain
-     * says whether it is exact, i.e. no step rounds a line's charge, which a grouped run needs (a rounding of a sum is
-     * not the sum of the roundings).
+     * As above; with {@code keys}, for a grouped run: each condition on a line's columns becomes a key bit, and the
+     * steps read that bit and the guard (the workflow, which a group's lines share), their arithmetic unchanged, so
+     * that they can run over lines summed by those keys. The chain says whether it is exact, i.e. no step rounds a
+     * line's charge, which a grouped run needs (a rounding of a sum is not the sum of the roundings).
      */
     public Chain compile(String prefix, String from, SqlFragment guard, Workflow workflow, List<Rule> rules,
                          BillingPeriod period, Scales scales, Keys keys) {
@@ -127,14 +127,14 @@ public final class WorkflowCompiler {
                 case Rule.AddedLine added -> {
                     subtotals.add(new SubtotalPoint(added, "subtotal_" + name));
                     SqlFragment inScope = keys == null ? scope(rule).and(notExcluded)
-                            : notExcluded.and(keys.key(guard.and(scope(rule))));
+                            : notExcluded.and(keys.key(scope(rule)));
                     prev = addColumn(ctes, params, prev, name, guard, inScope, "subtotal_" + name);
                 }
                 default -> {
                     List<Case> cases = new ArrayList<>();
                     for (Case c : cases(rule, scope(rule), new Scales(scales.costs(), scale))) {
                         SqlFragment when = keys == null ? guard.and(c.condition()).and(notExcluded)
-                                : guard.and(notExcluded).and(keys.key(guard.and(c.condition())));
+                                : guard.and(notExcluded).and(keys.key(c.condition()));
                         cases.add(new Case(when, c.newCharge(), c.scale(), c.chargeParams(), c.exact()));
                         exact &= c.exact();
                     }
