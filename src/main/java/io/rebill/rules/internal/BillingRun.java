@@ -237,39 +237,7 @@ public final class BillingRun {
         // otherwise every line is claimed first (spec §2), as a run line by line always is
         boolean groupFirst = grouped && !anyMatch();
         if (!groupFirst) {
-            // claims (spec §2): an account's owner comes from a join with the account table, each `match` predicate is
-            // evaluated once; the claimants are ordered by configuration position and the first one bills the line
-            ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position, a.workflow AS owner_workflow"
-                    + " FROM src LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
-            String skuRate = usesFreeTier()
-                    ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
-                    : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
-            if (anyMatch()) {
-                StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
-                for (int i = 0; i < config.customers().size(); i++) {
-                    Customer c = config.customers().get(i);
-                    if (c.match().isEmpty()) {
-                        continue;
-                    }
-                    PredicateCompiler.Compiled match = predicates.compile(c.match().get());
-                    // a customer that owns the account and also matches the line claims it once
-                    claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
-                            .append(i).append(", 'c': ?} END");
-                    params.addAll(match.params());
-                    params.add(c.id());
-                    params.add(c.id());
-                }
-                claims.append("]");
-                ctes.add("claims AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), list_transform(list_sort("
-                        + "list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c) AS claimed_by" + skuRate + " FROM owned)");
-                ctes.add("claimed AS (SELECT claims.*, c.customer_id, c.workflow FROM claims"
-                        + " LEFT JOIN rb_customers c ON c.customer_id = claims.claimed_by[1])");
-            } else {
-                // without match predicates the owner is the only claimant: no list to build and sort per line
-                ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), CASE WHEN owner IS NULL"
-                        + " THEN CAST([] AS VARCHAR[]) ELSE [owner] END AS claimed_by" + skuRate + ", owner AS customer_id,"
-                        + " owner_workflow AS workflow FROM owned)");
-            }
+            claimEveryLine(ctes, params);
         }
         // each line starts with charge = its cost on its workflow's basis; unassigned lines are costed at effective
         List<Object> l0Params = new ArrayList<>();
@@ -342,6 +310,45 @@ public final class BillingRun {
                 WorkflowCompiler.SCALE) + " AS charge) FROM " + prev + ")");
         return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals, grouped,
                 exact && (keys == null || keys.fit()));
+    }
+
+    /**
+     * Claims (spec §2) line by line, as CTEs {@code owned} and {@code claimed} over {@code src}: an account's owner comes
+     * from a join with the account table, each `match` predicate is evaluated once; the claimants are ordered by
+     * configuration position and the first one bills the line.
+     */
+    private void claimEveryLine(List<String> ctes, List<Object> params) throws SQLException {
+        ctes.add("owned AS (SELECT src.*, a.customer_id AS owner, a.position AS owner_position, a.workflow AS owner_workflow"
+                + " FROM src LEFT JOIN rb_accounts a ON a.account_id = src.sub_account_id)");
+        String skuRate = usesFreeTier()
+                ? ", max(CASE WHEN list_unit_price > 0 THEN list_unit_price END) OVER (PARTITION BY sku_id) AS sku_max_rate"
+                : ", CAST(NULL AS " + MONEY + ") AS sku_max_rate";
+        if (anyMatch()) {
+            StringBuilder claims = new StringBuilder("[CASE WHEN owner IS NOT NULL THEN {'p': owner_position, 'c': owner} END");
+            for (int i = 0; i < config.customers().size(); i++) {
+                Customer c = config.customers().get(i);
+                if (c.match().isEmpty()) {
+                    continue;
+                }
+                PredicateCompiler.Compiled match = predicates.compile(c.match().get());
+                // a customer that owns the account and also matches the line claims it once
+                claims.append(", CASE WHEN ").append(match.sql()).append(" AND owner IS DISTINCT FROM ? THEN {'p': ")
+                        .append(i).append(", 'c': ?} END");
+                params.addAll(match.params());
+                params.add(c.id());
+                params.add(c.id());
+            }
+            claims.append("]");
+            ctes.add("claims AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), list_transform(list_sort("
+                    + "list_filter(" + claims + ", lambda x: x IS NOT NULL)), lambda x: x.c) AS claimed_by" + skuRate + " FROM owned)");
+            ctes.add("claimed AS (SELECT claims.*, c.customer_id, c.workflow FROM claims"
+                    + " LEFT JOIN rb_customers c ON c.customer_id = claims.claimed_by[1])");
+        } else {
+            // without match predicates the owner is the only claimant: no list to build and sort per line
+            ctes.add("claimed AS (SELECT * EXCLUDE (owner, owner_position, owner_workflow), CASE WHEN owner IS NULL"
+                    + " THEN CAST([] AS VARCHAR[]) ELSE [owner] END AS claimed_by" + skuRate + ", owner AS customer_id,"
+                    + " owner_workflow AS workflow FROM owned)");
+        }
     }
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
