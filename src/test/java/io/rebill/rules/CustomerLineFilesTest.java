@@ -172,13 +172,7 @@ class CustomerLineFilesTest {
     }
 
     private static List<BigDecimal> query(Connection duck, String sql) throws SQLException {
-        List<BigDecimal> values = new ArrayList<>();
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getBigDecimal(1));
-            }
-        }
-        return values;
+        return strings(duck, sql).stream().map(v -> v == null ? null : new BigDecimal(v)).toList();
     }
 
     private static List<String> strings(Connection duck, String sql) throws SQLException {

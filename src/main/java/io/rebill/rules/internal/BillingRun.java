@@ -38,7 +38,8 @@ import java.util.stream.Stream;
 
 /**
  * One billing run over one period's canonical line items, set-based in DuckDB (spec §2-4). The run's lines are a
- * chain of SQL steps that is never stored whole: one streaming GROUP BY over it leaves the small temp table
+ * chain of SQL steps that is never stored whole (for the bill alone, over groups of lines that every step's condition
+ * treats alike, see {@link #chain}): one streaming GROUP BY over it leaves the small temp table
  * {@code bill_groups} (sums per customer, account, service and exclusion), from which the summary, invoices,
  * subtotals, unassigned lines, reconciliation and double claims are read; charges and credits go to the temp table
  * {@code extra}. On request the run also keeps its lines in a temp table {@code billed} (tests and diff, with the
@@ -380,14 +381,7 @@ public final class BillingRun {
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE OR REPLACE TEMP TABLE rb_line_groups (customer_id VARCHAR, line_group INTEGER)");
             }
-            try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_line_groups VALUES (?, ?)")) {
-                for (Map.Entry<String, Integer> e : groupOf.entrySet()) {
-                    ps.setString(1, e.getKey());
-                    ps.setInt(2, e.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            insertPairs("rb_line_groups", groupOf);
             String select = "SELECT " + String.join(", ", columns);
             GroupedLines lines = new GroupedLines(folder.resolve("no-lines.parquet"), folder.resolve("groups"));
             // the columns with no rows, for customers without lines: read back from Parquet like every group's lines
@@ -490,8 +484,13 @@ public final class BillingRun {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_customers VALUES (?, ?)")) {
-            for (Map.Entry<String, Integer> e : workflowOf.entrySet()) {
+        insertPairs("rb_customers", workflowOf);
+    }
+
+    /** Fills a two-column temp table (VARCHAR, INTEGER) from a map, e.g. customer to workflow number. */
+    private void insertPairs(String table, Map<String, Integer> pairs) throws SQLException {
+        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
+            for (Map.Entry<String, Integer> e : pairs.entrySet()) {
                 ps.setString(1, e.getKey());
                 ps.setInt(2, e.getValue());
                 ps.addBatch();

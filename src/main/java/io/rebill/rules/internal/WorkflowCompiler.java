@@ -48,13 +48,14 @@ public final class WorkflowCompiler {
      * run over the groups and read their bit. Exact only while no step rounds (see {@link Chain#exact}).
      */
     public static final class Keys {
-        /** Bits of a BIGINT; a workflow with more conditions is billed line by line. */
+        /** Conditions that get a bit of a BIGINT key; a run with more is billed line by line. */
         static final int MAX = 62;
         private final StringBuilder mask = new StringBuilder();
         private final List<Object> params = new ArrayList<>();
         private int count;
 
         SqlFragment key(SqlFragment condition) {
+            // past MAX, conditions share the last bit; such a chain is never run (fit() is false)
             long bit = 1L << Math.min(count, MAX);
             count++;
             mask.append(mask.isEmpty() ? "" : " + ").append("CASE WHEN ").append(condition.sql()).append(" THEN ")
@@ -135,7 +136,7 @@ public final class WorkflowCompiler {
                     for (Case c : cases(rule, scope(rule), new Scales(scales.costs(), scale))) {
                         SqlFragment when = keys == null ? guard.and(c.condition()).and(notExcluded)
                                 : guard.and(notExcluded).and(keys.key(c.condition()));
-                        cases.add(new Case(when, c.newCharge(), c.scale(), c.chargeParams(), c.exact()));
+                        cases.add(c.when(when));
                         exact &= c.exact();
                     }
                     int after = scale;
@@ -288,6 +289,11 @@ public final class WorkflowCompiler {
     record Case(SqlFragment condition, String newCharge, int scale, List<Object> chargeParams, boolean exact) {
         Case(SqlFragment condition, String newCharge, int scale) {
             this(condition, newCharge, scale, List.of(), true);
+        }
+
+        /** The same new charge under another condition. */
+        Case when(SqlFragment other) {
+            return new Case(other, newCharge, scale, chargeParams, exact);
         }
     }
 
