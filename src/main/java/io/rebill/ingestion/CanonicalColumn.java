@@ -4,9 +4,11 @@ package io.rebill.ingestion;
  * The canonical line item of ../shared/spec/billing.md §1, in storage order. Every reader produces exactly these
  * columns; names follow FOCUS where FOCUS has a column, {@code x_} where it does not. Money is exact DECIMAL: read as
  * DECIMAL(38,24) ({@link #MONEY_TYPE}), scale above the spec's minimum of 10 and wide enough for sums over billions of
- * rows. The four cost columns are stored at {@link #NARROW_MONEY_SCALE} places when every value of an input file has
- * at most that many (real CUR and FOCUS costs have at most 10), else at 24: a charge multiplied by a percentage then
- * stays exact without a 128-bit rescale (docs/benchmarks.md). {@link StoredLines} reads stored files of either scale.
+ * rows. The four cost columns are stored at the fewest places an input file needs, so that a charge multiplied by a
+ * percentage stays exact without a 128-bit rescale (docs/benchmarks.md): DECIMAL(18,10) ({@link #COMPACT_MONEY_SCALE},
+ * 64-bit, what real CUR files get: at most 10 places and below 10^8) when every value of the file fits it, else
+ * DECIMAL(38,12) ({@link #NARROW_MONEY_SCALE}), else DECIMAL(38,24). {@link StoredLines} reads stored files of any of
+ * them.
  */
 public enum CanonicalColumn {
     BILLING_PERIOD("VARCHAR"),
@@ -55,6 +57,15 @@ public enum CanonicalColumn {
     public static final int MONEY_SCALE = 24;
     /** The scale the cost columns are stored at when every value of the input file fits it exactly. */
     public static final int NARROW_MONEY_SCALE = 12;
+    /**
+     * The scale of the compact storage, DECIMAL(18,10): a 64-bit integer in Parquet, which DuckDB reads and sums in
+     * under half the time of a 128-bit DECIMAL(38,x) (docs/benchmarks.md). Files whose costs all have at most 10
+     * places and are below 10^8 in magnitude are stored so.
+     */
+    public static final int COMPACT_MONEY_SCALE = 10;
+    /** The scales a file's costs are tried at, in order: the first that holds every value exactly is stored. */
+    public static final java.util.List<Integer> STORED_MONEY_SCALES = java.util.List.of(COMPACT_MONEY_SCALE,
+            NARROW_MONEY_SCALE, MONEY_SCALE);
 
     private final String sqlType;
     private final boolean cost;
@@ -107,8 +118,16 @@ public enum CanonicalColumn {
         return sqlType;
     }
 
+    /**
+     * The type cost columns are stored at with {@code scale} places: DECIMAL(18,10) at the compact scale, else
+     * DECIMAL(38, scale).
+     */
+    public static String storedMoney(int scale) {
+        return scale == COMPACT_MONEY_SCALE ? "DECIMAL(18," + scale + ")" : money(scale);
+    }
+
     /** The type this column is stored at in a file whose costs have {@code moneyScale} places. */
     public String storedType(int moneyScale) {
-        return cost ? money(moneyScale) : sqlType;
+        return cost ? storedMoney(moneyScale) : sqlType;
     }
 }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * Reads stored line items (Parquet files Rebill wrote) as one relation. Each file keeps its costs at the scale its
- * input needed ({@link CanonicalColumn#NARROW_MONEY_SCALE} or 24). DuckDB must never see two scales in one
+ * input needed (one of {@link CanonicalColumn#STORED_MONEY_SCALES}). DuckDB must never see two scales in one
  * {@code read_parquet} or {@code UNION}: it gives the relation the first file's (or the narrower) type and silently
  * rounds the other. So files are read in groups of one scale and, when there are several, the groups' costs are cast
  * up to the widest before they are combined. Files stored before tags became a list of pairs keep a MAP, read as the

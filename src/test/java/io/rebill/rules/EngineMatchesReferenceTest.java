@@ -60,13 +60,19 @@ class EngineMatchesReferenceTest {
             List<Map<String, Object>> lines = randomLines(random, 5 + random.nextInt(40));
             MspConfig config = randomConfig(random);
             try (Connection duck = DuckDb.open(settings)) {
-                // costs stored at 24 places, at 12 (what nearly every input gets; the charge then widens only as the
-                // rules need), or half and half in two files (several inputs or sources of a period)
-                List<Path> files = switch (scenario % 3) {
+                // costs stored at 24 places; at 10 in 64 bits (what real CUR inputs get) or at 12; or half and half
+                // in two files (several inputs or sources of a period). The charge then widens only as the rules need.
+                if (scenario % 4 == 1 || scenario % 4 == 3) {
+                    compact(lines);
+                }
+                List<Path> files = switch (scenario % 4) {
                     case 0 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"), 24));
-                    case 1 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"), 12));
+                    case 1 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"),
+                            CanonicalColumn.COMPACT_MONEY_SCALE));
+                    case 2 -> List.of(write(duck, lines, dir.resolve("lines" + scenario + ".parquet"), 12));
                     default -> List.of(
-                            write(duck, lines.subList(0, lines.size() / 2), dir.resolve("lines" + scenario + "a.parquet"), 12),
+                            write(duck, lines.subList(0, lines.size() / 2), dir.resolve("lines" + scenario + "a.parquet"),
+                                    scenario % 8 == 3 ? CanonicalColumn.COMPACT_MONEY_SCALE : 12),
                             write(duck, lines.subList(lines.size() / 2, lines.size()), dir.resolve("lines" + scenario + "b.parquet"), 24));
                 };
                 for (int i = 0; i < lines.size(); i++) {
@@ -164,6 +170,18 @@ class EngineMatchesReferenceTest {
     private static BigDecimal money(Random r) {
         BigDecimal v = BigDecimal.valueOf(r.nextLong(2_000_000_000L), r.nextInt(11));
         return r.nextInt(8) == 0 ? v.negate() : v;
+    }
+
+    /** Costs of 10^8 or more brought below it (their remainder), so that the lines fit the compact DECIMAL(18,10). */
+    private static void compact(List<Map<String, Object>> lines) {
+        BigDecimal limit = BigDecimal.TEN.pow(8);
+        for (Map<String, Object> l : lines) {
+            for (String column : CanonicalColumn.costColumns()) {
+                if (l.get(column) instanceof BigDecimal d && d.abs().compareTo(limit) >= 0) {
+                    l.put(column, d.remainder(limit));
+                }
+            }
+        }
     }
 
     static List<Map<String, Object>> randomLines(Random r, int n) {

@@ -1,5 +1,6 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 
@@ -22,9 +23,26 @@ final class FileErrors {
     private FileErrors() {
     }
 
-    /** The error rb_money_narrow raises for a cost with more places than the narrow scale (macros.sql). */
+    /**
+     * The errors that send a file to the next stored money scale: rb_money_10 or rb_money_12 met a cost with more
+     * places (macros.sql), or a cost of 10^8 or more did not fit the compact DECIMAL(18,10).
+     */
     static boolean needsWideMoney(SQLException e) {
-        return e.getMessage() != null && e.getMessage().contains("rebill-money-scale\u001f");
+        String m = e.getMessage();
+        return m != null && (m.contains("rebill-money-scale\u001f")
+                || m.contains("to type " + CanonicalColumn.storedMoney(CanonicalColumn.COMPACT_MONEY_SCALE) + " failed"));
+    }
+
+    /** What {@link #needsWideMoney} met, for the log: the column and value, or DuckDB's cast message. */
+    static String moneyThatDoesNotFit(SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int at = m.indexOf("rebill-money-scale\u001f");
+        if (at >= 0) {
+            String[] parts = m.substring(at).split("\u001f");
+            return parts.length >= 3 ? parts[1] + " " + parts[2].lines().findFirst().orElse("") : m;
+        }
+        int cast = m.indexOf("Casting value");
+        return cast >= 0 ? m.substring(cast).lines().findFirst().orElse(m) : m;
     }
 
     static RebillException explain(SniffedFile file, SQLException e) {

@@ -150,26 +150,30 @@ public final class Ingester {
     private Staged stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
             throws SQLException, IOException {
         String template = Sql.resource(file.format().canonicalSql());
-        MappingQuery narrow = new MappingQuery(file, CanonicalColumn.NARROW_MONEY_SCALE);
         boolean inputSide = InputSums.inSameRead(file);
-        String narrowSelect = narrow.canonicalSelect(template, inputSide);
-        String wideSelect = new MappingQuery(file, CanonicalColumn.MONEY_SCALE).canonicalSelect(template, inputSide);
         Path whole = staging.resolve(stagedName(index));
         tracker.startFile(file, index);
         try {
-            if (narrow.needsWideMoney()) {
-                copy(duck, wideSelect, whole, tracker);
-            } else {
+            // costs at the fewest places that hold every value of the file: a scale a Parquet type rules out is
+            // skipped, and a value that does not fit sends the file to the next scale (read again)
+            List<Integer> scales = CanonicalColumn.STORED_MONEY_SCALES;
+            for (int i = 0; i < scales.size(); i++) {
+                int scale = scales.get(i);
+                boolean last = i == scales.size() - 1;
+                MappingQuery query = new MappingQuery(file, scale);
+                String select = query.canonicalSelect(template, inputSide);
+                if (!last && query.needsWideMoney()) {
+                    continue;
+                }
                 try {
-                    copy(duck, narrowSelect, whole, tracker);
+                    copy(duck, select, whole, tracker);
+                    break;
                 } catch (SQLException e) {
-                    if (!FileErrors.needsWideMoney(e)) {
+                    if (last || !FileErrors.needsWideMoney(e)) {
                         throw e;
                     }
-                    // a cost with more than 12 places: the file is stored at 24 (costs then bill a little slower)
-                    log.info("{} has costs with more than {} decimal places; storing them at {}", file.path().getFileName(),
-                            CanonicalColumn.NARROW_MONEY_SCALE, CanonicalColumn.MONEY_SCALE);
-                    copy(duck, wideSelect, whole, tracker);
+                    log.info("{} has costs that do not fit {} ({}); reading it again at {} places", file.path().getFileName(),
+                            CanonicalColumn.storedMoney(scale), FileErrors.moneyThatDoesNotFit(e), scales.get(i + 1));
                 }
             }
         } catch (SQLException e) {

@@ -31,7 +31,7 @@ final class MappingQuery {
     private final SniffedFile file;
     private final int moneyScale;
     private final Map<String, String> byKey = new HashMap<>();
-    /** Set while rendering at the narrow scale when a money column's Parquet type may hold more places. */
+    /** Set while rendering below 24 places when a money column's Parquet type may hold more places. */
     private boolean needsWideMoney;
 
     /** A query reading money ({@code {{num:X}}}) at DECIMAL(38,24), as the input sums do. */
@@ -40,9 +40,10 @@ final class MappingQuery {
     }
 
     /**
-     * A query reading money at {@code moneyScale} places. At the narrow scale a text value with more places fails
-     * with {@code rebill-money-scale} (the caller then reads the file again at 24), and a Parquet column whose type
-     * may hold more places makes {@link #needsWideMoney()} true.
+     * A query reading money at {@code moneyScale} places (one of {@link CanonicalColumn#STORED_MONEY_SCALES}). Below
+     * 24 a text value with more places fails with {@code rebill-money-scale}, at the compact scale so does a cost of
+     * 10^8 or more (when it is cast to DECIMAL(18,10)), and the caller then reads the file again at the next scale; a
+     * Parquet column whose type may hold more places makes {@link #needsWideMoney()} true.
      */
     MappingQuery(SniffedFile file, int moneyScale) {
         this.file = file;
@@ -56,7 +57,7 @@ final class MappingQuery {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
-    /** True when rendering at the narrow scale met a Parquet money column that may hold more places than it. */
+    /** True when rendering below 24 places met a Parquet money column that may hold more places than this scale. */
     boolean needsWideMoney() {
         return needsWideMoney;
     }
@@ -145,13 +146,13 @@ final class MappingQuery {
         };
     }
 
-    /** A money value at this query's scale; text at the narrow scale is checked to lose no digit (macros.sql). */
+    /** A money value at this query's scale; text below 24 places is checked to lose no digit (macros.sql). */
     private String money(String id, String column, String parquetType) {
         if (moneyScale == CanonicalColumn.MONEY_SCALE) {
             return wideNumber(id, column, parquetType);
         }
         if (parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType)) {
-            return "rb_money_narrow(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')";
+            return "rb_money_" + moneyScale + "(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')";
         }
         if (!exactAt(parquetType, moneyScale)) {
             needsWideMoney = true;

@@ -1,5 +1,6 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.shared.duckdb.DuckDb;
 
 import java.io.BufferedReader;
@@ -40,8 +41,19 @@ final class Sql {
     static void prepare(Connection duck) throws SQLException {
         try (Statement s = duck.createStatement()) {
             for (String statement : resource("macros.sql").split(";\\s*(\\n|$)")) {
-                if (!statement.replaceAll("(?m)^--.*$", "").isBlank()) {
+                if (statement.replaceAll("(?m)^--.*$", "").isBlank()) {
+                    continue;
+                }
+                if (!statement.contains("rb_money_{{places}}")) {
                     s.execute(statement);
+                    continue;
+                }
+                // one macro per stored scale below 24 (rb_money_10, rb_money_12); a value of n places is n + 1 characters
+                for (int places : CanonicalColumn.STORED_MONEY_SCALES) {
+                    if (places < CanonicalColumn.MONEY_SCALE) {
+                        s.execute(statement.replace("{{places}}", Integer.toString(places))
+                                .replace("{{chars}}", Integer.toString(places + 1)));
+                    }
                 }
             }
         }

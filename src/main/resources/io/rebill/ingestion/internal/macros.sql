@@ -30,23 +30,26 @@ CREATE OR REPLACE TEMP MACRO rb_money(x, col) AS
                             THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,24)) END,
                        error('rebill-bad-number' || chr(31) || col || chr(31) || x))
     END;
--- Costs at 12 places (CanonicalColumn.NARROW_MONEY_SCALE), the forms rb_money accepts. A value whose text has more
--- places after the point (trailing zeros aside; in scientific notation, the mantissa's places minus the exponent:
--- 1.5e-05 has 6) raises rebill-money-scale, and the ingest reads the file again at 24 places: no digit is ever
--- rounded away. Spaces only ever make the test say "more places", which costs speed, never a digit.
+-- Costs at {{places}} places (10 and 12: CanonicalColumn.STORED_MONEY_SCALES; Sql.prepare defines rb_money_10 and
+-- rb_money_12 from this one text), the forms rb_money accepts. A value whose text has more places after the point
+-- (trailing zeros aside; in scientific notation, the mantissa's places minus the exponent: 1.5e-05 has 6) raises
+-- rebill-money-scale, and the ingest reads the file again at the next scale: no digit is ever rounded away. Spaces
+-- only ever make the test say "more places", which costs speed, never a digit.
 CREATE OR REPLACE TEMP MACRO rb_sci_places(m, e) AS
     (CASE WHEN strpos(m, '.') > 0 THEN length(rtrim(m, '0')) - strpos(m, '.') ELSE 0 END) - TRY_CAST(e AS INTEGER);
-CREATE OR REPLACE TEMP MACRO rb_money_narrow(x, col) AS
+CREATE OR REPLACE TEMP MACRO rb_money_{{places}}(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN contains(x, 'e') OR contains(x, 'E')
-             THEN CASE WHEN COALESCE(rb_sci_places(split_part(lower(x), 'e', 1), split_part(lower(x), 'e', 2)) <= 12, FALSE)
-                       THEN COALESCE(TRY_CAST(x AS DECIMAL(38,12)), error('rebill-bad-number' || chr(31) || col || chr(31) || x))
+             THEN CASE WHEN COALESCE(rb_sci_places(split_part(lower(x), 'e', 1), split_part(lower(x), 'e', 2)) <= {{places}}, FALSE)
+                       THEN COALESCE(TRY_CAST(x AS DECIMAL(38,{{places}})), error('rebill-bad-number' || chr(31) || col || chr(31) || x))
                        ELSE error('rebill-money-scale' || chr(31) || col || chr(31) || x) END
-         -- 13 characters hold at most 12 places, so most values skip the closer look
-         WHEN length(x) > 13 AND strpos(x, '.') > 0 AND length(rtrim(x, '0')) - strpos(x, '.') > 12
+         -- {{chars}} characters hold at most {{places}} places, so short values skip the closer look, and only
+         -- values with more characters after the point have their trailing zeros trimmed
+         WHEN length(x) > {{chars}} AND strpos(x, '.') > 0 AND length(x) - strpos(x, '.') > {{places}}
+              AND length(rtrim(x, '0')) - strpos(x, '.') > {{places}}
              THEN error('rebill-money-scale' || chr(31) || col || chr(31) || x)
-         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,12)),
+         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,{{places}})),
                        CASE WHEN regexp_full_match(trim(x), '-?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?|-?[$]?[0-9]+([.][0-9]+)?')
-                            THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,12)) END,
+                            THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,{{places}})) END,
                        error('rebill-bad-number' || chr(31) || col || chr(31) || x))
     END;
