@@ -17,8 +17,9 @@ public interface PredicateCompiler {
         }
     }
 
-    /** The CEL compiler of io.rebill.rules.cel (docs/cel.md). */
+    /** The CEL compiler of io.rebill.rules.cel (docs/cel.md); starts loading it in the background. */
     static PredicateCompiler cel() {
+        CelSql.warmUp();
         return expression -> {
             CompiledPredicate p = CelSql.compile(expression);
             return new Compiled(p.sql(), p.parameters());
