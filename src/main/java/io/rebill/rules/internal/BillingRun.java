@@ -68,6 +68,8 @@ public final class BillingRun {
     private final Consumer<String> progress;
     private List<String> keptColumns;
     private StoredLines.Relation stored;
+    /** Whether this run filled {@link #LINE_SUMS}. */
+    private boolean lineSums;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -170,11 +172,16 @@ public final class BillingRun {
     /**
      * The run's lines as {@code WITH ... lines AS (...)}: the text, its parameters, and each charge's subtotal column.
      * A grouped chain's rows are groups of lines ({@code n_lines} each, amounts summed) that every condition of every
-     * step treats alike; it gives the same sums as the lines' chain when it is {@code exact} (no step rounds).
+     * step treats alike; it gives the same sums as the lines' chain when it is {@code exact} (no step rounds). When
+     * the lines are summed before they are claimed, that sum is a statement of its own, {@code prelude} (with
+     * {@code preludeParams}), which fills the temp table {@link #LINE_SUMS} that the chain then reads.
      */
     private record Chain(String sql, List<Object> params, Map<String, List<WorkflowCompiler.SubtotalPoint>> subtotals,
-                         boolean grouped, boolean exact) {
+                         boolean grouped, boolean exact, String prelude, List<Object> preludeParams) {
     }
+
+    /** The period's lines summed before any claim or rule (a grouped run without match predicates). */
+    private static final String LINE_SUMS = "rb_line_sums";
 
     private void execute(String sql, List<Object> params) throws SQLException {
         execute(sql, params, false);
@@ -282,21 +289,30 @@ public final class BillingRun {
             exact &= steps.exact();
         }
         String lines = "claimed";
+        String prelude = null;
+        List<Object> preludeParams = List.of();
         if (grouped) {
             // lines alike for every step (their keys) and for every output are summed into one row; the steps' amounts
             // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
             // (the claimants matter only to report lines claimed twice, which only match predicates can do)
-            ctes.add("grouped AS (SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
+            String sums = "SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
                     + "billing_account_id, sub_account_id, service_name, billing_currency, " + keys.column()
                     + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
-                    + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL)");
+                    + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";
             params.addAll(keys.params());
-            lines = "grouped";
             if (groupFirst) {
+                // the one pass over the lines is a statement of its own; its few rows are what the steps read, and
+                // their sums per billing account are the ingested totals reconciliation checks the bill against
+                prelude = "CREATE OR REPLACE TEMP TABLE " + LINE_SUMS + " AS WITH " + String.join(",\n", ctes) + "\n" + sums;
+                preludeParams = List.copyOf(params);
+                ctes.clear();
+                params.clear();
                 // the account's owner is the only claimant; every line of a group has the group's account
-                ctes.add("claimed AS (SELECT g.*, a.customer_id, a.workflow FROM grouped g"
+                ctes.add("claimed AS (SELECT g.*, a.customer_id, a.workflow FROM " + LINE_SUMS + " g"
                         + " LEFT JOIN rb_accounts a ON a.account_id = g.sub_account_id)");
-                lines = "claimed";
+            } else {
+                ctes.add("grouped AS (" + sums + ")");
+                lines = "grouped";
             }
         }
         ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
@@ -310,7 +326,7 @@ public final class BillingRun {
         ctes.add("lines AS (SELECT * EXCLUDE (workflow) REPLACE (" + WorkflowCompiler.widen("charge", chargeScale,
                 WorkflowCompiler.SCALE) + " AS charge) FROM " + prev + ")");
         return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals, grouped,
-                exact && (keys == null || keys.fit()));
+                exact && (keys == null || keys.fit()), prelude, preludeParams);
     }
 
     /**
@@ -448,6 +464,11 @@ public final class BillingRun {
         if (stored != null) {
             execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
         } else {
+            if (chain.prelude() != null) {
+                // no rule step in it, so DuckDB's filter pushdown may carry the period filter into the scan
+                execute(chain.prelude(), chain.preludeParams(), false);
+                lineSums = true;
+            }
             executeChain("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL",
                     chain.params(), false);
         }
@@ -676,14 +697,21 @@ public final class BillingRun {
         return list;
     }
 
-    /** Independent of the run: the period's ingested totals read from the Parquet files again. */
+    /**
+     * The period's ingested totals per billing account against the bill's split of them. The totals are the stored
+     * lines' sums before any claim or rule: from {@link #LINE_SUMS} when the run summed the lines first (the lines
+     * are then read once), else read from the Parquet files again.
+     */
     private List<BillResult.Reconciliation> reconcile() throws SQLException {
         Map<String, BigDecimal[]> ingested = new LinkedHashMap<>();
-        try (PreparedStatement ps = duck.prepareStatement("SELECT billing_account_id, CAST(COALESCE(sum(billed_cost), 0) AS "
-                + MONEY + "), CAST(COALESCE(sum(effective_cost), 0) AS " + MONEY + "), CAST(COALESCE(sum(list_cost), 0) AS "
-                + MONEY + ") FROM " + stored().sql()
-                + " WHERE billing_period = ? GROUP BY 1 ORDER BY 1 NULLS FIRST")) {
-            ps.setString(1, period.toString());
+        String totals = "SELECT billing_account_id, CAST(COALESCE(sum(billed_cost), 0) AS " + MONEY + "), CAST(COALESCE("
+                + "sum(effective_cost), 0) AS " + MONEY + "), CAST(COALESCE(sum(list_cost), 0) AS " + MONEY + ") FROM ";
+        try (PreparedStatement ps = duck.prepareStatement(lineSums
+                ? totals + LINE_SUMS + " GROUP BY 1 ORDER BY 1 NULLS FIRST"
+                : totals + stored().sql() + " WHERE billing_period = ? GROUP BY 1 ORDER BY 1 NULLS FIRST")) {
+            if (!lineSums) {
+                ps.setString(1, period.toString());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ingested.put(rs.getString(1), new BigDecimal[]{rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getBigDecimal(4)});
