@@ -31,6 +31,12 @@ final class MappingQuery {
     private final SniffedFile file;
     private final int moneyScale;
     private final Map<String, String> byKey = new HashMap<>();
+    /**
+     * The parsed values (money, quantities, timestamps) the rendered SQL reads, each computed once per line in the
+     * source's projection ({@link #source()}) and named rb_v_N: DuckDB does not merge repeated expressions that can
+     * raise an error, and a CUR line names its unblended cost three times. Shared with the input side's query.
+     */
+    private final Map<String, String> computed;
     /** Set while rendering below 24 places when a money column's Parquet type may hold more places. */
     private boolean needsWideMoney;
 
@@ -46,8 +52,13 @@ final class MappingQuery {
      * Parquet column whose type may hold more places makes {@link #needsWideMoney()} true.
      */
     MappingQuery(SniffedFile file, int moneyScale) {
+        this(file, moneyScale, new java.util.LinkedHashMap<>());
+    }
+
+    private MappingQuery(SniffedFile file, int moneyScale, Map<String, String> computed) {
         this.file = file;
         this.moneyScale = moneyScale;
+        this.computed = computed;
         for (String column : file.columns()) {
             byKey.putIfAbsent(key(column), column);
         }
@@ -95,7 +106,7 @@ final class MappingQuery {
 
     /** The input side of reconciliation as select-list entries, always at 24 places (the input as it is). */
     private String inputAmounts() {
-        return new MappingQuery(file).render(Sql.resource(file.format().inputAmountsSql()));
+        return new MappingQuery(file, CanonicalColumn.MONEY_SCALE, computed).render(Sql.resource(file.format().inputAmountsSql()));
     }
 
     /** A template rendered for this file; an input placeholder renders as nothing. */
@@ -107,16 +118,41 @@ final class MappingQuery {
         // comments may name placeholders; rendered there, a multi-line one would leave the comment
         Matcher r = PLACEHOLDER.matcher(COMMENT_LINE.matcher(template).replaceAll(""));
         StringBuilder out = new StringBuilder();
+        boolean hasSource = false;
         while (r.find()) {
             String replacement = r.group(3) == null ? placeholder(r.group(1), r.group(2)) : switch (r.group(3)) {
                 case "tags" -> tags();
                 case "input" -> input == null ? "" : ", " + input;
-                default -> scan();
+                default -> {
+                    hasSource = true;
+                    yield SOURCE_MARKER;
+                }
             };
             r.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         r.appendTail(out);
-        return out.toString();
+        // the source's projection computes every value the text read, known only once all of it is rendered
+        return hasSource ? out.toString().replace(SOURCE_MARKER, source()) : out.toString();
+    }
+
+    private static final String SOURCE_MARKER = "\u0000source\u0000";
+
+    /**
+     * The file's scan with the parsed values of everything rendered so far ({@link #computed}) as columns; what a
+     * rendered select list reads FROM.
+     */
+    String source() {
+        if (computed.isEmpty()) {
+            return scan();
+        }
+        StringBuilder sql = new StringBuilder("(SELECT *");
+        computed.forEach((expression, alias) -> sql.append(", ").append(expression).append(" AS ").append(alias));
+        return sql.append(" FROM ").append(scan()).append(")").toString();
+    }
+
+    /** The name of a parsed value's column in {@link #source()}, computing it there once however often it is read. */
+    private String once(String expression) {
+        return computed.computeIfAbsent(expression, e -> "rb_v_" + (computed.size() + 1));
     }
 
     private String placeholder(String kind, String name) {
@@ -134,11 +170,11 @@ final class MappingQuery {
         String id = DuckDb.identifier(actual);
         String parquetType = file.parquetTypes().get(actual);
         return switch (kind) {
-            case "num" -> money(id, actual, parquetType);
-            case "qty" -> wideNumber(id, actual, parquetType);
+            case "num" -> once(money(id, actual, parquetType));
+            case "qty" -> once(wideNumber(id, actual, parquetType));
             case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
                     ? "CAST(" + id + " AS TIMESTAMP)"
-                    : "rb_ts(CAST(" + id + " AS VARCHAR), '" + DuckDb.literal(actual) + "')";
+                    : once("rb_ts(CAST(" + id + " AS VARCHAR), '" + DuckDb.literal(actual) + "')");
             default -> parquetType == null
                     ? id
                     : "CASE WHEN CAST(" + id + " AS VARCHAR) IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE CAST("
