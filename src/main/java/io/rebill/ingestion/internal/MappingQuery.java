@@ -6,6 +6,7 @@ import io.rebill.shared.duckdb.DuckDb;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * Renders a mapping template (cur-canonical.sql, focus-canonical.sql, *-input-amounts.sql) for one file. Columns are
  * matched by name, ignoring case and punctuation, so that {@code lineItem/UnblendedCost} and
  * {@code line_item_unblended_cost} are the same column. Only header names (quoted) and the file's path (as a
- * literal) enter the SQL; no value from a row ever does.
+ * literal) enter the SQL; no value from a row ever does. {@code {{source}}} becomes the file's scan with every parsed
+ * value the template reads as a column of its own ({@link #source()}).
  */
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
@@ -27,6 +29,8 @@ final class MappingQuery {
     private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
             "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
     private static final List<String> NULL_STRINGS = List.of("", "NULL", "null", "\\N");
+    /** Where {{source}} goes until the whole template is rendered (see {@link #source()}). */
+    private static final String SOURCE_MARKER = "\u0000source\u0000";
 
     private final SniffedFile file;
     private final int moneyScale;
@@ -52,7 +56,7 @@ final class MappingQuery {
      * Parquet column whose type may hold more places makes {@link #needsWideMoney()} true.
      */
     MappingQuery(SniffedFile file, int moneyScale) {
-        this(file, moneyScale, new java.util.LinkedHashMap<>());
+        this(file, moneyScale, new LinkedHashMap<>());
     }
 
     private MappingQuery(SniffedFile file, int moneyScale, Map<String, String> computed) {
@@ -134,8 +138,6 @@ final class MappingQuery {
         // the source's projection computes every value the text read, known only once all of it is rendered
         return hasSource ? out.toString().replace(SOURCE_MARKER, source()) : out.toString();
     }
-
-    private static final String SOURCE_MARKER = "\u0000source\u0000";
 
     /**
      * The file's scan with the parsed values of everything rendered so far ({@link #computed}) as columns; what a
