@@ -3,6 +3,8 @@ package io.rebill.rules.cel;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Compiles a user's CEL condition over {@code line} (a rule's {@code when}, spec §3) to DuckDB SQL. cel-java parses
  * and type-checks it against the canonical columns; the supported subset is then written as SQL, and
@@ -43,7 +45,7 @@ import io.rebill.shared.errors.RebillException;
  * DuckDB and in the reference alike.
  */
 public final class CelSql {
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
 
     private CelSql() {
     }
