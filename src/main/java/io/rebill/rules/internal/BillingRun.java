@@ -68,8 +68,6 @@ public final class BillingRun {
     private final Consumer<String> progress;
     private List<String> keptColumns;
     private StoredLines.Relation stored;
-    /** Whether this run filled {@link #LINE_SUMS}. */
-    private boolean lineSums;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -110,7 +108,7 @@ public final class BillingRun {
             createExtra(workflowOf, chain.subtotals());
             List<CustomerBill> bills = customerBills(workflowOf);
             progress.accept("reconciling with the ingested totals");
-            BillResult result = new BillResult(period, bills, unassigned(), reconcile(), claimedTwice(), lines,
+            BillResult result = new BillResult(period, bills, unassigned(), reconcile(chain), claimedTwice(), lines,
                     Duration.between(started, Instant.now()), warnings);
             progress.accept(String.format("billed %,d lines for %d customers in %.1f s", lines, bills.size(),
                     result.took().toMillis() / 1000.0));
@@ -467,7 +465,6 @@ public final class BillingRun {
             if (chain.prelude() != null) {
                 // no rule step in it, so DuckDB's filter pushdown may carry the period filter into the scan
                 execute(chain.prelude(), chain.preludeParams(), false);
-                lineSums = true;
             }
             executeChain("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL",
                     chain.params(), false);
@@ -699,10 +696,11 @@ public final class BillingRun {
 
     /**
      * The period's ingested totals per billing account against the bill's split of them. The totals are the stored
-     * lines' sums before any claim or rule: from {@link #LINE_SUMS} when the run summed the lines first (the lines
-     * are then read once), else read from the Parquet files again.
+     * lines' sums before any claim or rule: from {@link #LINE_SUMS} when the chain summed the lines first (its
+     * prelude, which the sums ran; the lines are then read once), else read from the Parquet files again.
      */
-    private List<BillResult.Reconciliation> reconcile() throws SQLException {
+    private List<BillResult.Reconciliation> reconcile(Chain chain) throws SQLException {
+        boolean lineSums = chain.prelude() != null;
         Map<String, BigDecimal[]> ingested = new LinkedHashMap<>();
         String totals = "SELECT billing_account_id, CAST(COALESCE(sum(billed_cost), 0) AS " + MONEY + "), CAST(COALESCE("
                 + "sum(effective_cost), 0) AS " + MONEY + "), CAST(COALESCE(sum(list_cost), 0) AS " + MONEY + ") FROM ";
