@@ -4,6 +4,13 @@ import io.rebill.identity.Actor;
 import io.rebill.identity.Role;
 import io.rebill.identity.User;
 import io.rebill.identity.Users;
+import io.rebill.invoicing.BillRun;
+import io.rebill.invoicing.BillRuns;
+import io.rebill.invoicing.InvoiceFilter;
+import io.rebill.invoicing.InvoiceStatus;
+import io.rebill.invoicing.Invoices;
+import io.rebill.invoicing.RunTrigger;
+import io.rebill.shared.paging.Page;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.StoredPeriod;
 import io.rebill.rules.Assignment;
@@ -48,10 +55,14 @@ class BillingBootstrap implements InitializingBean {
     private final Ingestion ingestion;
     private final BillingRules billingRules;
     private final Environment environment;
+    private final BillRuns billRuns;
+    private final Invoices invoices;
 
     /** Takes {@link PortalBootstrap} only to run after it. */
     BillingBootstrap(PortalBootstrap first, Accounts accounts, Users users, Integrations integrations, Ingestion ingestion,
-                     BillingRules billingRules, Environment environment) {
+                     BillingRules billingRules, Environment environment, BillRuns billRuns, Invoices invoices) {
+        this.billRuns = billRuns;
+        this.invoices = invoices;
         this.accounts = accounts;
         this.users = users;
         this.integrations = integrations;
@@ -108,5 +119,29 @@ class BillingBootstrap implements InitializingBean {
         ConfigImport imported = billingRules.importYaml(setup, MspConfigFile.toYaml(renamed), Optional.empty());
         log.info("Loaded {}: {} customers as managed accounts billed from {}, {} rules, {} workflows, {} assignments",
                 file, customers.size(), first, imported.rules(), imported.workflows(), imported.assignments());
+        billFirstPeriods(setup, msp, integration);
+    }
+
+    /**
+     * The first bills, inside the application, so that the MSP sees margins and invoices when it signs in: every
+     * stored period is billed; all but the latest are issued and closed (as an MSP would have done last month), the
+     * latest stays in draft.
+     */
+    private void billFirstPeriods(Actor setup, Account msp, Integration integration) {
+        List<BillingPeriod> periods = ingestion.source(integration.sourceName()).periods().stream()
+                .map(StoredPeriod::period).sorted().toList();
+        for (BillingPeriod period : periods) {
+            BillRun run = billRuns.requestAutomatically(msp.id(), period, RunTrigger.SETUP, "setup").orElseThrow();
+            BillRun done = billRuns.await(msp.id(), run.id(), java.time.Duration.ofMinutes(10));
+            log.info("Billed {} in the application: {}{}", period, done.status().label(),
+                    done.error().map(e -> " (" + e + ")").orElse(""));
+            if (done.status() != io.rebill.invoicing.RunStatus.SUCCEEDED || period.equals(periods.getLast())) {
+                continue;
+            }
+            invoices.list(setup, new InvoiceFilter(Optional.of(period), Optional.of(InvoiceStatus.DRAFT),
+                    Optional.empty()), new PageRequest(0, Page.MAX_LIMIT)).items()
+                    .forEach(i -> invoices.issue(setup, i.id()));
+            invoices.close(setup, period);
+        }
     }
 }

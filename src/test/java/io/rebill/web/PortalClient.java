@@ -157,6 +157,21 @@ public final class PortalClient {
         return new Response(response.statusCode(), json, response.body(), response);
     }
 
+    /** A download (PDF, CSV) as bytes, with the client's credentials and no JSON Accept header. */
+    public HttpResponse<byte[]> download(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public HttpResponse<String> page(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }

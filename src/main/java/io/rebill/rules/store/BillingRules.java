@@ -78,6 +78,33 @@ public final class BillingRules {
      * A JSON object as the store takes it (a request body): decimals exact, a key given twice refused. {@code what}
      * names the body in the error ("request body").
      */
+    private final java.util.List<java.util.function.Consumer<UUID>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with the MSP's id after a change of its configuration has committed (bill runs refresh drafts). */
+    public void onChange(java.util.function.Consumer<UUID> listener) {
+        listeners.add(listener);
+    }
+
+    /** Audits a change and, once its transaction commits, tells the listeners that the MSP's configuration moved. */
+    private void recordChange(Actor actor, String action, String target, Map<String, ?> detail) {
+        audit.record(actor, action, target, detail);
+        actor.mspId().ifPresent(msp -> {
+            Runnable notify = () -> listeners.forEach(l -> l.accept(msp));
+            if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+                org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                        new org.springframework.transaction.support.TransactionSynchronization() {
+                            @Override
+                            public void afterCommit() {
+                                notify.run();
+                            }
+                        });
+            } else {
+                notify.run();
+            }
+        });
+    }
+
     public static Map<String, Object> parseJson(String json, String what) {
         return Json.toMap(Json.object(json, what));
     }
@@ -120,7 +147,7 @@ public final class BillingRules {
             validate(before, before.withRule(row));
             Snapshot.RuleRow saved = canonical(before.msp(), row);
             db.insertRule(msp, saved);
-            audit.record(actor, "billing_rule.create", saved.id().toString(), Map.of("key", key, "kind", saved.kind()));
+            recordChange(actor, "billing_rule.create", saved.id().toString(), Map.of("key", key, "kind", saved.kind()));
             return rule(saved, visible(actor, before.workflows()));
         });
     }
@@ -179,7 +206,7 @@ public final class BillingRules {
                 }
             }
         }
-        audit.record(actor, "billing_rule.update", saved.id().toString(), Map.of("key", key, "kind", saved.kind(),
+        recordChange(actor, "billing_rule.update", saved.id().toString(), Map.of("key", key, "kind", saved.kind(),
                 "was", current.key()));
         return rule(saved, visible(actor, after.workflows()));
     }
@@ -201,7 +228,7 @@ public final class BillingRules {
                         + String.join(", ", named)) + others + "; remove it from them before deleting it");
             }
             db.deleteRule(msp, id);
-            audit.record(actor, "billing_rule.delete", id.toString(), Map.of("key", rule.key()));
+            recordChange(actor, "billing_rule.delete", id.toString(), Map.of("key", rule.key()));
         });
     }
 
@@ -240,7 +267,7 @@ public final class BillingRules {
             validate(before, after);
             Snapshot.WorkflowRow saved = canonical(after, pending);
             db.insertWorkflow(msp, saved);
-            audit.record(actor, "workflow.create", saved.id().toString(), Map.of("key", key, "rules", saved.ruleKeys()));
+            recordChange(actor, "workflow.create", saved.id().toString(), Map.of("key", key, "rules", saved.ruleKeys()));
             return workflow(actor, saved, after.withWorkflow(saved));
         });
     }
@@ -285,7 +312,7 @@ public final class BillingRules {
         validate(before, after);
         Snapshot.WorkflowRow saved = canonical(after, pending);
         db.updateWorkflow(msp, saved);
-        audit.record(actor, "workflow.update", saved.id().toString(), Map.of("key", key, "was", oldKey,
+        recordChange(actor, "workflow.update", saved.id().toString(), Map.of("key", key, "was", oldKey,
                 "rules", saved.ruleKeys()));
         return workflow(actor, saved, after.withWorkflow(saved));
     }
@@ -305,7 +332,7 @@ public final class BillingRules {
                         + (assigned.size() > 1 ? "s" : "")) + "; assign them another workflow before deleting it");
             }
             db.deleteWorkflow(msp, id);
-            audit.record(actor, "workflow.delete", id.toString(), Map.of("key", workflow.key()));
+            recordChange(actor, "workflow.delete", id.toString(), Map.of("key", workflow.key()));
         });
     }
 
@@ -345,7 +372,7 @@ public final class BillingRules {
             db.upsertAssignment(msp, new Snapshot.AssignmentRow(account, start, own.key(), Instant.now(clock),
                     actor.createdBy()));
             db.deleteUnassignedAccountWorkflows(msp);
-            audit.record(actor, "billing_rules.assign", account.toString(), Map.of("account", customer.key(),
+            recordChange(actor, "billing_rules.assign", account.toString(), Map.of("account", customer.key(),
                     "from", start.toString(), "rules", own.ruleKeys()));
             return accountBilling(snapshot(msp, currentPeriod()), customer, start);
         });
@@ -375,7 +402,7 @@ public final class BillingRules {
             validate(before, before.withAssignment(row));
             db.upsertAssignment(msp, row);
             db.deleteUnassignedAccountWorkflows(msp);
-            audit.record(actor, "billing_assignment.set", account.toString(), Map.of("account", customer.key(),
+            recordChange(actor, "billing_assignment.set", account.toString(), Map.of("account", customer.key(),
                     "workflow", key, "from", from.toString()));
             return assignment(row, customer);
         });
@@ -401,7 +428,7 @@ public final class BillingRules {
                         + "' has no workflow assignment from " + from);
             }
             db.deleteUnassignedAccountWorkflows(msp);
-            audit.record(actor, "billing_assignment.delete", account.toString(), Map.of("account", customer.key(),
+            recordChange(actor, "billing_assignment.delete", account.toString(), Map.of("account", customer.key(),
                     "from", from.toString()));
         });
     }
@@ -445,7 +472,7 @@ public final class BillingRules {
             db.lock(msp);
             Snapshot before = snapshot(msp, checkedIn);
             ConfigImport result = new MspYamlImport(db, clock).replace(before, config, checkedIn, actor.createdBy());
-            audit.record(actor, "billing_config.import", msp.toString(), Map.of("rules", config.rules().size(),
+            recordChange(actor, "billing_config.import", msp.toString(), Map.of("rules", config.rules().size(),
                     "workflows", config.workflows().size(), "assignments", config.assignments().size(),
                     "customers", config.customers().size()));
             return result;

@@ -29,6 +29,10 @@ public enum ErrorCode {
     DUPLICATE(Category.CONFLICT),
     /** Something still used elsewhere (a rule listed by a workflow, a workflow assigned to a customer). */
     IN_USE(Category.CONFLICT),
+    /** An invoice's state does not allow the change (an issued invoice never changes; only an issued one is voided). */
+    INVOICE_STATE(Category.CONFLICT),
+    /** The billing period is closed: nothing of it changes any more. */
+    PERIOD_CLOSED(Category.CONFLICT),
     /** The caller is signed in but their role does not allow the action. */
     FORBIDDEN(Category.FORBIDDEN);
 

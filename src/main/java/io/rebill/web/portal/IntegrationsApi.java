@@ -57,8 +57,11 @@ class IntegrationsApi {
     private final AuditLog audit;
     private final Path root;
 
+    private final io.rebill.invoicing.BillRuns billRuns;
+
     IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, CostQuery costs, AuditLog audit,
-                    RebillSettings settings, Environment environment) {
+                    RebillSettings settings, Environment environment, io.rebill.invoicing.BillRuns billRuns) {
+        this.billRuns = environment.getProperty("rebill.billing.automatic", Boolean.class, true) ? billRuns : null;
         this.integrations = integrations;
         this.accounts = accounts;
         this.ingestion = ingestion;
@@ -141,6 +144,10 @@ class IntegrationsApi {
             IngestResult result = ingestion.ingest(integration.sourceName(), p -> { });
             audit.record(actor, "integration.ingest", id.toString(), Map.of("rows", result.rows(),
                     "periods", result.periods().stream().map(BillingPeriod::toString).toList()));
+            if (billRuns != null && !result.unchanged()) {
+                // new data of an MSP integration: the period's drafts bill again (a customer's own is not re-billed)
+                billRuns.ingested(actor.account().id(), result.periods(), integration.name());
+            }
         } catch (RebillException e) {
             // the source is now in status Error with the reason; the answer says so too
             audit.record(actor, "integration.ingest_failed", id.toString(), Map.of("error", e.getMessage()));
@@ -208,6 +215,7 @@ class IntegrationsApi {
                 accounts, actor.createdBy());
         audit.record(actor, "linked_account.assign", id + "/" + subAccountId, Map.of("from", body.from(),
                 "customer_account_id", customer.map(UUID::toString).orElse("none")));
+        configurationChanged(msp);
         return LinkedAccountJson.of(linked);
     }
 
@@ -218,7 +226,15 @@ class IntegrationsApi {
         actor.require(Permission.MANAGE_PROVIDER_INTEGRATIONS);
         integrations.unassign(msp, id, subAccountId, BillingPeriod.parse(from));
         audit.record(actor, "linked_account.unassign", id + "/" + subAccountId, Map.of("from", from));
+        configurationChanged(msp);
         return ResponseEntity.noContent().build();
+    }
+
+    /** Which customer a linked account bills to is part of the billing configuration: drafts follow it. */
+    private void configurationChanged(UUID msp) {
+        if (billRuns != null) {
+            billRuns.configurationChanged(msp);
+        }
     }
 
     /** The MSP integrations billing a customer account, seen from the MSP (seed: the account's Integrations tab). */

@@ -1,0 +1,34 @@
+package io.rebill.invoicing;
+
+import io.rebill.shared.time.BillingPeriod;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One bill of one MSP's period, with the inputs it pinned (configuration hash, each source's stored generation),
+ * who or what started it, and how it ended.
+ */
+public record BillRun(UUID id, UUID mspId, BillingPeriod period, RunStatus status, RunTrigger trigger,
+                      String requestedBy, Instant requestedAt, Optional<Instant> startedAt,
+                      Optional<Instant> finishedAt, Optional<String> configHash, List<PinnedSource> sources,
+                      Optional<Long> lineCount, Optional<Boolean> reconciles, Optional<String> progress,
+                      Optional<String> error) {
+    public BillRun {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(period, "period");
+        sources = List.copyOf(sources);
+    }
+
+    /** A source as the run read it: the integration's name and the stored generation of the period. */
+    public record PinnedSource(String source, String integration, String generation) {
+    }
+
+    public Optional<Duration> took() {
+        return startedAt.flatMap(s -> finishedAt.map(f -> Duration.between(s, f)));
+    }
+}

@@ -1,0 +1,234 @@
+package io.rebill.invoicing;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.AuditLog;
+import io.rebill.identity.Permission;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.SourceState;
+import io.rebill.ingestion.StoredPeriod;
+import io.rebill.invoicing.internal.CloseStore;
+import io.rebill.invoicing.internal.DetailsStore;
+import io.rebill.invoicing.internal.Drafts;
+import io.rebill.invoicing.internal.InvoiceStore;
+import io.rebill.invoicing.internal.RunStore;
+import io.rebill.invoicing.internal.RunWorker;
+import io.rebill.rules.Billing;
+import io.rebill.rules.MspConfig;
+import io.rebill.rules.config.MspConfigFile;
+import io.rebill.rules.store.BillingRules;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.paging.Page;
+import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Bill runs inside the application (issue 11): on demand, and by themselves when an integration ingests a period or
+ * the MSP's configuration changes. What a run bills is the portal's configuration for the period (the same text
+ * {@code GET /billing_config} exports) over the stored line items of the MSP's integrations. Running, issuing and
+ * closing are MSP actions on managed accounts (View / Manage Managed Accounts: Owner and Integration Owner).
+ */
+public final class BillRuns implements AutoCloseable {
+    private final RunStore runs;
+    private final InvoiceStore invoices;
+    private final CloseStore closes;
+    private final RunWorker worker;
+    private final BillingRules rules;
+    private final Integrations integrations;
+    private final Ingestion ingestion;
+    private final Accounts accounts;
+    private final AuditLog audit;
+
+    public BillRuns(JdbcClient jdbc, TransactionTemplate tx, BillingRules rules, Integrations integrations,
+                    Ingestion ingestion, Accounts accounts, Billing billing, AuditLog audit, Duration coalesce) {
+        this.runs = new RunStore(jdbc);
+        this.invoices = new InvoiceStore(jdbc);
+        this.closes = new CloseStore(jdbc);
+        this.rules = rules;
+        this.integrations = integrations;
+        this.ingestion = ingestion;
+        this.accounts = accounts;
+        this.audit = audit;
+        Drafts drafts = new Drafts(jdbc, invoices, new DetailsStore(jdbc));
+        this.worker = new RunWorker(runs, drafts, tx, billing, new RunWorker.Inputs() {
+            @Override
+            public RunWorker.Resolved resolve(UUID msp, BillingPeriod period) {
+                return inputs(msp, period);
+            }
+
+            @Override
+            public boolean closed(UUID msp, BillingPeriod period) {
+                return closes.find(msp, period).isPresent();
+            }
+        }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), coalesce, 1);
+    }
+
+    /** Fails the runs a stopped server left running and queues the waiting ones again. */
+    public void recover() {
+        runs.recover().forEach(r -> worker.submit(r, false));
+    }
+
+    /** Bills the period now (the Billing page's button, {@code POST /bill_runs}). */
+    public BillRun request(Actor actor, BillingPeriod period) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.MANAGE_MANAGED_ACCOUNTS);
+        closes.requireOpen(msp, period);
+        BillRun run = runs.queue(msp, period, RunTrigger.MANUAL, actor.createdBy());
+        audit.record(actor, "bill_run.request", run.id().toString(), Map.of("period", period.toString()));
+        worker.submit(run, false);
+        return run;
+    }
+
+    /** A run nobody asked for by hand (setup, new data, a changed configuration); none for a closed period. */
+    public Optional<BillRun> requestAutomatically(UUID msp, BillingPeriod period, RunTrigger trigger, String by) {
+        if (closes.find(msp, period).isPresent()) {
+            return Optional.empty();
+        }
+        BillRun run = runs.queue(msp, period, trigger, by);
+        worker.submit(run, trigger.automatic());
+        return Optional.of(run);
+    }
+
+    /** An integration of {@code account} stored new data for these periods: an MSP's drafts follow. */
+    public void ingested(UUID account, List<BillingPeriod> periods, String by) {
+        if (accounts.find(account).filter(Account::isMsp).isPresent()) {
+            periods.forEach(p -> requestAutomatically(account, p, RunTrigger.INGEST, by));
+        }
+    }
+
+    /** The MSP's configuration changed: every open period with drafts, and the latest period with data, bill again. */
+    public void configurationChanged(UUID msp) {
+        TreeSet<BillingPeriod> periods = new TreeSet<>(invoices.draftPeriods(msp));
+        storedPeriods(msp).stream().max(Comparator.naturalOrder()).ifPresent(periods::add);
+        periods.forEach(p -> requestAutomatically(msp, p, RunTrigger.CONFIGURATION, "configuration change"));
+    }
+
+    public Page<BillRun> runs(Actor actor, Optional<BillingPeriod> period, PageRequest page) {
+        return runs.list(viewer(actor), period, page);
+    }
+
+    public BillRun run(Actor actor, UUID id) {
+        return runs.find(viewer(actor), id).orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID,
+                "no bill run " + id));
+    }
+
+    /** Waits (polling) until the run has finished; for setup and tests. */
+    public BillRun await(UUID msp, UUID id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            BillRun run = runs.find(msp, id).orElseThrow();
+            if (run.status().finished() || System.nanoTime() > deadline) {
+                return run;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return run;
+            }
+        }
+    }
+
+    /** Periods the MSP can bill or has billed, newest first. */
+    public List<BillingPeriod> periods(Actor actor) {
+        UUID msp = viewer(actor);
+        TreeSet<BillingPeriod> all = new TreeSet<>(Comparator.reverseOrder());
+        all.addAll(storedPeriods(msp));
+        all.addAll(runs.periods(msp));
+        return new ArrayList<>(all);
+    }
+
+    /** The MSP's Billing page for a period: figures of the latest successful run, invoices, reconciliation. */
+    public BillingOverview overview(Actor actor, BillingPeriod period) {
+        UUID msp = viewer(actor);
+        Optional<BillRun> latest = runs.latest(msp, period);
+        Optional<BillRun> billed = runs.latestSucceeded(msp, period);
+        Map<UUID, BillingOverview.InvoiceRef> refs = new java.util.HashMap<>();
+        for (Invoice i : invoices.ofPeriod(msp, period)) {
+            BillingOverview.InvoiceRef ref = new BillingOverview.InvoiceRef(i.id(), i.status(), i.number(),
+                    i.total().amount());
+            refs.merge(i.customerAccountId(), ref, (a, b) -> rank(a) <= rank(b) ? a : b);
+        }
+        List<BillingOverview.CustomerRow> rows = billed.map(r -> runs.customers(msp, r.id())).orElse(List.of())
+                .stream().map(c -> new BillingOverview.CustomerRow(c.key(), c.accountId(), c.name(), c.cost(),
+                        c.charge(), c.lineCount(), c.accountId().map(refs::get))).toList();
+        List<BillingOverview.Unassigned> unassigned = new ArrayList<>();
+        List<BillingOverview.Reconciliation> reconciliation = new ArrayList<>();
+        billed.flatMap(r -> runs.outcome(msp, r.id())).ifPresent(o -> {
+            o.path("unassigned").forEach(u -> unassigned.add(new BillingOverview.Unassigned(
+                    u.path("billing_account_id").asString(), u.path("sub_account_id").asString(),
+                    u.path("line_count").asLong(), new java.math.BigDecimal(u.path("effective").asString()))));
+            o.path("reconciliation").forEach(x -> reconciliation.add(new BillingOverview.Reconciliation(
+                    x.path("billing_account_id").asString(), x.path("basis").asString(),
+                    new java.math.BigDecimal(x.path("customers").asString()),
+                    new java.math.BigDecimal(x.path("unassigned").asString()),
+                    new java.math.BigDecimal(x.path("ingested").asString()), x.path("holds").asBoolean())));
+        });
+        String currency = accounts.find(msp).map(Account::currency).orElse("USD");
+        return new BillingOverview(period, currency, latest, billed, rows, unassigned, reconciliation,
+                closes.find(msp, period));
+    }
+
+    /** Which invoice of a customer's period the overview shows: the draft, else the issued one, else a void one. */
+    private static int rank(BillingOverview.InvoiceRef ref) {
+        return switch (ref.status()) {
+            case DRAFT -> 0;
+            case ISSUED -> 1;
+            case VOID -> 2;
+        };
+    }
+
+    UUID viewer(Actor actor) {
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+        return msp;
+    }
+
+    private List<BillingPeriod> storedPeriods(UUID msp) {
+        List<String> names = integrations.of(msp).stream().map(Integration::sourceName).toList();
+        return ingestion.sources().stream().filter(s -> names.contains(s.name()))
+                .flatMap(s -> s.periods().stream()).map(StoredPeriod::period).distinct().toList();
+    }
+
+    private RunWorker.Resolved inputs(UUID msp, BillingPeriod period) {
+        MspConfig config = rules.config(msp, period);
+        List<Path> files = new ArrayList<>();
+        List<BillRun.PinnedSource> pinned = new ArrayList<>();
+        for (Integration integration : integrations.of(msp)) {
+            Optional<SourceState> state = ingestion.find(integration.sourceName());
+            Optional<StoredPeriod> stored = state.flatMap(s -> s.period(period));
+            if (stored.isPresent()) {
+                pinned.add(new BillRun.PinnedSource(integration.sourceName(), integration.name(),
+                        stored.get().generation()));
+                files.addAll(ingestion.lineItemFiles(integration.sourceName(), period));
+            }
+        }
+        if (files.isEmpty()) {
+            throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "none of the MSP's integrations holds billing data for "
+                    + period + "; ingest the period's files into an integration first");
+        }
+        return new RunWorker.Resolved(config, MspConfigFile.toYaml(config), files, pinned);
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

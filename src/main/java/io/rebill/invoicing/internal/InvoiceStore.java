@@ -1,0 +1,197 @@
+package io.rebill.invoicing.internal;
+
+import io.rebill.invoicing.Invoice;
+import io.rebill.invoicing.InvoiceStatus;
+import io.rebill.shared.paging.Page;
+import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.time.BillingPeriod;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import static io.rebill.invoicing.internal.RunStore.JSON;
+import static io.rebill.invoicing.internal.RunStore.SQL;
+
+/** The invoice tables: every statement names the MSP. */
+public final class InvoiceStore {
+    private final JdbcClient jdbc;
+
+    public InvoiceStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** What lists and pages filter invoices by; empty = any. */
+    public record Filter(Optional<BillingPeriod> period, Optional<InvoiceStatus> status, Optional<UUID> customer,
+                         boolean customerView) {
+    }
+
+    public Optional<Invoice> find(UUID msp, UUID id) {
+        return jdbc.sql(SQL.get("invoice")).param("msp", msp).param("id", id).query(header()).optional()
+                .map(this::withLines);
+    }
+
+    public Page<Invoice> list(UUID msp, Filter filter, PageRequest page) {
+        List<Invoice> items = filtered(jdbc.sql(SQL.get("invoices")), msp, filter).param("limit", page.limit())
+                .param("offset", page.offset()).query(header()).list().stream().map(this::withLines).toList();
+        long total = filtered(jdbc.sql(SQL.get("count-invoices")), msp, filter).query(Long.class).single();
+        return new Page<>(items, page.offset(), page.limit(), total);
+    }
+
+    public List<Invoice> ofPeriod(UUID msp, BillingPeriod period) {
+        return jdbc.sql(SQL.get("invoices-of-period")).param("msp", msp).param("period", period.toString())
+                .query(header()).list().stream().map(this::withLines).toList();
+    }
+
+    private static JdbcClient.StatementSpec filtered(JdbcClient.StatementSpec spec, UUID msp, Filter filter) {
+        return spec.param("msp", msp)
+                .param("period", filter.period().map(BillingPeriod::toString).orElse(null), Types.VARCHAR)
+                .param("status", filter.status().map(InvoiceStatus::dbName).orElse(null), Types.VARCHAR)
+                .param("customer", filter.customer().orElse(null), Types.OTHER)
+                .param("customerView", filter.customerView());
+    }
+
+    /** Locks the invoice row for a state change; empty when the MSP has no such invoice. */
+    public Optional<InvoiceStatus> lockStatus(UUID msp, UUID id) {
+        return jdbc.sql(SQL.get("invoice-for-update")).param("msp", msp).param("id", id)
+                .query((rs, n) -> InvoiceStatus.fromDb(rs.getString("status"))).optional();
+    }
+
+    public UUID insertDraft(UUID msp, UUID customer, BillingPeriod period, UUID run, String currency,
+                            Optional<BigDecimal> taxRate) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql(SQL.get("insert-invoice")).param("id", id).param("msp", msp).param("customer", customer)
+                .param("period", period.toString()).param("run", run).param("currency", currency)
+                .param("taxRate", taxRate.orElse(null), Types.NUMERIC).update();
+        return id;
+    }
+
+    public void refreshDraft(UUID msp, UUID id, UUID run, String currency, Optional<BigDecimal> taxRate) {
+        jdbc.sql(SQL.get("refresh-draft")).param("msp", msp).param("id", id).param("run", run)
+                .param("currency", currency).param("taxRate", taxRate.orElse(null), Types.NUMERIC).update();
+    }
+
+    public void replaceLines(UUID invoice, List<Invoice.Line> lines) {
+        jdbc.sql(SQL.get("delete-lines")).param("invoice", invoice).update();
+        int position = 0;
+        for (Invoice.Line line : lines) {
+            jdbc.sql(SQL.get("insert-line")).param("invoice", invoice).param("position", ++position)
+                    .param("kind", line.kind().name().toLowerCase(Locale.ROOT)).param("description", line.description())
+                    .param("category", line.category().orElse(null), Types.VARCHAR)
+                    .param("exact", line.exact()).param("amount", line.amount()).update();
+        }
+    }
+
+    /** Drafts of the period: customer account -> invoice id. */
+    public java.util.Map<UUID, UUID> drafts(UUID msp, BillingPeriod period) {
+        java.util.Map<UUID, UUID> drafts = new java.util.HashMap<>();
+        jdbc.sql(SQL.get("drafts-of-period")).param("msp", msp).param("period", period.toString())
+                .query((rs, n) -> drafts.put(rs.getObject("customer_account_id", UUID.class), rs.getObject("id", UUID.class)))
+                .list();
+        return drafts;
+    }
+
+    public java.util.Set<UUID> issuedCustomers(UUID msp, BillingPeriod period) {
+        return new java.util.HashSet<>(jdbc.sql(SQL.get("issued-of-period")).param("msp", msp)
+                .param("period", period.toString()).query(UUID.class).list());
+    }
+
+    public List<BillingPeriod> draftPeriods(UUID msp) {
+        return jdbc.sql(SQL.get("draft-periods")).param("msp", msp).query(String.class).list().stream()
+                .map(BillingPeriod::parse).toList();
+    }
+
+    public void deleteDraft(UUID msp, UUID id) {
+        jdbc.sql(SQL.get("delete-draft")).param("msp", msp).param("id", id).update();
+    }
+
+    public long nextNumber(UUID msp) {
+        return jdbc.sql(SQL.get("next-number")).param("msp", msp).query(Long.class).single();
+    }
+
+    public boolean issue(UUID msp, UUID id, String number, LocalDate issueDate, LocalDate dueDate, String by,
+                         Invoice.Party seller, Invoice.Party buyer) {
+        return jdbc.sql(SQL.get("issue")).param("msp", msp).param("id", id).param("number", number)
+                .param("issueDate", Date.valueOf(issueDate)).param("dueDate", Date.valueOf(dueDate)).param("by", by)
+                .param("seller", partyJson(seller)).param("buyer", partyJson(buyer))
+                .update() == 1;
+    }
+
+    public boolean voidIssued(UUID msp, UUID id, String by, String reason) {
+        return jdbc.sql(SQL.get("void")).param("msp", msp).param("id", id).param("by", by).param("reason", reason)
+                .update() == 1;
+    }
+
+    public void recordDelivery(UUID invoice, String recipient, String by, Optional<String> error) {
+        jdbc.sql(SQL.get("insert-delivery")).param("invoice", invoice).param("recipient", recipient).param("by", by)
+                .param("error", error.orElse(null), Types.VARCHAR).update();
+    }
+
+    public List<io.rebill.invoicing.InvoiceDelivery> deliveries(UUID msp, UUID invoice) {
+        return jdbc.sql(SQL.get("deliveries")).param("msp", msp).param("invoice", invoice)
+                .query((rs, n) -> new io.rebill.invoicing.InvoiceDelivery(rs.getString("recipient"), rs.getTimestamp("sent_at").toInstant(),
+                        rs.getString("sent_by"), Optional.ofNullable(rs.getString("error")))).list();
+    }
+
+    private Invoice withLines(Invoice header) {
+        List<Invoice.Line> lines = jdbc.sql(SQL.get("lines")).param("invoice", header.id())
+                .query((rs, n) -> new Invoice.Line(Invoice.LineKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                        rs.getString("description"), Optional.ofNullable(rs.getString("category")),
+                        rs.getBigDecimal("exact"), rs.getBigDecimal("amount"))).list();
+        return new Invoice(header.id(), header.mspId(), header.customerAccountId(), header.customerName(),
+                header.period(), header.status(), header.currency(), header.taxRate(), lines, header.number(),
+                header.issueDate(), header.dueDate(), header.seller(), header.buyer(), header.issuedAt(),
+                header.issuedBy(), header.voidedAt(), header.voidReason(), header.runId(), header.updatedAt());
+    }
+
+    private static RowMapper<Invoice> header() {
+        return (rs, n) -> new Invoice(rs.getObject("id", UUID.class), rs.getObject("msp_id", UUID.class),
+                rs.getObject("customer_account_id", UUID.class), rs.getString("customer_name"),
+                BillingPeriod.parse(rs.getString("period")), InvoiceStatus.fromDb(rs.getString("status")),
+                rs.getString("currency"), Optional.ofNullable(rs.getBigDecimal("tax_rate")), List.of(),
+                Optional.ofNullable(rs.getString("number")), date(rs, "issue_date"), date(rs, "due_date"),
+                party(rs, "seller"), party(rs, "buyer"), RunStore.instant(rs, "issued_at"),
+                Optional.ofNullable(rs.getString("issued_by")), RunStore.instant(rs, "voided_at"),
+                Optional.ofNullable(rs.getString("void_reason")), Optional.ofNullable(rs.getObject("run_id", UUID.class)),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static Optional<LocalDate> date(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getDate(column)).map(Date::toLocalDate);
+    }
+
+    private static Optional<Invoice.Party> party(ResultSet rs, String column) throws SQLException {
+        String json = rs.getString(column);
+        if (json == null) {
+            return Optional.empty();
+        }
+        JsonNode p = JSON.readTree(json);
+        return Optional.of(new Invoice.Party(p.path("name").asString(), text(p, "address"), text(p, "tax_id"),
+                text(p, "po_number"), text(p, "email")));
+    }
+
+    private static String partyJson(Invoice.Party p) {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("name", p.name());
+        p.address().ifPresent(v -> fields.put("address", v));
+        p.taxId().ifPresent(v -> fields.put("tax_id", v));
+        p.poNumber().ifPresent(v -> fields.put("po_number", v));
+        p.email().ifPresent(v -> fields.put("email", v));
+        return JSON.writeValueAsString(fields);
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() || v.asString().isBlank() ? Optional.empty() : Optional.of(v.asString());
+    }
+}

@@ -1,0 +1,186 @@
+package io.rebill.invoicing.internal;
+
+import io.rebill.invoicing.BillRun;
+import io.rebill.rules.BillResult;
+import io.rebill.rules.Billing;
+import io.rebill.rules.MspConfig;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.time.BillingPeriod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Executes bill runs in the background, never on a request's thread: one run per MSP at a time (each MSP has its
+ * own queue), and at most {@code parallel} runs at once on the machine (each holds a DuckDB job). An automatic run
+ * waits {@code coalesce} before it starts, so that the burst of changes that triggered it is billed once (requests
+ * meanwhile join the queued run). A run that fails keeps every earlier result and records why.
+ */
+public final class RunWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
+
+    /** What a run bills: the MSP's configuration for the period and the stored line items of its integrations. */
+    public interface Inputs {
+        Resolved resolve(UUID msp, BillingPeriod period);
+
+        /** Whether the MSP closed the period (a closed period is never billed again). */
+        boolean closed(UUID msp, BillingPeriod period);
+    }
+
+    public record Resolved(MspConfig config, String yaml, List<Path> files, List<BillRun.PinnedSource> sources) {
+    }
+
+    private final RunStore runs;
+    private final Drafts drafts;
+    private final TransactionTemplate tx;
+    private final Billing billing;
+    private final Inputs inputs;
+    private final Function<UUID, Function<String, Optional<UUID>>> accountKeys;
+    private final Duration coalesce;
+    private final Semaphore machine;
+    private final Map<UUID, ExecutorService> queues = new ConcurrentHashMap<>();
+    private final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
+
+    public RunWorker(RunStore runs, Drafts drafts, TransactionTemplate tx, Billing billing, Inputs inputs,
+                     Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce, int parallel) {
+        this.runs = runs;
+        this.drafts = drafts;
+        this.tx = tx;
+        this.billing = billing;
+        this.inputs = inputs;
+        this.accountKeys = accountKeys;
+        this.coalesce = coalesce;
+        this.machine = new Semaphore(parallel);
+    }
+
+    /** Puts a queued run on its MSP's queue once, however often it is asked. */
+    public void submit(BillRun run, boolean wait) {
+        if (!submitted.add(run.id())) {
+            return;
+        }
+        queues.computeIfAbsent(run.mspId(), m -> Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                        .name("bill-run-" + m.toString().substring(0, 8)).factory()))
+                .submit(() -> {
+                    try {
+                        if (wait) {
+                            Thread.sleep(coalesce);
+                        }
+                        execute(run.mspId(), run.id(), run.period());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        submitted.remove(run.id());
+                    }
+                });
+    }
+
+    private void execute(UUID msp, UUID id, BillingPeriod period) throws InterruptedException {
+        machine.acquire();
+        try {
+            if (!runs.start(msp, id)) {
+                return;
+            }
+            long started = System.nanoTime();
+            try {
+                if (inputs.closed(msp, period)) {
+                    throw new RebillException(io.rebill.shared.errors.ErrorCode.BAD_ARGUMENT, "billing period " + period
+                            + " is closed; a closed period never changes (restated data is billed as corrections in"
+                            + " the next open period)");
+                }
+                Resolved in = inputs.resolve(msp, period);
+                runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
+                Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
+                BillResult result = billing.bill(in.config(), period, in.files(), Optional.empty(), throttle);
+                Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                int written = tx.execute(s -> {
+                    int n = drafts.write(msp, id, period, result, keys);
+                    runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
+                    return n;
+                });
+                log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, reconciliation {}, {} ms", id, period,
+                        result.lines(), result.customers().size(), written, result.reconciles() ? "holds" : "FAILS",
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (RebillException e) {
+                log.info("Bill run {} of {} failed: {}", id, period, e.getMessage());
+                runs.fail(msp, id, e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Bill run {} of {} failed", id, period, e);
+                runs.fail(msp, id, "internal error: " + e + "; the previous results stay; see the server log");
+            }
+        } finally {
+            machine.release();
+        }
+    }
+
+    /** Progress lines reach the database at most twice a second. */
+    private static final class Throttle implements java.util.function.Consumer<String> {
+        private final java.util.function.Consumer<String> sink;
+        private long last;
+
+        Throttle(java.util.function.Consumer<String> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(String message) {
+            long now = System.nanoTime();
+            if (now - last > 500_000_000L) {
+                last = now;
+                sink.accept(message.length() > 300 ? message.substring(0, 300) : message);
+            }
+        }
+    }
+
+    private static String outcome(BillResult r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("unassigned", r.unassigned().stream().map(u -> Map.of("billing_account_id", u.billingAccountId(),
+                "sub_account_id", u.subAccountId(), "line_count", u.lineCount(), "billed", u.billed().toPlainString(),
+                "effective", u.effective().toPlainString(), "list", u.list().toPlainString())).toList());
+        o.put("reconciliation", r.reconciliation().stream().map(x -> Map.of("billing_account_id", x.billingAccountId(),
+                "basis", x.basis(), "customers", x.customers().toPlainString(), "unassigned",
+                x.unassigned().toPlainString(), "ingested", x.ingested().toPlainString(), "holds", x.holds())).toList());
+        o.put("claimed_twice", r.claimedTwice().stream().map(c -> Map.of("sub_account_id", c.subAccountId(),
+                "customers", c.customers(), "line_count", c.lineCount())).toList());
+        o.put("warnings", r.warnings());
+        o.put("took_ms", r.took().toMillis());
+        return RunStore.JSON.writeValueAsString(o);
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        queues.values().forEach(ExecutorService::shutdownNow);
+        for (ExecutorService q : queues.values()) {
+            try {
+                q.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+-- Bill runs, invoices, numbers and period close. Every statement is scoped by the MSP (:msp), and a customer's
+-- own reads also by its account (:customer).
+
+-- name: insert-run
+INSERT INTO bill_run (id, msp_id, period, status, trigger, requested_by)
+VALUES (:id, :msp, :period, 'queued', :trigger, :by)
+ON CONFLICT (msp_id, period) WHERE status = 'queued' DO NOTHING
+
+-- name: queued-run
+SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'queued'
+
+-- name: run
+SELECT * FROM bill_run WHERE msp_id = :msp AND id = :id
+
+-- name: runs
+SELECT * FROM bill_run WHERE msp_id = :msp AND (CAST(:period AS text) IS NULL OR period = :period)
+ORDER BY requested_at DESC, id LIMIT :limit OFFSET :offset
+
+-- name: count-runs
+SELECT count(*) FROM bill_run WHERE msp_id = :msp AND (CAST(:period AS text) IS NULL OR period = :period)
+
+-- name: latest-run
+SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period ORDER BY requested_at DESC, id LIMIT 1
+
+-- name: latest-succeeded-run
+SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'succeeded'
+ORDER BY finished_at DESC, id LIMIT 1
+
+-- name: start-run
+UPDATE bill_run SET status = 'running', started_at = now(), progress = 'starting'
+WHERE msp_id = :msp AND id = :id AND status = 'queued'
+
+-- name: pin-run
+UPDATE bill_run SET config_yaml = :yaml, config_hash = :hash, sources = CAST(:sources AS jsonb)
+WHERE msp_id = :msp AND id = :id
+
+-- name: progress
+UPDATE bill_run SET progress = :progress WHERE msp_id = :msp AND id = :id AND status = 'running'
+
+-- name: finish-run
+UPDATE bill_run SET status = 'succeeded', finished_at = now(), progress = NULL, line_count = :lines,
+       reconciles = :reconciles, outcome = CAST(:outcome AS jsonb)
+WHERE msp_id = :msp AND id = :id
+
+-- name: fail-run
+UPDATE bill_run SET status = 'failed', finished_at = now(), progress = NULL, error = :error
+WHERE msp_id = :msp AND id = :id
+
+-- name: interrupted-runs
+UPDATE bill_run SET status = 'failed', finished_at = now(), progress = NULL,
+       error = 'interrupted: the server stopped while this run was billing; run it again'
+WHERE status = 'running'
+
+-- name: queued-runs
+SELECT * FROM bill_run WHERE status = 'queued' ORDER BY requested_at
+
+-- name: insert-run-customer
+INSERT INTO bill_run_customer (run_id, msp_id, customer_key, customer_account_id, name, workflow, currency, cost,
+                               charge, line_count, lines)
+VALUES (:run, :msp, :key, :account, :name, :workflow, :currency, :cost, :charge, :lineCount, CAST(:lines AS jsonb))
+
+-- name: run-customers
+SELECT * FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, customer_key
+
+-- name: run-outcome
+SELECT outcome FROM bill_run WHERE msp_id = :msp AND id = :id
+
+-- name: insert-invoice
+INSERT INTO invoice (id, msp_id, customer_account_id, period, status, run_id, currency, tax_rate)
+VALUES (:id, :msp, :customer, :period, 'draft', :run, :currency, :taxRate)
+
+-- name: refresh-draft
+UPDATE invoice SET run_id = :run, currency = :currency, tax_rate = :taxRate, updated_at = now()
+WHERE msp_id = :msp AND id = :id AND status = 'draft'
+
+-- name: delete-lines
+DELETE FROM invoice_line WHERE invoice_id = :invoice
+
+-- name: insert-line
+INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount)
+VALUES (:invoice, :position, :kind, :description, :category, :exact, :amount)
+
+-- name: drafts-of-period
+SELECT id, customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'draft'
+
+-- name: delete-draft
+DELETE FROM invoice WHERE msp_id = :msp AND id = :id AND status = 'draft'
+
+-- name: issued-of-period
+SELECT customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'issued'
+
+-- name: invoice
+SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+WHERE i.msp_id = :msp AND i.id = :id
+
+-- name: invoice-for-update
+SELECT status, period, customer_account_id FROM invoice WHERE msp_id = :msp AND id = :id FOR UPDATE
+
+-- name: lines
+SELECT * FROM invoice_line WHERE invoice_id = :invoice ORDER BY position
+
+-- name: invoices
+SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+WHERE i.msp_id = :msp
+  AND (CAST(:period AS text) IS NULL OR i.period = :period)
+  AND (CAST(:status AS text) IS NULL OR i.status = :status)
+  AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
+  AND (NOT :customerView OR i.status <> 'draft')
+ORDER BY i.period DESC, a.name, i.created_at DESC, i.id LIMIT :limit OFFSET :offset
+
+-- name: count-invoices
+SELECT count(*) FROM invoice i
+WHERE i.msp_id = :msp
+  AND (CAST(:period AS text) IS NULL OR i.period = :period)
+  AND (CAST(:status AS text) IS NULL OR i.status = :status)
+  AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
+  AND (NOT :customerView OR i.status <> 'draft')
+
+-- name: invoices-of-period
+SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+WHERE i.msp_id = :msp AND i.period = :period ORDER BY i.created_at, i.id
+
+-- name: next-number
+INSERT INTO invoice_number_counter (msp_id, last_number) VALUES (:msp, 1)
+ON CONFLICT (msp_id) DO UPDATE SET last_number = invoice_number_counter.last_number + 1
+RETURNING last_number
+
+-- name: issue
+UPDATE invoice SET status = 'issued', number = :number, issue_date = :issueDate, due_date = :dueDate,
+       issued_at = now(), issued_by = :by, seller = CAST(:seller AS jsonb), buyer = CAST(:buyer AS jsonb),
+       updated_at = now()
+WHERE msp_id = :msp AND id = :id AND status = 'draft'
+
+-- name: void
+UPDATE invoice SET status = 'void', voided_at = now(), voided_by = :by, void_reason = :reason, updated_at = now()
+WHERE msp_id = :msp AND id = :id AND status = 'issued'
+
+-- name: insert-delivery
+INSERT INTO invoice_delivery (invoice_id, recipient, sent_by, error) VALUES (:invoice, :recipient, :by, :error)
+
+-- name: deliveries
+SELECT d.* FROM invoice_delivery d JOIN invoice i ON i.id = d.invoice_id
+WHERE i.msp_id = :msp AND d.invoice_id = :invoice ORDER BY d.sent_at DESC, d.id DESC
+
+-- name: close-period
+INSERT INTO billing_period_close (msp_id, period, closed_by) VALUES (:msp, :period, :by)
+ON CONFLICT DO NOTHING
+
+-- name: period-close
+SELECT * FROM billing_period_close WHERE msp_id = :msp AND period = :period
+
+-- name: lock-msp
+SELECT id FROM account WHERE id = :msp AND kind = 'msp' FOR UPDATE
+
+-- name: billing-details
+SELECT id, key, name, contact_email, legal_name, billing_address, tax_id, po_number, payment_terms_days, tax_rate,
+       invoice_prefix
+FROM account WHERE id = :account AND (id = :msp OR msp_id = :msp)
+
+-- name: periods-with-runs
+SELECT DISTINCT period FROM bill_run WHERE msp_id = :msp ORDER BY period DESC
+
+-- name: update-billing-details
+UPDATE account SET legal_name = :legalName, billing_address = :address, tax_id = :taxId, po_number = :poNumber,
+       payment_terms_days = :terms, tax_rate = :taxRate, invoice_prefix = :prefix
+WHERE id = :account AND (id = :msp OR msp_id = :msp)
+
+-- name: draft-periods
+SELECT DISTINCT period FROM invoice WHERE msp_id = :msp AND status = 'draft'
