@@ -55,9 +55,16 @@ public final class BillRuns implements AutoCloseable {
     private final Ingestion ingestion;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final boolean automatic;
 
+    /**
+     * @param coalesce  how long an automatic run waits for more changes before it starts
+     * @param automatic whether new data and configuration changes bill by themselves ({@code rebill.billing.automatic})
+     */
     public BillRuns(JdbcClient jdbc, TransactionTemplate tx, BillingRules rules, Integrations integrations,
-                    Ingestion ingestion, Accounts accounts, Billing billing, AuditLog audit, Duration coalesce) {
+                    Ingestion ingestion, Accounts accounts, Billing billing, AuditLog audit, Duration coalesce,
+                    boolean automatic) {
+        this.automatic = automatic;
         this.runs = new RunStore(jdbc);
         this.invoices = new InvoiceStore(jdbc);
         this.closes = new CloseStore(jdbc);
@@ -96,9 +103,12 @@ public final class BillRuns implements AutoCloseable {
         return run;
     }
 
-    /** A run nobody asked for by hand (setup, new data, a changed configuration); none for a closed period. */
+    /**
+     * A run nobody asked for by hand (setup, new data, a changed configuration); none for a closed period, and none
+     * for new data or a changed configuration when automatic runs are off.
+     */
     public Optional<BillRun> requestAutomatically(UUID msp, BillingPeriod period, RunTrigger trigger, String by) {
-        if (closes.find(msp, period).isPresent()) {
+        if (closes.find(msp, period).isPresent() || (trigger.automatic() && !automatic)) {
             return Optional.empty();
         }
         BillRun run = runs.queue(msp, period, trigger, by);

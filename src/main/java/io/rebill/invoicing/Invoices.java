@@ -210,7 +210,8 @@ public final class Invoices {
     }
 
     public BillingDetails details(Actor actor, UUID account) {
-        UUID msp = manager(actor);
+        UUID msp = actor.requireMsp();
+        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
         return details.find(msp, account).orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID,
                 "no account " + account));
     }

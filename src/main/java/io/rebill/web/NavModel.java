@@ -25,13 +25,13 @@ class NavModel {
 
     /** {@code can} holds permission names, so a template asks {@code nav.can('VIEW_MANAGED_ACCOUNTS')}. */
     public record Nav(boolean signedIn, String userName, String email, String role, String accountName,
-                      boolean msp, boolean acting, String homeName, Set<String> permissions) {
+                      boolean msp, boolean acting, String homeName, Set<String> permissions, String accountId) {
         public boolean can(String permission) {
             return permissions.contains(permission);
         }
 
         static Nav anonymous() {
-            return new Nav(false, "", "", "", "", false, false, "", Set.of());
+            return new Nav(false, "", "", "", "", false, false, "", Set.of(), "");
         }
     }
 
@@ -51,6 +51,7 @@ class NavModel {
     static Nav of(Actor actor) {
         return new Nav(true, actor.displayName(), actor.email(), actor.roleLabel(), actor.account().name(),
                 actor.account().isMsp(), actor.managerUser(), actor.home().name(),
-                actor.permissions().stream().map(Permission::name).collect(Collectors.toSet()));
+                actor.permissions().stream().map(Permission::name).collect(Collectors.toSet()),
+                actor.account().id().toString());
     }
 }

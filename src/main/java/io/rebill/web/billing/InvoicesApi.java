@@ -126,7 +126,7 @@ class InvoicesApi {
         return DeliveryJson.of(invoices.send(actor, id, to));
     }
 
-    @GetMapping(value = "/invoices/{id}/pdf", produces = MediaType.APPLICATION_PDF_VALUE)
+    @GetMapping("/invoices/{id}/pdf")
     ResponseEntity<byte[]> pdf(Actor actor, @PathVariable UUID id) {
         Invoice invoice = invoices.get(actor, id);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
@@ -134,7 +134,7 @@ class InvoicesApi {
                 .body(invoices.pdf(actor, id));
     }
 
-    @GetMapping(value = "/invoices/{id}/csv", produces = "text/csv")
+    @GetMapping("/invoices/{id}/csv")
     ResponseEntity<byte[]> csv(Actor actor, @PathVariable UUID id) {
         Invoice invoice = invoices.get(actor, id);
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))

@@ -40,15 +40,10 @@ class InvoicingConfiguration {
                       Environment environment) {
         Duration coalesce = Duration.ofMillis(environment.getProperty("rebill.billing.coalesce-ms", Long.class, 2000L));
         BillRuns runs = new BillRuns(jdbc, tx, rules, integrations, ingestion, accounts,
-                new Billing(settings, PredicateCompiler.cel()), audit, coalesce);
-        if (automatic(environment)) {
-            rules.onChange(runs::configurationChanged);
-        }
+                new Billing(settings, PredicateCompiler.cel()), audit, coalesce,
+                environment.getProperty("rebill.billing.automatic", Boolean.class, true));
+        rules.onChange(runs::configurationChanged);
         return runs;
-    }
-
-    static boolean automatic(Environment environment) {
-        return environment.getProperty("rebill.billing.automatic", Boolean.class, true);
     }
 
     @Bean

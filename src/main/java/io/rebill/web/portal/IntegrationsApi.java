@@ -61,7 +61,7 @@ class IntegrationsApi {
 
     IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, CostQuery costs, AuditLog audit,
                     RebillSettings settings, Environment environment, io.rebill.invoicing.BillRuns billRuns) {
-        this.billRuns = environment.getProperty("rebill.billing.automatic", Boolean.class, true) ? billRuns : null;
+        this.billRuns = billRuns;
         this.integrations = integrations;
         this.accounts = accounts;
         this.ingestion = ingestion;
@@ -144,7 +144,7 @@ class IntegrationsApi {
             IngestResult result = ingestion.ingest(integration.sourceName(), p -> { });
             audit.record(actor, "integration.ingest", id.toString(), Map.of("rows", result.rows(),
                     "periods", result.periods().stream().map(BillingPeriod::toString).toList()));
-            if (billRuns != null && !result.unchanged()) {
+            if (!result.unchanged()) {
                 // new data of an MSP integration: the period's drafts bill again (a customer's own is not re-billed)
                 billRuns.ingested(actor.account().id(), result.periods(), integration.name());
             }
@@ -232,9 +232,7 @@ class IntegrationsApi {
 
     /** Which customer a linked account bills to is part of the billing configuration: drafts follow it. */
     private void configurationChanged(UUID msp) {
-        if (billRuns != null) {
-            billRuns.configurationChanged(msp);
-        }
+        billRuns.configurationChanged(msp);
     }
 
     /** The MSP integrations billing a customer account, seen from the MSP (seed: the account's Integrations tab). */

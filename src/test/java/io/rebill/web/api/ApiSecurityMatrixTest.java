@@ -125,6 +125,20 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /sources                                                  401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /sources/{name}                                           401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             GET    /sources/{name}/periods/{period}/costs                    401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /bill_runs                                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            POST   /bill_runs                                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /bill_runs/{id}                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            GET    /billing/{period}                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            POST   /billing/{period}/close                                   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /invoices                                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /invoices/{id}                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            POST   /invoices/{id}/issue                                      401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            POST   /invoices/{id}/void                                       401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            POST   /invoices/{id}/send                                       401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /invoices/{id}/pdf                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /invoices/{id}/csv                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            PUT    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             """;
 
     private static final String PERIOD = "2024-09";
@@ -175,6 +189,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     private String aSource;
     private UUID hiddenExclusion;
     private UUID hiddenWorkflow;
+    private UUID issuedInA;
+    private UUID runOfMsp1;
     private final Map<String, Caller> callers = new LinkedHashMap<>();
 
     /** One column: who calls, the account whose ids they aim at, and what no answer to them may contain. */
@@ -259,6 +275,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             ssoConnections.put(customer.id(), AccountKind.CUSTOMER, ssoSettings(customer), "matrix");
         }
         ownerAtHome = owner;
+        issuedInA = freshInvoice(true);
+        runOfMsp1 = jdbc.sql("SELECT run_id FROM invoice WHERE id = :id").param("id", issuedInA).query(UUID.class).single();
 
         addCallers();
     }
@@ -300,7 +318,9 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         // a customer never sees the MSP's billing rules, workflows (A's own selection included) or margins
         Set<String> mspOnlyRules = Set.of("Hidden exclusion EDP-7731", "Hidden adjustment CF-7731", "hidden-exclusion",
                 "hidden-adjustment", "hidden-workflow", "Hidden workflow", MSP_ONLY, "account-" + a.key(),
-                "selected rules from", "margin");
+                "selected rules from");
+        // nor its costs and margins (another MSP sees the word in its own Billing overview, never MSP 1's figures)
+        Set<String> margins = Set.of("margin");
         Set<String> msp1Things = Set.of(msp1.id().toString(), "Demo MSP", msp1Integration.toString(), msp1Source,
                 "MSP payer");
 
@@ -318,13 +338,13 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 bThings);
         add("s.own", signIn(OWNER), a, true, msp2Things, bThings);
         add("a.own", PortalClient.signIn(port, "owner@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
-                mspStaff, mspOnlyRules);
+                mspStaff, mspOnlyRules, margins);
         add("a.edt", PortalClient.signIn(port, "editor@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
-                mspStaff, mspOnlyRules);
+                mspStaff, mspOnlyRules, margins);
         add("a.vw", PortalClient.signIn(port, "viewer@a.example", CUSTOMER_PASSWORD), a, false, msp2Things, bThings,
-                mspStaff, mspOnlyRules);
+                mspStaff, mspOnlyRules, margins);
         add("b.own", PortalClient.signIn(port, "owner@b.example", CUSTOMER_PASSWORD), a, false, msp2Things, aThings,
-                mspStaff, mspOnlyRules, msp1Things);
+                mspStaff, mspOnlyRules, msp1Things, margins);
         add("x.own", PortalClient.signIn(port, "owner@other.example", PASSWORD), msp1, false, msp1Things, aThings,
                 bThings, mspStaff, mspOnlyRules);
         UUID ownerId = users.findByEmail(OWNER).orElseThrow().id();
@@ -401,6 +421,35 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 VALUES (:id, :msp, :key, 'Fresh workflow', 'effective', '[]', 100, 'matrix')""")
                 .param("id", id).param("msp", msp1.id()).param("key", MSP_ONLY + "-wf-" + next()).update();
         return id;
+    }
+
+    /**
+     * A draft invoice of A on a succeeded run of MSP 1 in a fresh period (issued, with a number, when asked), as a
+     * bill run leaves it.
+     */
+    private UUID freshInvoice(boolean issued) {
+        String period = freshPeriod();
+        UUID run = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO bill_run (id, msp_id, period, status, trigger, requested_by, finished_at)
+                VALUES (:id, :msp, :period, 'succeeded', 'manual', 'matrix', now())""")
+                .param("id", run).param("msp", msp1.id()).param("period", period).update();
+        UUID invoice = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO invoice (id, msp_id, customer_account_id, period, status, run_id, currency)
+                VALUES (:id, :msp, :customer, :period, 'draft', :run, 'USD')""")
+                .param("id", invoice).param("msp", msp1.id()).param("customer", a.id()).param("period", period)
+                .param("run", run).update();
+        jdbc.sql("""
+                INSERT INTO invoice_line (invoice_id, position, kind, description, exact, amount)
+                VALUES (:id, 1, 'service', 'AmazonEC2', 10.101, 10.10)""").param("id", invoice).update();
+        if (issued) {
+            jdbc.sql("""
+                    UPDATE invoice SET status = 'issued', number = :number, issue_date = current_date,
+                           due_date = current_date + 30, issued_at = now(), issued_by = 'matrix'
+                    WHERE id = :id """).param("number", "MATRIX-" + next()).param("id", invoice).update();
+        }
+        return invoice;
     }
 
     /** A billing period no assignment starts in yet. */
@@ -551,6 +600,24 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         r.put("GET /sources/{name}", x -> get("/sources/" + sourceOf(x)));
         r.put("GET /sources/{name}/periods/{period}/costs", x -> get("/sources/" + sourceOf(x) + "/periods/" + PERIOD
                 + "/costs?group_by=sub_account_id"));
+        r.put("GET /bill_runs", x -> get("/bill_runs"));
+        // a period without data: the run fails at once in the background and drafts nothing
+        r.put("POST /bill_runs", x -> new Call("POST", "/bill_runs", Map.of("period", freshPeriod())));
+        r.put("GET /bill_runs/{id}", x -> get("/bill_runs/" + runOfMsp1));
+        r.put("GET /billing/{period}", x -> get("/billing/" + PERIOD));
+        r.put("POST /billing/{period}/close", x -> new Call("POST", "/billing/" + freshPeriod() + "/close", null));
+        r.put("GET /invoices", x -> get("/invoices"));
+        r.put("GET /invoices/{id}", x -> get("/invoices/" + issuedInA));
+        r.put("POST /invoices/{id}/issue", x -> new Call("POST", "/invoices/" + freshInvoice(false) + "/issue", null));
+        r.put("POST /invoices/{id}/void", x -> new Call("POST", "/invoices/" + freshInvoice(true) + "/void",
+                Map.of("reason", "matrix")));
+        r.put("POST /invoices/{id}/send", x -> new Call("POST", "/invoices/" + issuedInA + "/send",
+                Map.of("to", "ap@a.example")));
+        r.put("GET /invoices/{id}/pdf", x -> get("/invoices/" + issuedInA + "/pdf"));
+        r.put("GET /invoices/{id}/csv", x -> get("/invoices/" + issuedInA + "/csv"));
+        r.put("GET /billing_details/{account}", x -> get("/billing_details/" + a.id()));
+        r.put("PUT /billing_details/{account}", x -> new Call("PUT", "/billing_details/" + a.id(),
+                Map.of("legal_name", "Customer A Corporation", "payment_terms_days", 30)));
         return r;
     }
 

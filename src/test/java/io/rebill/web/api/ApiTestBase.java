@@ -1,5 +1,7 @@
 package io.rebill.web.api;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.rebill.web.RebillServer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,14 +19,26 @@ import java.nio.file.Path;
  */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"rebill.admin.password=" + ApiTestBase.PASSWORD, "rebill.database.url=",
-                "rebill.admin.email=" + ApiTestBase.OWNER, "rebill.sso.allow-http-issuers=true"})
+                "rebill.admin.email=" + ApiTestBase.OWNER, "rebill.sso.allow-http-issuers=true",
+                "rebill.billing.automatic=false"})
 abstract class ApiTestBase {
     static final String OWNER = "owner@msp.example";
     static final String PASSWORD = "owner-password-123";
     private static final Path HOME = createHome();
 
+    /** A real SMTP server for invoices sent by the API. */
+    static final GreenMail MAIL = startMail();
+
+    private static GreenMail startMail() {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        return mail;
+    }
+
     @DynamicPropertySource
     static void dataFolder(DynamicPropertyRegistry registry) {
+        registry.add("rebill.smtp.host", () -> "127.0.0.1");
+        registry.add("rebill.smtp.port", () -> MAIL.getSmtp().getPort());
         registry.add(RebillServer.HOME_PROPERTY, HOME::toString);
         registry.add("rebill.integrations.root", () -> HOME.resolve("imports").toString());
     }

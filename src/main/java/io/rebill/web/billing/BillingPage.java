@@ -1,0 +1,205 @@
+package io.rebill.web.billing;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.Permission;
+import io.rebill.invoicing.BillRun;
+import io.rebill.invoicing.BillRuns;
+import io.rebill.invoicing.BillingOverview;
+import io.rebill.invoicing.Invoice;
+import io.rebill.invoicing.InvoiceFilter;
+import io.rebill.invoicing.InvoiceStatus;
+import io.rebill.invoicing.Invoices;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.paging.Page;
+import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.web.Amounts;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The MSP's Billing page (issue 11): per period, each customer's cost, charge, margin and invoice, totals, charts of
+ * margin by customer and charge by service, the run's status with its progress, unassigned accounts and
+ * reconciliation; buttons to bill now and to close the period. Actions go through the same facades as the API.
+ */
+@Controller
+class BillingPage {
+    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final BillRuns runs;
+    private final Invoices invoices;
+
+    BillingPage(BillRuns runs, Invoices invoices) {
+        this.runs = runs;
+        this.invoices = invoices;
+    }
+
+    record PeriodOption(String value, String label) {
+    }
+
+    record Row(String name, String cost, String charge, String margin, String marginPercent, boolean negative,
+               String status, String statusLabel, String number, String invoiceId, String total) {
+    }
+
+    record RunView(String status, String label, String detail, boolean busy, boolean failed) {
+    }
+
+    @GetMapping("/billing")
+    String latest(Actor actor) {
+        List<BillingPeriod> periods = runs.periods(actor);
+        return periods.isEmpty() ? "redirect:/billing/" + BillingPeriod.parse(java.time.YearMonth.now().toString())
+                : "redirect:/billing/" + periods.getFirst();
+    }
+
+    @GetMapping("/billing/{period}")
+    String period(Actor actor, @PathVariable String period, Model model) {
+        BillingPeriod p = BillingPeriod.parse(period);
+        BillingOverview o = runs.overview(actor, p);
+        String currency = o.currency();
+        model.addAttribute("period", p.toString());
+        model.addAttribute("periodLabel", label(p));
+        model.addAttribute("periods", runs.periods(actor).stream().map(x -> new PeriodOption(x.toString(), label(x)))
+                .toList());
+        model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
+        model.addAttribute("run", runView(o.latestRun()));
+        model.addAttribute("billedAt", o.billedBy().flatMap(BillRun::finishedAt).map(BillingPage::when).orElse(""));
+        model.addAttribute("closed", o.closed().map(c -> "Closed by " + c.by() + ", " + when(c.at())).orElse(""));
+        model.addAttribute("rows", o.customers().stream().map(c -> row(c, currency)).toList());
+        model.addAttribute("totalCost", money(o.totalCost(), currency));
+        model.addAttribute("totalCharge", money(o.totalCharge(), currency));
+        model.addAttribute("totalMargin", money(o.totalMargin(), currency));
+        model.addAttribute("totalMarginPercent", o.totalCost().signum() == 0 ? "—"
+                : o.totalMargin().multiply(BigDecimal.valueOf(100)).divide(o.totalCost(), 1,
+                java.math.RoundingMode.HALF_UP).toPlainString() + " %");
+        model.addAttribute("unassignedCost", money(o.unassignedCost(), currency));
+        model.addAttribute("unassigned", o.unassigned().stream().map(u -> Map.of("account", u.subAccountId(),
+                "payer", u.billingAccountId(), "lines", Amounts.count(u.lineCount()), "cost", money(u.cost(), currency)))
+                .toList());
+        model.addAttribute("reconciles", o.reconciles());
+        model.addAttribute("reconciliation", o.reconciliation().stream().map(r -> Map.of("payer", r.billingAccountId(),
+                "basis", r.basis(), "customers", money(r.customers(), currency), "unassigned",
+                money(r.unassigned(), currency), "ingested", money(r.ingested(), currency), "holds",
+                r.holds() ? "Holds" : "Differs by " + r.customers().add(r.unassigned()).subtract(r.ingested())
+                        .toPlainString()))
+                .toList());
+        model.addAttribute("drafts", o.customers().stream().filter(c -> c.invoice()
+                .filter(i -> i.status() == InvoiceStatus.DRAFT).isPresent()).count());
+        model.addAttribute("chart", chart(actor, p, o));
+        return "billing";
+    }
+
+    /** The run status box, polled by htmx while a run is queued or running; a finished run reloads the page. */
+    @GetMapping("/billing/{period}/status")
+    String status(Actor actor, @PathVariable String period, Model model, HttpServletResponse response) {
+        BillingPeriod p = BillingPeriod.parse(period);
+        BillingOverview o = runs.overview(actor, p);
+        RunView view = runView(o.latestRun());
+        if (!view.busy()) {
+            response.setHeader("HX-Refresh", "true");
+        }
+        model.addAttribute("run", view);
+        model.addAttribute("period", p.toString());
+        return "billing :: runstatus";
+    }
+
+    @PostMapping("/billing/{period}/run")
+    String run(Actor actor, @PathVariable String period, RedirectAttributes redirect) {
+        try {
+            runs.request(actor, BillingPeriod.parse(period));
+            redirect.addFlashAttribute("message", "Billing " + label(BillingPeriod.parse(period)) + " now.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/billing/" + period;
+    }
+
+    @PostMapping("/billing/{period}/close")
+    String close(Actor actor, @PathVariable String period, RedirectAttributes redirect) {
+        try {
+            invoices.close(actor, BillingPeriod.parse(period));
+            redirect.addFlashAttribute("message", label(BillingPeriod.parse(period)) + " is closed.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/billing/" + period;
+    }
+
+    private static Row row(BillingOverview.CustomerRow c, String currency) {
+        Optional<BillingOverview.InvoiceRef> i = c.invoice();
+        return new Row(c.name(), money(c.cost(), currency), money(c.charge(), currency), money(c.margin(), currency),
+                c.marginPercent().map(m -> m.setScale(1, java.math.RoundingMode.HALF_UP).toPlainString() + " %")
+                        .orElse("—"), c.margin().signum() < 0,
+                i.map(x -> x.status().dbName()).orElse("none"), i.map(x -> x.status().label()).orElse("No invoice"),
+                i.flatMap(BillingOverview.InvoiceRef::number).orElse(""), i.map(x -> x.id().toString()).orElse(""),
+                i.map(x -> money(x.total(), currency)).orElse("—"));
+    }
+
+    /** Chart data as JSON for billing.js: margin per customer, and charge per service from the invoices' lines. */
+    private String chart(Actor actor, BillingPeriod p, BillingOverview o) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("currency", o.currency());
+        data.put("customers", o.customers().stream().map(BillingOverview.CustomerRow::name).toList());
+        data.put("margins", o.customers().stream().map(c -> c.margin().setScale(2, java.math.RoundingMode.HALF_UP)
+                .toPlainString()).toList());
+        Map<String, BigDecimal> byService = new TreeMap<>();
+        Page<Invoice> page = invoices.list(actor, new InvoiceFilter(Optional.of(p), Optional.empty(), Optional.empty()),
+                new PageRequest(0, Page.MAX_LIMIT));
+        page.items().stream().filter(i -> i.status() != InvoiceStatus.VOID).flatMap(i -> i.lines().stream())
+                .filter(l -> l.kind() != Invoice.LineKind.TAX)
+                .forEach(l -> byService.merge(l.description(), l.amount(), BigDecimal::add));
+        List<Map.Entry<String, BigDecimal>> top = byService.entrySet().stream()
+                .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()).limit(12).toList();
+        data.put("services", top.stream().map(Map.Entry::getKey).toList());
+        data.put("charges", top.stream().map(e -> e.getValue().toPlainString()).toList());
+        return JSON.writeValueAsString(data);
+    }
+
+    static RunView runView(Optional<BillRun> latest) {
+        if (latest.isEmpty()) {
+            return new RunView("none", "Not billed yet", "Run the bill to draft this period's invoices.", false, false);
+        }
+        BillRun r = latest.get();
+        String who = " · started by " + r.requestedBy() + " (" + r.trigger().name().toLowerCase(Locale.ROOT) + ")";
+        return switch (r.status()) {
+            case QUEUED -> new RunView("queued", "Queued", "Waiting to start" + who, true, false);
+            case RUNNING -> new RunView("running", "Billing…", r.progress().orElse("starting") + who, true, false);
+            case SUCCEEDED -> new RunView("succeeded", "Billed", when(r.finishedAt().orElse(r.requestedAt()))
+                    + r.took().map(d -> " in " + String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("")
+                    + r.lineCount().map(n -> " · " + Amounts.count(n) + " line items").orElse("")
+                    + (r.reconciles().orElse(false) ? " · reconciled" : " · reconciliation differs") + who, false, false);
+            case FAILED -> new RunView("failed", "Failed", r.error().orElse("unknown error")
+                    + " · the figures below are from the last successful run", false, true);
+        };
+    }
+
+    static String label(BillingPeriod p) {
+        return p.month().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + p.month().getYear();
+    }
+
+    static String when(Instant at) {
+        return WHEN.format(at.atZone(ZoneId.systemDefault()));
+    }
+
+    static String money(BigDecimal amount, String currency) {
+        return currency + " " + Amounts.display(amount);
+    }
+}
