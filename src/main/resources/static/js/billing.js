@@ -11,7 +11,7 @@
   if (!dataElement || typeof Chart === 'undefined') {
     return;
   }
-  var data = JSON.parse(dataElement.textContent || '{}');
+  var data = JSON.parse(dataElement.dataset.chart || '{}');
   var money = function (v) {
     return (data.currency || '') + ' ' + Number(v).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
   };
@@ -21,8 +21,8 @@
       responsive: true,
       animation: false,
       plugins: {legend: {display: false}, tooltip: {callbacks: {label: function (c) { return money(c.raw); }}}},
-      scales: {x: {ticks: {callback: horizontal ? function (v) { return money(v); } : undefined}},
-               y: {ticks: {callback: horizontal ? undefined : function (v) { return money(v); }}}}
+      scales: horizontal ? {x: {ticks: {callback: function (v) { return money(v); }}}}
+                         : {y: {ticks: {callback: function (v) { return money(v); }}}}
     };
   };
   var margin = document.getElementById('margin-chart');

@@ -178,7 +178,12 @@ class BillingPage {
             return new RunView("none", "Not billed yet", "Run the bill to draft this period's invoices.", false, false);
         }
         BillRun r = latest.get();
-        String who = " · started by " + r.requestedBy() + " (" + r.trigger().name().toLowerCase(Locale.ROOT) + ")";
+        String who = " · " + switch (r.trigger()) {
+            case MANUAL -> "run by " + r.requestedBy();
+            case INGEST -> "after new data in " + r.requestedBy();
+            case CONFIGURATION -> "after " + r.requestedBy();
+            case SETUP -> "at setup";
+        };
         return switch (r.status()) {
             case QUEUED -> new RunView("queued", "Queued", "Waiting to start" + who, true, false);
             case RUNNING -> new RunView("running", "Billing…", r.progress().orElse("starting") + who, true, false);

@@ -66,7 +66,15 @@ public final class BrowserExtension implements BeforeAllCallback, BeforeEachCall
                 .setLocale("en-GB"));
         // Stored per test, so JUnit closes both when the test ends.
         context.getStore(NAMESPACE).put(BrowserContext.class, browserContext);
-        context.getStore(NAMESPACE).put(Page.class, browserContext.newPage());
+        Page page = browserContext.newPage();
+        // a page's script errors show in the test's output, where a failing test is read
+        page.onPageError(error -> System.err.println("browser: page error: " + error));
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                System.err.println("browser: console error: " + m.text() + " (" + m.location() + ")");
+            }
+        });
+        context.getStore(NAMESPACE).put(Page.class, page);
     }
 
     @Override
