@@ -11,4 +11,9 @@ public final class TestFiles {
     public static Path curCsv(List<LineItemFixture> lines, Path file) {
         return FormatWriters.curLegacyCsv(lines, file, false);
     }
+
+    /** FOCUS 1.2 CSV with AWS's x_ columns, derived from the same fixtures (docs/canonical-line-item.md). */
+    public static Path focusCsv(List<LineItemFixture> lines, Path file) {
+        return FormatWriters.focusCsv(lines, file);
+    }
 }

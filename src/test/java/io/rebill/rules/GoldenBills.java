@@ -21,9 +21,26 @@ final class GoldenBills {
 
     static BillResult bill(Path dir, MspConfig config, PredicateCompiler predicates, List<LineItemFixture> lines,
                            Optional<Path> out) {
+        return bill(dir, config, predicates, lines, out, Format.CUR);
+    }
+
+    /** The provider file format the fixture lines are written in before they are ingested. */
+    enum Format {
+        CUR, FOCUS;
+
+        Path write(List<LineItemFixture> lines, Path dir) {
+            return switch (this) {
+                case CUR -> TestFiles.curCsv(lines, dir.resolve("cur.csv"));
+                case FOCUS -> TestFiles.focusCsv(lines, dir.resolve("focus.csv"));
+            };
+        }
+    }
+
+    static BillResult bill(Path dir, MspConfig config, PredicateCompiler predicates, List<LineItemFixture> lines,
+                           Optional<Path> out, Format format) {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         Ingestion ingestion = new Ingestion(settings);
-        ingestion.ingest("payer", List.of(TestFiles.curCsv(lines, dir.resolve("cur.csv"))), ProgressListener.silent());
+        ingestion.ingest("payer", List.of(format.write(lines, dir)), ProgressListener.silent());
         return new Billing(settings, predicates).bill(config, SEPT, ingestion.lineItemFiles("payer", SEPT), out, m -> { });
     }
 
