@@ -155,6 +155,8 @@ abstract class SourceFormatContract {
                 .map(f -> new BigDecimal(f.cost)).reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(plain(sept.sums().billed())).isEqualTo(plain(billed)).isEqualTo("1605.5036543211987655");
         assertThat(plain(sept.sums().effective())).isEqualTo("-7.4453456788012345");
+        // the reconcile command reads the input file again on its own and finds the same sums
+        assertThat(ingestion.reconcile("payer-1", java.util.Optional.empty()).holds()).isTrue();
     }
 
     @Test
