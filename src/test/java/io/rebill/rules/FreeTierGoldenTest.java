@@ -66,6 +66,18 @@ class FreeTierGoldenTest {
                 .list("0.96", "0.096").reservation(RI_ARN, "0.61");
     }
 
+    /**
+     * Free and paid usage, RI-covered usage, and 4 hours a savings plan covers as CUR writes them: unblended cost the
+     * on-demand 0.384 (effective 0.26) and a SavingsPlanNegation of -0.384 (effective 0).
+     */
+    private static List<LineItemFixture> curLines() {
+        return with(freeAndPaid(), riCovered(),
+                aLineItem().account(ACCOUNT).type("SavingsPlanCoveredUsage").resource("i-sp").sku("P").cost("0.384")
+                        .quantity("4").list("0.384", "0.096").savingsPlan(SP_ARN, "0.26"),
+                aLineItem().account(ACCOUNT).type("SavingsPlanNegation").resource("i-sp").sku("P").cost("-0.384")
+                        .quantity("4").list("0", "0").savingsPlan(SP_ARN, null));
+    }
+
     private static List<LineItemFixture> with(List<LineItemFixture> base, LineItemFixture... more) {
         List<LineItemFixture> all = new ArrayList<>(base);
         all.addAll(List.of(more));
@@ -137,14 +149,19 @@ class FreeTierGoldenTest {
         // free 1000 x 0.02 = 20.00; paid 2; DiscountedUsage keeps its effective (amortised) 0.61, not 10 x 0.096 = 0.96;
         // a savings plan's covered usage (unblended = on demand 0.384, effective 0.26) and its negation (effective 0)
         // keep theirs: 20 + 2 + 0.61 + 0.26 + 0 = 22.87
-        CustomerBill b = bill(Workflow.Basis.EFFECTIVE, GoldenBills.Format.CUR, with(freeAndPaid(), riCovered(),
-                aLineItem().account(ACCOUNT).type("SavingsPlanCoveredUsage").resource("i-sp").sku("P").cost("0.384")
-                        .quantity("4").list("0.384", "0.096").savingsPlan(SP_ARN, "0.26"),
-                aLineItem().account(ACCOUNT).type("SavingsPlanNegation").resource("i-sp").sku("P").cost("-0.384")
-                        .quantity("4").list("0", "0").savingsPlan(SP_ARN, null)));
+        CustomerBill b = bill(Workflow.Basis.EFFECTIVE, GoldenBills.Format.CUR, curLines());
         assertThat(invoice(b)).containsExactly("SERVICE Amazon Elastic Compute Cloud 22.87");
         // cost 0 + 2 + 0.61 + 0.26 + 0 = 2.87; the margin is the free tier's 20 alone
         assertThat(b.cost().stripTrailingZeros().toPlainString()).isEqualTo("2.87");
+        assertThat(b.margin().stripTrailingZeros().toPlainString()).isEqualTo("20");
+    }
+
+    @Test
+    void anAthenaParquetExportIsBilledLikeItsCsv() {
+        // the first scenario's lines as AWS's Athena integration writes them (every column text, '' for no value, so
+        // the RI and SP columns of the usage lines are ''): the same 22.87
+        CustomerBill b = bill(Workflow.Basis.EFFECTIVE, GoldenBills.Format.CUR_ATHENA_PARQUET, curLines());
+        assertThat(invoice(b)).containsExactly("SERVICE Amazon Elastic Compute Cloud 22.87");
         assertThat(b.margin().stripTrailingZeros().toPlainString()).isEqualTo("20");
     }
 
