@@ -82,7 +82,8 @@ public sealed interface Rule {
     }
 
     /**
-     * Free-tier usage (cost 0 where a paid rate exists) is charged quantity x the first paid rate of its SKU: from
+     * Free-tier usage (cost 0 that no commitment covers, where a paid rate exists; spec §3: RI- or Savings-Plan-
+     * covered usage such as CUR DiscountedUsage is not free tier) is charged quantity x the first paid rate of its SKU: from
      * the price list when given, else the line's public on-demand rate, else the highest positive rate seen for the
      * SKU in the period.
      */

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.rebill.ingestion.LineItemFixture.aLineItem;
@@ -98,6 +99,51 @@ class BadInputTest {
         Path f = FormatWriters.curLegacyCsv(List.of(aLineItem(), aLineItem().period(null, null)),
                 dir.resolve("no-period.csv"), false);
         assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "bill/BillingPeriodStartDate");
+    }
+
+    /** AWS's Athena Parquet: every column text; '' is no value, any other non-number names file, row and column. */
+    @Test
+    void aNonNumberInAParquetTextColumnNamesTheRowAndColumn() throws Exception {
+        Path f = FormatWriters.curAthenaParquet(List.of(aLineItem().type("Tax").list("0", null), aLineItem(),
+                aLineItem().list("0.096", "n/a")), dir.resolve("athena.parquet"), ingestion.settings());
+        assertThat(parquetTypes(f)).containsEntry("pricing_public_on_demand_rate", "VARCHAR")
+                .containsEntry("line_item_unblended_cost", "VARCHAR").containsEntry("line_item_usage_start_date", "VARCHAR");
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "row 3", "column pricing_public_on_demand_rate",
+                "'n/a' is not a number");
+    }
+
+    @Test
+    void aBadTimestampInAParquetTextColumnNamesTheRow() {
+        Path f = FormatWriters.curAthenaParquet(List.of(aLineItem(), aLineItem().usage("yesterday", "2024-09-03T11:00:00Z")),
+                dir.resolve("athena-time.parquet"), ingestion.settings());
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "row 2", "column line_item_usage_start_date", "'yesterday'");
+    }
+
+    @Test
+    void anEmptyBillingPeriodInAParquetTextColumnNamesTheRow() {
+        Path f = FormatWriters.curAthenaParquet(List.of(aLineItem(), aLineItem(), aLineItem().period(null, null)),
+                dir.resolve("athena-period.parquet"), ingestion.settings());
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "row 3", "column bill_billing_period_start_date", "empty");
+    }
+
+    @Test
+    void aDoubleCostThatIsNotANumberNamesTheRow() throws Exception {
+        Path f = FormatWriters.cur2ParquetAsAwsWritesIt(List.of(aLineItem(), aLineItem().cost("NaN")),
+                dir.resolve("cur2-nan.parquet"), ingestion.settings());
+        assertThat(parquetTypes(f)).containsEntry("line_item_unblended_cost", "DOUBLE")
+                .containsEntry("pricing_public_on_demand_rate", "VARCHAR");
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "row 2", "column line_item_unblended_cost", "'nan' is not a number");
+    }
+
+    private Map<String, String> parquetTypes(Path file) throws Exception {
+        Map<String, String> types = new java.util.HashMap<>();
+        try (Connection c = DuckDb.open(ingestion.settings()); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + DuckDb.literal(file.toString()) + "')")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return types;
     }
 
     @Test

@@ -94,8 +94,41 @@ final class FormatWriters {
         return csv(file, true, legacyColumns(lines), lines, FormatWriters::athena, "\\N");
     }
 
-    /** CUR 2.0 as Parquet: snake names, typed columns and a resource_tags map with user_ keys. */
+    /** CUR 2.0 as Parquet: snake names, typed columns (costs as DECIMAL) and a resource_tags map with user_ keys. */
     static Path cur2Parquet(List<LineItemFixture> lines, Path file, RebillSettings settings) {
+        return cur2Parquet(lines, file, settings, name -> isMoney(name) ? "DECIMAL(38,18)" : "VARCHAR", false);
+    }
+
+    /**
+     * CUR 2.0 as AWS's data exports write it to Parquet: costs and quantities DOUBLE, rates text (AWS's CUR 2.0
+     * schema types pricing_public_on_demand_rate and the other rates as string), and '' in a text column where a
+     * line has no value, the rate of a tax line included.
+     */
+    static Path cur2ParquetAsAwsWritesIt(List<LineItemFixture> lines, Path file, RebillSettings settings) {
+        return cur2Parquet(lines, file, settings,
+                name -> name.contains("Rate") ? "VARCHAR" : isMoney(name) ? "DOUBLE" : "VARCHAR", true);
+    }
+
+    /**
+     * CUR for Athena as AWS's Athena integration writes it to Parquet: snake names and every column text, costs,
+     * rates, quantities and dates included, with '' where a line has no value (a tax line's public on-demand rate,
+     * an RI's effective cost on a usage line).
+     */
+    static Path curAthenaParquet(List<LineItemFixture> lines, Path file, RebillSettings settings) {
+        Map<String, Function<LineItemFixture, String>> legacy = legacyColumns(lines);
+        Path csv = csv(file.resolveSibling(file.getFileName() + ".src.csv"), false, legacy, lines, FormatWriters::athena, "");
+        List<String> select = new ArrayList<>();
+        for (String name : legacy.keySet()) {
+            String snake = DuckDb.identifier(athena(name));
+            select.add("COALESCE(" + snake + ", '') AS " + snake);
+        }
+        copyToParquet(settings, "SELECT " + String.join(", ", select) + " FROM read_csv('" + DuckDb.literal(csv.toString())
+                + "', all_varchar = true)", file);
+        return file;
+    }
+
+    private static Path cur2Parquet(List<LineItemFixture> lines, Path file, RebillSettings settings,
+                                    Function<String, String> typeOf, boolean emptyText) {
         Map<String, Function<LineItemFixture, String>> legacy = legacyColumns(lines);
         Path csv = csv(file.resolveSibling(file.getFileName() + ".src.csv"), false, legacy, lines, FormatWriters::athena, "");
         List<String> select = new ArrayList<>();
@@ -106,20 +139,25 @@ final class FormatWriters {
                 tagEntries.add("'user_" + name.substring("resourceTags/user:".length()) + "': " + DuckDb.identifier(snake));
                 continue;
             }
-            String cast = name.endsWith("StartDate") || name.endsWith("EndDate") ? "TIMESTAMP" : isMoney(name) ? "DECIMAL(38,18)" : "VARCHAR";
-            select.add("CAST(" + DuckDb.identifier(snake) + " AS " + cast + ") AS "
+            String cast = name.endsWith("StartDate") || name.endsWith("EndDate") ? "TIMESTAMP" : typeOf.apply(name);
+            String value = "CAST(" + DuckDb.identifier(snake) + " AS " + cast + ")";
+            select.add((emptyText && cast.equals("VARCHAR") ? "COALESCE(" + value + ", '')" : value) + " AS "
                     + DuckDb.identifier(snake.replace("_a_r_n", "_arn")));
         }
         String tags = "map_from_entries(list_filter(map_entries(MAP {" + String.join(", ", tagEntries)
                 + "}), lambda e: e.value IS NOT NULL))";
         select.add((tagEntries.isEmpty() ? "MAP {}" : tags) + " AS resource_tags");
+        copyToParquet(settings, "SELECT " + String.join(", ", select) + " FROM read_csv('" + DuckDb.literal(csv.toString())
+                + "', all_varchar = true)", file);
+        return file;
+    }
+
+    private static void copyToParquet(RebillSettings settings, String select, Path file) {
         try (Connection c = DuckDb.open(settings); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT " + String.join(", ", select) + " FROM read_csv('" + DuckDb.literal(csv.toString())
-                    + "', all_varchar = true)) TO '" + DuckDb.literal(file.toString()) + "' (FORMAT parquet)");
+            s.execute("COPY (" + select + ") TO '" + DuckDb.literal(file.toString()) + "' (FORMAT parquet)");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return file;
     }
 
     static boolean isMoney(String legacy) {

@@ -2,6 +2,7 @@ package io.rebill.ingestion;
 
 import io.rebill.TestData;
 import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;
@@ -9,7 +10,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,6 +76,41 @@ class SharedDataIngestionTest {
         assertThat(after.sums().lineCount()).isEqualTo(7600);
         assertThat(plain(after.sums().billed())).isEqualTo("75.0323282789");
         assertThat(plain(after.sums().list())).isEqualTo("75.0928618482");
+    }
+
+    /**
+     * The same real CUR as AWS's Athena integration writes it to Parquet: every one of its 148 columns text, '' where
+     * a line has no value (six usage lines have no public on-demand rate). It stores what its CSV stores.
+     */
+    @Test
+    void athenaCurAsAthenaParquetStoresWhatItsCsvStores() throws Exception {
+        Path csv = TestData.shared("cur-csv-148-columns/before.csv.gz");
+        Path parquet = home.resolve("athena/before-00001.snappy.parquet");
+        Files.createDirectories(parquet.getParent());
+        try (Connection c = DuckDb.open(ingestion.settings());
+             Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT COALESCE(COLUMNS(*), '') FROM read_csv('" + csv + "', all_varchar = true,"
+                    + " nullstr = '\\N')) TO '" + parquet + "' (FORMAT parquet)");
+            try (ResultSet rs = s.executeQuery("SELECT list(DISTINCT column_type), count(*) FROM (DESCRIBE SELECT *"
+                    + " FROM read_parquet('" + parquet + "'))")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("[VARCHAR]");
+                assertThat(rs.getLong(2)).isEqualTo(148);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + parquet + "')"
+                    + " WHERE pricing_public_on_demand_rate = ''")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(6);
+            }
+        }
+        IngestResult result = ingestion.ingest("lab-parquet", List.of(parquet), ProgressListener.silent());
+        assertThat(result.reconciliation().holds()).isTrue();
+        StoredPeriod p = ingestion.source("lab-parquet").period(BillingPeriod.parse("2019-11")).orElseThrow();
+        assertThat(p.sums().lineCount()).isEqualTo(7850);
+        assertThat(plain(p.sums().billed())).isEqualTo("89.170632878");
+        assertThat(plain(p.sums().list())).isEqualTo("89.2316424927");
+        assertThat(Stored.rows(ingestion, "lab-parquet", BillingPeriod.parse("2019-11"), "1").stream()
+                .filter(r -> r.get("list_unit_price") == null).count()).isEqualTo(6);
     }
 
     @Test

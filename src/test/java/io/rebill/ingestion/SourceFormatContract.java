@@ -43,7 +43,9 @@ abstract class SourceFormatContract {
                 aLineItem().resource("i-usage").cost("0.0960000001").tag("team", "web").tag("env", "prod"),
                 aLineItem().type("DiscountedUsage").resource("i-ri").cost("0").list("0.096", "0.096")
                         .reservation(RI_ARN, "0.061"),
-                aLineItem().type("RIFee").resource(RI_ARN).cost("44.64").list("0", "0").reservation(RI_ARN, null)
+                // no public on-demand rate on an RI fee or a tax line, and no quantity on the tax line (AWS leaves
+                // them empty: '' in a Parquet text column)
+                aLineItem().type("RIFee").resource(RI_ARN).cost("44.64").list("0", null).reservation(RI_ARN, null)
                         .riUnused("1.25", "0.75"),
                 aLineItem().type("Fee").resource(RI_ARN).cost("500").list("0", "0").reservation(RI_ARN, null),
                 aLineItem().type("SavingsPlanCoveredUsage").account("222233334444").resource("i-sp").cost("0.192")
@@ -57,7 +59,8 @@ abstract class SourceFormatContract {
                 aLineItem().type("EdpDiscount").cost("-0.0123456789012345").list("0", "0"),
                 aLineItem().type("Credit").cost("-10").list("0", "0"),
                 aLineItem().type("Refund").cost("-2.5").list("0", "0"),
-                aLineItem().type("Tax").product("AmazonS3", "Amazon Simple Storage Service").cost("1.23").list("0", "0")
+                aLineItem().type("Tax").product("AmazonS3", "Amazon Simple Storage Service").cost("1.23").list("0", null)
+                        .quantity(null)
                         .usage("2024-09-01T00:00:00Z", "2024-10-01T00:00:00Z"),
                 aLineItem().type("Usage").account("333344445555").usage("2024-10-02T00:00:00Z", "2024-10-02T01:00:00Z")
                         .period("2024-10-01T00:00:00Z", "2024-11-01T00:00:00Z").cost("3.3").list("3.3", "3.3"),
@@ -124,6 +127,18 @@ abstract class SourceFormatContract {
     }
 
     @Test
+    void aLineWithoutARateOrQuantityHasNoValueThere() {
+        List<Map<String, Object>> rows = ingestEveryKind();
+        assertThat(row(rows, "Tax").get("list_unit_price")).isNull();
+        assertThat(row(rows, "Tax").get("consumed_quantity")).isNull();
+        assertThat(row(rows, "RIFee").get("list_unit_price")).isNull();
+        Map<String, Object> usage = rows.stream().filter(r -> "i-usage".equals(r.get("resource_id"))).findFirst().orElseThrow();
+        assertThat(usage.get("list_unit_price")).isEqualTo("0.096");
+        assertThat(usage.get("consumed_quantity")).isEqualTo("1");
+        assertThat(row(rows, "DiscountedUsage").get("list_unit_price")).isEqualTo("0.096");
+    }
+
+    @Test
     void tagsHaveTheSameKeysInEveryFormat() {
         List<Map<String, Object>> rows = ingestEveryKind();
         Map<String, Object> usage = rows.stream().filter(r -> "i-usage".equals(r.get("resource_id"))).findFirst().orElseThrow();
@@ -140,6 +155,8 @@ abstract class SourceFormatContract {
                 .map(f -> new BigDecimal(f.cost)).reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(plain(sept.sums().billed())).isEqualTo(plain(billed)).isEqualTo("1605.5036543211987655");
         assertThat(plain(sept.sums().effective())).isEqualTo("-7.4453456788012345");
+        // the reconcile command reads the input file again on its own and finds the same sums
+        assertThat(ingestion.reconcile("payer-1", java.util.Optional.empty()).holds()).isTrue();
     }
 
     @Test

@@ -206,6 +206,13 @@ class EngineMatchesReferenceTest {
             boolean sp = type.startsWith("SavingsPlan");
             l.put("commitment_discount_type", ri ? "RI" : sp ? "SP" : null);
             l.put("x_commitment_owner_account_id", ri || sp ? OWNERS.get(r.nextInt(OWNERS.size())) : null);
+            // covered usage that costs 0 is not free tier (spec §3), told apart by any one of: its commitment's id
+            // (often left out here, so that the type alone must tell), its status Used (FOCUS; also on plain Usage
+            // lines, as a provider without CUR's types writes them) or its CUR type
+            l.put("commitment_discount_id", (ri || sp) && r.nextBoolean() ? "arn:" + type + ":" + r.nextInt(3) : null);
+            boolean covered = type.equals("DiscountedUsage") || type.equals("SavingsPlanCoveredUsage");
+            l.put("commitment_discount_status", covered && r.nextBoolean() || type.equals("Usage") && r.nextInt(6) == 0
+                    ? "Used" : null);
             l.put("sku_id", "sku" + r.nextInt(4));
             boolean free = r.nextInt(5) == 0;
             l.put("billed_cost", free ? BigDecimal.ZERO : money(r));

@@ -21,9 +21,27 @@ final class GoldenBills {
 
     static BillResult bill(Path dir, MspConfig config, PredicateCompiler predicates, List<LineItemFixture> lines,
                            Optional<Path> out) {
+        return bill(dir, config, predicates, lines, out, Format.CUR);
+    }
+
+    /** The provider file format the fixture lines are written in before they are ingested. */
+    enum Format {
+        CUR, CUR_ATHENA_PARQUET, FOCUS;
+
+        Path write(List<LineItemFixture> lines, Path dir, RebillSettings settings) {
+            return switch (this) {
+                case CUR -> TestFiles.curCsv(lines, dir.resolve("cur.csv"));
+                case CUR_ATHENA_PARQUET -> TestFiles.curAthenaParquet(lines, dir.resolve("athena-00001.snappy.parquet"), settings);
+                case FOCUS -> TestFiles.focusCsv(lines, dir.resolve("focus.csv"));
+            };
+        }
+    }
+
+    static BillResult bill(Path dir, MspConfig config, PredicateCompiler predicates, List<LineItemFixture> lines,
+                           Optional<Path> out, Format format) {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         Ingestion ingestion = new Ingestion(settings);
-        ingestion.ingest("payer", List.of(TestFiles.curCsv(lines, dir.resolve("cur.csv"))), ProgressListener.silent());
+        ingestion.ingest("payer", List.of(format.write(lines, dir, settings)), ProgressListener.silent());
         return new Billing(settings, predicates).bill(config, SEPT, ingestion.lineItemFiles("payer", SEPT), out, m -> { });
     }
 

@@ -10,7 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,13 +45,14 @@ final class FileErrors {
         return cast >= 0 ? m.substring(cast).lines().findFirst().orElse(m) : m;
     }
 
-    static RebillException explain(SniffedFile file, SQLException e) {
+    /** {@code duck} reads a Parquet file again to find the row of a bad value; it may be null for a CSV file. */
+    static RebillException explain(Connection duck, SniffedFile file, SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains(BAD_TIMESTAMP)) {
-            return badValue(file, message, BAD_TIMESTAMP, "is not a timestamp (expected ISO 8601 such as 2024-09-01T00:00:00Z)");
+            return badValue(duck, file, message, BAD_TIMESTAMP, "is not a timestamp (expected ISO 8601 such as 2024-09-01T00:00:00Z)");
         }
         if (message.contains(BAD_NUMBER)) {
-            return badValue(file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
+            return badValue(duck, file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
         }
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("gzip") || lower.contains("zlib") || lower.contains("inflate")) {
@@ -71,11 +72,11 @@ final class FileErrors {
         return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + ": " + firstLine(message), e);
     }
 
-    private static RebillException badValue(SniffedFile file, String message, String marker, String what) {
+    private static RebillException badValue(Connection duck, SniffedFile file, String message, String marker, String what) {
         String[] parts = message.substring(message.indexOf(marker) + marker.length()).split("\u001f", 2);
         String column = parts[0];
         String value = parts.length > 1 ? firstLine(parts[1]) : "";
-        OptionalLong line = LineLocator.firstLine(file, column, v -> v != null && v.equals(value));
+        Optional<String> line = LineLocator.first(duck, file, column, v -> v != null && v.equals(value));
         return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + where(line) + ": column " + column
                 + ": '" + value + "' " + what);
     }
@@ -126,12 +127,13 @@ final class FileErrors {
         return message;
     }
 
-    static RebillException missingBillingPeriod(SniffedFile file) {
+    /** {@code duck} reads a Parquet file again to find the row; it may be null for a CSV file. */
+    static RebillException missingBillingPeriod(Connection duck, SniffedFile file) {
         List<String> candidates = List.of("bill/BillingPeriodStartDate", "bill_billing_period_start_date",
                 "BillingPeriodStart", "ChargePeriodStart");
         for (String column : candidates) {
             if (file.columns().contains(column)) {
-                OptionalLong line = LineLocator.firstLine(file, column, v -> v == null || v.isBlank()
+                Optional<String> line = LineLocator.first(duck, file, column, v -> v == null || v.isBlank()
                         || v.equals("NULL") || v.equals("null") || v.equals("\\N"));
                 return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + where(line) + ": column " + column
                         + ": empty; every line needs the start of its billing period");
@@ -141,8 +143,8 @@ final class FileErrors {
                 + ": no billing period column; expected one of " + candidates);
     }
 
-    private static String where(OptionalLong line) {
-        return line.isPresent() ? ": line " + line.getAsLong() : "";
+    private static String where(Optional<String> line) {
+        return line.map(l -> ": " + l).orElse("");
     }
 
     static String firstLine(String s) {

@@ -177,14 +177,14 @@ public final class Ingester {
                 }
             }
         } catch (SQLException e) {
-            throw FileErrors.explain(file, e);
+            throw FileErrors.explain(duck, file, e);
         }
         FileErrors.checkRejects(duck, file);
         // one scan of the staged file: its periods, rows, stored sums and (text inputs) the input side's sums
         StagedSums.Scan scan = StagedSums.scan(duck, whole, inputSide);
         List<String> periods = scan.periods();
         if (periods.contains(null)) {
-            throw FileErrors.missingBillingPeriod(file);
+            throw FileErrors.missingBillingPeriod(duck, file);
         }
         Map<BillingPeriod, CostSums> stored;
         if (periods.size() == 1) {

@@ -43,7 +43,7 @@ final class InputSums {
             FileErrors.checkRejects(duck, file);
             return sums;
         } catch (SQLException e) {
-            throw FileErrors.explain(file, e);
+            throw FileErrors.explain(duck, file, e);
         }
     }
 
@@ -55,7 +55,8 @@ final class InputSums {
         Map<BillingPeriod, CostSums> sums = new TreeMap<>();
         scan.input().forEach((period, s) -> {
             if (period == null || period.equals(NO_PERIOD)) {
-                throw FileErrors.missingBillingPeriod(file);
+                // only text inputs are summed in the same read (inSameRead), and a CSV's line needs no connection
+                throw FileErrors.missingBillingPeriod(null, file);
             }
             sums.merge(BillingPeriod.parse(period), s, CostSums::plus);
         });
@@ -69,7 +70,7 @@ final class InputSums {
             while (rs.next()) {
                 String period = rs.getString(1);
                 if (period == null || period.equals(NO_PERIOD)) {
-                    throw FileErrors.missingBillingPeriod(file);
+                    throw FileErrors.missingBillingPeriod(duck, file);
                 }
                 sums.merge(BillingPeriod.parse(period), new CostSums(rs.getLong(2), rs.getBigDecimal(3),
                         rs.getBigDecimal(4), rs.getBigDecimal(5)), CostSums::plus);

@@ -1,5 +1,7 @@
 package io.rebill.ingestion.internal;
 
+import io.rebill.shared.duckdb.DuckDb;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,24 +9,61 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Finds the line of a CSV file where a column first holds a value that fails a check. Only used to explain an
- * error that DuckDB reported without a line number, so it may stream the file at Java speed.
+ * Finds where a column of a billing file first holds a value that fails a check: the line of a CSV file, the row of
+ * a Parquet file. Only used to explain an error that DuckDB reported without a line number, so it may stream the
+ * file at Java speed.
  */
 final class LineLocator {
     private LineLocator() {
     }
 
-    /** The 1-based physical line number (header = line 1) of the first data record whose column fails. */
-    static OptionalLong firstLine(SniffedFile file, String column, Predicate<String> bad) {
+    /**
+     * "line N" (CSV: the 1-based physical line, header = line 1) or "row N" (Parquet: the 1-based row, read through
+     * {@code duck}, which may be null for a CSV file) of the first record whose column fails, as text values (a
+     * Parquet value cast to VARCHAR, as the mapping reads it).
+     */
+    static Optional<String> first(Connection duck, SniffedFile file, String column, Predicate<String> bad) {
         if (file.container() == Container.PARQUET) {
+            OptionalLong row = duck == null ? OptionalLong.empty() : firstRow(duck, file, column, bad);
+            return row.isPresent() ? Optional.of("row " + row.getAsLong()) : Optional.empty();
+        }
+        OptionalLong line = firstLine(file, column, bad);
+        return line.isPresent() ? Optional.of("line " + line.getAsLong()) : Optional.empty();
+    }
+
+    /** The 1-based row of a Parquet file whose column first fails, in file order (file_row_number). */
+    private static OptionalLong firstRow(Connection duck, SniffedFile file, String column, Predicate<String> bad) {
+        if (!file.columns().contains(column)) {
             return OptionalLong.empty();
         }
+        String sql = "SELECT file_row_number, CAST(" + DuckDb.identifier(column) + " AS VARCHAR) FROM read_parquet('"
+                + DuckDb.literal(file.path().toString()) + "', file_row_number = true)";
+        // the scan streams in file order: DuckDb.open keeps insertion order (and Ingester sets it back after a COPY)
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                if (bad.test(rs.getString(2))) {
+                    return OptionalLong.of(rs.getLong(1) + 1);
+                }
+            }
+        } catch (SQLException e) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The 1-based physical line number (header = line 1) of the first data record of a CSV file whose column fails. */
+    private static OptionalLong firstLine(SniffedFile file, String column, Predicate<String> bad) {
         int index = file.columns().indexOf(column);
         if (index < 0) {
             return OptionalLong.empty();

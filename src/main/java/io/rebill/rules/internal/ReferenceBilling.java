@@ -208,7 +208,7 @@ public final class ReferenceBilling {
         BigDecimal billed = dec(line.get("billed_cost"));
         BigDecimal quantity = dec(line.get("consumed_quantity"));
         if (!"Usage".equals(line.get("charge_category")) || billed == null || billed.signum() != 0
-                || quantity == null || quantity.signum() <= 0) {
+                || quantity == null || quantity.signum() <= 0 || coveredByACommitment(line)) {
             return Optional.empty();
         }
         String sku = (String) line.get("sku_id");
@@ -225,6 +225,16 @@ public final class ReferenceBilling {
             return Optional.empty();
         }
         return Optional.of(quantity.setScale(12, RoundingMode.HALF_UP).multiply(rate).setScale(SCALE, RoundingMode.HALF_UP));
+    }
+
+    /**
+     * Usage a reservation or savings plan covers costs 0 because the commitment paid for it, so it is not free tier
+     * (spec §3): a line with a commitment, CUR's DiscountedUsage and SavingsPlanCoveredUsage, FOCUS's status Used.
+     */
+    private static boolean coveredByACommitment(Map<String, Object> line) {
+        Object type = line.get("x_charge_type");
+        return line.get("commitment_discount_id") != null || "Used".equals(line.get("commitment_discount_status"))
+                || "DiscountedUsage".equals(type) || "SavingsPlanCoveredUsage".equals(type);
     }
 
     private static BigDecimal times(BigDecimal charge, BigDecimal factor) {

@@ -205,9 +205,19 @@ public final class WorkflowCompiler {
     }
 
     /**
-     * Free-tier usage (cost 0, quantity > 0) at quantity x the first paid rate of its SKU: the price list, else the
-     * line's public on-demand rate, else the highest positive rate of the SKU in the period ({@code sku_max_rate}).
-     * Quantity and rate are rounded to 12 places before multiplying so the product fits DECIMAL(38,24) exactly.
+     * Usage a commitment covers (spec §3): its cost 0 is the reservation's or savings plan's doing, not free tier. A
+     * line with a commitment id, CUR's DiscountedUsage and SavingsPlanCoveredUsage (also without an ARN), FOCUS's
+     * CommitmentDiscountStatus Used (any provider). ReferenceBilling#coveredByACommitment says the same in Java.
+     */
+    static final String NOT_COVERED_BY_A_COMMITMENT = "commitment_discount_id IS NULL"
+            + " AND commitment_discount_status IS DISTINCT FROM 'Used'"
+            + " AND x_charge_type IS DISTINCT FROM 'DiscountedUsage' AND x_charge_type IS DISTINCT FROM 'SavingsPlanCoveredUsage'";
+
+    /**
+     * Free-tier usage (cost 0, quantity > 0, no commitment covering it) at quantity x the first paid rate of its SKU:
+     * the price list, else the line's public on-demand rate, else the highest positive rate of the SKU in the period
+     * ({@code sku_max_rate}). Quantity and rate are rounded to 12 places before multiplying so the product fits
+     * DECIMAL(38,24) exactly.
      */
     private Case freeTier(Rule.RemoveFreeTier r, SqlFragment scope) {
         List<Object> params = new ArrayList<>();
@@ -224,7 +234,7 @@ public final class WorkflowCompiler {
         String rate = "COALESCE(" + priceList + ", CAST(NULLIF(list_unit_price, 0) AS DECIMAL(38,12)),"
                 + " CAST(sku_max_rate AS DECIMAL(38,12)))";
         SqlFragment condition = scope.and(new SqlFragment("charge_category = 'Usage' AND billed_cost = 0"
-                + " AND consumed_quantity > 0 AND " + rate + " > 0", params));
+                + " AND consumed_quantity > 0 AND " + NOT_COVERED_BY_A_COMMITMENT + " AND " + rate + " > 0", params));
         // quantity and rate rounded to 12 places; whole and fractional quantity multiplied apart (see times)
         String q = "CAST(consumed_quantity AS DECIMAL(38,12))";
         List<Object> twice = new ArrayList<>(params);

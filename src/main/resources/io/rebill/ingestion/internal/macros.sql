@@ -17,6 +17,11 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
                        error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
     END)
     END;
+-- A Parquet text column's value (a name, an id) with the null forms read_csv's nullstr turns into NULL for CSV
+-- files ('', NULL, null, \N) as NULL. Keep the list equal to MappingQuery.NULL_STRINGS. Numbers and timestamps in
+-- Parquet text columns take only '' as no value (MappingQuery.asText), what AWS's Athena integration writes.
+CREATE OR REPLACE TEMP MACRO rb_text(x) AS
+    CASE WHEN x IN ('', 'NULL', 'null', '\N') THEN NULL ELSE x END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
 -- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).
