@@ -94,13 +94,18 @@ CREATE UNIQUE INDEX invoice_one_issued ON invoice (customer_account_id, period) 
 CREATE INDEX invoice_msp_period ON invoice (msp_id, period);
 
 -- Lines as the customer sees them (spec §4): each rounded once, half-up; the total is their sum and is never
--- stored beside them.
+-- stored beside them. When the provider restates a closed period, the difference per line is billed in the next
+-- open period as correction lines naming the original invoice (FOCUS ChargeClass = Correction).
 CREATE TABLE invoice_line (
     invoice_id   uuid    NOT NULL REFERENCES invoice (id) ON DELETE CASCADE,
     position     integer NOT NULL,
-    kind         text    NOT NULL CHECK (kind IN ('service', 'charge', 'credit', 'tax')),
+    kind         text    NOT NULL CHECK (kind IN ('service', 'charge', 'credit', 'tax', 'correction')),
     description  text    NOT NULL,
     category     text,
+    -- a correction (spec §4): the issued invoice of a closed period it corrects, and that invoice's line
+    corrects_invoice_id uuid REFERENCES invoice (id),
+    corrects_line       text,
+    CONSTRAINT correction_names_its_invoice CHECK ((kind = 'correction') = (corrects_invoice_id IS NOT NULL)),
     exact        numeric NOT NULL,
     amount       numeric NOT NULL,
     PRIMARY KEY (invoice_id, position)

@@ -7,6 +7,7 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.StoredPeriod;
 import io.rebill.invoicing.internal.CloseStore;
+import io.rebill.invoicing.internal.Corrections;
 import io.rebill.invoicing.internal.DetailsStore;
 import io.rebill.invoicing.internal.Drafts;
 import io.rebill.invoicing.internal.InvoiceStore;
@@ -74,7 +75,8 @@ public final class BillRuns implements AutoCloseable {
         this.accounts = accounts;
         this.audit = audit;
         Drafts drafts = new Drafts(jdbc, invoices, new DetailsStore(jdbc));
-        this.worker = new RunWorker(runs, drafts, tx, billing, new RunWorker.Inputs() {
+        this.worker = new RunWorker(runs, drafts, new Corrections(jdbc, invoices, billing), tx, billing,
+                new RunWorker.Inputs() {
             @Override
             public RunWorker.Resolved resolve(UUID msp, BillingPeriod period) {
                 return inputs(msp, period);
@@ -83,6 +85,18 @@ public final class BillRuns implements AutoCloseable {
             @Override
             public boolean closed(UUID msp, BillingPeriod period) {
                 return closes.find(msp, period).isPresent();
+            }
+
+            @Override
+            public Optional<String> keyOf(UUID msp, UUID account) {
+                return accounts.find(account).filter(a -> a.managedBy(msp)).map(Account::key);
+            }
+
+            @Override
+            public java.util.Set<BillingPeriod> openPeriods(UUID msp) {
+                java.util.Set<BillingPeriod> open = new java.util.HashSet<>(runs.periods(msp));
+                open.removeIf(p -> closes.find(msp, p).isPresent());
+                return open;
             }
         }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), coalesce, 1);
     }
@@ -108,8 +122,15 @@ public final class BillRuns implements AutoCloseable {
      * for new data or a changed configuration when automatic runs are off.
      */
     public Optional<BillRun> requestAutomatically(UUID msp, BillingPeriod period, RunTrigger trigger, String by) {
-        if (closes.find(msp, period).isPresent() || (trigger.automatic() && !automatic)) {
+        if (trigger.automatic() && !automatic) {
             return Optional.empty();
+        }
+        if (closes.find(msp, period).isPresent()) {
+            // restated data of a closed period is billed as corrections by the next open period that has data
+            Optional<BillingPeriod> next = storedPeriods(msp).stream().filter(p -> p.compareTo(period) > 0)
+                    .filter(p -> closes.find(msp, p).isEmpty()).min(Comparator.naturalOrder());
+            return next.isEmpty() || trigger != RunTrigger.INGEST ? Optional.empty()
+                    : requestAutomatically(msp, next.get(), trigger, by);
         }
         BillRun run = runs.queue(msp, period, trigger, by);
         worker.submit(run, trigger.automatic());

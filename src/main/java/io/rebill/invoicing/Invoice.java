@@ -28,16 +28,31 @@ public record Invoice(UUID id, UUID mspId, UUID customerAccountId, String custom
         lines = List.copyOf(lines);
     }
 
-    public enum LineKind { SERVICE, CHARGE, CREDIT, TAX }
+    public enum LineKind { SERVICE, CHARGE, CREDIT, TAX, CORRECTION }
 
-    /** One rounded line; {@code exact} is the unrounded amount it was rounded from. */
+    /**
+     * One rounded line; {@code exact} is the unrounded amount it was rounded from. A correction names the issued
+     * invoice of the closed period it corrects and that invoice's line.
+     */
     public record Line(LineKind kind, String description, Optional<String> category, BigDecimal exact,
-                       BigDecimal amount) {
+                       BigDecimal amount, Optional<Correction> corrects) {
         public Line {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(description, "description");
             Objects.requireNonNull(amount, "amount");
+            Objects.requireNonNull(corrects, "corrects");
+            if ((kind == LineKind.CORRECTION) != corrects.isPresent()) {
+                throw new IllegalArgumentException("a correction line, and only it, names the invoice it corrects");
+            }
         }
+
+        public Line(LineKind kind, String description, Optional<String> category, BigDecimal exact, BigDecimal amount) {
+            this(kind, description, category, exact, amount, Optional.empty());
+        }
+    }
+
+    /** What a correction line corrects: an issued invoice (its id and number) and the description of its line. */
+    public record Correction(UUID invoiceId, String number, String line) {
     }
 
     /** Legal name, address, tax id and PO number as they stood when the invoice was issued. */

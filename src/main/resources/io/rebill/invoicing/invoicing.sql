@@ -77,8 +77,9 @@ WHERE msp_id = :msp AND id = :id AND status = 'draft'
 DELETE FROM invoice_line WHERE invoice_id = :invoice
 
 -- name: insert-line
-INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount)
-VALUES (:invoice, :position, :kind, :description, :category, :exact, :amount)
+INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount, corrects_invoice_id,
+                          corrects_line)
+VALUES (:invoice, :position, :kind, :description, :category, :exact, :amount, :corrects, :correctsLine)
 
 -- name: drafts-of-period
 SELECT id, customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'draft'
@@ -97,7 +98,8 @@ WHERE i.msp_id = :msp AND i.id = :id
 SELECT status, period, customer_account_id FROM invoice WHERE msp_id = :msp AND id = :id FOR UPDATE
 
 -- name: lines
-SELECT * FROM invoice_line WHERE invoice_id = :invoice ORDER BY position
+SELECT l.*, c.number AS corrects_number FROM invoice_line l LEFT JOIN invoice c ON c.id = l.corrects_invoice_id
+WHERE l.invoice_id = :invoice ORDER BY l.position
 
 -- name: invoices
 SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
@@ -167,3 +169,14 @@ WHERE id = :account AND (id = :msp OR msp_id = :msp)
 
 -- name: draft-periods
 SELECT DISTINCT period FROM invoice WHERE msp_id = :msp AND status = 'draft'
+
+-- name: closed-periods
+SELECT period FROM billing_period_close WHERE msp_id = :msp ORDER BY period
+
+-- name: run-config
+SELECT config_yaml, sources FROM bill_run WHERE msp_id = :msp AND id = :id
+
+-- name: issued-corrections
+SELECT l.corrects_invoice_id, l.corrects_line, l.exact, l.amount
+FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+WHERE i.msp_id = :msp AND i.status = 'issued' AND l.kind = 'correction' AND l.corrects_invoice_id = :invoice

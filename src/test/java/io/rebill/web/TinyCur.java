@@ -21,8 +21,16 @@ public final class TinyCur {
 
     /** A line of the payer 999999999999 in account {@code account}: {@code cost} unblended, {@code list} on demand. */
     public static List<String> line(String id, String account, String type, String product, String cost, String list) {
-        return List.of(id, "Amazon Web Services, Inc.", "AWS", "999999999999", "2026-10-01T00:00:00Z",
-                "2026-11-01T00:00:00Z", account, type, "2026-10-03T10:00:00Z", "2026-10-03T11:00:00Z", product,
+        return lineIn("2026-10", id, account, type, product, cost, list);
+    }
+
+    /** The same in another billing period (YYYY-MM). */
+    public static List<String> lineIn(String period, String id, String account, String type, String product,
+                                      String cost, String list) {
+        java.time.YearMonth month = java.time.YearMonth.parse(period);
+        return List.of(id, "Amazon Web Services, Inc.", "AWS", "999999999999", month.atDay(1) + "T00:00:00Z",
+                month.plusMonths(1).atDay(1) + "T00:00:00Z", account, type, month.atDay(3) + "T10:00:00Z",
+                month.atDay(3) + "T11:00:00Z", product,
                 "USE1-BoxUsage", "RunInstances", "us-east-1a", "r-" + id, "1", "USD", cost, "a line",
                 "Amazon Web Services, Inc.", product, "us-east-1", "SKU-" + product, list, list, "Hrs");
     }

@@ -41,29 +41,28 @@ public final class Drafts {
         this.details = details;
     }
 
-    /** Returns how many drafts now stand for the period. */
-    public int write(UUID msp, UUID run, BillingPeriod period, BillResult result,
-                     Function<String, Optional<UUID>> accountOfKey) {
+    /**
+     * Returns how many drafts now stand for the period. {@code corrections} are the correction lines each customer
+     * account carries into this period (a customer with corrections and no usage gets a draft of corrections).
+     */
+    public int write(UUID msp, UUID run, BillingPeriod period, String currency, BillResult result,
+                     Function<String, Optional<UUID>> accountOfKey, Map<UUID, List<Invoice.Line>> corrections) {
         Map<UUID, UUID> drafts = invoices.drafts(msp, period);
         Set<UUID> issued = invoices.issuedCustomers(msp, period);
         Map<UUID, UUID> kept = new HashMap<>();
         for (CustomerBill bill : result.customers()) {
             Optional<UUID> account = accountOfKey.apply(bill.customerId());
             insertCustomer(msp, run, bill, account);
-            if (account.isEmpty() || issued.contains(account.get())) {
-                continue;
+            if (account.isPresent() && !issued.contains(account.get())) {
+                draft(msp, run, period, account.get(), bill.currency(), Optional.of(bill),
+                        corrections.getOrDefault(account.get(), List.of()), drafts, kept);
             }
-            Optional<BigDecimal> taxRate = details.find(msp, account.get()).flatMap(BillingDetails::taxRate);
-            List<Invoice.Line> lines = lines(bill, taxRate);
-            UUID id = drafts.get(account.get());
-            if (id == null) {
-                id = invoices.insertDraft(msp, account.get(), period, run, bill.currency(), taxRate);
-            } else {
-                invoices.refreshDraft(msp, id, run, bill.currency(), taxRate);
-            }
-            invoices.replaceLines(id, lines);
-            kept.put(account.get(), id);
         }
+        corrections.forEach((account, lines) -> {
+            if (!kept.containsKey(account) && !issued.contains(account)) {
+                draft(msp, run, period, account, currency, Optional.empty(), lines, drafts, kept);
+            }
+        });
         drafts.forEach((customer, id) -> {
             if (!kept.containsKey(customer)) {
                 invoices.deleteDraft(msp, id);
@@ -72,14 +71,35 @@ public final class Drafts {
         return kept.size();
     }
 
+    private void draft(UUID msp, UUID run, BillingPeriod period, UUID account, String currency,
+                       Optional<CustomerBill> bill, List<Invoice.Line> corrections, Map<UUID, UUID> drafts,
+                       Map<UUID, UUID> kept) {
+        Optional<BigDecimal> taxRate = details.find(msp, account).flatMap(BillingDetails::taxRate);
+        List<Invoice.Line> lines = bill.map(b -> lines(b, taxRate, corrections))
+                .orElseGet(() -> lines(List.of(), currency, taxRate, corrections));
+        UUID id = drafts.get(account);
+        if (id == null) {
+            id = invoices.insertDraft(msp, account, period, run, currency, taxRate);
+        } else {
+            invoices.refreshDraft(msp, id, run, currency, taxRate);
+        }
+        invoices.replaceLines(id, lines);
+        kept.put(account, id);
+    }
+
     /**
-     * The customer's lines (spec §4: by service, then each charge or credit, each rounded once half-up), then the
-     * tax the MSP charges on their sum, itself rounded once.
+     * The customer's lines (spec §4: by service, then each charge or credit, each rounded once half-up), the
+     * corrections it carries, then the tax the MSP charges on their sum, itself rounded once.
      */
-    static List<Invoice.Line> lines(CustomerBill bill, Optional<BigDecimal> taxRate) {
+    static List<Invoice.Line> lines(CustomerBill bill, Optional<BigDecimal> taxRate, List<Invoice.Line> corrections) {
+        return lines(bill.invoice(), bill.currency(), taxRate, corrections);
+    }
+
+    private static List<Invoice.Line> lines(List<InvoiceLine> billed, String currency, Optional<BigDecimal> taxRate,
+                                            List<Invoice.Line> corrections) {
         List<Invoice.Line> lines = new ArrayList<>();
         BigDecimal subtotal = BigDecimal.ZERO;
-        for (InvoiceLine l : bill.invoice()) {
+        for (InvoiceLine l : billed) {
             Invoice.LineKind kind = switch (l.kind()) {
                 case SERVICE -> Invoice.LineKind.SERVICE;
                 case CHARGE -> Invoice.LineKind.CHARGE;
@@ -88,10 +108,14 @@ public final class Drafts {
             lines.add(new Invoice.Line(kind, l.service(), Optional.ofNullable(l.category()), l.exact(), l.amount()));
             subtotal = subtotal.add(l.amount());
         }
+        for (Invoice.Line c : corrections) {
+            lines.add(c);
+            subtotal = subtotal.add(c.amount());
+        }
         if (taxRate.isPresent() && taxRate.get().signum() > 0) {
             BigDecimal exact = subtotal.multiply(taxRate.get(), MathContext.UNLIMITED).movePointLeft(2);
             lines.add(new Invoice.Line(Invoice.LineKind.TAX, "Tax " + taxRate.get().toPlainString() + " %",
-                    Optional.empty(), exact, RoundingPolicy.invoiceLine(exact, bill.currency())));
+                    Optional.empty(), exact, RoundingPolicy.invoiceLine(exact, currency)));
         }
         return lines;
     }

@@ -88,7 +88,10 @@ public final class InvoiceStore {
             jdbc.sql(SQL.get("insert-line")).param("invoice", invoice).param("position", ++position)
                     .param("kind", line.kind().name().toLowerCase(Locale.ROOT)).param("description", line.description())
                     .param("category", line.category().orElse(null), Types.VARCHAR)
-                    .param("exact", line.exact()).param("amount", line.amount()).update();
+                    .param("exact", line.exact()).param("amount", line.amount())
+                    .param("corrects", line.corrects().map(Invoice.Correction::invoiceId).orElse(null), Types.OTHER)
+                    .param("correctsLine", line.corrects().map(Invoice.Correction::line).orElse(null), Types.VARCHAR)
+                    .update();
         }
     }
 
@@ -145,9 +148,15 @@ public final class InvoiceStore {
 
     private Invoice withLines(Invoice header) {
         List<Invoice.Line> lines = jdbc.sql(SQL.get("lines")).param("invoice", header.id())
-                .query((rs, n) -> new Invoice.Line(Invoice.LineKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
-                        rs.getString("description"), Optional.ofNullable(rs.getString("category")),
-                        rs.getBigDecimal("exact"), rs.getBigDecimal("amount"))).list();
+                .query((rs, n) -> {
+                    UUID corrects = rs.getObject("corrects_invoice_id", UUID.class);
+                    Optional<Invoice.Correction> correction = corrects == null ? Optional.empty()
+                            : Optional.of(new Invoice.Correction(corrects, rs.getString("corrects_number"),
+                            rs.getString("corrects_line")));
+                    return new Invoice.Line(Invoice.LineKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                            rs.getString("description"), Optional.ofNullable(rs.getString("category")),
+                            rs.getBigDecimal("exact"), rs.getBigDecimal("amount"), correction);
+                }).list();
         return new Invoice(header.id(), header.mspId(), header.customerAccountId(), header.customerName(),
                 header.period(), header.status(), header.currency(), header.taxRate(), lines, header.number(),
                 header.issueDate(), header.dueDate(), header.seller(), header.buyer(), header.issuedAt(),

@@ -40,6 +40,12 @@ public final class RunWorker implements AutoCloseable {
 
         /** Whether the MSP closed the period (a closed period is never billed again). */
         boolean closed(UUID msp, BillingPeriod period);
+
+        /** A customer account's key: its customer id in the configuration. */
+        Optional<String> keyOf(UUID msp, UUID account);
+
+        /** The MSP's periods that have runs and are not closed. */
+        Set<BillingPeriod> openPeriods(UUID msp);
     }
 
     public record Resolved(MspConfig config, String yaml, List<Path> files, List<BillRun.PinnedSource> sources) {
@@ -47,6 +53,7 @@ public final class RunWorker implements AutoCloseable {
 
     private final RunStore runs;
     private final Drafts drafts;
+    private final Corrections corrections;
     private final TransactionTemplate tx;
     private final Billing billing;
     private final Inputs inputs;
@@ -56,10 +63,12 @@ public final class RunWorker implements AutoCloseable {
     private final Map<UUID, ExecutorService> queues = new ConcurrentHashMap<>();
     private final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
 
-    public RunWorker(RunStore runs, Drafts drafts, TransactionTemplate tx, Billing billing, Inputs inputs,
-                     Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce, int parallel) {
+    public RunWorker(RunStore runs, Drafts drafts, Corrections corrections, TransactionTemplate tx, Billing billing,
+                     Inputs inputs, Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce,
+                     int parallel) {
         this.runs = runs;
         this.drafts = drafts;
+        this.corrections = corrections;
         this.tx = tx;
         this.billing = billing;
         this.inputs = inputs;
@@ -106,9 +115,12 @@ public final class RunWorker implements AutoCloseable {
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
                 BillResult result = billing.bill(in.config(), period, in.files(), Optional.empty(), throttle);
+                throttle.accept("checking closed periods for restated data");
+                Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
+                        p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
                 Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
                 int written = tx.execute(s -> {
-                    int n = drafts.write(msp, id, period, result, keys);
+                    int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
                     runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
                     return n;
                 });

@@ -49,7 +49,8 @@ class InvoicesApi {
         this.invoices = invoices;
     }
 
-    record LineJson(String kind, String description, Optional<String> category, String exact, String amount) {
+    record LineJson(String kind, String description, Optional<String> category, String exact, String amount,
+                    Optional<String> correctsNumber) {
     }
 
     record PartyJson(String name, Optional<String> address, Optional<String> taxId, Optional<String> poNumber) {
@@ -67,7 +68,7 @@ class InvoicesApi {
             return new InvoiceJson(i.id(), i.customerAccountId(), i.customerName(), i.period().toString(),
                     i.status().dbName(), i.number(), i.currency(), i.lines().stream().map(l -> new LineJson(
                     l.kind().name().toLowerCase(Locale.ROOT), l.description(), l.category(), BillingApi.exact(l.exact()),
-                    l.amount().toPlainString())).toList(), i.subtotal().amount().toPlainString(),
+                    l.amount().toPlainString(), l.corrects().map(Invoice.Correction::number))).toList(), i.subtotal().amount().toPlainString(),
                     i.tax().amount().toPlainString(), i.total().amount().toPlainString(), i.issueDate(), i.dueDate(),
                     i.seller().map(PartyJson::of), i.buyer().map(PartyJson::of), i.issuedAt(), i.voidedAt(),
                     i.voidReason());
