@@ -44,9 +44,11 @@ final class OrphanedServer {
         EmbeddedCluster.ProcessResult stopped = EmbeddedCluster.run(binaries.command("pg_ctl", "stop", "-D",
                 directory.toString(), "-m", "fast", "-w", "-t", String.valueOf(timeout.toSeconds())), null,
                 timeout.plusSeconds(10));
-        if (stopped.exitCode() != 0) {
-            log.warn("pg_ctl stop said: {}", stopped.output().strip());
+        if (stopped.exitCode() == 0) {
+            return; // pg_ctl waited until the server had shut down and removed postmaster.pid
         }
+        log.warn("pg_ctl stop said: {}; sending SIGTERM to {}", stopped.output().strip(), pid.get());
+        process.get().destroy();
         if (!awaitExit(process.get(), timeout)) {
             throw new IOException("the PostgreSQL (pid " + pid.get() + ") left running in " + directory
                     + " by an earlier server did not stop within " + timeout.toSeconds() + " s");
