@@ -38,8 +38,11 @@ final class PostgresBinaries {
         this.root = root;
     }
 
-    /** Unpacks the bundled archive unless an earlier run (of Rebill or zonky) already did. */
-    static PostgresBinaries prepare() throws IOException {
+    /**
+     * Unpacks the bundled archive unless an earlier run (of Rebill or zonky) already did. Synchronized: two threads
+     * of one JVM cannot both hold the file lock (the second would get OverlappingFileLockException).
+     */
+    static synchronized PostgresBinaries prepare() throws IOException {
         byte[] archive;
         try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(operatingSystem(), architecture())) {
             if (in == null) {
