@@ -112,8 +112,10 @@ final class EmbeddedCluster implements AutoCloseable {
         }
         try {
             OrphanedServer.stopIfRunning(binaries, directory, STOP_TIMEOUT);
+            // A lost passwords file gets new passwords: the superuser's is set again below, the owner's at every start.
+            boolean newPasswords = !Files.exists(directory.resolve(EmbeddedCredentials.FILE_NAME));
             EmbeddedCredentials credentials = EmbeddedCredentials.loadOrCreate(directory);
-            if (!HBA.equals(readIfExists(directory.resolve("pg_hba.conf")))) {
+            if (newPasswords || !HBA.equals(readIfExists(directory.resolve("pg_hba.conf")))) {
                 log.info("Securing the embedded PostgreSQL in {}: passwords and SCRAM-only pg_hba.conf", directory);
                 setSuperuserPassword(binaries, directory, credentials);
                 writeHba(directory);

@@ -59,10 +59,20 @@ class EmbeddedDatabaseUpgradeTest {
         }
 
         // A second start finds the folder secured and the passwords in their file still valid.
+        String password;
         try (RebillDatabase again = RebillDatabase.embedded(RebillSettings.at(home));
              Connection c = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password());
              Statement s = c.createStatement()) {
             assertThat(one(s, "SELECT current_user")).isEqualTo("rebill");
+            password = again.password();
+        }
+        // An operator who deleted the passwords file gets new passwords, not a server that cannot start.
+        Files.delete(folder.resolve(EmbeddedCredentials.FILE_NAME));
+        try (RebillDatabase renewed = RebillDatabase.embedded(RebillSettings.at(home));
+             Connection c = DriverManager.getConnection(renewed.jdbcUrl(), renewed.user(), renewed.password());
+             Statement s = c.createStatement()) {
+            assertThat(renewed.password()).isNotEqualTo(password);
+            assertThat(one(s, "SELECT count(*) FROM flyway_schema_history")).isNotEqualTo("0");
         }
     }
 
