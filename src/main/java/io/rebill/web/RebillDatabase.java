@@ -3,34 +3,28 @@ package io.rebill.web;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Where the portal's PostgreSQL is: an external server ({@code rebill.database.url}), or a real PostgreSQL started
  * from the bundled binaries with its data kept under {@code $REBILL_HOME/postgres}, so that a single-machine
  * install needs nothing but Java. Closing it stops the embedded server (an external one is left alone).
+ * The embedded server is durable, private to this application and restarts after a crash: {@link EmbeddedCluster}.
  */
 final class RebillDatabase implements AutoCloseable {
-    static final String EMBEDDED_DATABASE = "rebill";
     private static final Logger log = LoggerFactory.getLogger(RebillDatabase.class);
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedCluster embedded;
 
-    private RebillDatabase(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
+    private RebillDatabase(String jdbcUrl, String user, String password, EmbeddedCluster embedded) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -43,46 +37,25 @@ final class RebillDatabase implements AutoCloseable {
         return new RebillDatabase(jdbcUrl, blankToNull(user), blankToNull(password), null);
     }
 
-    /** Starts (and on first use initialises) the embedded server on a free port. */
+    /**
+     * Starts (and on first use initialises) the embedded server on a free loopback port; the application connects
+     * as the database's owner {@value EmbeddedOwner#ROLE} with its generated password. See {@link EmbeddedCluster}.
+     */
     static RebillDatabase embedded(RebillSettings settings) {
         Path dataDirectory = settings.home().resolve("postgres");
         try {
-            Files.createDirectories(dataDirectory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false)
-                    .start();
+            EmbeddedCluster cluster = EmbeddedCluster.start(dataDirectory);
             try {
-                createDatabaseIfMissing(postgres);
+                EmbeddedOwner.ensure(cluster);
             } catch (SQLException | RuntimeException e) {
-                postgres.close();
+                cluster.close();
                 throw e;
             }
-            log.info("Started the embedded PostgreSQL on port {} with its data in {}", postgres.getPort(),
-                    dataDirectory);
-            return new RebillDatabase(postgres.getJdbcUrl("postgres", EMBEDDED_DATABASE), "postgres", null, postgres);
-        } catch (IOException | SQLException | IllegalStateException e) {
-            // IllegalStateException: zonky's lock on the data directory is held, typically by a running server.
+            return new RebillDatabase(cluster.jdbcUrl(EmbeddedOwner.DATABASE), EmbeddedOwner.ROLE,
+                    cluster.credentials().ownerPassword(), cluster);
+        } catch (IOException | SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot start the embedded PostgreSQL in "
-                    + dataDirectory + ": " + e.getMessage()
-                    + " (is another Rebill server using this data folder? or set REBILL_DATABASE_URL)", e);
-        }
-    }
-
-    private static void createDatabaseIfMissing(EmbeddedPostgres postgres) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, EMBEDDED_DATABASE);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-            try (Statement create = c.createStatement()) {
-                // A constant name: CREATE DATABASE takes no bind parameters.
-                create.execute("CREATE DATABASE " + EMBEDDED_DATABASE + " ENCODING 'UTF8'");
-            }
+                    + dataDirectory + ": " + e.getMessage() + " (or set REBILL_DATABASE_URL)", e);
         }
     }
 
@@ -104,6 +77,11 @@ final class RebillDatabase implements AutoCloseable {
 
     boolean isEmbedded() {
         return embedded != null;
+    }
+
+    /** The embedded cluster (its data folder, port, superuser password), empty for an external PostgreSQL. */
+    java.util.Optional<EmbeddedCluster> embeddedCluster() {
+        return java.util.Optional.ofNullable(embedded);
     }
 
     @Override
