@@ -57,6 +57,7 @@ public final class BillRuns implements AutoCloseable {
     private final Accounts accounts;
     private final AuditLog audit;
     private final boolean automatic;
+    private final Billing billing;
 
     /**
      * @param coalesce  how long an automatic run waits for more changes before it starts
@@ -66,6 +67,7 @@ public final class BillRuns implements AutoCloseable {
                     Ingestion ingestion, Accounts accounts, Billing billing, AuditLog audit, Duration coalesce,
                     boolean automatic) {
         this.automatic = automatic;
+        this.billing = billing;
         this.runs = new RunStore(jdbc);
         this.invoices = new InvoiceStore(jdbc);
         this.closes = new CloseStore(jdbc);
@@ -215,6 +217,21 @@ public final class BillRuns implements AutoCloseable {
         String currency = accounts.find(msp).map(Account::currency).orElse("USD");
         return new BillingOverview(period, currency, latest, billed, rows, unassigned, reconciliation,
                 closes.find(msp, period));
+    }
+
+    /**
+     * The drill-down of an invoice (MSP only): its customer's lines billed again, over the period's current data,
+     * with the configuration the invoice was billed with, summed per rule, with the lines the rules moved most.
+     */
+    public io.rebill.rules.RuleEffects ruleEffects(Actor actor, UUID invoiceId, int topLines) {
+        UUID msp = viewer(actor);
+        Invoice invoice = invoices.find(msp, invoiceId).orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID,
+                "no invoice " + invoiceId));
+        String key = accounts.find(invoice.customerAccountId()).map(Account::key).orElseThrow();
+        String yaml = invoice.runId().flatMap(run -> runs.configYaml(msp, run)).orElseThrow(() -> new RebillException(
+                ErrorCode.UNKNOWN_ID, "the bill run of invoice " + invoiceId + " is gone; run the bill again"));
+        MspConfig config = MspConfigFile.parse("the configuration of the invoice's bill run", yaml, e -> { });
+        return billing.ruleEffects(config, invoice.period(), inputs(msp, invoice.period()).files(), key, topLines);
     }
 
     /** Which invoice of a customer's period the overview shows: the draft, else the issued one, else a void one. */

@@ -109,6 +109,65 @@ public final class Billing {
         }
     }
 
+    /**
+     * The drill-down of one customer's bill: every line is kept with its lineage, then summed per rule; the
+     * charges and credits the workflow added; the {@code topLines} lines whose charge moved most.
+     */
+    public RuleEffects ruleEffects(MspConfig config, BillingPeriod period, List<Path> lineItems, String customerId,
+                                   int topLines) {
+        try (Connection duck = scratch()) {
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, m -> { })
+                    .keepingLines("line_id", "x_charge_type", "lineage").run();
+            CustomerBill bill = result.customers().stream().filter(c -> c.customerId().equals(customerId)).findFirst()
+                    .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "customer '" + customerId
+                            + "' has no bill in " + period));
+            Map<String, Rule> rules = config.rulesById();
+            List<RuleEffects.Rule> effects = new ArrayList<>();
+            try (PreparedStatement ps = duck.prepareStatement("SELECT s.rule, count(*), sum(s.before), sum(s.after)"
+                    + " FROM (SELECT unnest(lineage) AS s FROM billed WHERE customer_id = ?) GROUP BY 1 ORDER BY 1")) {
+                ps.setString(1, customerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        effects.add(new RuleEffects.Rule(id, rules.containsKey(id) ? rules.get(id).title() : id,
+                                rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = duck.prepareStatement("SELECT rule_id, title, amount FROM extra"
+                    + " WHERE customer_id = ? ORDER BY position")) {
+                ps.setString(1, customerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        effects.add(new RuleEffects.Rule(rs.getString(1), rs.getString(2), 0, BigDecimal.ZERO,
+                                rs.getBigDecimal(3)));
+                    }
+                }
+            }
+            List<RuleEffects.Line> lines = new ArrayList<>();
+            try (PreparedStatement ps = duck.prepareStatement("SELECT line_id, service_name, x_charge_type, cost,"
+                    + " CASE WHEN excluded THEN 0 ELSE charge END, excluded, list_transform(lineage, s -> s.rule)"
+                    + " FROM billed WHERE customer_id = ? AND len(lineage) > 0"
+                    + " ORDER BY abs(CASE WHEN excluded THEN 0 ELSE charge END - cost) DESC, line_id LIMIT ?")) {
+                ps.setString(1, customerId);
+                ps.setInt(2, topLines);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<String> touched = new ArrayList<>();
+                        for (Object r : (Object[]) rs.getArray(7).getArray()) {
+                            touched.add(String.valueOf(r));
+                        }
+                        lines.add(new RuleEffects.Line(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getBoolean(6), touched));
+                    }
+                }
+            }
+            return new RuleEffects(customerId, bill.cost(), bill.charge(), effects, lines);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Bills the period under two configurations and compares them per customer and per line (a dry run). */
     public BillDiff diff(MspConfig before, MspConfig after, BillingPeriod period, List<Path> lineItems, int topLines,
                          Consumer<String> progress) {

@@ -109,6 +109,11 @@ public final class RunStore {
                         rs.getBigDecimal("cost"), rs.getBigDecimal("charge"), rs.getLong("line_count"))).list();
     }
 
+    public Optional<String> configYaml(UUID msp, UUID run) {
+        return jdbc.sql(SQL.get("run-config")).param("msp", msp).param("id", run)
+                .query((rs, n) -> Optional.ofNullable(rs.getString("config_yaml"))).optional().flatMap(y -> y);
+    }
+
     public List<BillingPeriod> periods(UUID msp) {
         return jdbc.sql(SQL.get("periods-with-runs")).param("msp", msp).query(String.class).list().stream()
                 .map(BillingPeriod::parse).toList();

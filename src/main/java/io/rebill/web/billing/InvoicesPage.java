@@ -39,9 +39,11 @@ class InvoicesPage {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
     private final Invoices invoices;
+    private final io.rebill.invoicing.BillRuns runs;
 
-    InvoicesPage(Invoices invoices) {
+    InvoicesPage(Invoices invoices, io.rebill.invoicing.BillRuns runs) {
         this.invoices = invoices;
+        this.runs = runs;
     }
 
     record Row(String id, String customer, String period, String status, String statusLabel, String number,
@@ -101,6 +103,25 @@ class InvoicesPage {
                 "to", d.recipient(), "when", BillingPage.when(d.sentAt()), "by", d.sentBy(),
                 "result", d.error().map(e -> "Failed: " + e).orElse("Delivered"))).toList() : List.of());
         return "invoice";
+    }
+
+    /** The drill-down (MSP only): how each rule of the customer's workflow changed this bill, and the lines it moved. */
+    @GetMapping("/invoices/{id}/rules")
+    String rules(Actor actor, @PathVariable UUID id, Model model) {
+        Invoice i = invoices.get(actor, id);
+        io.rebill.rules.RuleEffects effects = runs.ruleEffects(actor, id, 25);
+        String c = i.currency();
+        model.addAttribute("invoice", Row.of(i));
+        model.addAttribute("cost", money(effects.cost(), c));
+        model.addAttribute("charge", money(effects.charge(), c));
+        model.addAttribute("rules", effects.rules().stream().map(r -> Map.of("title", r.title(), "id", r.id(),
+                "lines", r.lines() == 0 ? "added line" : Amounts.count(r.lines()) + " lines", "before",
+                r.lines() == 0 ? "—" : money(r.before(), c), "after", money(r.after(), c), "change",
+                money(r.change(), c))).toList());
+        model.addAttribute("lines", effects.lines().stream().map(l -> Map.of("id", l.lineId(), "service", l.service(),
+                "type", String.valueOf(l.chargeType()), "cost", money(l.cost(), c), "charge",
+                l.excluded() ? "excluded" : money(l.charge(), c), "rules", String.join(", ", l.rules()))).toList());
+        return "invoice-rules";
     }
 
     @PostMapping("/invoices/{id}/issue")

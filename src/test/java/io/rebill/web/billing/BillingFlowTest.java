@@ -214,6 +214,24 @@ class BillingFlowTest {
     }
 
     @Test
+    void aDraftDrillsDownToTheRulesThatChangedItForTheMspOnly() {
+        World w = world();
+        billNow(w);
+        String draft = awaitDraft(w.owner(), w.acme(), d -> true).path("id").asString();
+        var page = w.owner().page("/invoices/" + draft + "/rules");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String html = page.body().replaceAll("\\s+", " ");
+        // the uplift moved both of Acme's lines from 110.005 to 113.30515; the fee added 100.00
+        assertThat(html).contains("data-rule=\"uplift-3\"", "2 lines", "USD 110.01", "USD 113.31", "USD 3.30",
+                "data-rule=\"fee\"", "added line", "USD 100.00", "AmazonEC2", "AmazonS3");
+        Account acme = accounts.find(java.util.UUID.fromString(w.acme())).orElseThrow();
+        users.addMember(acme.id(), AccountKind.CUSTOMER, "cfo@drill-" + w.msp().key() + ".example", "CFO",
+                Optional.of(PASSWORD), Role.OWNER, "test");
+        PortalClient cfo = PortalClient.signIn(port, "cfo@drill-" + w.msp().key() + ".example", PASSWORD);
+        assertThat(cfo.page("/invoices/" + draft + "/rules").statusCode()).isIn(403, 404);
+    }
+
+    @Test
     void anIssuedInvoiceIsSentByEmailWithItsPdfAndTheSendIsRecorded() throws Exception {
         World w = world();
         billNow(w);
