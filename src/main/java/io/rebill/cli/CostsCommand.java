@@ -74,6 +74,7 @@ final class CostsCommand implements Callable<Integer> {
         }
     }
 
+    /** Exact cells, for CSV. */
     private static List<String> cells(CostRow r) {
         List<String> cells = new ArrayList<>(r.keys());
         cells.add(r.cost().toPlainString());
@@ -81,9 +82,17 @@ final class CostsCommand implements Callable<Integer> {
         return cells;
     }
 
+    /** Cells for a person: the cost rounded to cents with separators, the count with separators. */
+    private static List<String> displayCells(CostRow r) {
+        List<String> cells = new ArrayList<>(r.keys());
+        cells.add(Money.two(r.cost()));
+        cells.add(Money.count(r.lineCount()));
+        return cells;
+    }
+
     static String table(CostReport report) {
         Table t = new Table(report.header());
-        report.rows().forEach(r -> t.row(cells(r)));
+        report.rows().forEach(r -> t.row(displayCells(r)));
         List<String> total = new ArrayList<>();
         for (int i = 0; i < report.request().groupBy().size(); i++) {
             total.add(i == 0 ? "TOTAL" : "");
@@ -91,8 +100,8 @@ final class CostsCommand implements Callable<Integer> {
         if (total.isEmpty()) {
             return t.render();
         }
-        total.add(report.total().toPlainString());
-        total.add(String.valueOf(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
+        total.add(Money.two(report.total()));
+        total.add(Money.count(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
         t.row(total);
         return t.render();
     }
