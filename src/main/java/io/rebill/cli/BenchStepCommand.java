@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** One measured benchmark step in its own JVM; prints its time and the process's peak resident memory. */
-@Command(name = "bench-step", hidden = true)
+@Command(name = "bench-step", hidden = true,
+        description = "Internal: one measured step of `rebill bench` (ingest, plain DuckDB or bill), run in its own process.")
 final class BenchStepCommand implements Callable<Integer> {
     static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
 

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * Every source with its status and stored periods. Amounts are rounded to cents with separators for reading;
  * {@code rebill costs --format csv|json} and {@code rebill reconcile} give the exact decimals.
  */
-@Command(name = "sources", mixinStandardHelpOptions = true,
+@Command(name = "sources",
         description = {"List every source with its status and, per stored billing period, its line count and billed,"
                 + " effective and list cost (rounded to cents for reading; the stored sums are exact)."})
 final class SourcesCommand implements Callable<Integer> {
