@@ -85,8 +85,9 @@ final class DemoCommand implements Callable<Integer> {
         BillResult result = new Billing(settings, PredicateCompiler.cel()).bill(config, last,
                 new Ingestion(settings).lineItemFiles(SOURCE, last), Optional.of(bill), m -> { });
         say(out, String.format("billed %s for %d customers: invoices total %s, reconciliation %s; files in %s", last,
-                result.customers().size(), result.customers().stream().map(c -> c.invoiceTotal()).reduce(BigDecimal.ZERO,
-                        BigDecimal::add).toPlainString(), result.reconciles() ? "holds" : "FAILS", bill));
+                result.customers().size(), io.rebill.shared.money.DisplayAmounts.display(result.customers().stream()
+                        .map(c -> c.invoiceTotal()).reduce(BigDecimal.ZERO, BigDecimal::add), config.currency()),
+                result.reconciles() ? "holds" : "FAILS", bill));
         say(out, "try: ./rebill costs --source " + SOURCE + " --period " + last + " --group-by service_name");
         say(out, "     ./rebill bill --config " + yaml + " --period " + last + " --out /tmp/bill " + SOURCE);
         if (noServe) {

@@ -52,6 +52,12 @@ class SourceCatalog {
         return ingestion.sources().stream().filter(s -> own.contains(s.name())).toList();
     }
 
+    /** The name a person knows a source by: its integration's name (the source id otherwise, which never happens for a listed source). */
+    String title(Actor actor, String sourceName) {
+        return integrations.of(actor.account().id()).stream().filter(i -> i.sourceName().equals(sourceName))
+                .map(Integration::name).findFirst().orElse(sourceName);
+    }
+
     SourceState source(Actor actor, String name) {
         return sources(actor).stream()
                 .filter(s -> s.name().equals(name))

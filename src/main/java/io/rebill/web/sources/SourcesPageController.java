@@ -31,7 +31,8 @@ class SourcesPageController {
 
     @GetMapping("/")
     String dashboard(Actor actor, Model model) {
-        model.addAttribute("sources", catalog.sources(actor).stream().map(SourceViews.SourceView::of).toList());
+        model.addAttribute("sources", catalog.sources(actor).stream()
+                .map(s -> SourceViews.SourceView.of(s, catalog.title(actor, s.name()))).toList());
         return "sources";
     }
 
@@ -49,7 +50,7 @@ class SourcesPageController {
         if (!dimensions.contains(dimension.label())) {
             dimensions.add(dimension.label());
         }
-        model.addAttribute("source", SourceViews.SourceView.of(source));
+        model.addAttribute("source", SourceViews.SourceView.of(source, catalog.title(actor, source.name())));
         model.addAttribute("period", SourceViews.PeriodView.of(stored));
         model.addAttribute("dimensions", dimensions);
         model.addAttribute("dimension", dimension.label());
