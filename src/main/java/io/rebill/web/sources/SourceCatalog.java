@@ -75,6 +75,13 @@ class SourceCatalog {
         return costs.run(new CostRequest(List.of(source.name()), period.period(), groupBy, basis));
     }
 
+    /** The period's one billing currency; empty when it has none or several (amounts then show without one). */
+    java.util.Optional<String> currency(SourceState source, StoredPeriod period) {
+        List<String> found = costs(source, period, List.of(CostDimension.parse("billing_currency")), CostBasis.BILLED)
+                .rows().stream().map(r -> r.keys().get(0)).filter(c -> c != null && !c.isBlank()).distinct().toList();
+        return found.size() == 1 ? java.util.Optional.of(found.get(0)) : java.util.Optional.empty();
+    }
+
     /** {@code service_name,tag:team}; blank means no grouping (one total row). */
     static List<CostDimension> groupBy(String text) {
         if (text == null || text.isBlank()) {

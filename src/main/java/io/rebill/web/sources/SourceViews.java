@@ -44,9 +44,14 @@ final class SourceViews {
     record PeriodView(String period, String lineCount, String billed, String effective, String list,
                       String ingestedAt) {
         static PeriodView of(StoredPeriod p) {
+            return of(p, null);
+        }
+
+        /** With the period's currency in front of each sum ({@code USD 12,346.18}) when it is known. */
+        static PeriodView of(StoredPeriod p, String currency) {
             return new PeriodView(p.period().toString(), Amounts.count(p.sums().lineCount()),
-                    Amounts.display(p.sums().billed()), Amounts.display(p.sums().effective()),
-                    Amounts.display(p.sums().list()), LOCAL.format(p.ingestedAt()));
+                    Amounts.display(p.sums().billed(), currency), Amounts.display(p.sums().effective(), currency),
+                    Amounts.display(p.sums().list(), currency), LOCAL.format(p.ingestedAt()));
         }
     }
 
@@ -59,9 +64,9 @@ final class SourceViews {
                     Amounts.count(row.lineCount()));
         }
 
-        static CostRowView total(CostReport report) {
+        static CostRowView total(CostReport report, String currency) {
             BigDecimal total = report.total();
-            return new CostRowView("Total", Amounts.display(total), Amounts.exact(total),
+            return new CostRowView("Total", Amounts.display(total, currency), Amounts.exact(total),
                     Amounts.count(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
         }
     }

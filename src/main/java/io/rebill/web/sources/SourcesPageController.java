@@ -51,13 +51,15 @@ class SourcesPageController {
             dimensions.add(dimension.label());
         }
         model.addAttribute("source", SourceViews.SourceView.of(source, catalog.title(actor, source.name())));
-        model.addAttribute("period", SourceViews.PeriodView.of(stored));
+        String currency = catalog.currency(source, stored).orElse(null);
+        model.addAttribute("currency", currency);
+        model.addAttribute("period", SourceViews.PeriodView.of(stored, currency));
         model.addAttribute("dimensions", dimensions);
         model.addAttribute("dimension", dimension.label());
         model.addAttribute("bases", Arrays.stream(CostBasis.values()).map(CostBasis::label).toList());
         model.addAttribute("basis", costBasis.label());
         model.addAttribute("rows", report.rows().stream().map(SourceViews.CostRowView::of).toList());
-        model.addAttribute("total", SourceViews.CostRowView.total(report));
+        model.addAttribute("total", SourceViews.CostRowView.total(report, currency));
         return "costs";
     }
 }

@@ -45,6 +45,9 @@ class ProductPagesBrowserTest extends BrowserTest {
         screenshot("sources");
         source.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("2026-10")).click();
         assertThat(page.locator("h1")).containsText("AWS payer 4321");
+        assertThat(page.locator("main")).containsText("billed USD 12,346.18");
+        assertThat(page.locator("table.costs thead")).containsText("effective cost (USD)");
+        assertThat(page.locator("table.costs tfoot")).containsText("USD 12,346.18");
         assertThat(page.locator("main").textContent()).doesNotContain("int-");
         screenshot("costs");
 
