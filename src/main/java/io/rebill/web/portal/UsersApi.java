@@ -47,7 +47,7 @@ class UsersApi {
         }
 
         /** The role as the seed names it (Integration Owner), for pages; the API's field stays the code. */
-        String roleLabel() {
+        public String roleLabel() {
             return io.rebill.identity.Role.fromDb(role).label();
         }
     }

@@ -30,6 +30,15 @@ final class SourceViews {
      */
     record SourceView(String name, String title, SourceStatus status, String errorMessage, String updatedAt,
                       List<PeriodView> periods) {
+        /** The status as the integrations page names it (Stable, New, Error). */
+        public String statusLabel() {
+            return switch (status) {
+                case NEW -> "New";
+                case STABLE -> "Stable";
+                case ERROR -> "Error";
+            };
+        }
+
         static SourceView of(SourceState s, String title) {
             String error = switch (s.status()) {
                 case ERROR -> s.message() == null ? "the last ingest failed" : ServerPaths.withoutFolders(s.message());

@@ -39,6 +39,7 @@ class ProductPagesBrowserTest extends BrowserTest {
         page.navigate("/");
         Locator source = page.locator("section.source");
         assertThat(source.locator("h2")).hasText("AWS payer 4321");
+        assertThat(source.locator(".status")).hasText("Stable");
         assertThat(source).containsText("12,346.18");
         assertThat(source.locator(".source-head")).containsText(java.util.regex.Pattern.compile("updated \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}"));
         assertThat(page.locator("main").textContent()).doesNotContain("int-").doesNotContain(folderRoot);

@@ -106,6 +106,15 @@ class AuditLogApiTest {
     }
 
     @Test
+    void someoneWhoCannotChangeRolesSeesThemAsTheSeedNamesThem() {
+        owner();
+        var page = PortalClient.signIn(port, "ana@msp.example", "ana-password-1234").page("/settings/users");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<span>Integration Owner</span>").contains("<span>Owner</span>")
+                .doesNotContain("integration_owner</span>");
+    }
+
+    @Test
     void thePageShowsSentencesAndItsFilters() {
         PortalClient owner = owner();
         String page = owner.page("/settings/audit-log?kind=accounts").body();
