@@ -71,9 +71,9 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             GeneratedFiles files = new BillingDataGenerator().generate(new GeneratorSpec(7, rows, accounts, customers,
                     List.of(YearMonth.of(2026, 10)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, rows), data, formats, settings);
-            List<String> lines = new ArrayList<>(List.of("account_id,customer"));
+            List<String> lines = new ArrayList<>(List.of("account_id,customer,customer_name"));
             for (DemoAccount a : files.accounts()) {
-                lines.add(a.accountId() + "," + a.customer());
+                lines.add(a.accountId() + "," + a.customer() + "," + a.customerName().replace(',', ' '));
             }
             Files.write(accountsFile, lines);
         }

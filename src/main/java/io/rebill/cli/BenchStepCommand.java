@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** One measured benchmark step in its own JVM; prints its time and the process's peak resident memory. */
-@Command(name = "bench-step", hidden = true)
+@Command(name = "bench-step", hidden = true,
+        description = "Internal: one measured step of `rebill bench` (ingest, plain DuckDB or bill), run in its own process.")
 final class BenchStepCommand implements Callable<Integer> {
     static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
 
@@ -105,8 +106,9 @@ final class BenchStepCommand implements Callable<Integer> {
     private MspConfig config() throws Exception {
         List<String> lines = Files.readAllLines(accounts);
         List<io.rebill.demo.DemoAccount> demo = lines.subList(1, lines.size()).stream()
-                .map(l -> l.split(",")).map(p -> new io.rebill.demo.DemoAccount(p[0], p[1])).toList();
-        List<Customer> customers = DemoCommand.customers(demo);
+                .map(l -> l.split(",")).map(p -> new io.rebill.demo.DemoAccount(p[0], p[1], p.length > 2 ? p[2] : p[1]))
+                .toList();
+        List<Customer> customers = DemoCommand.customers(demo, "msp.example");
         List<Assignment> assignments = customers.stream().map(c -> new Assignment(c.id(), "bench", PERIOD)).toList();
         String payer = io.rebill.demo.GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID;
         Scope edp = new Scope(List.of(), List.of(), List.of("EdpDiscount"), List.of(), List.of(), Optional.empty(),

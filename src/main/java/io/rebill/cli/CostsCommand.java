@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "costs", description = "Costs of a billing period grouped by columns or tags, as a table, CSV or JSON.")
@@ -55,7 +56,7 @@ final class CostsCommand implements Callable<Integer> {
         CostReport report = new CostQuery(new Ingestion(parent.settings())).run(request);
         PrintWriter out = spec.commandLine().getOut();
         switch (format.toLowerCase(Locale.ROOT)) {
-            case "table" -> out.print(table(report));
+            case "table" -> out.print(table(report, currency(request)));
             case "csv" -> out.print(csv(report));
             case "json" -> out.println(json(report));
             default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--format '" + format
@@ -74,6 +75,7 @@ final class CostsCommand implements Callable<Integer> {
         }
     }
 
+    /** Exact cells, for CSV. */
     private static List<String> cells(CostRow r) {
         List<String> cells = new ArrayList<>(r.keys());
         cells.add(r.cost().toPlainString());
@@ -81,9 +83,33 @@ final class CostsCommand implements Callable<Integer> {
         return cells;
     }
 
-    static String table(CostReport report) {
-        Table t = new Table(report.header());
-        report.rows().forEach(r -> t.row(cells(r)));
+    /** Cells for a person: the cost rounded to cents with separators, the count with separators. */
+    private static List<String> displayCells(CostRow r) {
+        List<String> cells = new ArrayList<>(r.keys());
+        cells.add(Money.two(r.cost()));
+        cells.add(Money.count(r.lineCount()));
+        return cells;
+    }
+
+    /**
+     * The one billing currency of the request's lines, for the table's header; empty when there are none or several
+     * (then the amounts are shown without one rather than with a wrong one).
+     */
+    private Optional<String> currency(CostRequest request) {
+        CostReport currencies = new CostQuery(new Ingestion(parent.settings())).run(new CostRequest(request.sources(),
+                request.period(), List.of(CostDimension.parse("billing_currency")), request.basis()));
+        List<String> found = currencies.rows().stream().map(r -> r.keys().get(0)).filter(c -> c != null && !c.isBlank())
+                .distinct().toList();
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    }
+
+    /** For a person: amounts rounded to cents with separators, the currency in the cost column's header. */
+    static String table(CostReport report, Optional<String> currency) {
+        List<String> header = new ArrayList<>(report.header());
+        int cost = header.size() - 2;
+        header.set(cost, header.get(cost) + currency.map(c -> " (" + c + ")").orElse(""));
+        Table t = new Table(header);
+        report.rows().forEach(r -> t.row(displayCells(r)));
         List<String> total = new ArrayList<>();
         for (int i = 0; i < report.request().groupBy().size(); i++) {
             total.add(i == 0 ? "TOTAL" : "");
@@ -91,8 +117,8 @@ final class CostsCommand implements Callable<Integer> {
         if (total.isEmpty()) {
             return t.render();
         }
-        total.add(report.total().toPlainString());
-        total.add(String.valueOf(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
+        total.add(Money.two(report.total()));
+        total.add(Money.count(report.rows().stream().mapToLong(CostRow::lineCount).sum()));
         t.row(total);
         return t.render();
     }

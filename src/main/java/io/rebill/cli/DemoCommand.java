@@ -75,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
         IngestResult ingested = new Ingestion(settings).ingest(SOURCE, files.paths(), p -> { });
         say(out, String.format("source %s: %,d lines in %s (%s)", SOURCE, ingested.rows(), ingested.periods(),
                 ingested.unchanged() ? "unchanged" : "ingested and reconciled"));
-        MspConfig config = config(files.accounts());
+        PortalIdentity portal = PortalIdentity.from(System.getenv());
+        MspConfig config = config(files.accounts(), portal);
         Path yaml = demo.resolve("msp.yaml");
         Files.writeString(yaml, "# Demo billing configuration written by `rebill demo`; edit it and run `rebill bill`.\n"
                 + MspConfigFile.toYaml(config));
@@ -84,15 +85,17 @@ final class DemoCommand implements Callable<Integer> {
         BillResult result = new Billing(settings, PredicateCompiler.cel()).bill(config, last,
                 new Ingestion(settings).lineItemFiles(SOURCE, last), Optional.of(bill), m -> { });
         say(out, String.format("billed %s for %d customers: invoices total %s, reconciliation %s; files in %s", last,
-                result.customers().size(), result.customers().stream().map(c -> c.invoiceTotal()).reduce(BigDecimal.ZERO,
-                        BigDecimal::add).toPlainString(), result.reconciles() ? "holds" : "FAILS", bill));
+                result.customers().size(), io.rebill.shared.money.DisplayAmounts.display(result.customers().stream()
+                        .map(c -> c.invoiceTotal()).reduce(BigDecimal.ZERO, BigDecimal::add), config.currency()),
+                result.reconciles() ? "holds" : "FAILS", bill));
         say(out, "try: ./rebill costs --source " + SOURCE + " --period " + last + " --group-by service_name");
         say(out, "     ./rebill bill --config " + yaml + " --period " + last + " --out /tmp/bill " + SOURCE);
         if (noServe) {
             return ExitCodes.OK;
         }
         List<String> args = new ArrayList<>(List.of("--data-dir", settings.home().toString(), "serve",
-                "--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString()));
+                "--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString(), "--bootstrap-msp-name",
+                portal.mspName()));
         if (port != null) {
             args.add("--port");
             args.add(String.valueOf(port));
@@ -100,29 +103,51 @@ final class DemoCommand implements Callable<Integer> {
         return RebillCommand.execute(out, spec.commandLine().getErr(), args.toArray(String[]::new));
     }
 
+    /**
+     * The MSP as the portal will create it on its first start (the same settings {@code serve} reads): its name,
+     * which the demo msp.yaml carries too, and the email domain of its first Owner, in which customer contacts live.
+     */
+    record PortalIdentity(String mspName, String emailDomain) {
+        static final String DEFAULT_MSP_NAME = "Demo Cloud Services";
+
+        static PortalIdentity from(Map<String, String> env) {
+            String name = env.getOrDefault("REBILL_MSP_NAME", "").strip();
+            String email = env.getOrDefault("REBILL_ADMIN_EMAIL", "").strip();
+            return new PortalIdentity(name.isEmpty() ? DEFAULT_MSP_NAME : name,
+                    email.contains("@") ? email.substring(email.indexOf('@') + 1) : "msp.example");
+        }
+    }
+
     private static void say(PrintWriter out, String line) {
         out.println(line);
         out.flush();
     }
 
-    /** One customer per generated customer name, owning its accounts, in the generator's order. */
-    static List<Customer> customers(List<DemoAccount> accounts) {
+    /**
+     * One customer per generated customer, owning its accounts, in the generator's order. The id is the generator's
+     * (its customer tag, and the key the portal gives an account of that name), the name its company name, the
+     * contact an alias in the MSP's email domain (the portal keeps customer contacts there).
+     */
+    static List<Customer> customers(List<DemoAccount> accounts, String emailDomain) {
         Map<String, List<String>> byCustomer = new LinkedHashMap<>();
-        accounts.forEach(a -> byCustomer.computeIfAbsent(a.customer(), k -> new ArrayList<>()).add(a.accountId()));
+        Map<String, String> names = new LinkedHashMap<>();
+        accounts.forEach(a -> {
+            byCustomer.computeIfAbsent(a.customer(), k -> new ArrayList<>()).add(a.accountId());
+            names.putIfAbsent(a.customer(), a.customerName());
+        });
         if (byCustomer.isEmpty()) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "the generator reported no accounts");
         }
         List<Customer> customers = new ArrayList<>();
-        byCustomer.forEach((name, accs) -> {
-            String id = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
-            customers.add(new Customer(id, name, "billing@" + id + ".example", accs, Optional.empty()));
-        });
+        // accounts in the order the portal exports them, so that the file and an export read the same
+        byCustomer.forEach((id, accs) -> customers.add(new Customer(id, names.get(id), "billing+" + id + "@" + emailDomain,
+                accs.stream().sorted().toList(), Optional.empty())));
         return customers;
     }
 
     /** The demo customers on the seed's first workflow plus a management fee. */
-    static MspConfig config(List<DemoAccount> accounts) {
-        List<Customer> customers = customers(accounts);
+    static MspConfig config(List<DemoAccount> accounts, PortalIdentity portal) {
+        List<Customer> customers = customers(accounts, portal.emailDomain());
         BillingPeriod from = new BillingPeriod(PERIODS.get(0));
         List<Assignment> assignments = customers.stream().map(c -> new Assignment(c.id(), "standard", from)).toList();
         String payer = GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID;
@@ -137,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
                 new Rule.Charge("management-fee", "Management fee", Scope.EVERYTHING,
                         new Rule.Amount.PercentOfSubtotal(new BigDecimal("2.5"), Optional.of(new BigDecimal("250"))),
                         Rule.Frequency.MONTHLY, new Rule.InvoiceLabel("Managed services", Optional.of("MSP Fee"), Optional.empty())));
-        return new MspConfig("Demo Cloud Services", "USD", customers, rules,
+        return new MspConfig(portal.mspName(), "USD", customers, rules,
                 List.of(new Workflow("standard", "RI/SP at on-demand, no EDP, 3 % uplift, management fee", Workflow.Basis.EFFECTIVE,
                         rules.stream().map(Rule::id).toList())), assignments);
     }

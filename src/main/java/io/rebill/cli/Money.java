@@ -1,14 +1,19 @@
 package io.rebill.cli;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.rebill.shared.money.DisplayAmounts;
 
-/** Display only: amounts with two places for a person to read. Files keep the exact values. */
+import java.math.BigDecimal;
+
+/** Display only: amounts with two places for a person to read, as the portal shows them. Files keep the exact values. */
 final class Money {
     private Money() {
     }
 
     static String two(BigDecimal v) {
-        return String.format("%,.2f", v.setScale(2, RoundingMode.HALF_UP));
+        return DisplayAmounts.display(v);
+    }
+
+    static String count(long n) {
+        return DisplayAmounts.count(n);
     }
 }

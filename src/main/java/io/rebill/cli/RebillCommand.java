@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** The {@code rebill} command line. Each sub-command calls one feature facade. */
-@Command(name = "rebill", mixinStandardHelpOptions = true, version = "rebill 0.1.0",
+// scope INHERIT: every command and subcommand gets -h/--help and -V/--version (HelpTest walks them all)
+@Command(name = "rebill", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "rebill 0.1.0",
         description = "Re-bill cloud costs to an MSP's customers.",
         subcommands = {SourceCommand.class, IngestCommand.class, BillCommand.class, DiffCommand.class, ExplainCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class, BenchStepCommand.class,
                 CommandLine.HelpCommand.class})

@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "On the first start, load this msp.yaml's customers and rules into the first MSP (used by demo).")
     String bootstrapConfig;
 
+    @Option(names = "--bootstrap-msp-name", hidden = true,
+            description = "On the first start, the first MSP's name (used by demo, so that its msp.yaml agrees).")
+    String bootstrapMspName;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -43,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (bootstrapSource != null) {
             properties.put("rebill.bootstrap.source", bootstrapSource);
+        }
+        if (bootstrapMspName != null) {
+            properties.put("rebill.msp.name", bootstrapMspName);
         }
         if (bootstrapConfig != null) {
             properties.put("rebill.bootstrap.config", bootstrapConfig);

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "source", description = "Configure a source.", subcommands = SourceCommand.Add.class)
+@Command(name = "source", description = "Configure a source: the folder that `rebill ingest --source NAME` reads.", subcommands = SourceCommand.Add.class)
 final class SourceCommand {
     @ParentCommand
     RebillCommand parent;

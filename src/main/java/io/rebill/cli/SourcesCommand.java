@@ -8,7 +8,13 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "sources", description = "List sources with their status and stored periods.")
+/**
+ * Every source with its status and stored periods. Amounts are rounded to cents with separators for reading;
+ * {@code rebill costs --format csv|json} and {@code rebill reconcile} give the exact decimals.
+ */
+@Command(name = "sources",
+        description = {"List every source with its status and, per stored billing period, its line count and billed,"
+                + " effective and list cost (rounded to cents for reading; the stored sums are exact)."})
 final class SourcesCommand implements Callable<Integer> {
     @ParentCommand
     RebillCommand parent;
@@ -24,9 +30,9 @@ final class SourcesCommand implements Callable<Integer> {
                 t.row(s.name(), s.status().name(), "", "", "", "", "", s.message());
             }
             for (StoredPeriod p : s.periods()) {
-                t.row(s.name(), s.status().name(), p.period().toString(), String.valueOf(p.sums().lineCount()),
-                        p.sums().billed().toPlainString(), p.sums().effective().toPlainString(),
-                        p.sums().list().toPlainString(), s.message());
+                t.row(s.name(), s.status().name(), p.period().toString(), Money.count(p.sums().lineCount()),
+                        Money.two(p.sums().billed()), Money.two(p.sums().effective()), Money.two(p.sums().list()),
+                        s.message());
             }
         }
         spec.commandLine().getOut().print(t.render());

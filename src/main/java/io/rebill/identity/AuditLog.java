@@ -42,19 +42,50 @@ public final class AuditLog {
 
     /** Everything in the MSP's account and the customer accounts it manages, newest first. */
     public Page<AuditEntry> ofMsp(UUID msp, PageRequest page) {
-        List<AuditEntry> items = jdbc.sql(Users.SQL.get("audit-of-msp")).param("msp", msp).param("limit", page.limit())
-                .param("offset", page.offset()).query(row(false)).list();
-        long total = jdbc.sql(Users.SQL.get("count-audit-of-msp")).param("msp", msp).query(Long.class).single();
+        return ofMsp(msp, AuditFilter.NONE, page);
+    }
+
+    /** The MSP's entries that pass {@code filter}, newest first. */
+    public Page<AuditEntry> ofMsp(UUID msp, AuditFilter filter, PageRequest page) {
+        List<AuditEntry> items = filtered(Users.SQL.get("audit-of-msp"), filter, false).param("msp", msp)
+                .param("limit", page.limit()).param("offset", page.offset()).query(row(false)).list();
+        long total = filtered(Users.SQL.get("count-audit-of-msp"), filter, false).param("msp", msp)
+                .query(Long.class).single();
         return new Page<>(items, page.offset(), page.limit(), total);
     }
 
     /** One customer account's own log, as its users see it. */
     public Page<AuditEntry> ofCustomer(UUID account, PageRequest page) {
-        List<AuditEntry> items = jdbc.sql(Users.SQL.get("audit-of-account")).param("account", account)
+        return ofCustomer(account, AuditFilter.NONE, page);
+    }
+
+    /** One customer account's entries that pass {@code filter} (who as its users see them), newest first. */
+    public Page<AuditEntry> ofCustomer(UUID account, AuditFilter filter, PageRequest page) {
+        List<AuditEntry> items = filtered(Users.SQL.get("audit-of-account"), filter, true).param("account", account)
                 .param("limit", page.limit()).param("offset", page.offset()).query(row(true)).list();
-        long total = jdbc.sql(Users.SQL.get("count-audit-of-account")).param("account", account).query(Long.class)
-                .single();
+        long total = filtered(Users.SQL.get("count-audit-of-account"), filter, true).param("account", account)
+                .query(Long.class).single();
         return new Page<>(items, page.offset(), page.limit(), total);
+    }
+
+    /** Everyone who appears in the MSP's log (for a filter's choices). */
+    public List<String> actorsOfMsp(UUID msp) {
+        return jdbc.sql(Users.SQL.get("audit-actors-of-msp")).param("msp", msp).query(String.class).list();
+    }
+
+    /** Everyone who appears in a customer account's log, the MSP's staff as Manager User. */
+    public List<String> actorsOfCustomer(UUID account) {
+        return jdbc.sql(Users.SQL.get("audit-actors-of-account")).param("account", account).query(String.class).list();
+    }
+
+    private JdbcClient.StatementSpec filtered(String sql, AuditFilter filter, boolean masked) {
+        return jdbc.sql(sql)
+                .param("actor", filter.actor().orElse(null), Types.VARCHAR)
+                .param("masked", masked)
+                .param("byKind", !filter.actionPrefixes().isEmpty())
+                .param("kinds", filter.actionPrefixes().isEmpty() ? List.of("") : filter.actionPrefixes())
+                .param("from", filter.from().map(i -> i.atOffset(java.time.ZoneOffset.UTC)).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE)
+                .param("until", filter.until().map(i -> i.atOffset(java.time.ZoneOffset.UTC)).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
     private static RowMapper<AuditEntry> row(boolean maskManagers) {

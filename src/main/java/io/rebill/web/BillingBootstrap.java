@@ -41,9 +41,12 @@ import java.util.Optional;
  * The step after {@link PortalBootstrap} that makes `rebill demo` land in a full portal: when
  * {@code rebill.bootstrap.config} names an msp.yaml and the first MSP has just adopted the bootstrap source (it has
  * that integration, no managed accounts and no rules yet), each customer of the file becomes a managed account
- * (contact {@code admin+<key>@<msp domain>}), its accounts are billed to it on the adopted integration from the
- * source's first period, and the file's rules, workflows and assignments are imported. Customer ids become the
- * managed accounts' keys (the portal's slug of the name, e.g. blue_harbor becomes blue-harbor).
+ * (its contact from the file when that is in the MSP's email domain, else {@code admin+<id>@<msp domain>}), its
+ * accounts are billed to it on the adopted integration from the source's first period, and the file's rules,
+ * workflows and assignments are imported. A managed account's key is the portal's slug of its name; the demo's
+ * customer ids are exactly those slugs ({@code Northwind Logistics} is {@code northwind-logistics}), so the demo's
+ * msp.yaml, its data's customer tags and the portal's export use one id. A file whose id differs from its name's
+ * slug still loads, under the slug, with a warning.
  */
 @Component
 class BillingBootstrap implements InitializingBean {
@@ -104,9 +107,12 @@ class BillingBootstrap implements InitializingBean {
         String domain = msp.emailDomain().orElseThrow();
         Map<String, String> keys = new HashMap<>();
         List<Customer> customers = config.customers().stream().map(c -> {
-            Account account = accounts.createManaged(msp.id(), c.name(), "admin+" + c.id().replace('_', '-') + "@"
-                    + domain, "setup");
+            Account account = accounts.createManaged(msp.id(), c.name(), contact(c, domain), "setup");
             keys.put(c.id(), account.key());
+            if (!account.key().equals(c.id())) {
+                log.warn("{}: customer '{}' is managed account '{}' in the portal (the key the portal makes of its name"
+                        + " '{}'); an export names it '{}'", file, c.id(), account.key(), c.name(), account.key());
+            }
             for (String sub : c.accounts()) {
                 integrations.assign(msp.id(), integration.id(), sub, Optional.of(account.id()), first, accounts, "setup");
             }
@@ -143,5 +149,12 @@ class BillingBootstrap implements InitializingBean {
                     .forEach(i -> invoices.issue(setup, i.id()));
             invoices.close(setup, period);
         }
+    }
+
+    /** The file's contact when the portal can keep it (in the MSP's email domain), else an alias of the key. */
+    private static String contact(Customer customer, String domain) {
+        String email = customer.contactEmail();
+        return email != null && email.toLowerCase(java.util.Locale.ROOT).endsWith("@" + domain.toLowerCase(java.util.Locale.ROOT))
+                ? email : "admin+" + customer.id().replace('_', '-') + "@" + domain;
     }
 }

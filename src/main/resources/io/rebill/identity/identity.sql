@@ -79,14 +79,45 @@ INSERT INTO audit_log (msp_id, account_id, actor_user_id, actor_email, acting_as
 VALUES (:msp, :account, :user, :email, :actingAs, :action, :target, CAST(:detail AS jsonb))
 
 -- name: audit-of-msp
--- The MSP sees its own account's entries and those of the customer accounts it manages (or managed).
-SELECT * FROM audit_log WHERE msp_id = :msp ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
+-- The MSP sees its own account's entries and those of the customer accounts it manages (or managed). The filter
+-- (AuditFilter): who as the reader sees them, kinds of action (the code before the dot), a time range.
+SELECT * FROM audit_log WHERE msp_id = :msp
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
+ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
 
 -- name: count-audit-of-msp
 SELECT count(*) FROM audit_log WHERE msp_id = :msp
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
 
 -- name: audit-of-account
-SELECT * FROM audit_log WHERE account_id = :account ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
+SELECT * FROM audit_log WHERE account_id = :account
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
+ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
 
 -- name: count-audit-of-account
 SELECT count(*) FROM audit_log WHERE account_id = :account
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
+
+-- name: audit-actors-of-msp
+-- Who appears in the MSP's log, for the page's filter.
+SELECT DISTINCT actor_email FROM audit_log WHERE msp_id = :msp ORDER BY actor_email
+
+-- name: audit-actors-of-account
+SELECT DISTINCT CASE WHEN acting_as IS NOT NULL THEN acting_as ELSE actor_email END AS actor_email
+FROM audit_log WHERE account_id = :account ORDER BY actor_email

@@ -36,7 +36,13 @@ class CliTest {
         CliRunner.Run table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "sub_account_id,x_charge_type",
                 "--basis", "billed");
         assertThat(table.exit()).isZero();
-        assertThat(table.out()).contains("111111111111    Usage          2.50").contains("TOTAL").contains("2.75");
+        assertThat(table.out()).isEqualTo("""
+                sub_account_id  x_charge_type  billed_cost (USD)  line_count
+                --------------  -------------  -----------------  ----------
+                111111111111    Usage                       2.50           1
+                222222222222    Tax                         0.25           1
+                TOTAL                                       2.75           2
+                """);
 
         CliRunner.Run csv = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "charge_category",
                 "--format", "csv", "--basis", "list");
@@ -44,6 +50,30 @@ class CliTest {
 
         CliRunner.Run json = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--format", "json");
         assertThat(json.out()).contains("\"total\" : 2.75").contains("\"basis\" : \"effective\"");
+    }
+
+    @Test
+    void tablesShowAmountsRoundedToCentsWithSeparatorsWhileCsvAndJsonStayExact() {
+        Path cur = TestFiles.curCsv(List.of(aLineItem().account("111111111111").cost("1234567.891234567891").list("2000000", "2000000")),
+                dir.resolve("big.csv"));
+        assertThat(rebill("ingest", "--quiet", "--source", "payer-1", cur.toString()).exit()).isZero();
+
+        String sources = rebill("sources").out();
+        assertThat(sources).contains("1,234,567.89").contains("2,000,000.00").doesNotContain("1234567.89");
+        String table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--basis", "billed").out();
+        assertThat(table).contains("1,234,567.89").doesNotContain("1234567.89");
+        String csv = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--basis", "billed", "--format", "csv").out();
+        assertThat(csv).isEqualTo("billed_cost,line_count\n1234567.891234567891,1\n");
+    }
+
+    @Test
+    void aTableOfSeveralCurrenciesNamesNone() {
+        Path cur = TestFiles.curCsv(List.of(aLineItem().account("111111111111").cost("10"),
+                aLineItem().account("222222222222").currency("EUR").cost("20")), dir.resolve("two.csv"));
+        assertThat(rebill("ingest", "--quiet", "--source", "payer-1", cur.toString()).exit()).isZero();
+        String table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "billing_currency",
+                "--basis", "billed").out();
+        assertThat(table).startsWith("billing_currency  billed_cost  line_count\n").contains("EUR").contains("USD");
     }
 
     @Test

@@ -122,7 +122,7 @@ class RebillServerTest {
         assertThat(response.body())
                 .contains("Rebill")
                 .contains(SOURCE)
-                .contains("STABLE")
+                .contains(">Stable<")
                 .contains("/sources/payer-1/periods/2024-09")
                 .contains(">2024-09<");
     }

@@ -55,6 +55,7 @@ public final class Generator {
             Map<String, Path> inputs = Map.of(
                     "catalog", copyResource("catalog.csv", work),
                     "regions", copyResource("regions.csv", work),
+                    "customers", copyResource("customers.csv", work),
                     "categories", copyResource(CATEGORIES, work));
             try (Connection main = DuckDb.open(settings); Statement s = main.createStatement()) {
                 RunPlan run = RunPlan.of(spec);
@@ -119,7 +120,8 @@ public final class Generator {
         List<DemoAccount> accounts = new ArrayList<>();
         try (ResultSet r = s.executeQuery(SqlTemplate.load("accounts.sql").render(Map.of()))) {
             while (r.next()) {
-                accounts.add(new DemoAccount(r.getString("account_id"), r.getString("customer")));
+                accounts.add(new DemoAccount(r.getString("account_id"), r.getString("customer"),
+                        r.getString("customer_name")));
             }
         }
         return accounts;

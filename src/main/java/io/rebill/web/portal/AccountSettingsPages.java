@@ -34,6 +34,10 @@ class AccountSettingsPages {
         this.audit = audit;
     }
 
+    /** Providers as people name them (the codes are the API's). */
+    static final java.util.Map<String, String> PROVIDERS = java.util.Map.of("aws", "AWS", "focus", "FOCUS export",
+            "azure", "Azure", "gcp", "Google Cloud", "oci", "Oracle Cloud");
+
     /** Runs a change; the next page says it was done, or why it was not. */
     private static String attempt(RedirectAttributes redirect, Runnable change, String done, String target) {
         try {
@@ -50,7 +54,7 @@ class AccountSettingsPages {
         model.addAttribute("users", users.list(actor, 0, 200).items());
         model.addAttribute("canManage", actor.can(UsersApi.managePermission(actor)));
         model.addAttribute("roles", Arrays.stream(Role.values()).filter(r -> r.validIn(actor.account().kind()))
-                .map(Role::dbName).toList());
+                .map(r -> java.util.Map.entry(r.dbName(), r.label())).toList());
         return "users";
     }
 
@@ -81,9 +85,15 @@ class AccountSettingsPages {
 
     @GetMapping("/settings/integrations")
     String integrations(Actor actor, Model model) {
-        model.addAttribute("integrations", integrations.list(actor));
+        var list = integrations.list(actor);
+        model.addAttribute("integrations", list);
+        // messages name files by their name only; the folder root is the MSP's to see, never a customer's
+        model.addAttribute("messages", list.stream().filter(i -> i.message().isPresent()).collect(
+                java.util.stream.Collectors.toMap(i -> i.id().toString(), i -> io.rebill.web.ServerPaths.withoutFolders(i.message().get()))));
+        model.addAttribute("providers", PROVIDERS);
         model.addAttribute("canManage", actor.can(IntegrationsApi.managePermission(actor)));
-        model.addAttribute("folderRoot", integrations.folderOf(actor).toString());
+        model.addAttribute("folderRoot", actor.account().isMsp() && !actor.managerUser()
+                ? integrations.folderOf(actor).toString() : null);
         return "integrations";
     }
 
@@ -104,7 +114,9 @@ class AccountSettingsPages {
     String ingest(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
         try {
             var result = integrations.ingest(actor, id);
-            redirect.addFlashAttribute("message", result.name() + ": " + result.status() + ", periods " + result.periods());
+            redirect.addFlashAttribute("message", "Read the files of " + result.name() + ": " + result.status()
+                    + (result.periods().isEmpty() ? ", no billing periods yet." : ", billing periods "
+                    + String.join(", ", result.periods()) + "."));
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
         }
@@ -151,9 +163,29 @@ class AccountSettingsPages {
         return "redirect:/settings/api-tokens";
     }
 
+    /** The audit log as sentences, filtered by who, kind of action and dates (the API's filter). */
     @GetMapping("/settings/audit-log")
-    String auditLog(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
-        model.addAttribute("entries", audit.list(actor, offset, 100));
+    String auditLog(Actor actor, @RequestParam(defaultValue = "0") int offset,
+                    @RequestParam(defaultValue = "") String who, @RequestParam(defaultValue = "") String kind,
+                    @RequestParam(defaultValue = "") String from, @RequestParam(defaultValue = "") String to,
+                    Model model) {
+        model.addAttribute("actors", audit.actors(actor));
+        model.addAttribute("kinds", Arrays.stream(AuditKind.values()).map(k -> java.util.Map.entry(k.key(), k.label()))
+                .toList());
+        model.addAttribute("who", who);
+        model.addAttribute("kind", kind);
+        model.addAttribute("from", from);
+        model.addAttribute("to", to);
+        model.addAttribute("zone", audit.zone().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH)
+                + " (" + audit.zone().getId() + ")");
+        try {
+            model.addAttribute("entries", audit.list(actor, offset, 100, Optional.of(who), Optional.of(kind),
+                    Optional.of(from), Optional.of(to)));
+        } catch (RebillException e) {
+            model.addAttribute("error", e.getMessage());
+            model.addAttribute("entries", audit.list(actor, offset, 100, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty()));
+        }
         return "audit-log";
     }
 }

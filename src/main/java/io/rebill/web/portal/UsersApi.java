@@ -45,6 +45,11 @@ class UsersApi {
             return new UserJson(m.userId(), m.email(), m.displayName(), m.role().dbName(), m.hasPassword(), m.since(),
                     m.addedBy());
         }
+
+        /** The role as the seed names it (Integration Owner), for pages; the API's field stays the code. */
+        public String roleLabel() {
+            return io.rebill.identity.Role.fromDb(role).label();
+        }
     }
 
     record NewUser(String email, String name, String role, Optional<String> password) {

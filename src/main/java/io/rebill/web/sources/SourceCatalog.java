@@ -52,6 +52,12 @@ class SourceCatalog {
         return ingestion.sources().stream().filter(s -> own.contains(s.name())).toList();
     }
 
+    /** The name a person knows a source by: its integration's name (the source id otherwise, which never happens for a listed source). */
+    String title(Actor actor, String sourceName) {
+        return integrations.of(actor.account().id()).stream().filter(i -> i.sourceName().equals(sourceName))
+                .map(Integration::name).findFirst().orElse(sourceName);
+    }
+
     SourceState source(Actor actor, String name) {
         return sources(actor).stream()
                 .filter(s -> s.name().equals(name))
@@ -67,6 +73,13 @@ class SourceCatalog {
 
     CostReport costs(SourceState source, StoredPeriod period, List<CostDimension> groupBy, CostBasis basis) {
         return costs.run(new CostRequest(List.of(source.name()), period.period(), groupBy, basis));
+    }
+
+    /** The period's one billing currency; empty when it has none or several (amounts then show without one). */
+    java.util.Optional<String> currency(SourceState source, StoredPeriod period) {
+        List<String> found = costs(source, period, List.of(CostDimension.parse("billing_currency")), CostBasis.BILLED)
+                .rows().stream().map(r -> r.keys().get(0)).filter(c -> c != null && !c.isBlank()).distinct().toList();
+        return found.size() == 1 ? java.util.Optional.of(found.get(0)) : java.util.Optional.empty();
     }
 
     /** {@code service_name,tag:team}; blank means no grouping (one total row). */

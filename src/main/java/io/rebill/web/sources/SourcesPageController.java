@@ -31,7 +31,8 @@ class SourcesPageController {
 
     @GetMapping("/")
     String dashboard(Actor actor, Model model) {
-        model.addAttribute("sources", catalog.sources(actor).stream().map(SourceViews.SourceView::of).toList());
+        model.addAttribute("sources", catalog.sources(actor).stream()
+                .map(s -> SourceViews.SourceView.of(s, catalog.title(actor, s.name()))).toList());
         return "sources";
     }
 
@@ -49,14 +50,16 @@ class SourcesPageController {
         if (!dimensions.contains(dimension.label())) {
             dimensions.add(dimension.label());
         }
-        model.addAttribute("source", SourceViews.SourceView.of(source));
-        model.addAttribute("period", SourceViews.PeriodView.of(stored));
+        model.addAttribute("source", SourceViews.SourceView.of(source, catalog.title(actor, source.name())));
+        String currency = catalog.currency(source, stored).orElse(null);
+        model.addAttribute("currency", currency);
+        model.addAttribute("period", SourceViews.PeriodView.of(stored, currency));
         model.addAttribute("dimensions", dimensions);
         model.addAttribute("dimension", dimension.label());
         model.addAttribute("bases", Arrays.stream(CostBasis.values()).map(CostBasis::label).toList());
         model.addAttribute("basis", costBasis.label());
         model.addAttribute("rows", report.rows().stream().map(SourceViews.CostRowView::of).toList());
-        model.addAttribute("total", SourceViews.CostRowView.total(report));
+        model.addAttribute("total", SourceViews.CostRowView.total(report, currency));
         return "costs";
     }
 }

@@ -44,17 +44,28 @@ SELECT product_code, service_category
 FROM read_csv('${path:categories}', header = true, auto_detect = false, delim = ',',
     columns = {'product_code': 'VARCHAR', 'service_category': 'VARCHAR'});
 
--- Customers: invented two-word names, rotated by the seed; (c mod 16, (7c + c div 16) mod 16) never repeats below
--- 256 customers, beyond that a numeric suffix keeps them apart.
+-- Customers: invented, clearly fictional company names (customers.csv), rotated by the seed; beyond the list a number
+-- keeps them apart ("Northwind Logistics 2"). The id (also the customer tag) is the name as the portal turns it into
+-- an account key: lower case, every run of other characters one hyphen ("Thistle & Rose Events" ->
+-- thistle-rose-events), so msp.yaml, the data's tags and the portal use one id.
+CREATE OR REPLACE TABLE demo_customer_names AS
+SELECT * FROM read_csv('${path:customers}', header = true, auto_detect = false, delim = ',', quote = '"',
+    columns = {'name_index': 'INTEGER', 'name': 'VARCHAR'});
+
 CREATE OR REPLACE TABLE demo_customers AS
-SELECT c AS customer_index,
-       ['blue', 'silver', 'north', 'bright', 'rapid', 'green', 'iron', 'clear',
-        'swift', 'golden', 'quiet', 'bold', 'urban', 'prime', 'lunar', 'coastal'][(c + ${entity_key}) % 16 + 1]
-       || '_' ||
-       ['harbor', 'peak', 'river', 'forge', 'grid', 'leaf', 'field', 'stone',
-        'wave', 'bridge', 'pixel', 'orbit', 'cedar', 'lantern', 'summit', 'meadow'][(7 * c + c // 16 + ${entity_key} // 16) % 16 + 1]
-       || CASE WHEN c >= 256 THEN '_' || CAST(c // 256 + 1 AS VARCHAR) ELSE '' END AS customer
-FROM range(${customers}) t(c);
+WITH named AS (
+    SELECT c AS customer_index,
+           n.name || CASE WHEN c >= (SELECT count(*) FROM demo_customer_names)
+                          THEN ' ' || CAST(c // (SELECT count(*) FROM demo_customer_names) + 1 AS VARCHAR)
+                          ELSE '' END AS customer_name
+    FROM range(${customers}) t(c)
+    JOIN demo_customer_names n
+      ON n.name_index = (c + ${entity_key}) % (SELECT count(*) FROM demo_customer_names)
+)
+SELECT customer_index, customer_name,
+       trim(regexp_replace(lower(customer_name), '[^a-z0-9]+', '-', 'g'), '-') AS customer
+FROM named
+ORDER BY customer_index;
 
 -- Linked accounts: a bijection of the index onto 12-digit ids (the multiplier is coprime to 9 * 10^11), so ids
 -- never repeat; the payer's id is skipped. Customer c owns the accounts c, c + C, c + 2C, ...
@@ -68,7 +79,7 @@ WITH candidates AS (
     FROM candidates
     WHERE account_id <> lpad(CAST(${payer} AS VARCHAR), 12, '0')
 )
-SELECT k.account_index, k.account_id, c.customer_index, c.customer
+SELECT k.account_index, k.account_id, c.customer_index, c.customer, c.customer_name
 FROM kept k
 JOIN demo_customers c ON c.customer_index = k.account_index % ${customers}
 WHERE k.account_index < ${accounts}

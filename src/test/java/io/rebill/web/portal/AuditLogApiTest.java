@@ -1,0 +1,129 @@
+package io.rebill.web.portal;
+
+import io.rebill.web.PortalClient;
+import io.rebill.web.PortalClient.Response;
+import io.rebill.web.RebillServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit log as people read it (sentences, local dates) and filter it (who, kind, dates), API and page. */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=" + AuditLogApiTest.PASSWORD, "rebill.database.url="})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class AuditLogApiTest {
+    static final String PASSWORD = "owner-password-123";
+
+    @TempDir
+    static Path home;
+
+    @LocalServerPort
+    int port;
+
+    static boolean seeded;
+
+    @DynamicPropertySource
+    static void dataFolder(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
+    }
+
+    private PortalClient owner() {
+        PortalClient owner = PortalClient.signIn(port, "admin@msp.example", PASSWORD);
+        if (!seeded) {
+            seeded = true;
+            Response created = owner.post("/api/v1/managed_accounts",
+                    Map.of("name", "Northwind Logistics", "contact_email", "admin+northwind@msp.example"));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            Response user = owner.post("/api/v1/users", Map.of("email", "ana@msp.example", "name", "Ana Lee",
+                    "role", "integration_owner", "password", "ana-password-1234"));
+            assertThat(user.status()).as(user.text()).isEqualTo(201);
+            PortalClient ana = PortalClient.signIn(port, "ana@msp.example", "ana-password-1234");
+            Response second = ana.post("/api/v1/managed_accounts",
+                    Map.of("name", "Blue Harbor Foods", "contact_email", "admin+blueharbor@msp.example"));
+            assertThat(second.status()).as(second.text()).isEqualTo(201);
+        }
+        return owner;
+    }
+
+    private static List<String> sentences(Response r) {
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return r.body().path("items").valueStream().map(e -> e.path("sentence").asString()).toList();
+    }
+
+    @Test
+    void entriesReadAsSentencesWithNamesAndLocalDates() {
+        Response all = owner().get("/api/v1/audit_logs?limit=200");
+        assertThat(sentences(all)).contains("MSP Admin created the customer account Northwind Logistics",
+                "MSP Admin added ana@msp.example as Integration Owner",
+                "Ana Lee created the customer account Blue Harbor Foods");
+        assertThat(all.text()).doesNotContain("managed_account.create for");
+        JsonNode first = all.body().path("items").get(0);
+        String expected = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH)
+                .withZone(ZoneId.systemDefault()).format(Instant.parse(first.path("at").asString()));
+        assertThat(first.path("when").asString()).isEqualTo(expected).matches("\\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}");
+    }
+
+    @Test
+    void filtersByWhoKindAndDates() {
+        PortalClient owner = owner();
+        assertThat(sentences(owner.get("/api/v1/audit_logs?actor_email=ana@msp.example")))
+                .containsExactly("Ana Lee created the customer account Blue Harbor Foods");
+        assertThat(sentences(owner.get("/api/v1/audit_logs?kind=users")))
+                .containsExactly("MSP Admin added ana@msp.example as Integration Owner");
+        assertThat(sentences(owner.get("/api/v1/audit_logs?kind=accounts"))).containsExactlyInAnyOrder(
+                "MSP Admin created the customer account Northwind Logistics",
+                "Ana Lee created the customer account Blue Harbor Foods");
+        LocalDate today = LocalDate.now(ZoneId.systemDefault());
+        assertThat(sentences(owner.get("/api/v1/audit_logs?from=" + today + "&to=" + today))).hasSize(3);
+        assertThat(sentences(owner.get("/api/v1/audit_logs?from=" + today.plusDays(1)))).isEmpty();
+        assertThat(sentences(owner.get("/api/v1/audit_logs?to=" + today.minusDays(1)))).isEmpty();
+        Response total = owner.get("/api/v1/audit_logs?kind=accounts&actor_email=ANA@msp.example");
+        assertThat(total.body().path("total").asLong()).isEqualTo(1);
+
+        Response badKind = owner.get("/api/v1/audit_logs?kind=invoicez");
+        assertThat(badKind.status()).isEqualTo(400);
+        assertThat(badKind.detail()).contains("invoicez").contains("users");
+        Response badDate = owner.get("/api/v1/audit_logs?from=6.12.2026");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.detail()).contains("from").contains("6.12.2026");
+    }
+
+    @Test
+    void someoneWhoCannotChangeRolesSeesThemAsTheSeedNamesThem() {
+        owner();
+        var page = PortalClient.signIn(port, "ana@msp.example", "ana-password-1234").page("/settings/users");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<span>Integration Owner</span>").contains("<span>Owner</span>")
+                .doesNotContain("integration_owner</span>");
+    }
+
+    @Test
+    void thePageShowsSentencesAndItsFilters() {
+        PortalClient owner = owner();
+        String page = owner.page("/settings/audit-log?kind=accounts").body();
+        assertThat(page).contains("Ana Lee created the customer account Blue Harbor Foods")
+                .contains("MSP Admin created the customer account Northwind Logistics")
+                .doesNotContain("added ana@msp.example")
+                .contains("<option value=\"accounts\" selected=\"selected\">Customer accounts</option>")
+                .contains("times in " + ZoneId.systemDefault().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH)
+                        + " (" + ZoneId.systemDefault().getId() + ").")
+                .doesNotContain("managed_account.create</code>");
+    }
+}
