@@ -94,6 +94,14 @@ final class AuditSentences {
             case "billing_config.import" -> who + " imported msp.yaml: " + count(d, "rules") + " rules, "
                     + count(d, "workflows") + " workflows, " + count(d, "assignments") + " assignments for "
                     + count(d, "customers") + " customers";
+            case "bill_run.request" -> who + " ran the bill of " + period(d);
+            case "invoice.issue" -> who + " issued " + text(d, "number") + " for " + text(d, "customer");
+            case "invoice.void" -> who + " voided " + text(d, "number") + " for " + text(d, "customer") + ": "
+                    + text(d, "reason");
+            case "invoice.send" -> who + " sent " + text(d, "number") + " to " + text(d, "to")
+                    + (d.path("delivered").asBoolean(true) ? "" : ", which failed");
+            case "billing_period.close" -> who + " closed " + period(d);
+            case "billing_details.update" -> who + " changed the billing details of " + text(d, "account");
             default -> unknown(who, e.action(), d);
         };
     }
@@ -133,6 +141,17 @@ final class AuditSentences {
 
     private static String quoted(String name) {
         return "\u201c" + name + "\u201d";
+    }
+
+    /** "2026-10" as "October 2026". */
+    private static String period(JsonNode d) {
+        try {
+            java.time.YearMonth month = java.time.YearMonth.parse(text(d, "period"));
+            return month.getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH) + " "
+                    + month.getYear();
+        } catch (java.time.format.DateTimeParseException e) {
+            return text(d, "period");
+        }
     }
 
     private static String forDomain(JsonNode d) {

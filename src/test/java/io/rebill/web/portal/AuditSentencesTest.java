@@ -81,13 +81,23 @@ class AuditSentencesTest {
                 "Ana Lee removed the workflow of Northwind Logistics from Nov 2026");
         expected.put(say("billing_config.import", "m", "{\"rules\":5,\"workflows\":1,\"assignments\":12,\"customers\":12}"),
                 "Ana Lee imported msp.yaml: 5 rules, 1 workflows, 12 assignments for 12 customers");
+        expected.put(say("bill_run.request", "r", "{\"period\":\"2026-10\"}"), "Ana Lee ran the bill of October 2026");
+        expected.put(say("invoice.issue", "i", "{\"number\":\"INV-2026-000012\",\"customer\":\"Acme\"}"),
+                "Ana Lee issued INV-2026-000012 for Acme");
+        expected.put(say("invoice.void", "i", "{\"number\":\"INV-2026-000012\",\"customer\":\"Acme\",\"reason\":\"PO missing\"}"),
+                "Ana Lee voided INV-2026-000012 for Acme: PO missing");
+        expected.put(say("invoice.send", "i", "{\"number\":\"INV-2026-000012\",\"customer\":\"Acme\",\"to\":\"ap@acme.example\",\"delivered\":false}"),
+                "Ana Lee sent INV-2026-000012 to ap@acme.example, which failed");
+        expected.put(say("billing_period.close", "p", "{\"period\":\"2026-09\"}"), "Ana Lee closed September 2026");
+        expected.put(say("billing_details.update", "a", "{\"account\":\"Acme\"}"),
+                "Ana Lee changed the billing details of Acme");
         expected.forEach((actual, wanted) -> assertThat(actual).isEqualTo(wanted));
     }
 
     @Test
     void anUnknownActionStillReadsAsWordsWithItsDetail() {
-        assertThat(say("invoice.issue", "i", "{\"number\":\"INV-2026-000012\",\"customer\":\"Acme\"}"))
-                .isEqualTo("Ana Lee: invoice issue (number INV-2026-000012, customer Acme)");
+        assertThat(say("invoice.reopen", "i", "{\"number\":\"INV-2026-000012\",\"customer\":\"Acme\"}"))
+                .isEqualTo("Ana Lee: invoice reopen (number INV-2026-000012, customer Acme)");
         assertThat(say("something_new.happened", null, "not json")).isEqualTo("Ana Lee: something new happened");
     }
 
