@@ -146,7 +146,7 @@ public final class Billing {
             }
             List<RuleEffects.Line> lines = new ArrayList<>();
             try (PreparedStatement ps = duck.prepareStatement("SELECT line_id, service_name, x_charge_type, cost,"
-                    + " CASE WHEN excluded THEN 0 ELSE charge END, excluded, list_transform(lineage, s -> s.rule)"
+                    + " CASE WHEN excluded THEN 0 ELSE charge END, excluded, list_transform(lineage, lambda s: s.rule)"
                     + " FROM billed WHERE customer_id = ? AND len(lineage) > 0"
                     + " ORDER BY abs(CASE WHEN excluded THEN 0 ELSE charge END - cost) DESC, line_id LIMIT ?")) {
                 ps.setString(1, customerId);
