@@ -181,7 +181,7 @@ public final class FocusColumns {
             column("ResourceName", Level.CONDITIONAL, Type.STRING, true,
                     "CASE WHEN resource_id IS NOT NULL THEN " + CanonicalColumn.tagValueSql("tags", "'Name'") + " END", NO),
             column("ResourceType", Level.CONDITIONAL, Type.STRING, true, resourceTypeSql(), NO),
-            column("ServiceCategory", Level.MANDATORY, Type.STRING, false, SERVICE_CATEGORIES, SERVICE_CATEGORY_SQL,
+            column("ServiceCategory", Level.MANDATORY, Type.STRING, false, SERVICE_CATEGORIES, "rb_service_category",
                     "'Other'"),
             column("ServiceName", Level.MANDATORY, Type.STRING, false, "service_name", "COALESCE(service, title)"),
             column("ServiceSubcategory", Level.RECOMMENDED, Type.STRING, false, List.copyOf(SUBCATEGORY_PARENT.keySet()),
@@ -308,13 +308,21 @@ public final class FocusColumns {
         return m;
     }
 
+    /**
+     * What the line SQL reads beside the grouped lines' columns: the FOCUS service category, computed once per line
+     * for ServiceCategory and ServiceSubcategory both (DuckDB does not merge repeated CASE expressions).
+     */
+    static String linePrelude() {
+        return "*, " + SERVICE_CATEGORY_SQL + " AS rb_service_category";
+    }
+
     private static String subcategorySql() {
         StringBuilder sb = new StringBuilder("CASE");
         SUBCATEGORY_OF_SERVICE.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append(" WHEN x_service_code = '")
-                .append(DuckDb.literal(e.getKey())).append("' AND (").append(SERVICE_CATEGORY_SQL).append(") = '")
+                .append(DuckDb.literal(e.getKey())).append("' AND rb_service_category = '")
                 .append(DuckDb.literal(SUBCATEGORY_PARENT.get(e.getValue()))).append("' THEN '")
                 .append(DuckDb.literal(e.getValue())).append('\''));
-        return sb.append(" ELSE 'Other (' || (").append(SERVICE_CATEGORY_SQL).append(") || ')' END").toString();
+        return sb.append(" ELSE 'Other (' || rb_service_category || ')' END").toString();
     }
 
     private static String subcategoryParentViolated() {
