@@ -2,6 +2,7 @@ package io.rebill.rules;
 
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
+import io.rebill.rules.internal.StagedOutput;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
@@ -47,16 +48,32 @@ public final class Billing {
         return bill(config, period, lineItems, out, BillOutputs.LINES_PER_GROUP, progress);
     }
 
+    /**
+     * As above, with the invoice number of each customer whose invoice is issued ({@code invoiceIds}, customer id to
+     * number) in its FOCUS file's InvoiceId; customers without one (drafts) leave it null.
+     */
+    public BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out,
+                           Map<String, String> invoiceIds, Consumer<String> progress) {
+        return bill(config, period, lineItems, out, BillOutputs.LINES_PER_GROUP, invoiceIds, progress);
+    }
+
     /** As above, with the lines of the per-customer files written in groups of about {@code linesPerGroup} (tests). */
     BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out, long linesPerGroup,
                     Consumer<String> progress) {
-        try (Connection duck = scratch()) {
+        return bill(config, period, lineItems, out, linesPerGroup, Map.of(), progress);
+    }
+
+    private BillResult bill(MspConfig config, BillingPeriod period, List<Path> lineItems, Optional<Path> out,
+                            long linesPerGroup, Map<String, String> invoiceIds, Consumer<String> progress) {
+        // the output folder is staged beside its target from the start, so a bad --out fails before the run
+        try (StagedOutput staged = out.map(StagedOutput::begin).orElse(null); Connection duck = scratch()) {
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress);
             BillResult result = run.run();
-            if (out.isPresent()) {
+            if (staged != null) {
                 // the grouped lines go to the run's spill folder, deleted with it when the connection closes
-                new BillOutputs(duck, config.mspName(), run, spillFolder(duck).resolve("billed-lines"), linesPerGroup)
-                        .write(result, out.get(), progress);
+                new BillOutputs(duck, config, run, spillFolder(duck).resolve("billed-lines"), linesPerGroup)
+                        .withInvoiceIds(invoiceIds).write(result, staged.folder(), progress);
+                staged.commit();
             }
             return result;
         } catch (SQLException e) {

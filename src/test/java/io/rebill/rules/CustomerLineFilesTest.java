@@ -111,9 +111,9 @@ class CustomerLineFilesTest {
                     + DuckDb.literal(out.resolve("line_items/acme.parquet").toString()) + "')) WHERE name IN ('BilledCost',"
                     + " 'EffectiveCost', 'ContractedCost', 'ListCost', 'x_OriginalCost') ORDER BY name"))
                     .containsExactly("BilledCost 24", "ContractedCost 24", "EffectiveCost 24", "ListCost 24", "x_OriginalCost 24");
-            // FOCUS Tags: a map of the line's tags, NULL for a line without any
-            assertThat(strings(duck, "SELECT DISTINCT typeof(Tags) FROM " + file(out, "acme"))).containsExactly("MAP(VARCHAR, VARCHAR)");
-            assertThat(strings(duck, "SELECT Tags['team'] FROM " + file(out, "acme") + " WHERE x_ChargeType = 'Usage'"
+            // FOCUS Tags: the line's tags as a JSON object (FOCUS Key-Value Format), NULL for a line without any
+            assertThat(strings(duck, "SELECT DISTINCT typeof(Tags) FROM " + file(out, "acme"))).containsExactly("JSON");
+            assertThat(strings(duck, "SELECT Tags->>'team' FROM " + file(out, "acme") + " WHERE x_ChargeType = 'Usage'"
                     + " ORDER BY 1")).containsExactly("t0", "t1", "t2", "t3", "t4", "t5", "t6");
             assertThat(strings(duck, "SELECT count(*) FROM " + file(out, "globex") + " WHERE Tags IS NOT NULL")).containsExactly("0");
             assertThat(strings(duck, "SELECT x_LineId FROM " + file(out, "acme"))).hasSize(8).endsWith("fee")

@@ -2,7 +2,10 @@ package io.rebill.rules.internal;
 
 import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.rules.BillResult;
+import io.rebill.rules.Customer;
 import io.rebill.rules.CustomerBill;
+import io.rebill.rules.MspConfig;
+import io.rebill.rules.Rule;
 import io.rebill.rules.InvoiceLine;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
@@ -45,7 +48,7 @@ public final class BillOutputs {
             "service_name", "service_category", "region_id", "availability_zone", "resource_id", "sku_id",
             "consumed_quantity", "pricing_unit", "billing_currency", "commitment_discount_id", "commitment_discount_type",
             "commitment_discount_status", "charge", "list_cost", "list_unit_price", "tags", "line_id", "x_charge_type",
-            "x_service_code", "x_usage_type", "cost", "lineage");
+            "x_service_code", "x_usage_type", "cost", "lineage", "billed_cost", "effective_cost");
     /**
      * Lines per group of customers whose lines are written together (BillingRun#writeBilledLines): each customer's
      * file reads its whole group, so small groups read less; but DuckDB's partitioned write slows down with many
@@ -55,18 +58,31 @@ public final class BillOutputs {
     private static final int MAX_GROUPS = 64;
 
     private final Connection duck;
-    private final String mspName;
+    private final MspConfig config;
+    private final Map<String, String> customerNames;
     private final BillingRun run;
     /** An empty folder of the run's own, for the grouped lines. */
     private final Path scratch;
     private final long linesPerGroup;
+    private Map<String, String> invoiceIds = Map.of();
 
-    public BillOutputs(Connection duck, String mspName, BillingRun run, Path scratch, long linesPerGroup) {
+    public BillOutputs(Connection duck, MspConfig config, BillingRun run, Path scratch, long linesPerGroup) {
         this.duck = duck;
-        this.mspName = mspName;
+        this.config = config;
+        this.customerNames = config.customers().stream().collect(java.util.stream.Collectors.toMap(Customer::id, Customer::name,
+                (a, b) -> a));
         this.run = run;
         this.scratch = scratch;
         this.linesPerGroup = linesPerGroup;
+    }
+
+    /**
+     * The invoice number of each customer whose invoice is issued, for the files' InvoiceId (FOCUS: null while the
+     * charges are on no issued invoice, so drafts leave it null).
+     */
+    public BillOutputs withInvoiceIds(Map<String, String> invoiceIds) {
+        this.invoiceIds = Map.copyOf(invoiceIds);
+        return this;
     }
 
     public void write(BillResult result, Path out, Consumer<String> progress) {
@@ -102,7 +118,18 @@ public final class BillOutputs {
             // the file keeps the query's ORDER BY past its first row group (a global setting: the other connections too)
             s.execute("SET preserve_insertion_order = true");
             // the charges and credits where the other connections see them: extra is this connection's own temp table
-            s.execute("CREATE OR REPLACE TABLE rb_extra AS SELECT * FROM extra");
+            s.execute("CREATE OR REPLACE TEMP TABLE rb_frequency (rule_id VARCHAR, frequency VARCHAR)");
+        }
+        try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_frequency VALUES (?, ?)")) {
+            for (Map.Entry<String, String> e : frequencies().entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue());
+                ps.execute();
+            }
+        }
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE OR REPLACE TABLE rb_extra AS SELECT e.*, COALESCE(f.frequency, 'Recurring') AS frequency"
+                    + " FROM extra e LEFT JOIN rb_frequency f USING (rule_id)");
             try (ResultSet rs = s.executeQuery("SELECT current_setting('threads')")) {
                 rs.next();
                 threads = rs.getInt(1);
@@ -142,6 +169,7 @@ public final class BillOutputs {
             }
             try (Statement s = duck.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS rb_extra");
+                s.execute("DROP TABLE IF EXISTS rb_frequency");
             }
         }
     }
@@ -181,6 +209,20 @@ public final class BillOutputs {
                     filled[least] += b.lineCount();
                 });
         return groupOf;
+    }
+
+    /** ChargeFrequency of each charge and credit: monthly ones recur, one-time ones happen once. */
+    private Map<String, String> frequencies() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Rule rule : config.rules()) {
+            if (rule instanceof Rule.AddedLine added) {
+                m.put(rule.id(), switch (added.frequency()) {
+                    case MONTHLY -> "Recurring";
+                    case ONE_TIME -> "One-Time";
+                });
+            }
+        }
+        return m;
     }
 
     static String ten(BigDecimal v) {
@@ -235,41 +277,29 @@ public final class BillOutputs {
     }
 
     /**
-     * FOCUS 1.2 as the customer's invoice issuer (the MSP) states it (spec §5); excluded lines are not there. The
-     * lines come in line id order, then the charges and credits in workflow order, so that two runs of the same bill
-     * write the same file. Every amount is DECIMAL(38,24), whatever the scale the period's costs are stored at.
+     * FOCUS 1.2 as the customer's invoice issuer (the MSP) states it (spec §5; the columns in {@link FocusColumns});
+     * excluded lines are not there. The lines come in line id order, then the charges and credits in workflow order,
+     * so that two runs of the same bill write the same file. Every amount is DECIMAL(38,24), whatever the scale the
+     * period's costs are stored at.
      */
     private void focus(Connection connection, BillResult r, CustomerBill b, List<Path> lines, Path file) throws SQLException {
         String periodStart = r.period().month().atDay(1) + " 00:00:00";
         String periodEnd = r.period().month().plusMonths(1).atDay(1) + " 00:00:00";
-        String sql = "COPY (SELECT * EXCLUDE (rb_part, rb_position) FROM ("
-                + "SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart,"
-                + " CAST(? AS TIMESTAMP) AS BillingPeriodEnd, sub_account_id AS SubAccountId, ? AS ProviderName,"
-                + " provider_name AS PublisherName, ? AS InvoiceIssuerName, charge_period_start AS ChargePeriodStart,"
-                + " charge_period_end AS ChargePeriodEnd, charge_category AS ChargeCategory, charge_class AS ChargeClass,"
-                + " charge_description AS ChargeDescription, service_name AS ServiceName, service_category AS ServiceCategory,"
-                + " region_id AS RegionId, availability_zone AS AvailabilityZone, resource_id AS ResourceId, sku_id AS SkuId,"
-                + " consumed_quantity AS ConsumedQuantity, pricing_unit AS PricingUnit, billing_currency AS BillingCurrency,"
-                + " commitment_discount_id AS CommitmentDiscountId, commitment_discount_type AS CommitmentDiscountType,"
-                + " commitment_discount_status AS CommitmentDiscountStatus, charge AS BilledCost, charge AS EffectiveCost,"
-                + " charge AS ContractedCost, CAST(list_cost AS " + BillingRun.MONEY + ") AS ListCost, list_unit_price AS ListUnitPrice, "
-                + CanonicalColumn.tagMapSql("tags") + " AS Tags,"
-                + " line_id AS x_LineId, x_charge_type AS x_ChargeType, x_service_code AS x_ServiceCode,"
-                + " x_usage_type AS x_UsageType, cost AS x_OriginalCost, lineage AS x_Lineage,"
-                + " 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
-                + " FROM read_parquet(" + DuckDb.fileList(lines) + ", hive_partitioning = false) WHERE customer_id = ?"
+        String sql = "COPY (WITH rb_ctx AS (SELECT CAST(? AS VARCHAR) AS rb_customer, CAST(? AS VARCHAR) AS rb_customer_name,"
+                + " CAST(? AS VARCHAR) AS rb_msp, CAST(? AS TIMESTAMP) AS rb_period_start, CAST(? AS TIMESTAMP) AS rb_period_end,"
+                + " CAST(? AS VARCHAR) AS rb_currency, CAST(? AS VARCHAR) AS rb_invoice_id)"
+                + " SELECT * EXCLUDE (rb_part, rb_position) FROM ("
+                + "SELECT " + FocusColumns.lineSelect() + ", 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
+                + " FROM (SELECT " + FocusColumns.linePrelude() + " FROM read_parquet(" + DuckDb.fileList(lines)
+                + ", hive_partitioning = false) WHERE customer_id = ?), rb_ctx"
                 + " UNION ALL BY NAME"
-                + " SELECT ? AS BillingAccountId, CAST(? AS TIMESTAMP) AS BillingPeriodStart, CAST(? AS TIMESTAMP) AS BillingPeriodEnd,"
-                + " ? AS ProviderName, ? AS InvoiceIssuerName, CAST(? AS TIMESTAMP) AS ChargePeriodStart,"
-                + " CAST(? AS TIMESTAMP) AS ChargePeriodEnd, CASE kind WHEN 'credit' THEN 'Credit' ELSE 'Purchase' END AS ChargeCategory,"
-                + " title AS ChargeDescription, service AS ServiceName, ? AS BillingCurrency, amount AS BilledCost,"
-                + " amount AS EffectiveCost, amount AS ContractedCost, rule_id AS x_LineId, kind AS x_ChargeType,"
-                + " 1 AS rb_part, position AS rb_position"
-                + " FROM rb_extra WHERE customer_id = ?) ORDER BY rb_part, rb_position, x_LineId) TO '"
+                + " SELECT " + FocusColumns.extraSelect() + ", 1 AS rb_part, position AS rb_position"
+                + " FROM rb_extra, rb_ctx WHERE customer_id = ?) ORDER BY rb_part, rb_position, x_LineId) TO '"
                 + DuckDb.literal(file.toString()) + "' (FORMAT parquet, COMPRESSION zstd)";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            BillingRun.bind(ps, List.of(b.customerId(), periodStart, periodEnd, mspName, mspName, b.customerId(),
-                    b.customerId(), periodStart, periodEnd, mspName, mspName, periodStart, periodEnd, b.currency(), b.customerId()));
+            BillingRun.bind(ps, java.util.Arrays.<Object>asList(b.customerId(), customerNames.getOrDefault(b.customerId(), b.customerId()),
+                    config.mspName(), periodStart, periodEnd, b.currency(), invoiceIds.get(b.customerId()), b.customerId(),
+                    b.customerId()));
             ps.execute();
         }
     }

@@ -3,18 +3,18 @@ package io.rebill.shared.duckdb;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.io.Trees;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
 
 /**
- * Opens DuckDB connections for one job: its own memory limit and spill folder, UTC session time zone (billing
+ * Opens DuckDB connections for one job: its own memory limit and spill folder (removed when the connection closes,
+ * or by the next process's first job when the job was killed: {@link SpillFolders}), UTC session time zone (billing
  * timestamps are UTC, spec §1), and insertion order kept so that files are read deterministically.
  */
 public final class DuckDb {
@@ -37,9 +37,10 @@ public final class DuckDb {
     }
 
     private static Connection open(RebillSettings settings, Path file, String scratchName) {
+        SpillFolders.Owned owned = null;
         try {
-            Path spill = settings.tempDir().resolve("duckdb-" + UUID.randomUUID());
-            Files.createDirectories(spill);
+            owned = SpillFolders.create(settings.tempDir());
+            Path spill = owned.folder();
             Path db = scratchName != null ? spill.resolve(scratchName + ".duckdb") : file;
             Connection c = DriverManager.getConnection(db == null ? "jdbc:duckdb:" : "jdbc:duckdb:" + db);
             try (Statement s = c.createStatement()) {
@@ -52,8 +53,12 @@ public final class DuckDb {
                 s.execute("SET enable_progress_bar = true");
                 s.execute("SET enable_progress_bar_print = false");
             }
-            return new SpillCleaningConnection(c, spill).proxy();
+            return new SpillCleaningConnection(c, owned).proxy();
         } catch (SQLException | IOException e) {
+            if (owned != null) {
+                Trees.delete(owned.folder());
+                owned.release();
+            }
             throw new RebillException(ErrorCode.STORAGE_FAILED,
                     "cannot open DuckDB under " + settings.tempDir() + ": " + e.getMessage()
                             + " (check that the folder is writable and has free space)", e);

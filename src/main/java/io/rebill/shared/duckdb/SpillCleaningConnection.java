@@ -6,15 +6,14 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.sql.Connection;
 
 /** Removes a job's spill folder when its connection closes, so temp space never piles up. */
 final class SpillCleaningConnection implements InvocationHandler {
     private final Connection delegate;
-    private final Path spill;
+    private final SpillFolders.Owned spill;
 
-    SpillCleaningConnection(Connection delegate, Path spill) {
+    SpillCleaningConnection(Connection delegate, SpillFolders.Owned spill) {
         this.delegate = delegate;
         this.spill = spill;
     }
@@ -29,7 +28,11 @@ final class SpillCleaningConnection implements InvocationHandler {
         try {
             Object result = method.invoke(delegate, args);
             if (method.getName().equals("close")) {
-                Trees.delete(spill);
+                try {
+                    Trees.delete(spill.folder());
+                } finally {
+                    spill.release();
+                }
             }
             return result;
         } catch (InvocationTargetException e) {

@@ -1,0 +1,233 @@
+package io.rebill.rules;
+
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.LineItemFixture;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.ingestion.TestFiles;
+import io.rebill.rules.internal.FocusColumns;
+import io.rebill.rules.internal.FocusConformance;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.time.BillingPeriod;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.rebill.ingestion.LineItemFixture.aLineItem;
+import static io.rebill.rules.GoldenBills.d;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every per-customer file a bill writes is FOCUS 1.2 (issue 12 item 8): each column FOCUS makes mandatory and each
+ * conditional one Rebill fills is there, with FOCUS's type, nullability and allowed values and its conditional rules
+ * ({@link FocusColumns}, checked by {@link FocusConformance}), for invented lines of every charge kind and for the
+ * public CUR and FOCUS sample files.
+ */
+class FocusConformanceTest {
+    static final String ACME = "111111111111";
+    static final String GLOBEX = "222222222222";
+    static final String RI = "arn:aws:ec2:us-east-1:" + ACME + ":reserved-instances/ri-0001";
+    static final String SP = "arn:aws:savingsplans::" + ACME + ":savingsplan/sp-0001";
+
+    @TempDir
+    Path dir;
+
+    static MspConfig config(List<Customer> customers) {
+        Rule.InvoiceLabel fee = new Rule.InvoiceLabel("Managed services", Optional.empty(), Optional.empty());
+        Rule.InvoiceLabel welcome = new Rule.InvoiceLabel("Welcome credit", Optional.empty(), Optional.empty());
+        List<Rule> rules = List.of(
+                new Rule.Uplift("uplift", "Uplift 3 %", Scope.EVERYTHING, d("3")),
+                new Rule.Charge("fee", "Management fee", Scope.EVERYTHING, new Rule.Amount.Fixed(d("50")),
+                        Rule.Frequency.MONTHLY, fee),
+                new Rule.Credit("welcome", "Welcome credit", new Scope(List.of(), List.of(), List.of(), List.of(),
+                        List.of(), Optional.empty(), Optional.of(GoldenBills.SEPT), Optional.empty()), new Rule.Amount.Fixed(d("5")),
+                        Rule.Frequency.ONE_TIME, welcome));
+        return new MspConfig("Cloudy MSP", "USD", customers, rules,
+                List.of(new Workflow("standard", "Standard", Workflow.Basis.EFFECTIVE, List.of("uplift", "fee", "welcome"))),
+                customers.stream().map(c -> new Assignment(c.id(), "standard", BillingPeriod.parse("2020-01"))).toList());
+    }
+
+    /** Lines of every kind a CUR holds: usage, tax, support, RI and Savings Plan usage and fees, a credit, a discount. */
+    static List<LineItemFixture> everyKind() {
+        List<LineItemFixture> lines = new ArrayList<>();
+        lines.add(aLineItem().account(ACME).cost("10").list("10", "0.1").quantity("100").tag("Name", "web-1"));
+        lines.add(aLineItem().account(ACME).type("Tax").cost("1.5").list("0", "0").quantity("0").resource("")
+                .usageType("").sku(""));
+        lines.add(aLineItem().account(ACME).product("AWSSupportBusiness", "AWS Support (Business)").cost("100")
+                .list("100", "100").resource("").region(""));
+        lines.add(aLineItem().account(ACME).type("DiscountedUsage").cost("0").list("2", "0.2").quantity("10")
+                .reservation(RI, "1.2"));
+        lines.add(aLineItem().account(ACME).type("RIFee").cost("30").list("0", "0").quantity("720").resource(RI)
+                .reservation(RI, "0").riUnused("0", "5"));
+        lines.add(aLineItem().account(ACME).type("SavingsPlanCoveredUsage").cost("4").list("4", "0.4").quantity("10")
+                .savingsPlan(SP, "2.5"));
+        lines.add(aLineItem().account(ACME).type("SavingsPlanRecurringFee").cost("20").list("0", "0").quantity("720")
+                .resource(SP).savingsPlan(SP, "0").spCommitment("20", "18"));
+        lines.add(aLineItem().account(ACME).type("Credit").cost("-3").list("0", "0").quantity("0"));
+        lines.add(aLineItem().account(ACME).type("EdpDiscount").cost("-0.5").list("0", "0").quantity("0"));
+        lines.add(aLineItem().account(GLOBEX).product("AmazonS3", "Amazon Simple Storage Service").region("eu-west-1")
+                .resource("arn:aws:s3:::globex-bucket/logs").usageType("EUW1-TimedStorage-ByteHrs")
+                .cost("2").list("2", "0.023").quantity("86.95"));
+        return lines;
+    }
+
+    @Test
+    void everyFileOfABillWithEveryKindOfChargeIsFocus12() throws SQLException {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(everyKind(), dir.resolve("cur.csv"))), ProgressListener.silent());
+        List<Customer> customers = List.of(
+                new Customer("acme", "Acme Corp", "it@acme.test", List.of(ACME), Optional.empty()),
+                new Customer("globex", "Globex", "it@globex.test", List.of(GLOBEX), Optional.empty()),
+                new Customer("initech", "Initech", "it@initech.test", List.of("444444444444"), Optional.empty()));
+        Path out = dir.resolve("out");
+        new Billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(customers), GoldenBills.SEPT,
+                ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), Map.of("acme", "INV-2024-0042"), m -> { });
+        try (Connection duck = DuckDb.open(settings)) {
+            for (String id : List.of("acme", "globex", "initech")) {
+                Path file = out.resolve("line_items/" + id + ".parquet");
+                assertThat(FocusConformance.check(duck, file)).as(id).isEmpty();
+                assertThat(columns(duck, file)).startsWith(FocusColumns.ALL.stream().map(FocusColumns.Column::name)
+                        .toArray(String[]::new));
+            }
+            String acme = file(out, "acme");
+            // what a FinOps tool reads from the MSP's usage line, the tax line and the fee
+            assertThat(row(duck, "SELECT BillingAccountId, BillingAccountName, InvoiceId, ProviderName, PublisherName,"
+                    + " ChargeCategory, ChargeFrequency, PricingCategory, PricingQuantity, PricingUnit, ConsumedQuantity,"
+                    + " ConsumedUnit, RegionName, ResourceName, ResourceType, ServiceCategory, ServiceSubcategory,"
+                    + " SubAccountName, SubAccountType, SkuMeter, CAST(Tags AS VARCHAR), BilledCost FROM " + acme
+                    + " WHERE x_ChargeType = 'Usage' AND ServiceName = 'Amazon Elastic Compute Cloud'"))
+                    .containsExactly("acme", "Acme Corp", "INV-2024-0042", "Cloudy MSP", "AWS", "Usage", "Usage-Based",
+                            "Standard", "100.000000000000000000000000", "Hrs", "100.000000000000000000000000", "Hrs",
+                            "US East (N. Virginia)", "web-1", "Instance", "Compute", "Virtual Machines", ACME,
+                            "AWS Account", "USE1-BoxUsage:m5.large", "{\"Name\":\"web-1\"}", "10.300000000000000000000000");
+            assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, PricingCategory, PricingQuantity, PricingUnit,"
+                    + " ListUnitPrice, ContractedUnitPrice FROM " + acme + " WHERE x_ChargeType = 'Tax'"))
+                    .containsExactly("Tax", "Usage-Based", null, null, null, null, null);
+            assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, PricingCategory, PricingQuantity, PricingUnit,"
+                    + " ContractedUnitPrice, ListCost, BilledCost, InvoiceId FROM " + acme + " WHERE x_LineId = 'fee'"))
+                    .containsExactly("Purchase", "Recurring", "Standard", "1.000000000000000000000000", "Month",
+                            "50.000000000000000000000000", "50.000000000000000000000000", "50.000000000000000000000000",
+                            "INV-2024-0042");
+            assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, BilledCost FROM " + acme + " WHERE x_LineId = 'welcome'"))
+                    .containsExactly("Credit", "One-Time", "-5.000000000000000000000000");
+            // AWS Support is Management and Governance / Support in FOCUS, not a category of its own
+            assertThat(row(duck, "SELECT ServiceCategory, ServiceSubcategory FROM " + acme
+                    + " WHERE ServiceName = 'AWS Support (Business)'")).containsExactly("Management and Governance", "Support");
+            // the commitments: category, name, quantity and unit; covered usage is Committed
+            assertThat(row(duck, "SELECT CommitmentDiscountCategory, CommitmentDiscountName, CommitmentDiscountType,"
+                    + " CommitmentDiscountStatus, CommitmentDiscountQuantity, CommitmentDiscountUnit, PricingCategory FROM "
+                    + acme + " WHERE x_ChargeType = 'DiscountedUsage'"))
+                    .containsExactly("Usage", "ri-0001", "Reserved Instance", "Used", "10.000000000000000000000000", "Hrs", "Committed");
+            assertThat(row(duck, "SELECT CommitmentDiscountCategory, CommitmentDiscountName, CommitmentDiscountQuantity,"
+                    + " CommitmentDiscountUnit, PricingCategory FROM " + acme + " WHERE x_ChargeType = 'SavingsPlanCoveredUsage'"))
+                    .containsExactly("Spend", "sp-0001", "2.500000000000000000000000", "USD", "Committed");
+            assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, CommitmentDiscountQuantity, PricingCategory FROM "
+                    + acme + " WHERE x_ChargeType = 'SavingsPlanRecurringFee'"))
+                    .containsExactly("Purchase", "Recurring", "20.000000000000000000000000", "Standard");
+            // a draft (no invoice number given) leaves InvoiceId null on every row
+            assertThat(row(duck, "SELECT count(*), count(InvoiceId) FROM " + file(out, "globex"))).containsExactly("3", "0");
+            assertThat(row(duck, "SELECT RegionName, ResourceType, ServiceSubcategory, SubAccountType FROM "
+                    + file(out, "globex") + " WHERE x_ChargeType = 'Usage'"))
+                    .containsExactly("Europe (Ireland)", "Bucket", "Object Storage", "AWS Account");
+        }
+    }
+
+    @Test
+    void theFilesBilledFromThePublicCurAndFocusSamplesAreFocus12() throws SQLException {
+        Path cur = Path.of("../shared/data/cur-csv-anonymized/sample-anonymous-aws-export-dataset.csv");
+        Path focus = Path.of("../shared/data/focus-1.0-sample/focus_sample.csv");
+        Assumptions.assumeTrue(Files.exists(cur) && Files.exists(focus), "../shared/data is not there");
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("cur", List.of(cur), ProgressListener.silent());
+        ingestion.ingest("focus", List.of(focus), ProgressListener.silent());
+        // one customer takes every line, so every line of the samples is in a file
+        List<Customer> everyone = List.of(new Customer("all", "All lines", "it@all.test", List.of(),
+                Optional.of("line.billing_account_id != null")));
+        for (var source : List.of(Map.entry("cur", BillingPeriod.parse("2023-11")), Map.entry("focus", BillingPeriod.parse("2024-09")))) {
+            Path out = dir.resolve("out-" + source.getKey());
+            BillResult r = new Billing(settings, PredicateCompiler.cel()).bill(config(everyone), source.getValue(),
+                    ingestion.lineItemFiles(source.getKey(), source.getValue()), Optional.of(out), m -> { });
+            try (Connection duck = DuckDb.open(settings)) {
+                Path file = out.resolve("line_items/all.parquet");
+                assertThat(FocusConformance.check(duck, file)).as(source.getKey()).isEmpty();
+                assertThat(row(duck, "SELECT count(*) FROM " + file(out, "all")).getFirst())
+                        .as("every line, the fee and (in September 2024 only) the one-time credit")
+                        .isEqualTo(String.valueOf(GoldenBills.customer(r, "all").lineCount()
+                                + (source.getValue().equals(GoldenBills.SEPT) ? 2 : 1)));
+            }
+        }
+    }
+
+    @Test
+    void theCheckNamesEachViolationWithItsColumnRuleAndAnOffendingRow() throws SQLException {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(everyKind(), dir.resolve("cur.csv"))), ProgressListener.silent());
+        Path out = dir.resolve("out");
+        new Billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme", "Acme Corp",
+                        "it@acme.test", List.of(ACME), Optional.empty()))), GoldenBills.SEPT,
+                ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), m -> { });
+        Path broken = dir.resolve("broken.parquet");
+        try (Connection duck = DuckDb.open(settings); Statement s = duck.createStatement()) {
+            // lower-case category, a usage line without its pricing unit, a fee without a category, no InvoiceId,
+            // costs as floating point, a region id without its name
+            s.execute("COPY (SELECT * EXCLUDE (InvoiceId, BilledCost) REPLACE ("
+                    + " CASE WHEN x_ChargeType = 'Tax' THEN 'tax' ELSE ChargeCategory END AS ChargeCategory,"
+                    + " CASE WHEN x_ChargeType = 'Usage' THEN NULL ELSE PricingUnit END AS PricingUnit,"
+                    + " CASE WHEN x_LineId = 'fee' THEN NULL ELSE PricingCategory END AS PricingCategory,"
+                    + " CAST(NULL AS VARCHAR) AS RegionName),"
+                    + " CAST(BilledCost AS DOUBLE) AS BilledCost FROM " + file(out, "acme") + ") TO '"
+                    + DuckDb.literal(broken.toString()) + "' (FORMAT parquet)");
+            List<String> violations = FocusConformance.check(duck, broken).stream().map(Object::toString).toList();
+            assertThat(violations).containsExactlyInAnyOrder(
+                    "broken.parquet: BilledCost MUST be of type DECIMAL but is DOUBLE",
+                    "broken.parquet: ChargeCategory MUST be one of the allowed values (1 rows, e.g. x_LineId payer/part-00000-1: 'tax')",
+                    "broken.parquet: InvoiceId is missing (RECOMMENDED)",
+                    "broken.parquet: PricingCategory MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and"
+                            + " ChargeClass is not \"Correction\" (1 rows, e.g. x_LineId fee: null)",
+                    "broken.parquet: PricingUnit MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and"
+                            + " ChargeClass is not \"Correction\" (2 rows, e.g. x_LineId payer/part-00000-0: null)",
+                    "broken.parquet: RegionName MUST NOT be null when RegionId is not null (8 rows, e.g. x_LineId payer/part-00000-0: null)");
+        }
+    }
+
+    static String file(Path out, String customer) {
+        return "read_parquet('" + DuckDb.literal(out.resolve("line_items").resolve(customer + ".parquet").toString()) + "')";
+    }
+
+    static List<String> columns(Connection duck, Path file) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('"
+                + DuckDb.literal(file.toString()) + "')")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** The first row of a query, each value as text (null as null). */
+    static List<String> row(Connection duck, String sql) throws SQLException {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row for %s", sql).isTrue();
+            List<String> values = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                values.add(rs.getString(i));
+            }
+            return values;
+        }
+    }
+}
