@@ -21,6 +21,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: server.port / $SERVER_PORT, else 8080).")
     Integer port;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)."
+                    + " Put a TLS proxy in front when others connect: see docs/security.md.")
+    String bind;
+
+    @Option(names = "--behind-proxy",
+            description = "Trust X-Forwarded-For/-Proto from a proxy on this machine or a private network (TLS ends"
+                    + " there): client addresses, Secure cookies and HSTS follow what the proxy says.")
+    boolean behindProxy;
+
     @Option(names = "--bootstrap-source", hidden = true,
             description = "On the first start, make this ingested source the first MSP's integration (used by demo).")
     String bootstrapSource;
@@ -38,22 +48,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> properties = new HashMap<>();
-        if (parent.dataDir != null) {
-            properties.put(RebillServer.HOME_PROPERTY, parent.settings().home().toString());
-        }
-        if (port != null) {
-            properties.put("server.port", String.valueOf(port));
-        }
-        if (bootstrapSource != null) {
-            properties.put("rebill.bootstrap.source", bootstrapSource);
-        }
-        if (bootstrapMspName != null) {
-            properties.put("rebill.msp.name", bootstrapMspName);
-        }
-        if (bootstrapConfig != null) {
-            properties.put("rebill.bootstrap.config", bootstrapConfig);
-        }
+        Map<String, String> properties = properties();
         ConfigurableApplicationContext context;
         try {
             context = RebillServer.start(properties);
@@ -74,6 +69,34 @@ final class ServeCommand implements Callable<Integer> {
             closed.await();
         }
         return ExitCodes.OK;
+    }
+
+    /** The server's settings from the options (a test reads them without starting a server). */
+    Map<String, String> properties() {
+        Map<String, String> properties = new HashMap<>();
+        if (parent != null && parent.dataDir != null) {
+            properties.put(RebillServer.HOME_PROPERTY, parent.settings().home().toString());
+        }
+        if (port != null) {
+            properties.put("server.port", String.valueOf(port));
+        }
+        if (bootstrapSource != null) {
+            properties.put("rebill.bootstrap.source", bootstrapSource);
+        }
+        if (bootstrapMspName != null) {
+            properties.put("rebill.msp.name", bootstrapMspName);
+        }
+        if (bootstrapConfig != null) {
+            properties.put("rebill.bootstrap.config", bootstrapConfig);
+        }
+        if (bind != null) {
+            properties.put("server.address", bind);
+        }
+        if (behindProxy) {
+            // Tomcat's RemoteIpValve: only requests from loopback and private addresses may set these headers
+            properties.put("server.forward-headers-strategy", "native");
+        }
+        return properties;
     }
 
     /** Spring wraps the cause in bean-creation exceptions: say our own message if there is one, else the root's. */

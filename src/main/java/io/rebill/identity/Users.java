@@ -61,6 +61,12 @@ public final class Users {
     /**
      * Adds a member to an account, creating the user when the email is new. A password is required unless the
      * user will sign in through SSO ({@code password} empty).
+     *
+     * <p>An email that already belongs to a user of another account is not refused, as that would tell the adder
+     * the address exists elsewhere (issue 14 item 8): it becomes an invitation of this account, answered and
+     * listed exactly like a user added with a new address (the name, role and sign-in the adder chose). The person
+     * keeps their own account and password; nothing of theirs changes. A customer account never adds addresses in
+     * its MSP's email domain (or a subdomain): those are the MSP's staff, who act there as Manager User.
      */
     public Member addMember(UUID accountId, AccountKind kind, String email, String displayName, Optional<String> password,
                             Role role, String createdBy) {
@@ -73,13 +79,22 @@ public final class Users {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "name must be at most 200 characters");
         }
         password.ifPresent(Users::checkPassword);
+        if (kind == AccountKind.CUSTOMER) {
+            refuseMspDomain(accountId, checkedEmail);
+        }
         return tx.execute(status -> {
             Optional<User> existing = findByEmail(checkedEmail);
+            boolean invited = jdbc.sql(SQL.get("invited")).param("account", accountId).param("email", checkedEmail)
+                    .query(Long.class).single() > 0;
+            if (invited || existing.isPresent() && member(accountId, existing.get().id()).isPresent()) {
+                throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of this account");
+            }
             if (existing.isPresent()) {
-                // A person registered elsewhere keeps their own password and account; nobody else adds them here.
-                throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of "
-                        + (member(accountId, existing.get().id()).isPresent() ? "this account"
-                        : "another account; a user belongs to one account in this version"));
+                UUID invitation = UUID.randomUUID();
+                jdbc.sql(SQL.get("insert-invitation")).param("id", invitation).param("account", accountId)
+                        .param("email", checkedEmail).param("name", name).param("role", role.dbName())
+                        .param("withPassword", password.isPresent()).param("createdBy", createdBy).update();
+                return member(accountId, invitation).orElseThrow();
             }
             UUID userId = UUID.randomUUID();
             jdbc.sql(SQL.get("insert-user")).param("id", userId).param("email", checkedEmail).param("name", name)
@@ -109,14 +124,22 @@ public final class Users {
     public Member update(UUID accountId, AccountKind kind, UUID userId, Optional<String> displayName, Optional<Role> role) {
         return tx.execute(status -> {
             Member current = requireMember(accountId, userId);
+            boolean invitation = isInvitation(accountId, userId);
             displayName.map(String::strip).filter(n -> !n.isEmpty()).ifPresent(name -> jdbc.sql(SQL.get("update-name"))
                     .param("user", userId).param("account", accountId).param("name", name).update());
+            if (invitation) {
+                jdbc.sql(SQL.get("update-invitation")).param("account", accountId).param("user", userId)
+                        .param("name", displayName.map(String::strip).filter(n -> !n.isEmpty()).orElse(null),
+                                Types.VARCHAR)
+                        .param("role", role.filter(r -> r.validIn(kind)).map(Role::dbName).orElse(null), Types.VARCHAR)
+                        .update();
+            }
             if (role.isPresent() && role.get() != current.role()) {
                 if (!role.get().validIn(kind)) {
                     throw new RebillException(ErrorCode.BAD_ARGUMENT, "role " + role.get().dbName()
                             + " exists only in the MSP account");
                 }
-                if (current.role() == Role.OWNER) {
+                if (current.role() == Role.OWNER && !invitation) {
                     requireAnotherOwner(accountId);
                 }
                 jdbc.sql(SQL.get("update-role")).param("account", accountId).param("user", userId)
@@ -130,6 +153,10 @@ public final class Users {
     public void remove(UUID accountId, UUID userId) {
         tx.executeWithoutResult(status -> {
             Member current = requireMember(accountId, userId);
+            if (isInvitation(accountId, userId)) {
+                jdbc.sql(SQL.get("delete-invitation")).param("account", accountId).param("user", userId).update();
+                return;
+            }
             if (current.role() == Role.OWNER) {
                 requireAnotherOwner(accountId);
             }
@@ -158,6 +185,23 @@ public final class Users {
                     .param("role", role.dbName()).param("createdBy", "SSO").update();
             return find(userId).orElseThrow();
         });
+    }
+
+    private boolean isInvitation(UUID accountId, UUID id) {
+        return jdbc.sql(SQL.get("is-invitation")).param("account", accountId).param("user", id).query(Long.class)
+                .single() > 0;
+    }
+
+    private void refuseMspDomain(UUID accountId, String email) {
+        String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        jdbc.sql(SQL.get("msp-domain-of-customer")).param("account", accountId).query(String.class).optional()
+                .map(d -> d.toLowerCase(java.util.Locale.ROOT))
+                .filter(msp -> domain.equals(msp) || domain.endsWith("." + msp))
+                .ifPresent(msp -> {
+                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "email '" + email + "' is in your MSP's email"
+                            + " domain " + msp + "; a customer account does not add its MSP's staff as users (they"
+                            + " act here as Manager User)");
+                });
     }
 
     private void requireAnotherOwner(UUID accountId) {

@@ -73,7 +73,7 @@ public class CurrentActor {
             throw new RebillException(ErrorCode.FORBIDDEN, "sign in first");
         }
         User user = users.find(principal.userId())
-                .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN, "this user no longer exists; sign in again"));
+                .orElseThrow(() -> new SignedOutException("this user no longer exists; sign in again"));
         List<Membership> memberships = users.memberships(user.id());
         // a token acts in the account it was made in, and only while its user is still a member there
         Membership home = memberships.stream()

@@ -41,6 +41,29 @@ class RebillProblems {
         return page;
     }
 
+    /**
+     * A session (or token) whose user was deleted meanwhile: no longer signed in. The session ends, the API answers
+     * 401 like any unauthenticated request, a page goes to the sign-in page.
+     */
+    @ExceptionHandler(SignedOutException.class)
+    Object signedOut(SignedOutException e, HttpServletRequest request) {
+        jakarta.servlet.http.HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        org.springframework.security.core.context.SecurityContextHolder.clearContext();
+        log.info("401 on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        if (!request.getRequestURI().startsWith(request.getContextPath() + API_PREFIX)) {
+            return new ModelAndView("redirect:/login");
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage());
+        problem.setTitle(HttpStatus.UNAUTHORIZED.getReasonPhrase());
+        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setProperty("code", "UNAUTHENTICATED");
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
     /** Malformed or mistyped JSON, an unknown field: the message names the field and what was expected. */
     @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
     Object unreadable(org.springframework.http.converter.HttpMessageNotReadableException e, HttpServletRequest request) {

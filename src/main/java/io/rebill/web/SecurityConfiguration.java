@@ -1,12 +1,15 @@
 package io.rebill.web;
 
 import io.rebill.identity.ApiTokens;
+import io.rebill.identity.SignInThrottle;
+import io.rebill.identity.TokenScope;
 import io.rebill.identity.Users;
 import io.rebill.web.sso.SsoLogin;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -27,6 +30,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -36,7 +40,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sign-in: email and password through the login form (a session, CSRF protection on), or an API token in
@@ -49,9 +56,25 @@ import java.util.Optional;
 class SecurityConfiguration {
     static final String BEARER = "Bearer ";
 
+    /**
+     * No inline script anywhere (pages load theirs from /js and /webjars); inline style attributes stay allowed,
+     * as the pages and htmx's indicator styles use them. No form-action: "Sign in with SSO" posts to a page that
+     * redirects to the customer's own identity provider, which a browser would count against form-action.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'"
+            + " 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none';"
+            + " base-uri 'self'; frame-ancestors 'none'";
+
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens, SsoLogin sso)
-            throws Exception {
+    SignInThrottle signInThrottle(@Value("${rebill.sign-in.max-failures-per-account:5}") int perAccount,
+                                  @Value("${rebill.sign-in.max-failures-per-address:20}") int perAddress) {
+        return new SignInThrottle(perAccount, perAddress, Clock.systemUTC());
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens, SsoLogin sso,
+                                            SignInThrottle throttle) throws Exception {
+        SignInProtection signIn = new SignInProtection(throttle, Clock.systemUTC());
         RequestMatcher bearer = request -> Optional.ofNullable(request.getHeader("Authorization"))
                 .filter(h -> h.startsWith(BEARER)).isPresent();
         http.authorizeHttpRequests(requests -> requests
@@ -61,7 +84,17 @@ class SecurityConfiguration {
                         // SSO: the login page's "Sign in with SSO" and the OpenID Connect redirects (docs/sso.md)
                         .requestMatchers("/login/sso", "/oauth2/**", "/login/oauth2/**").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").permitAll())
+                .formLogin(form -> form.loginPage("/login").permitAll()
+                        .failureHandler(signIn.failureHandler()).successHandler(signIn.successHandler()))
+                .addFilterBefore(signIn.filter(), UsernamePasswordAuthenticationFilter.class)
+                // HSTS only on requests that arrived over HTTPS (Spring's default matcher), so plain-HTTP trials on
+                // localhost are not pinned to HTTPS; the session cookie is Secure on those too (Tomcat)
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(
+                                ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                        .httpStrictTransportSecurity(hsts -> hsts.maxAgeInSeconds(Duration.ofDays(365).toSeconds())
+                                .includeSubDomains(true)))
                 .oauth2Login(sso::configure)
                 .logout(Customizer.withDefaults())
                 .csrf(csrf -> csrf.ignoringRequestMatchers(bearer))
@@ -121,6 +154,24 @@ class SecurityConfiguration {
         json.writeValue(response.getOutputStream(), problem);
     }
 
+    /** POSTs that change nothing (a dry run, leaving an entered account: a no-op for tokens), open to read tokens. */
+    static final Set<String> READ_ONLY_POSTS = Set.of("/api/v1/billing_rules/preview", "/api/v1/session/return");
+
+    static boolean readsOnly(HttpServletRequest request) {
+        String method = request.getMethod();
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")
+                || method.equals("POST") && READ_ONLY_POSTS.contains(request.getRequestURI());
+    }
+
+    static void writeForbidden(JsonMapper json, HttpServletResponse response, String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, detail);
+        problem.setTitle(HttpStatus.FORBIDDEN.getReasonPhrase());
+        problem.setProperty("code", "FORBIDDEN");
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+
     @Bean
     PasswordEncoder passwordEncoder() {
         // Stores "{bcrypt}..." so that hashes can move to another algorithm later without a flag day.
@@ -157,6 +208,13 @@ class SecurityConfiguration {
             if (token.isEmpty()) {
                 writeUnauthenticated(json, response, "the API token is unknown or revoked; create a new one under"
                         + " Settings > API tokens");
+                return;
+            }
+            if (token.get().scope() == TokenScope.READ && !readsOnly(request)) {
+                // docs/api.md: a read token only reads, whatever its user's role and whoever owns the target (it
+                // once revoked its own user's write token, since revoking one's own token needs no permission)
+                writeForbidden(json, response, "a read-only API token only reads; " + request.getMethod() + " "
+                        + request.getRequestURI() + " changes something: use a write token");
                 return;
             }
             SecurityContext context = SecurityContextHolder.createEmptyContext();

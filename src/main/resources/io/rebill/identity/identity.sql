@@ -24,17 +24,49 @@ SELECT m.account_id, m.role FROM membership m JOIN account a ON a.id = m.account
 WHERE m.user_id = :user ORDER BY (a.kind = 'msp') DESC, m.created_at, a.id
 
 -- name: member
+-- An account's users are its members and the addresses it invited (invitation, identity/Users#addMember).
 SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by
 FROM membership m JOIN app_user u ON u.id = m.user_id
 WHERE m.account_id = :account AND m.user_id = :user
+UNION ALL
+SELECT i.id, i.email, i.display_name, i.with_password AS has_password, i.role, i.created_at, i.created_by
+FROM invitation i WHERE i.account_id = :account AND i.id = :user
 
 -- name: members
-SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by
-FROM membership m JOIN app_user u ON u.id = m.user_id
-WHERE m.account_id = :account ORDER BY lower(u.email), u.id LIMIT :limit OFFSET :offset
+SELECT * FROM (
+    SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at,
+           m.created_by
+    FROM membership m JOIN app_user u ON u.id = m.user_id
+    WHERE m.account_id = :account
+    UNION ALL
+    SELECT i.id, i.email, i.display_name, i.with_password, i.role, i.created_at, i.created_by
+    FROM invitation i WHERE i.account_id = :account
+) users ORDER BY lower(email), id LIMIT :limit OFFSET :offset
 
 -- name: count-members
-SELECT count(*) FROM membership WHERE account_id = :account
+SELECT (SELECT count(*) FROM membership WHERE account_id = :account)
+     + (SELECT count(*) FROM invitation WHERE account_id = :account)
+
+-- name: is-invitation
+SELECT count(*) FROM invitation WHERE account_id = :account AND id = :user
+
+-- name: invited
+SELECT count(*) FROM invitation WHERE account_id = :account AND lower(email) = lower(:email)
+
+-- name: insert-invitation
+INSERT INTO invitation (id, account_id, email, display_name, role, with_password, created_by)
+VALUES (:id, :account, :email, :name, :role, :withPassword, :createdBy)
+
+-- name: update-invitation
+UPDATE invitation SET display_name = coalesce(:name, display_name), role = coalesce(:role, role)
+WHERE account_id = :account AND id = :user
+
+-- name: delete-invitation
+DELETE FROM invitation WHERE account_id = :account AND id = :user
+
+-- name: msp-domain-of-customer
+SELECT msp.email_domain FROM account customer JOIN account msp ON msp.id = customer.msp_id
+WHERE customer.id = :account AND customer.kind = 'customer'
 
 -- name: count-owners
 SELECT count(*) FROM membership WHERE account_id = :account AND role = 'owner'

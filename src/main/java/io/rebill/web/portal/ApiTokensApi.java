@@ -81,9 +81,22 @@ class ApiTokensApi {
     @DeleteMapping("/{id}")
     TokenJson revoke(Actor actor, @PathVariable UUID id) {
         homeOnly(actor);
-        ApiToken token = tokens.find(actor.home().id(), id);
-        if (!token.userId().equals(actor.userId())) {
-            actor.require(UsersApi.managePermission(actor));
+        if (actor.scope().filter(s -> s == TokenScope.READ).isPresent()) {
+            // also refused before it gets here (SecurityConfiguration): a read token only reads
+            throw new RebillException(ErrorCode.FORBIDDEN, "a read-only API token cannot revoke tokens");
+        }
+        // who may revoke is decided before whether the token exists: without the right to manage the account's
+        // users, anything but one's own token (an unknown id too) is a 403, so ids of others stay unknowable
+        if (!actor.can(UsersApi.managePermission(actor))) {
+            boolean own;
+            try {
+                own = tokens.find(actor.home().id(), id).userId().equals(actor.userId());
+            } catch (RebillException unknown) {
+                own = false;
+            }
+            if (!own) {
+                actor.require(UsersApi.managePermission(actor));
+            }
         }
         ApiToken revoked = tokens.revoke(actor.home().id(), id);
         audit.record(actor, "api_token.revoke", id.toString(), Map.of("name", revoked.name()));

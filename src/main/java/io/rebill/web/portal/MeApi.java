@@ -72,13 +72,15 @@ class MeApi {
 
     static Actor enter(Accounts accounts, AuditLog audit, Actor actor, UUID id, HttpServletRequest request) {
         UUID msp = actor.managerUser() ? actor.home().id() : actor.requireMsp();
-        Account customer = accounts.managed(msp, id);
         Actor home = actor.atHome();
         if (actor.scope().isPresent()) {
             throw new io.rebill.shared.errors.RebillException(io.rebill.shared.errors.ErrorCode.BAD_ARGUMENT,
                     "API tokens do not enter accounts; send the header " + CurrentActor.ACCOUNT_HEADER + ": " + id);
         }
+        // who may enter is decided before whether the account exists (docs/api.md: 403, not 404, for an id
+        // nobody has), so a caller without the right learns nothing about ids
         home.require(Permission.VIEW_MANAGED_ACCOUNTS);
+        Account customer = accounts.managed(msp, id);
         Actor inside = home.entering(customer);
         request.getSession().setAttribute(CurrentActor.ENTERED_ACCOUNT, customer.id());
         audit.record(inside, "account.enter", customer.id().toString(), Map.of("name", customer.name()));

@@ -16,13 +16,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads and caches providers' discovery documents ({@code <issuer>/.well-known/openid-configuration}, OpenID Connect
  * Discovery 1.0 §4). A document is kept for {@link #FRESH}; when a refresh fails the last good one is used, so a
- * provider's short outage of its discovery endpoint does not stop sign-ins that would otherwise work.
+ * provider's short outage of its discovery endpoint does not stop sign-ins that would otherwise work. Requests go
+ * only where {@link IssuerAddresses} allows (https on public addresses unless the operator allows more), and the
+ * endpoints the document names for the server's own requests are held to the same rule.
  */
 final class OidcDiscovery {
     static final Duration FRESH = Duration.ofHours(1);
@@ -32,16 +35,21 @@ final class OidcDiscovery {
     private record Document(Map<String, Object> configuration, Instant readAt) {
     }
 
+    /** The provider's endpoints Rebill itself calls at sign-in (the browser is sent to the others). */
+    private static final List<String> SERVER_ENDPOINTS = List.of("token_endpoint", "jwks_uri", "userinfo_endpoint");
+
     private final HttpClient http;
     private final JsonMapper json;
     private final Clock clock;
+    private final IssuerAddresses addresses;
     private final Map<String, Document> documents = new ConcurrentHashMap<>();
 
-    OidcDiscovery(JsonMapper json, Clock clock) {
+    OidcDiscovery(JsonMapper json, Clock clock, IssuerAddresses addresses) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.json = json;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     /** The provider configuration of {@code issuer}, from the cache while fresh. */
@@ -63,14 +71,25 @@ final class OidcDiscovery {
 
     /** Reads the document now (when an Owner saves a connection, so a mistake shows at once). */
     Map<String, Object> refresh(String issuer) {
-        URI location = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + PATH);
+        URI location;
+        try {
+            location = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + PATH);
+        } catch (IllegalArgumentException e) {
+            throw new SsoUnavailableException("the issuer '" + issuer + "' is not a URL", e);
+        }
+        String refused = addresses.refusal(location);
+        if (refused != null) {
+            throw unavailable(location, refused, null);
+        }
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(location).timeout(Duration.ofSeconds(10))
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw unavailable(location, "it cannot be reached (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            // One answer for a closed port, a timeout, a plain-text listener and a TLS failure alike: a caller who
+            // could tell them apart could map the network behind Rebill through this form (the log keeps the cause)
+            log.info("SSO: discovery request to {} failed: {}", location, e.toString());
+            throw unavailable(location, "it cannot be reached (no OpenID Connect provider answered there over HTTPS)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(location, "the request was interrupted", e);
@@ -91,6 +110,20 @@ final class OidcDiscovery {
         if (!issuer.equals(named)) {
             throw unavailable(location, "the document names the issuer '" + named + "', not '" + issuer
                     + "'; set the issuer exactly as the provider names it", null);
+        }
+        for (String endpoint : SERVER_ENDPOINTS) {
+            if (configuration.get(endpoint) instanceof String url) {
+                String refusedEndpoint;
+                try {
+                    refusedEndpoint = addresses.refusal(URI.create(url));
+                } catch (IllegalArgumentException e) {
+                    refusedEndpoint = "it is not a URL";
+                }
+                if (refusedEndpoint != null) {
+                    throw unavailable(location, "its " + endpoint + " " + url + " cannot be used: " + refusedEndpoint,
+                            null);
+                }
+            }
         }
         try {
             ClientRegistrations.fromOidcConfiguration(configuration);

@@ -15,7 +15,9 @@ import java.time.Clock;
 
 /**
  * SSO per customer account (docs/sso.md). {@code rebill.sso.allow-http-issuers=true} accepts providers at
- * {@code http://localhost} for tests and local trials; everywhere else an issuer is {@code https://}.
+ * {@code http://localhost} (and any address) for tests and local trials; everywhere else an issuer is
+ * {@code https://} on a public address, unless {@code rebill.sso.allow-private-issuers=true} lets a provider inside
+ * the operator's network be used ({@link IssuerAddresses}).
  */
 @Configuration(proxyBeanMethods = false)
 class SsoConfiguration {
@@ -27,8 +29,10 @@ class SsoConfiguration {
     }
 
     @Bean
-    OidcDiscovery oidcDiscovery(JsonMapper json) {
-        return new OidcDiscovery(json, Clock.systemUTC());
+    OidcDiscovery oidcDiscovery(JsonMapper json,
+                                @Value("${rebill.sso.allow-private-issuers:false}") boolean allowPrivateIssuers,
+                                @Value("${rebill.sso.allow-http-issuers:false}") boolean allowHttpIssuers) {
+        return new OidcDiscovery(json, Clock.systemUTC(), new IssuerAddresses(allowPrivateIssuers, allowHttpIssuers));
     }
 
     /** Also Spring's ClientRegistrationRepository, so Boot's own (property-based) registrations stay off. */

@@ -36,6 +36,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import static io.rebill.ingestion.LineItemFixture.aLineItem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +80,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             PATCH  /managed_accounts/{id}                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             DELETE /managed_accounts/{id}                                    401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             POST   /managed_accounts/{id}/unlink                             401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
-            POST   /managed_accounts/{id}/enter                              401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403   403   404   400   400
+            POST   /managed_accounts/{id}/enter                              401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403   403   404   403   400
             GET    /managed_accounts/{customer}/integrations                 401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             GET    /users                                                    401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             POST   /users                                                    401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
@@ -747,6 +748,173 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    private static final Pattern UUID_SEGMENT = Pattern.compile(
+            "(?<=/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=/|\\?|$)");
+
+    private static final Pattern PERIOD_SEGMENT = Pattern.compile("(?<=/)\\d{4}-\\d{2}(?=/|\\?|$)");
+
+    /**
+     * Issue 14 item 10, docs/api.md: whether the caller may call an operation is decided before whether the id
+     * exists (a 403 stays a 403 for an id nobody has, so a refused caller learns nothing about ids), an unknown id is
+     * a 404 for those who may, and a path value of the wrong form (an id that is not a UUID, a period that is not
+     * YYYY-MM) is a 400 for them. Each row of the matrix is called again with its ids replaced by a random UUID and
+     * by "not-a-uuid", and its periods by "2024-13".
+     */
+    @Test
+    void unknownIdsAnswerLikeTheMatrixAndMalformedPathValuesAnswer400() {
+        Map<String, Map<String, String>> expected = expected();
+        Map<String, Function<Caller, Call>> requests = requests();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> row : expected.entrySet()) {
+            String route = row.getKey();
+            for (Caller caller : callers.values()) {
+                if (caller.enterFirst()) {
+                    caller.client().post("/api/v1/managed_accounts/" + a.id() + "/enter", null);
+                }
+                Call call = requests.get(route).apply(caller);
+                String cell = row.getValue().get(caller.column());
+                // a wrong form is a 400 for who may call; for who may not, 400 or the refusal (the form may be
+                // checked first); for an id the caller cannot see (404 in the matrix), 400 or 404; never more
+                Set<String> malformed = Set.copyOf(List.of("400", cell.equals("2xx") ? "400" : cell));
+                Set<String> unknown = Set.of(cell.equals("2xx") ? "404" : cell);
+                String path = call.path().contains("?") ? call.path().substring(0, call.path().indexOf('?'))
+                        : call.path();
+                String query = call.path().substring(path.length());
+                Map<String, Set<String>> variants = new LinkedHashMap<>();
+                if (UUID_SEGMENT.matcher(path).find()) {
+                    variants.put(UUID_SEGMENT.matcher(path).replaceAll(UUID.randomUUID().toString()), unknown);
+                    variants.put(UUID_SEGMENT.matcher(path).replaceAll("not-a-uuid"), malformed);
+                }
+                if (PERIOD_SEGMENT.matcher(path).find()) {
+                    variants.put(PERIOD_SEGMENT.matcher(path).replaceAll("2024-13"), malformed);
+                }
+                for (Map.Entry<String, Set<String>> variant : variants.entrySet()) {
+                    var before = fingerprint.take();
+                    Response response = caller.client().call(call.method(), "/api/v1" + variant.getKey() + query,
+                            call.body());
+                    var changed = DatabaseFingerprint.changed(before, fingerprint.take());
+                    String got = response.status() / 100 == 2 ? "2xx" : Integer.toString(response.status());
+                    String what = route + " as " + caller.column() + " (" + call.method() + " " + variant.getKey()
+                            + ")";
+                    if (!variant.getValue().contains(got)) {
+                        problems.add(what + ": expected " + variant.getValue() + ", got " + response.status() + " "
+                                + response.text());
+                    }
+                    if (!changed.isEmpty()) {
+                        problems.add(what + ": answered " + response.status() + " but changed " + changed);
+                    }
+                }
+            }
+        }
+        assertThat(problems).hasSize(0);
+    }
+
+    /**
+     * Issue 14 item 6: a read token only reads. Revoking one's own token needs no permission, so a read token once
+     * revoked its own user's write token; it must not, nor change anything else its user could.
+     */
+    @Test
+    void aReadTokenCannotRevokeItsUsersWriteTokenNorChangeAnything() {
+        UUID holder = users.addMember(msp1.id(), AccountKind.MSP, "two-tokens-" + next() + "@msp.example",
+                "Two Tokens", Optional.empty(), Role.OWNER, "matrix").userId();
+        PortalClient read = PortalClient.withToken(port, tokens.create(holder, msp1.id(), "read", TokenScope.READ)
+                .secret());
+        var write = tokens.create(holder, msp1.id(), "write", TokenScope.WRITE);
+        var before = fingerprint.take();
+
+        Response revoke = read.delete("/api/v1/api_tokens/" + write.token().id(), null);
+        Response rename = read.call("PATCH", "/api/v1/users/" + holder, Map.of("name", "Renamed by a read token"));
+        Response enter = read.post("/api/v1/managed_accounts/" + a.id() + "/enter", null);
+
+        assertThat(List.of(revoke.status(), rename.status(), enter.status())).containsExactly(403, 403, 403);
+        assertThat(revoke.code()).isEqualTo("FORBIDDEN");
+        assertThat(revoke.detail()).contains("read-only API token");
+        assertThat(DatabaseFingerprint.changed(before, fingerprint.take())).isEmpty();
+        Response stillWorks = PortalClient.withToken(port, write.secret()).get("/api/v1/me");
+        assertThat(stillWorks.status()).as("the write token was not revoked").isEqualTo(200);
+    }
+
+    /** Issue 14 item 10: a user deleted while signed in is signed out (401), in the API and on pages. */
+    @Test
+    void aDeletedUsersLiveSessionAndTokenAnswer401() {
+        String email = "deleted-" + next() + "@msp.example";
+        Response created = ownerAtHome.post("/api/v1/users", Map.of("email", email, "role", "editor",
+                "password", PASSWORD));
+        String id = created(created);
+        PortalClient session = PortalClient.signIn(port, email, PASSWORD);
+        PortalClient token = PortalClient.withToken(port, tokens.create(UUID.fromString(id), msp1.id(), "gone",
+                TokenScope.WRITE).secret());
+        assertThat(session.get("/api/v1/me").status()).isEqualTo(200);
+
+        assertThat(ownerAtHome.delete("/api/v1/users/" + id, null).status()).isEqualTo(204);
+
+        Response me = session.get("/api/v1/me");
+        assertThat(me.status()).as(me.text()).isEqualTo(401);
+        assertThat(me.code()).isEqualTo("UNAUTHENTICATED");
+        assertThat(session.get("/api/v1/users").status()).as("the session is over").isEqualTo(401);
+        assertThat(token.get("/api/v1/me").status()).isEqualTo(401);
+    }
+
+    /**
+     * Issue 14 item 8: customer A's Owner adding an address that is a user of customer B gets the answer a new
+     * address gets (no "exists elsewhere"), B's user is untouched; and a customer account cannot add users in its
+     * MSP's email domain, whoever adds them.
+     */
+    @Test
+    void addingAnAddressOfAnotherAccountAnswersLikeANewOneAndTheMspsDomainIsRefused() {
+        PortalClient aOwner = PortalClient.signIn(port, "owner@a.example", CUSTOMER_PASSWORD);
+        UUID bOwner = users.findByEmail("owner@b.example").orElseThrow().id();
+        var bBefore = users.memberships(bOwner);
+        String fresh = "fresh-" + next() + "@elsewhere.example";
+        List<Response> answers = new ArrayList<>();
+        for (String email : List.of("owner@b.example", fresh)) {
+            answers.add(aOwner.post("/api/v1/users", Map.of("email", email, "name", "Pat", "role", "viewer",
+                    "password", "initial-password-1")));
+        }
+        for (Response r : answers) {
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            assertThat(r.text()).doesNotContainIgnoringCase("another account").doesNotContain("B Owner")
+                    .doesNotContain(b.id().toString()).doesNotContain(bOwner.toString());
+        }
+        List<String> shapes = answers.stream().map(r -> r.text().replaceAll("\"id\":\"[^\"]+\"", "ID")
+                .replaceAll("\"since\":\"[^\"]+\"", "SINCE").replace("owner@b.example", "EMAIL")
+                .replace(fresh, "EMAIL")).toList();
+        assertThat(shapes.get(0)).isEqualTo(shapes.get(1));
+        assertThat(answers.get(0).header("Location").orElseThrow()).startsWith("/api/v1/users/");
+
+        // the invited address is one of A's users like any other; B's person keeps B, their name and password
+        String invited = answers.get(0).body().path("id").asString();
+        Response listed = aOwner.get("/api/v1/users/" + invited);
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body().path("name").asString()).isEqualTo("Pat");
+        assertThat(users.memberships(bOwner)).isEqualTo(bBefore);
+        assertThat(users.findByEmail("owner@b.example").orElseThrow().displayName()).isEqualTo("B Owner");
+        assertThat(PortalClient.signIn(port, "owner@b.example", CUSTOMER_PASSWORD).get("/api/v1/me").status())
+                .isEqualTo(200);
+        Response again = aOwner.post("/api/v1/users", Map.of("email", "owner@b.example", "role", "viewer"));
+        Response freshAgain = aOwner.post("/api/v1/users", Map.of("email", fresh, "role", "viewer"));
+        assertThat(List.of(again.status(), freshAgain.status())).containsExactly(409, 409);
+        assertThat(again.detail().replace("owner@b.example", "EMAIL"))
+                .isEqualTo(freshAgain.detail().replace(fresh, "EMAIL"));
+        assertThat(aOwner.call("PATCH", "/api/v1/users/" + invited, Map.of("role", "editor")).body().path("role")
+                .asString()).isEqualTo("editor");
+        assertThat(aOwner.delete("/api/v1/users/" + invited, null).status()).isEqualTo(204);
+        assertThat(users.memberships(bOwner)).isEqualTo(bBefore);
+
+        // the MSP's email domain (msp.example) and its subdomains, by A's Owner or by the MSP's staff inside A
+        var before = fingerprint.take();
+        for (PortalClient adder : List.of(aOwner, signIn(OWNER).header("Rebill-Account", a.id().toString()))) {
+            for (String email : List.of("new-staff-" + next() + "@msp.example", "x" + next() + "@eu.MSP.example")) {
+                Response r = adder.post("/api/v1/users", Map.of("email", email, "role", "viewer"));
+                assertThat(r.status()).as(r.text()).isEqualTo(400);
+                assertThat(r.detail()).contains("MSP's email domain msp.example");
+            }
+        }
+        assertThat(DatabaseFingerprint.changed(before, fingerprint.take())).isEmpty();
+        assertThat(ownerAtHome.post("/api/v1/users", Map.of("email", "staff-" + next() + "@msp.example",
+                "role", "viewer")).status()).as("the MSP adds its own staff").isEqualTo(201);
     }
 
     /** A call that names another tenant's account or id where the matrix cannot: in a header, a body, a path. */
