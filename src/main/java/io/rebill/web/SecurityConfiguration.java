@@ -79,7 +79,7 @@ class SecurityConfiguration {
                 .filter(h -> h.startsWith(BEARER)).isPresent();
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/css/**", "/js/**",
-                                "/webjars/**", "/favicon.ico", "/error", "/api/v1/openapi.json", "/api/docs")
+                                "/webjars/**", "/favicon.ico", "/favicon.svg", "/error", "/api/v1/openapi.json", "/api/docs")
                         .permitAll()
                         // SSO: the login page's "Sign in with SSO" and the OpenID Connect redirects (docs/sso.md)
                         .requestMatchers("/login/sso", "/oauth2/**", "/login/oauth2/**").permitAll()
