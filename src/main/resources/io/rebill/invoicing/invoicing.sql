@@ -99,7 +99,7 @@ SELECT status, period, customer_account_id FROM invoice WHERE msp_id = :msp AND 
 
 -- name: lines
 SELECT l.*, c.number AS corrects_number FROM invoice_line l LEFT JOIN invoice c ON c.id = l.corrects_invoice_id
-WHERE l.invoice_id = :invoice ORDER BY l.position
+WHERE l.invoice_id = ANY(:invoices) ORDER BY l.invoice_id, l.position
 
 -- name: invoices
 SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id

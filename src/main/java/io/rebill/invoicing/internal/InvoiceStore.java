@@ -38,19 +38,21 @@ public final class InvoiceStore {
 
     public Optional<Invoice> find(UUID msp, UUID id) {
         return jdbc.sql(SQL.get("invoice")).param("msp", msp).param("id", id).query(header()).optional()
-                .map(this::withLines);
+                .map(h -> withLines(List.of(h)).getFirst());
     }
 
     public Page<Invoice> list(UUID msp, Filter filter, PageRequest page) {
         List<Invoice> items = filtered(jdbc.sql(SQL.get("invoices")), msp, filter).param("limit", page.limit())
-                .param("offset", page.offset()).query(header()).list().stream().map(this::withLines).toList();
+                .param("offset", page.offset()).query(header()).list();
+        items = withLines(items);
         long total = filtered(jdbc.sql(SQL.get("count-invoices")), msp, filter).query(Long.class).single();
         return new Page<>(items, page.offset(), page.limit(), total);
     }
 
     public List<Invoice> ofPeriod(UUID msp, BillingPeriod period) {
         return jdbc.sql(SQL.get("invoices-of-period")).param("msp", msp).param("period", period.toString())
-                .query(header()).list().stream().map(this::withLines).toList();
+                .query(header()).list().stream().collect(java.util.stream.Collectors.collectingAndThen(
+                        java.util.stream.Collectors.toList(), this::withLines));
     }
 
     private static JdbcClient.StatementSpec filtered(JdbcClient.StatementSpec spec, UUID msp, Filter filter) {
@@ -146,21 +148,28 @@ public final class InvoiceStore {
                         rs.getString("sent_by"), Optional.ofNullable(rs.getString("error")))).list();
     }
 
-    private Invoice withLines(Invoice header) {
-        List<Invoice.Line> lines = jdbc.sql(SQL.get("lines")).param("invoice", header.id())
+    /** The invoices with their lines, read in one query for all of them (a page of 200 invoices is one round trip). */
+    private List<Invoice> withLines(List<Invoice> headers) {
+        if (headers.isEmpty()) {
+            return headers;
+        }
+        java.util.Map<UUID, List<Invoice.Line>> lines = new java.util.HashMap<>();
+        jdbc.sql(SQL.get("lines")).param("invoices", headers.stream().map(Invoice::id).toArray(UUID[]::new))
                 .query((rs, n) -> {
                     UUID corrects = rs.getObject("corrects_invoice_id", UUID.class);
                     Optional<Invoice.Correction> correction = corrects == null ? Optional.empty()
                             : Optional.of(new Invoice.Correction(corrects, rs.getString("corrects_number"),
                             rs.getString("corrects_line")));
-                    return new Invoice.Line(Invoice.LineKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
-                            rs.getString("description"), Optional.ofNullable(rs.getString("category")),
-                            rs.getBigDecimal("exact"), rs.getBigDecimal("amount"), correction);
+                    lines.computeIfAbsent(rs.getObject("invoice_id", UUID.class), k -> new java.util.ArrayList<>())
+                            .add(new Invoice.Line(Invoice.LineKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                                    rs.getString("description"), Optional.ofNullable(rs.getString("category")),
+                                    rs.getBigDecimal("exact"), rs.getBigDecimal("amount"), correction));
+                    return null;
                 }).list();
-        return new Invoice(header.id(), header.mspId(), header.customerAccountId(), header.customerName(),
-                header.period(), header.status(), header.currency(), header.taxRate(), lines, header.number(),
-                header.issueDate(), header.dueDate(), header.seller(), header.buyer(), header.issuedAt(),
-                header.issuedBy(), header.voidedAt(), header.voidReason(), header.runId(), header.updatedAt());
+        return headers.stream().map(h -> new Invoice(h.id(), h.mspId(), h.customerAccountId(), h.customerName(),
+                h.period(), h.status(), h.currency(), h.taxRate(), lines.getOrDefault(h.id(), List.of()), h.number(),
+                h.issueDate(), h.dueDate(), h.seller(), h.buyer(), h.issuedAt(), h.issuedBy(), h.voidedAt(),
+                h.voidReason(), h.runId(), h.updatedAt())).toList();
     }
 
     private static RowMapper<Invoice> header() {
