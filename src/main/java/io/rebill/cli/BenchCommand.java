@@ -77,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RebillSettings settings = parent.settings();
         Path dir = work != null ? work : settings.home().resolve("bench");
+        if (!List.of("ingest", "bill", "data", "drafts", "pages").contains(what)) {
+            // before any data is generated, which takes minutes
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+        }
         if (what.equals("pages")) {
             return pages(out, settings, dir);
         }
