@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -40,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     RebillCommand parent;
 
     @Option(names = "--what", defaultValue = "ingest",
-            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads)")
+            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages")
     String what;
 
     @Option(names = "--rows", defaultValue = "10000000", description = "Line items in the generated month (default 10 M).")
@@ -51,6 +50,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--accounts", defaultValue = "1000")
     int accounts;
+
+    @Option(names = "--runs", defaultValue = "3", description = "bill: runs of each step, alternating (default 3).")
+    int runs;
+
+    @Option(names = "--with-files", description = "bill: also bill with the 200 per-customer files (one run).")
+    boolean withFiles;
+
+    @Option(names = "--clients", defaultValue = "16", description = "pages: concurrent HTTP clients (default 16).")
+    int clients;
+
+    @Option(names = "--requests", defaultValue = "400", description = "pages: measured requests per endpoint (default 400).")
+    int requests;
+
+    @Option(names = "--month-rows", defaultValue = "20000", description = "pages: line items per month (default 20,000).")
+    long monthRows;
 
     @Option(names = "--work", description = "Folder for generated data and runs (default $REBILL_HOME/bench); data is reused.")
     Path work;
@@ -63,6 +77,13 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RebillSettings settings = parent.settings();
         Path dir = work != null ? work : settings.home().resolve("bench");
+        if (!List.of("ingest", "bill", "data", "drafts", "pages").contains(what)) {
+            // before any data is generated, which takes minutes
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+        }
+        if (what.equals("pages")) {
+            return pages(out, settings, dir);
+        }
         Path data = dir.resolve("data-" + rows + "-" + accounts + "-" + customers);
         EnumSet<Format> formats = EnumSet.of(Format.CUR_CSV_GZ, Format.CUR_PARQUET);
         Path accountsFile = data.resolve("accounts.csv");
@@ -100,13 +121,16 @@ final class BenchCommand implements Callable<Integer> {
                     out.flush();
                     return ExitCodes.OK;
                 }
-                Step base = step(dir, "duckdb-group-by", parquet, home, accountsFile);
-                Step bill = step(dir, "bill", parquet, home, accountsFile);
-                Step billOut = step(dir, "bill-with-files", parquet, home, accountsFile);
-                results.add(row("bill (7 rules, " + customers + " customers)", base, bill));
-                results.add(row("bill + write per-customer files", base, billOut));
+                return bill(out, dir, parquet, home, accountsFile);
             }
-            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill or data, not '" + what + "'");
+            case "drafts" -> {
+                Path home = dir.resolve("run-bill-home-" + rows);
+                if (!Files.exists(home.resolve("sources").resolve("bench"))) {
+                    step(dir, "ingest", parquet, home, accountsFile);
+                }
+                return drafts(out, settings, dir, parquet, home, accountsFile);
+            }
+            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
         }
         out.println();
         out.println("| step | rows | plain DuckDB s | Rebill s | ratio | Rebill rows/s | Rebill peak RSS |");
@@ -116,6 +140,104 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The bill against the hand-written query of the same workflow (bench/seven-rule-invoices.sql) and, for
+     * reference, the plain GROUP BY customer, service; the three alternate, {@code runs} times.
+     */
+    private int bill(PrintWriter out, Path dir, Path parquet, Path home, Path accountsFile) throws Exception {
+        String loadBefore = loadAverage();
+        List<Step> groupBy = new ArrayList<>();
+        List<Step> hand = new ArrayList<>();
+        List<Step> bill = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            groupBy.add(step(dir, "duckdb-group-by", parquet, home, accountsFile));
+            hand.add(step(dir, "duckdb-seven-rule", parquet, home, accountsFile));
+            bill.add(step(dir, "bill", parquet, home, accountsFile));
+        }
+        out.println();
+        out.printf("%d runs, alternating; load average (1, 5, 15 min) before: %s, after: %s%n", runs, loadBefore, loadAverage());
+        out.println("| step | lines | runs (s) | peak RSS (MiB) | bill / this |");
+        out.println("|---|---|---|---|---|");
+        out.println(billRow("plain DuckDB: GROUP BY customer, service (reference, not the same work)", groupBy, bill));
+        out.println(billRow("hand-written DuckDB: bench/seven-rule-invoices.sql (the same invoices)", hand, bill));
+        out.println(billRow("rebill bill (7 rules, " + customers + " customers; no files)", bill, bill));
+        if (withFiles) {
+            Step files = step(dir, "bill-with-files", parquet, home, accountsFile);
+            out.println(billRow("rebill bill + the per-customer files", List.of(files), bill));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private String billRow(String name, List<Step> steps, List<Step> bill) {
+        StringBuilder times = new StringBuilder();
+        StringBuilder ratios = new StringBuilder();
+        StringBuilder peaks = new StringBuilder();
+        for (int i = 0; i < steps.size(); i++) {
+            String sep = i == 0 ? "" : " / ";
+            times.append(sep).append(String.format("%.2f", steps.get(i).seconds()));
+            peaks.append(sep).append(String.format("%,d", steps.get(i).peakKb() / 1024));
+            ratios.append(sep).append(String.format("%.2fx", bill.get(i).seconds() / steps.get(i).seconds()));
+        }
+        return "| " + name + " | " + String.format("%,d", rows) + " | " + times + " | " + peaks + " | " + ratios + " |";
+    }
+
+    /**
+     * Drafts in the product (ingest through an integration of the real server, then the automatic run) against the
+     * CLI bill of the same month, alternating, {@code runs} times.
+     */
+    private int drafts(PrintWriter out, RebillSettings settings, Path dir, Path parquet, Path home, Path accountsFile)
+            throws Exception {
+        String loadBefore = loadAverage();
+        List<DraftsBench.Result> product = new ArrayList<>();
+        List<Step> cli = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            DraftsBench.Result d = new DraftsBench(dir.resolve("drafts-" + rows), out).run(settings, parquet, accountsFile);
+            spec.commandLine().getErr().printf("drafts: ingest call %.1f s, then drafts ready after %.1f s (the run: %.1f s)%n",
+                    d.ingestSeconds(), d.draftsSeconds(), d.runTookMs() / 1e3);
+            product.add(d);
+            cli.add(step(dir, "bill", parquet, home, accountsFile));
+        }
+        out.println();
+        out.printf("%d runs, alternating; load average (1, 5, 15 min) before: %s, after: %s%n", runs, loadBefore, loadAverage());
+        out.println("| run | lines | ingest call s | ingest end to drafts ready s | the run's own s | drafts | CLI bill s | ratio |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < product.size(); i++) {
+            DraftsBench.Result d = product.get(i);
+            out.printf("| %d | %,d | %.1f | %.2f | %.2f | %d | %.2f | %.2fx |%n", i + 1, d.lines(), d.ingestSeconds(),
+                    d.draftsSeconds(), d.runTookMs() / 1e3, d.drafts(), cli.get(i).seconds(), d.draftsSeconds() / cli.get(i).seconds());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private int pages(PrintWriter out, RebillSettings settings, Path dir) throws Exception {
+        String loadBefore = loadAverage();
+        List<LoadTest.Result> results = new PagesBench(dir, monthRows, accounts, customers, out).run(settings, clients, requests);
+        out.println();
+        out.printf("%d customers x %d periods of %,d lines, %d clients, %d requests per endpoint over 127.0.0.1%n",
+                customers, PagesBench.PERIODS.size(), monthRows, clients, requests);
+        out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
+        out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (LoadTest.Result r : results) {
+            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d |%n", r.endpoint(), r.p50(), r.p95(), r.p99(), r.max(),
+                    r.perSecond(), r.bodyBytes());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The machine is shared: its load average goes beside every figure (the first three fields of /proc/loadavg). */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private String[] row(String name, Step base, Step ours) {
@@ -141,17 +263,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs one measured step in a fresh JVM and reads its result line. */
     private Step step(Path dir, String kind, Path file, Path home, Path accounts) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // launched as `java -jar rebill.jar`, the class path is the jar itself; from tests, the class path of classes
-        String classPath = System.getProperty("java.class.path");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
-        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
-            cmd.addAll(List.of("-jar", classPath));
-        } else {
-            cmd.addAll(List.of("-cp", classPath, "io.rebill.Rebill"));
-        }
-        cmd.addAll(List.of("bench-step", "--kind", kind, "--file", file.toString(), "--home", home.toString(),
-                "--accounts", accounts.toString(), "--memory-limit", parent.settings().memoryLimit()));
+        List<String> cmd = BenchJvm.command(List.of(), List.of("bench-step", "--kind", kind, "--file", file.toString(),
+                "--home", home.toString(), "--accounts", accounts.toString(), "--memory-limit", parent.settings().memoryLimit()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(Map.of());
         Process p = pb.start();

@@ -1,29 +1,20 @@
 package io.rebill.cli;
 
 import io.rebill.ingestion.Ingestion;
-import io.rebill.rules.Assignment;
 import io.rebill.rules.Billing;
-import io.rebill.rules.Customer;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.PredicateCompiler;
-import io.rebill.rules.Rule;
-import io.rebill.rules.Scope;
-import io.rebill.rules.Workflow;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.time.BillingPeriod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -64,6 +55,13 @@ final class BenchStepCommand implements Callable<Integer> {
                         + "', all_varchar = true); CREATE TABLE t AS SELECT a.customer, l.service_name, sum(l.effective_cost)"
                         + " FROM read_parquet(" + DuckDb.fileList(files) + ") l JOIN a ON a.account_id = l.sub_account_id GROUP BY ALL");
             }
+            case "duckdb-seven-rule" -> {
+                // the hand-written query of the same workflow (bench/seven-rule-invoices.sql), as the bill reads them
+                List<Path> files = new Ingestion(settings).lineItemFiles("bench", PERIOD);
+                try (Connection c = DuckDb.open(settings)) {
+                    SevenRuleBaseline.run(c, config(), BenchWorkflow.PAYER, files, SevenRuleBaseline.sqlFile());
+                }
+            }
             case "ingest" -> {
                 io.rebill.shared.io.Trees.delete(home);
                 new Ingestion(settings).ingest("bench", List.of(file), p -> { });
@@ -102,33 +100,7 @@ final class BenchStepCommand implements Callable<Integer> {
         return -1;
     }
 
-    /** The benchmark's 7-rule workflow over every generated customer. */
     private MspConfig config() throws Exception {
-        List<String> lines = Files.readAllLines(accounts);
-        List<io.rebill.demo.DemoAccount> demo = lines.subList(1, lines.size()).stream()
-                .map(l -> l.split(",")).map(p -> new io.rebill.demo.DemoAccount(p[0], p[1], p.length > 2 ? p[2] : p[1]))
-                .toList();
-        List<Customer> customers = DemoCommand.customers(demo, "msp.example");
-        List<Assignment> assignments = customers.stream().map(c -> new Assignment(c.id(), "bench", PERIOD)).toList();
-        String payer = io.rebill.demo.GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID;
-        Scope edp = new Scope(List.of(), List.of(), List.of("EdpDiscount"), List.of(), List.of(), Optional.empty(),
-                Optional.empty(), Optional.empty());
-        Scope cloudFront = new Scope(List.of("AmazonCloudFront"), List.of(), List.of(), List.of(), List.of(), Optional.empty(),
-                Optional.empty(), Optional.empty());
-        Scope tuesdays = new Scope(List.of("AmazonEC2"), List.of(), List.of(), List.of(), List.of(),
-                Optional.of("line.region_id.startsWith('us-east-') && line.charge_period_start.getDayOfWeek() == 2"),
-                Optional.empty(), Optional.empty());
-        List<Rule> rules = List.of(
-                new Rule.ReplaceRiDiscount("ri", "RI at on-demand", Scope.EVERYTHING, List.of(payer)),
-                new Rule.ReplaceSpDiscount("sp", "SP at on-demand", Scope.EVERYTHING, List.of(payer)),
-                new Rule.Exclusion("edp", "No EDP", edp),
-                new Rule.Adjustment("cf", "CloudFront at 90 %", cloudFront, new BigDecimal("90")),
-                new Rule.Discount("tue", "EC2 2 % on Tuesdays in us-east", tuesdays, new BigDecimal("2")),
-                new Rule.Uplift("up", "Uplift 3 %", Scope.EVERYTHING, new BigDecimal("3")),
-                new Rule.Charge("fee", "Management fee", Scope.EVERYTHING, new Rule.Amount.PercentOfSubtotal(new BigDecimal("2.5"),
-                        Optional.of(new BigDecimal("100"))), Rule.Frequency.MONTHLY,
-                        new Rule.InvoiceLabel("Managed services", Optional.empty(), Optional.empty())));
-        return new MspConfig("Bench MSP", "USD", customers, rules,
-                List.of(new Workflow("bench", "Bench", Workflow.Basis.EFFECTIVE, rules.stream().map(Rule::id).toList())), assignments);
+        return BenchWorkflow.config(BenchWorkflow.accounts(accounts), PERIOD);
     }
 }

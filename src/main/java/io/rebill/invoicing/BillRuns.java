@@ -194,10 +194,9 @@ public final class BillRuns implements AutoCloseable {
         Optional<BillRun> latest = runs.latest(msp, period);
         Optional<BillRun> billed = runs.latestSucceeded(msp, period);
         Map<UUID, BillingOverview.InvoiceRef> refs = new java.util.HashMap<>();
-        for (Invoice i : invoices.ofPeriod(msp, period)) {
-            BillingOverview.InvoiceRef ref = new BillingOverview.InvoiceRef(i.id(), i.status(), i.number(),
-                    i.total().amount());
-            refs.merge(i.customerAccountId(), ref, (a, b) -> rank(a) <= rank(b) ? a : b);
+        Map<UUID, UUID> customerOf = new java.util.HashMap<>();
+        for (BillingOverview.InvoiceRef ref : invoices.refs(msp, period, customerOf)) {
+            refs.merge(customerOf.get(ref.id()), ref, (a, b) -> rank(a) <= rank(b) ? a : b);
         }
         List<BillingOverview.CustomerRow> rows = billed.map(r -> runs.customers(msp, r.id())).orElse(List.of())
                 .stream().map(c -> new BillingOverview.CustomerRow(c.key(), c.accountId(), c.name(), c.cost(),
@@ -232,6 +231,11 @@ public final class BillRuns implements AutoCloseable {
                 ErrorCode.UNKNOWN_ID, "the bill run of invoice " + invoiceId + " is gone; run the bill again"));
         MspConfig config = MspConfigFile.parse("the configuration of the invoice's bill run", yaml, e -> { });
         return billing.ruleEffects(config, invoice.period(), inputs(msp, invoice.period()).files(), key, topLines);
+    }
+
+    /** The period's charge per service (and per charge or credit line) over its drafts and issued invoices. */
+    public Map<String, java.math.BigDecimal> chargeByService(Actor actor, BillingPeriod period, int top) {
+        return invoices.chargeByService(viewer(actor), period, top);
     }
 
     /** Which invoice of a customer's period the overview shows: the draft, else the issued one, else a void one. */

@@ -180,3 +180,15 @@ SELECT config_yaml, sources FROM bill_run WHERE msp_id = :msp AND id = :id
 SELECT l.corrects_invoice_id, l.corrects_line, l.exact, l.amount
 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
 WHERE i.msp_id = :msp AND i.status = 'issued' AND l.kind = 'correction' AND l.corrects_invoice_id = :invoice
+
+-- name: invoice-refs
+SELECT i.id, i.customer_account_id, i.status, i.number, COALESCE(sum(l.amount), 0) AS total
+FROM invoice i LEFT JOIN invoice_line l ON l.invoice_id = i.id
+WHERE i.msp_id = :msp AND i.period = :period
+GROUP BY i.id, i.customer_account_id, i.status, i.number
+
+-- name: charge-by-service
+SELECT l.description, sum(l.amount) AS amount
+FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
+WHERE i.msp_id = :msp AND i.period = :period AND i.status <> 'void' AND l.kind IN ('service', 'charge', 'credit')
+GROUP BY l.description ORDER BY amount DESC, l.description LIMIT :limit

@@ -97,6 +97,28 @@ public final class InvoiceStore {
         }
     }
 
+    /** Per customer account, its invoices of the period as the Billing page shows them, totals summed in SQL. */
+    public List<io.rebill.invoicing.BillingOverview.InvoiceRef> refs(UUID msp, BillingPeriod period,
+                                                                    java.util.Map<UUID, UUID> customerOf) {
+        return jdbc.sql(SQL.get("invoice-refs")).param("msp", msp).param("period", period.toString())
+                .query((rs, n) -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    customerOf.put(id, rs.getObject("customer_account_id", UUID.class));
+                    return new io.rebill.invoicing.BillingOverview.InvoiceRef(id, InvoiceStatus.fromDb(
+                            rs.getString("status")), Optional.ofNullable(rs.getString("number")),
+                            rs.getBigDecimal("total"));
+                }).list();
+    }
+
+    /** The period's charge per service and per charge or credit line, over its drafts and issued invoices. */
+    public java.util.LinkedHashMap<String, java.math.BigDecimal> chargeByService(UUID msp, BillingPeriod period,
+                                                                                int limit) {
+        java.util.LinkedHashMap<String, java.math.BigDecimal> sums = new java.util.LinkedHashMap<>();
+        jdbc.sql(SQL.get("charge-by-service")).param("msp", msp).param("period", period.toString())
+                .param("limit", limit).query((rs, n) -> sums.put(rs.getString(1), rs.getBigDecimal(2))).list();
+        return sums;
+    }
+
     /** Drafts of the period: customer account -> invoice id. */
     public java.util.Map<UUID, UUID> drafts(UUID msp, BillingPeriod period) {
         java.util.Map<UUID, UUID> drafts = new java.util.HashMap<>();

@@ -5,13 +5,9 @@ import io.rebill.identity.Permission;
 import io.rebill.invoicing.BillRun;
 import io.rebill.invoicing.BillRuns;
 import io.rebill.invoicing.BillingOverview;
-import io.rebill.invoicing.Invoice;
-import io.rebill.invoicing.InvoiceFilter;
 import io.rebill.invoicing.InvoiceStatus;
 import io.rebill.invoicing.Invoices;
 import io.rebill.shared.errors.RebillException;
-import io.rebill.shared.paging.Page;
-import io.rebill.shared.paging.PageRequest;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.web.Amounts;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The MSP's Billing page (issue 11): per period, each customer's cost, charge, margin and invoice, totals, charts of
@@ -160,16 +155,9 @@ class BillingPage {
         data.put("customers", o.customers().stream().map(BillingOverview.CustomerRow::name).toList());
         data.put("margins", o.customers().stream().map(c -> c.margin().setScale(2, java.math.RoundingMode.HALF_UP)
                 .toPlainString()).toList());
-        Map<String, BigDecimal> byService = new TreeMap<>();
-        Page<Invoice> page = invoices.list(actor, new InvoiceFilter(Optional.of(p), Optional.empty(), Optional.empty()),
-                new PageRequest(0, Page.MAX_LIMIT));
-        page.items().stream().filter(i -> i.status() != InvoiceStatus.VOID).flatMap(i -> i.lines().stream())
-                .filter(l -> l.kind() != Invoice.LineKind.TAX)
-                .forEach(l -> byService.merge(l.description(), l.amount(), BigDecimal::add));
-        List<Map.Entry<String, BigDecimal>> top = byService.entrySet().stream()
-                .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()).limit(12).toList();
-        data.put("services", top.stream().map(Map.Entry::getKey).toList());
-        data.put("charges", top.stream().map(e -> e.getValue().toPlainString()).toList());
+        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, 12);
+        data.put("services", List.copyOf(byService.keySet()));
+        data.put("charges", byService.values().stream().map(BigDecimal::toPlainString).toList());
         return JSON.writeValueAsString(data);
     }
 

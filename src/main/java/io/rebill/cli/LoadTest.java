@@ -1,0 +1,84 @@
+package io.rebill.cli;
+
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A bounded load test of one endpoint over loopback HTTP: {@code clients} threads send GETs until {@code requests}
+ * have been answered (after {@code warmUp} unmeasured ones), each timed from send to the last byte of the body. Any
+ * answer but 200 stops the test with the URL and status. It stops by itself: a fixed request count, a timeout per
+ * request.
+ */
+final class LoadTest {
+    /** One endpoint's figures: latency percentiles (nearest rank) in milliseconds and answered requests per second. */
+    record Result(String endpoint, int requests, int clients, double p50, double p95, double p99, double max,
+                  double perSecond, long bodyBytes) {
+    }
+
+    private LoadTest() {
+    }
+
+    /** {@code path} gives the path of request i (so that it can walk through periods). */
+    static Result run(HttpClient http, String base, String name, IntFunction<String> path, int clients, int warmUp,
+                      int requests) throws Exception {
+        for (int i = 0; i < warmUp; i++) {
+            get(http, base + path.apply(i));
+        }
+        long[] nanos = new long[requests];
+        long[] bytes = new long[1];
+        AtomicInteger next = new AtomicInteger();
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<Long>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    long size = 0;
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                        long t = System.nanoTime();
+                        size = get(http, base + path.apply(i));
+                        nanos[i] = System.nanoTime() - t;
+                    }
+                    return size;
+                }));
+            }
+            for (Future<Long> w : workers) {
+                bytes[0] = Math.max(bytes[0], w.get());
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return new Result(name, requests, clients, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
+                sorted[sorted.length - 1] / 1e6, requests / seconds, bytes[0]);
+    }
+
+    /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
+    static double percentile(long[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(rank, 1) - 1] / 1e6;
+    }
+
+    private static long get(HttpClient http, String url) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "GET " + url + " answered " + r.statusCode()
+                    + r.headers().firstValue("Location").map(l -> " -> " + l).orElse(""));
+        }
+        return r.body().length;
+    }
+}

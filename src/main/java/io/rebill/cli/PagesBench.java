@@ -1,0 +1,97 @@
+package io.rebill.cli;
+
+import io.rebill.demo.BillingDataGenerator;
+import io.rebill.demo.DemoAccount;
+import io.rebill.demo.Format;
+import io.rebill.demo.GeneratedFiles;
+import io.rebill.demo.GeneratorSpec;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.rules.config.MspConfigFile;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.time.BillingPeriod;
+
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * `rebill bench --what pages`: the billing page and the invoice list served over loopback HTTP with 200 customers x
+ * 24 billed periods. The months are generated small, ingested as source `bench`, and the real server's first start
+ * (its bootstrap, as `rebill demo` uses it) makes the customers managed accounts, imports the 7-rule workflow and
+ * bills every period inside the application (all but the last issued and closed); the data is kept for later runs.
+ */
+final class PagesBench {
+    static final String SOURCE = "bench";
+    static final List<YearMonth> PERIODS = periods(YearMonth.of(2024, 11), 24);
+
+    private final Path dir;
+    private final long rowsPerMonth;
+    private final int accounts;
+    private final int customers;
+    private final PrintWriter log;
+
+    PagesBench(Path dir, long rowsPerMonth, int accounts, int customers, PrintWriter log) {
+        this.dir = dir.resolve("pages-" + rowsPerMonth + "-" + accounts + "-" + customers);
+        this.rowsPerMonth = rowsPerMonth;
+        this.accounts = accounts;
+        this.customers = customers;
+        this.log = log;
+    }
+
+    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+        Path home = dir.resolve("home");
+        Path yaml = dir.resolve("msp.yaml");
+        if (!Files.exists(yaml)) {
+            RebillSettings settings = new RebillSettings(home, parent.memoryLimit(), parent.threads());
+            say("generating %,d line items a month for %d months, %d customers", rowsPerMonth, PERIODS.size(), customers);
+            GeneratedFiles files = new BillingDataGenerator().generate(new GeneratorSpec(7, rowsPerMonth, accounts, customers,
+                    PERIODS, GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, rowsPerMonth), dir.resolve("data"),
+                    EnumSet.of(Format.CUR_PARQUET), settings);
+            new Ingestion(settings).ingest(SOURCE, files.paths(), p -> { });
+            List<DemoAccount> demo = files.accounts();
+            Files.writeString(yaml, MspConfigFile.toYaml(BenchWorkflow.config(demo, new BillingPeriod(PERIODS.getFirst()))));
+        }
+        String password = "bench-" + UUID.randomUUID();
+        say("starting the server on %s (the first start bills the %d periods; log %s)", home, PERIODS.size(),
+                dir.resolve("server.log"));
+        long started = System.nanoTime();
+        try (BenchServer server = BenchServer.start(home, dir.resolve("server.log"), password,
+                List.of("--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString()), List.of(), Duration.ofMinutes(30))) {
+            say("server ready after %.1f s", (System.nanoTime() - started) / 1e9);
+            HttpClient http = server.signIn(password);
+            String last = PERIODS.getLast().toString();
+            int warmUp = 2 * clients;
+            List<LoadTest.Result> results = new ArrayList<>();
+            results.add(LoadTest.run(http, server.base(), "GET /billing/{period} (page, 24 periods in turn)",
+                    i -> "/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+            results.add(LoadTest.run(http, server.base(), "GET /billing/" + last + " (page, open period)",
+                    i -> "/billing/" + last, clients, warmUp, requests));
+            results.add(LoadTest.run(http, server.base(), "GET /api/v1/billing/{period} (24 periods in turn)",
+                    i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+            results.add(LoadTest.run(http, server.base(), "GET /invoices (page)", i -> "/invoices", clients, warmUp, requests));
+            results.add(LoadTest.run(http, server.base(), "GET /api/v1/invoices?period= (24 periods in turn)",
+                    i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+            return results;
+        }
+    }
+
+    private void say(String format, Object... args) {
+        log.printf(format + "%n", args);
+        log.flush();
+    }
+
+    private static List<YearMonth> periods(YearMonth first, int count) {
+        List<YearMonth> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(first.plusMonths(i));
+        }
+        return List.copyOf(list);
+    }
+}

@@ -1,0 +1,119 @@
+package io.rebill.cli;
+
+import io.rebill.demo.BillingDataGenerator;
+import io.rebill.demo.Format;
+import io.rebill.demo.GeneratedFiles;
+import io.rebill.demo.GeneratorSpec;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.rules.BillResult;
+import io.rebill.rules.Billing;
+import io.rebill.rules.CustomerBill;
+import io.rebill.rules.InvoiceLine;
+import io.rebill.rules.MspConfig;
+import io.rebill.rules.PredicateCompiler;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.time.BillingPeriod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bill's baseline is the same work: bench/seven-rule-invoices.sql, written by hand, gives exactly the invoices the
+ * product bills for the benchmark's 7-rule workflow on a generated month (every customer's lines, exact and rounded,
+ * its cost and its charge).
+ */
+class SevenRuleBaselineTest {
+    static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHandWrittenQueryBillsEveryCustomerExactlyAsTheProduct() throws Exception {
+        RebillSettings settings = new RebillSettings(dir.resolve("home"), "512MB", 2);
+        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(7, 120_000, 40, 8,
+                List.of(YearMonth.of(2026, 10)), BenchWorkflow.PAYER, 120_000), dir.resolve("data"),
+                EnumSet.of(Format.CUR_PARQUET), settings);
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("bench", generated.of(Format.CUR_PARQUET).stream().map(f -> f.path()).toList(), p -> { });
+        List<Path> stored = ingestion.lineItemFiles("bench", PERIOD);
+        MspConfig config = BenchWorkflow.config(generated.accounts(), PERIOD);
+
+        BillResult bill = new Billing(settings, PredicateCompiler.cel()).bill(config, PERIOD, stored, Optional.empty(), m -> { });
+        List<SevenRuleBaseline.Line> hand;
+        try (Connection duck = DuckDb.open(settings)) {
+            assertEveryRuleHasLinesToActOn(duck, stored);
+            hand = SevenRuleBaseline.run(duck, config, BenchWorkflow.PAYER, stored, Path.of(SevenRuleBaseline.FILE));
+        }
+
+        assertThat(bill.customers()).hasSize(8).allSatisfy(c -> assertThat(c.lineCount()).isPositive());
+        // both sides of the fee's minimum are exercised: small customers pay 100, large ones 2.5 %
+        List<BigDecimal> fees = bill.customers().stream().flatMap(c -> c.invoice().stream())
+                .filter(l -> l.kind() == InvoiceLine.Kind.CHARGE).map(InvoiceLine::exact).toList();
+        assertThat(fees).as("charges %s", bill.customers().stream().map(CustomerBill::charge).toList()).hasSize(8)
+                .anyMatch(f -> f.compareTo(new BigDecimal("100")) == 0).anyMatch(f -> f.compareTo(new BigDecimal("100")) > 0);
+        // the product lists customers in configuration order, the query by id: compared sorted, each line in full
+        assertThat(describe(hand).stream().sorted().toList()).containsExactlyElementsOf(describe(bill).stream().sorted().toList());
+    }
+
+    /** Lines for every rule of the workflow, so that a wrong rule in the hand-written query cannot go unseen. */
+    private static void assertEveryRuleHasLinesToActOn(Connection duck, List<Path> stored) throws Exception {
+        String payer = BenchWorkflow.PAYER;
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT"
+                + " count(*) FILTER (x_charge_type = 'DiscountedUsage' AND x_commitment_owner_account_id = '" + payer + "'),"
+                + " count(*) FILTER (x_charge_type IN ('RIFee', 'Fee') AND commitment_discount_type = 'RI'),"
+                + " count(*) FILTER (x_charge_type = 'SavingsPlanCoveredUsage' AND x_commitment_owner_account_id = '" + payer + "'),"
+                + " count(*) FILTER (x_charge_type = 'SavingsPlanNegation'),"
+                + " count(*) FILTER (x_charge_type = 'EdpDiscount'),"
+                + " count(*) FILTER (x_service_code = 'AmazonCloudFront'),"
+                + " count(*) FILTER (x_service_code = 'AmazonEC2' AND region_id LIKE 'us-east-%' AND dayofweek(charge_period_start) = 2),"
+                + " count(*) FILTER (charge_category = 'Tax')"
+                + " FROM " + io.rebill.ingestion.StoredLines.read(duck, stored, "").sql())) {
+            rs.next();
+            for (int i = 1; i <= 8; i++) {
+                assertThat(rs.getLong(i)).as("lines of kind %d", i).isPositive();
+            }
+        }
+    }
+
+    private static List<String> describe(BillResult bill) {
+        List<String> rows = new ArrayList<>();
+        for (CustomerBill c : bill.customers()) {
+            for (InvoiceLine l : c.invoice()) {
+                rows.add(row(c.customerId(), l.kind() == InvoiceLine.Kind.SERVICE ? "service" : "charge", l.service(),
+                        l.exact(), l.amount(), c.cost(), c.charge()));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> describe(List<SevenRuleBaseline.Line> lines) {
+        return lines.stream().map(l -> row(l.customerId(), l.kind(), l.label(), l.exact(), l.amount(), l.customerCost(),
+                l.customerCharge())).toList();
+    }
+
+    /** Exact values without trailing zeros; amounts in cents (an amount with more places fails here). */
+    private static String row(String customer, String kind, String label, BigDecimal exact, BigDecimal amount,
+                              BigDecimal cost, BigDecimal charge) {
+        return String.join(" | ", customer, kind, label, plain(exact), amount.setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
+                "cost " + plain(cost), "charge " + plain(charge));
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.stripTrailingZeros().toPlainString();
+    }
+}
