@@ -413,7 +413,7 @@ class BillingFlowTest {
         return awaitDraft(w.owner(), w.acme(), d -> true);
     }
 
-    private static void sleep() {
+    static void sleep() {
         try {
             Thread.sleep(50);
         } catch (InterruptedException e) {
@@ -431,7 +431,8 @@ class BillingFlowTest {
         throw new AssertionError("no customer " + name + " in " + overview);
     }
 
-    private static List<String> lines(JsonNode invoice) {
+    /** An invoice's lines as "kind description amount", as a person reads them. */
+    static List<String> lines(JsonNode invoice) {
         List<String> lines = new ArrayList<>();
         invoice.path("lines").forEach(l -> lines.add(l.path("kind").asString() + " " + l.path("description").asString()
                 + " " + l.path("amount").asString()));

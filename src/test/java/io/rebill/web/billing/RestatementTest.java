@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.rebill.web.billing.BillingFlowTest.lines;
 import static io.rebill.web.billing.BillingFlowTest.map;
+import static io.rebill.web.billing.BillingFlowTest.sleep;
 import static io.rebill.web.billing.BillingFlowTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -190,21 +192,5 @@ class RestatementTest {
             sleep();
         }
         throw new AssertionError("runs of " + period + " still busy after 60 s");
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> lines(JsonNode invoice) {
-        List<String> lines = new ArrayList<>();
-        invoice.path("lines").forEach(l -> lines.add(l.path("kind").asString() + " " + l.path("description").asString()
-                + " " + l.path("amount").asString()));
-        return lines;
     }
 }
