@@ -2,6 +2,7 @@ package io.rebill.rules;
 
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
+import io.rebill.rules.internal.DailyAggregate;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
@@ -59,6 +60,20 @@ public final class Billing {
                         .write(result, out.get(), progress);
             }
             return result;
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Bills the period as {@link #bill} does (no files) and reads its daily aggregate from the same run's sums
+     * (issue 12): what a bill run stores for reports, computed in DuckDB over the very lines it bills.
+     */
+    public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
+        try (Connection duck = scratch()) {
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress).run();
+            progress.accept("summing the customers' costs per day");
+            return new DailyBill(result, new DailyAggregate(duck).read(result, config.currency()));
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }

@@ -58,7 +58,15 @@ public final class BillingRun {
     /** The columns the bill's sums read; a kept table always has them, so the sums can be read from it. */
     private static final List<String> SUMMED_COLUMNS = List.of("customer_id", "billing_account_id", "sub_account_id",
             "service_name", "billing_currency", "excluded", "claimed_by", "cost", "charge", "billed_cost",
-            "effective_cost", "list_cost");
+            "effective_cost", "list_cost", "charge_period_start", "service_category", "x_charge_type", "region_id");
+
+    /**
+     * What the daily cost aggregates (issue 12, {@link DailyAggregate}) add to every group of the bill beside the
+     * customer, accounts, service and currency: the day (UTC, from charge_period_start), the service category, the
+     * provider's charge type and the region. A grouped run sums its lines by them too, so its groups are finer (the
+     * bill's sums stay exact: a finer group's lines are still alike for every step).
+     */
+    static final String DAILY_DIMENSIONS = "service_category, x_charge_type, region_id";
 
     private final Connection duck;
     private final MspConfig config;
@@ -294,7 +302,8 @@ public final class BillingRun {
             // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
             // (the claimants matter only to report lines claimed twice, which only match predicates can do)
             String sums = "SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
-                    + "billing_account_id, sub_account_id, service_name, billing_currency, " + keys.column()
+                    + "billing_account_id, sub_account_id, service_name, billing_currency, "
+                    + "CAST(charge_period_start AS DATE) AS usage_day, " + DAILY_DIMENSIONS + ", " + keys.column()
                     + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
                     + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";
             params.addAll(keys.params());
@@ -457,8 +466,10 @@ public final class BillingRun {
             sums.append(", sum(").append(point.column()).append(") AS ").append(point.column());
         }
         String claimedTwice = anyMatch() ? "CASE WHEN len(claimed_by) > 1 THEN claimed_by END" : "CAST(NULL AS VARCHAR[])";
+        // a grouped chain's rows carry their day already; lines (or the kept table) carry their charge period
+        String day = chain.grouped() && stored == null ? "usage_day" : "CAST(charge_period_start AS DATE) AS usage_day";
         String select = "SELECT customer_id, billing_account_id, sub_account_id, service_name, billing_currency, excluded, "
-                + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
+                + day + ", " + DAILY_DIMENSIONS + ", " + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
         if (stored != null) {
             execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
         } else {

@@ -1,0 +1,119 @@
+package io.rebill.costs;
+
+import io.rebill.rules.DailyCost;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.sql.SqlStatements;
+import io.rebill.shared.time.BillingPeriod;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The costs feature's facade for what customers see of their re-billed costs (issue 12): the daily aggregate each
+ * successful bill run writes (table {@code cost_daily}), and the figures reports read from it, never from the line
+ * items. A customer's figures are its own charge only (usage after rules, charges and credits); the MSP's add the
+ * cost and so the margin, per customer and unassigned.
+ */
+public final class DailyCosts {
+    private static final SqlStatements SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/costs.sql");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Rows per INSERT: one jsonb parameter each, so a month of a large MSP is a few statements. */
+    private static final int ROWS_PER_STATEMENT = 5_000;
+
+    private final JdbcClient jdbc;
+
+    public DailyCosts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Replaces the MSP's rows of the period with a run's, in the caller's transaction (the run's drafts are written
+     * in the same one, so reports and invoices never disagree). {@code accountOfKey} maps a customer's id in the
+     * configuration to its customer account.
+     */
+    public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
+                        List<DailyCost> rows) {
+        jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
+        Map<String, Optional<UUID>> accounts = new LinkedHashMap<>();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<Map<String, Object>> chunk = new ArrayList<>();
+            for (DailyCost r : rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("customer_key", r.customerId());
+                m.put("account", r.customerId() == null ? null
+                        : accounts.computeIfAbsent(r.customerId(), accountOfKey).map(UUID::toString).orElse(null));
+                m.put("day", r.day().toString());
+                m.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+                m.put("service", r.service());
+                m.put("service_category", r.serviceCategory());
+                m.put("charge_type", r.chargeType());
+                m.put("region", r.region());
+                m.put("sub_account_id", r.subAccountId());
+                m.put("currency", r.currency());
+                // exact decimals travel as text and become numeric in PostgreSQL
+                m.put("cost", r.cost().toPlainString());
+                m.put("charge", r.charge().toPlainString());
+                chunk.add(m);
+            }
+            jdbc.sql(SQL.get("insert-rows")).param("msp", msp).param("period", period.toString()).param("run", run)
+                    .param("rows", JSON.writeValueAsString(chunk)).update();
+        }
+    }
+
+    /** The period's figures as the viewer may see them, grouped by {@code groups} (none: one total row). */
+    public CostFigures figures(CostViewer viewer, BillingPeriod period, List<CostGroup> groups) {
+        boolean msp = switch (viewer) {
+            case CostViewer.Msp m -> true;
+            case CostViewer.Customer c -> {
+                if (groups.contains(CostGroup.CUSTOMER)) {
+                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "group_by 'customer' is for the MSP only; a"
+                            + " customer account's figures are its own");
+                }
+                yield false;
+            }
+        };
+        String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
+        String sql = SQL.get(msp ? "msp-figures" : "customer-figures")
+                .replace("{select}", groups.isEmpty() ? "" : columns + ",")
+                .replace("{group}", groups.isEmpty() ? "" : "GROUP BY " + columns + " ORDER BY " + columns);
+        var statement = jdbc.sql(sql).param("msp", viewer.msp()).param("period", period.toString());
+        if (viewer instanceof CostViewer.Customer c) {
+            statement = statement.param("customer", c.account());
+        }
+        int n = groups.size();
+        List<CostFigures.Row> rows = statement.query((rs, i) -> {
+            if (rs.getLong(n + 2) > 1) {
+                throw new RebillException(ErrorCode.BAD_VALUE, "the figures of " + period + " are in several currencies;"
+                        + " group them by customer");
+            }
+            List<String> keys = new ArrayList<>();
+            for (int k = 1; k <= n; k++) {
+                keys.add(rs.getString(k));
+            }
+            return new CostFigures.Row(keys, rs.getString(n + 1), rs.getBigDecimal(n + 3),
+                    msp ? Optional.of(rs.getBigDecimal(n + 4)) : Optional.empty());
+        }).list();
+        // with no group, an empty period still answers one row of SUM(NULL): no figures
+        return new CostFigures(period, groups, rows.stream().filter(r -> r.currency() != null).toList());
+    }
+
+    /** The periods the viewer has figures for, newest first. */
+    public List<BillingPeriod> periods(CostViewer viewer) {
+        var statement = switch (viewer) {
+            case CostViewer.Msp m -> jdbc.sql(SQL.get("msp-periods")).param("msp", m.msp());
+            case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-periods")).param("msp", c.msp())
+                    .param("customer", c.account());
+        };
+        return statement.query(String.class).list().stream().map(BillingPeriod::parse).toList();
+    }
+}
