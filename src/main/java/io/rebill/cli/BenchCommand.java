@@ -102,8 +102,10 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Step base = step(dir, "duckdb-group-by", parquet, home, accountsFile);
                 Step bill = step(dir, "bill", parquet, home, accountsFile);
+                Step billDaily = step(dir, "bill-daily", parquet, home, accountsFile);
                 Step billOut = step(dir, "bill-with-files", parquet, home, accountsFile);
                 results.add(row("bill (7 rules, " + customers + " customers)", base, bill));
+                results.add(row("bill + daily cost aggregates (a bill run in the application)", base, billDaily));
                 results.add(row("bill + write per-customer files", base, billOut));
             }
             default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill or data, not '" + what + "'");

@@ -15,6 +15,8 @@ public enum CostGroup {
     CHARGE_TYPE("d.charge_type"),
     REGION("d.region"),
     SUB_ACCOUNT("d.sub_account_id"),
+    /** usage, charge or credit (and, for the MSP, excluded and unassigned). */
+    KIND("d.kind"),
     /** The customer account's name; rows nobody claims have none (unassigned). MSP only. */
     CUSTOMER("a.name");
 

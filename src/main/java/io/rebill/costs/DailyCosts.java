@@ -1,5 +1,7 @@
 package io.rebill.costs;
 
+import io.rebill.identity.Actor;
+import io.rebill.identity.Permission;
 import io.rebill.rules.DailyCost;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -8,6 +10,7 @@ import io.rebill.shared.time.BillingPeriod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,18 +73,25 @@ public final class DailyCosts {
         }
     }
 
+    /**
+     * Who the actor reads figures as: the MSP's staff with View Managed Accounts (Owner, Integration Owner) read the
+     * MSP's; inside a customer account (its users, or the MSP's staff as Manager User) View Account reads that
+     * account's own. An MSP's Editor or Viewer reads none (403): the figures show every customer's cost and margin.
+     */
+    public static CostViewer viewerOf(Actor actor) {
+        if (actor.account().isMsp()) {
+            actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+            return new CostViewer.Msp(actor.account().id());
+        }
+        actor.require(Permission.VIEW_ACCOUNT);
+        UUID msp = actor.account().mspId().orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
+                "this account is not managed by an MSP and has no re-billed costs"));
+        return new CostViewer.Customer(msp, actor.account().id());
+    }
+
     /** The period's figures as the viewer may see them, grouped by {@code groups} (none: one total row). */
     public CostFigures figures(CostViewer viewer, BillingPeriod period, List<CostGroup> groups) {
-        boolean msp = switch (viewer) {
-            case CostViewer.Msp m -> true;
-            case CostViewer.Customer c -> {
-                if (groups.contains(CostGroup.CUSTOMER)) {
-                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "group_by 'customer' is for the MSP only; a"
-                            + " customer account's figures are its own");
-                }
-                yield false;
-            }
-        };
+        boolean msp = checkGroups(viewer, groups);
         String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
         String sql = SQL.get(msp ? "msp-figures" : "customer-figures")
                 .replace("{select}", groups.isEmpty() ? "" : columns + ",")
@@ -100,11 +110,27 @@ public final class DailyCosts {
             for (int k = 1; k <= n; k++) {
                 keys.add(rs.getString(k));
             }
-            return new CostFigures.Row(keys, rs.getString(n + 1), rs.getBigDecimal(n + 3),
-                    msp ? Optional.of(rs.getBigDecimal(n + 4)) : Optional.empty());
+            // with no group and no rows, SUM answers one row of nulls (no currency): left out below
+            BigDecimal charge = Optional.ofNullable(rs.getBigDecimal(n + 3)).orElse(BigDecimal.ZERO);
+            return new CostFigures.Row(keys, rs.getString(n + 1), charge, msp
+                    ? Optional.of(Optional.ofNullable(rs.getBigDecimal(n + 4)).orElse(BigDecimal.ZERO)) : Optional.empty());
         }).list();
         // with no group, an empty period still answers one row of SUM(NULL): no figures
         return new CostFigures(period, groups, rows.stream().filter(r -> r.currency() != null).toList());
+    }
+
+    /** Refuses a grouping the viewer may not ask for (customer is the MSP's only); true when the viewer is the MSP. */
+    public static boolean checkGroups(CostViewer viewer, List<CostGroup> groups) {
+        return switch (viewer) {
+            case CostViewer.Msp m -> true;
+            case CostViewer.Customer c -> {
+                if (groups.contains(CostGroup.CUSTOMER)) {
+                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "group_by 'customer' is for the MSP only; a"
+                            + " customer account's figures are its own");
+                }
+                yield false;
+            }
+        };
     }
 
     /** The periods the viewer has figures for, newest first. */

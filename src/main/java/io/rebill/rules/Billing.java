@@ -71,8 +71,9 @@ public final class Billing {
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress).run();
-            progress.accept("summing the customers' costs per day");
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress)
+                    .withDailyDimensions().run();
+            progress.accept("reading the customers' costs per day");
             return new DailyBill(result, new DailyAggregate(duck).read(result, config.currency()));
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);

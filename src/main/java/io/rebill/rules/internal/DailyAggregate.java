@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * The daily aggregate of a finished {@link BillingRun} (issue 12), read set-based from the run's own sums: the temp
  * table {@code bill_groups} (already per customer, day, service, category, charge type, region and account, see
- * {@link BillingRun#DAILY_DIMENSIONS}) and the charges and credits in {@code extra}. No line is read again, so the
+ * {@link BillingRun#DAILY_COLUMNS}, when the run was asked
+ * {@link BillingRun#withDailyDimensions}) and the charges and credits in {@code extra}. No line is read again, so the
  * aggregate costs one GROUP BY over a few thousand rows, whatever the number of lines.
  *
  * <p>Charges and credits are rows of their own service / category on the period's first day: they are per period,

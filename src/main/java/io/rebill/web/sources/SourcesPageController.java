@@ -29,7 +29,8 @@ class SourcesPageController {
         this.catalog = catalog;
     }
 
-    @GetMapping("/")
+    /** The sources list; {@code /} is the account's home (web.costs.HomePage), which shows it too. */
+    @GetMapping("/sources")
     String dashboard(Actor actor, Model model) {
         model.addAttribute("sources", catalog.sources(actor).stream().map(SourceViews.SourceView::of).toList());
         return "sources";
