@@ -7,7 +7,6 @@ import io.rebill.costs.DailyCosts;
 import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
 import io.rebill.ingestion.Ingestion;
-import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.SourceStatus;
 import io.rebill.invoicing.InvoiceFilter;
 import io.rebill.invoicing.Invoices;
@@ -156,6 +155,15 @@ class HomePage {
         model.addAttribute("chart", JSON.writeValueAsString(chart));
     }
 
+    /** The cost of lines nobody claims: the row without a customer when grouped by customer, else 0 (not known). */
+    private static BigDecimal unassignedIn(CostFigures figures) {
+        if (!figures.groups().equals(List.of(CostGroup.CUSTOMER))) {
+            return BigDecimal.ZERO;
+        }
+        return figures.rows().stream().filter(r -> r.keys().getFirst() == null)
+                .map(r -> r.cost().orElse(BigDecimal.ZERO)).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
     private void msp(Actor actor, CostViewer viewer, Model model) {
         List<BillingPeriod> periods = costs.periods(viewer);
         model.addAttribute("hasFigures", !periods.isEmpty());
@@ -174,19 +182,19 @@ class HomePage {
         String currency = byCustomer.rows().isEmpty() ? "USD" : byCustomer.rows().getFirst().currency();
         List<Kpi> kpis = new ArrayList<>();
         for (BillingPeriod p : List.of(latest, previous)) {
-            CostFigures total = p.equals(latest) ? byCustomer : costs.figures(viewer, p, List.of());
+            CostFigures total = costs.figures(viewer, p, List.of(CostGroup.CUSTOMER));
             BigDecimal cost = total.totalCost().orElse(BigDecimal.ZERO);
             BigDecimal charge = total.totalCharge();
             String when = Display.period(p);
-            kpis.add(new Kpi("Cost", total.rows().isEmpty() ? "—" : Display.money(cost, currency), when));
+            kpis.add(new Kpi("Cost", total.rows().isEmpty() ? "—" : Display.money(cost, currency),
+                    when + (unassignedIn(total).signum() == 0 ? "" : ", unassigned included")));
             kpis.add(new Kpi("Charge", total.rows().isEmpty() ? "—" : Display.money(charge, currency), when));
             kpis.add(new Kpi("Margin", total.rows().isEmpty() ? "—" : Display.money(charge.subtract(cost), currency), when));
         }
         model.addAttribute("kpis", kpis);
         model.addAttribute("periodLabel", Display.period(latest));
         model.addAttribute("period", latest.toString());
-        BigDecimal unassigned = byCustomer.rows().stream().filter(r -> r.keys().getFirst() == null)
-                .map(r -> r.cost().orElse(BigDecimal.ZERO)).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal unassigned = unassignedIn(byCustomer);
         model.addAttribute("unassigned", Display.money(unassigned, currency));
         List<CostFigures.Row> customers = new ArrayList<>(byCustomer.rows().stream()
                 .filter(r -> r.keys().getFirst() != null).toList());
