@@ -78,10 +78,11 @@ final class BenchStepCommand implements Callable<Integer> {
             case "bill-daily" -> {
                 // what a bill run in the application does: the bill and its daily aggregate (issue 12)
                 Ingestion ingestion = new Ingestion(settings);
-                var billed = new Billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
+                try (var billed = new Billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
                         ingestion.lineItemFiles("bench", PERIOD),
-                        m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m));
-                System.err.printf("%,d daily rows%n", billed.daily().size());
+                        m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m))) {
+                    System.err.printf("%,d daily rows%n", billed.count());
+                }
             }
             default -> throw new IllegalArgumentException("unknown step " + kind);
         }

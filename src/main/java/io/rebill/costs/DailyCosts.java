@@ -2,7 +2,8 @@ package io.rebill.costs;
 
 import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
-import io.rebill.rules.DailyCost;
+import io.rebill.rules.CustomerBill;
+import io.rebill.rules.DailyBill;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.sql.SqlStatements;
@@ -41,36 +42,21 @@ public final class DailyCosts {
 
     /**
      * Replaces the MSP's rows of the period with a run's, in the caller's transaction (the run's drafts are written
-     * in the same one, so reports and invoices never disagree). {@code accountOfKey} maps a customer's id in the
-     * configuration to its customer account.
+     * in the same one, so reports and invoices never disagree). The rows are streamed from the bill's file in
+     * statements of {@value #ROWS_PER_STATEMENT}; {@code accountOfKey} maps a customer's id in the configuration to
+     * its customer account.
      */
     public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
-                        List<DailyCost> rows) {
+                        DailyBill bill) {
         jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
-        Map<String, Optional<UUID>> accounts = new LinkedHashMap<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<Map<String, Object>> chunk = new ArrayList<>();
-            for (DailyCost r : rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("customer_key", r.customerId());
-                m.put("account", r.customerId() == null ? null
-                        : accounts.computeIfAbsent(r.customerId(), accountOfKey).map(UUID::toString).orElse(null));
-                m.put("day", r.day().toString());
-                m.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
-                m.put("service", r.service());
-                m.put("service_category", r.serviceCategory());
-                m.put("charge_type", r.chargeType());
-                m.put("region", r.region());
-                m.put("sub_account_id", r.subAccountId());
-                m.put("currency", r.currency());
-                // exact decimals travel as text and become numeric in PostgreSQL
-                m.put("cost", r.cost().toPlainString());
-                m.put("charge", r.charge().toPlainString());
-                chunk.add(m);
-            }
-            jdbc.sql(SQL.get("insert-rows")).param("msp", msp).param("period", period.toString()).param("run", run)
-                    .param("rows", JSON.writeValueAsString(chunk)).update();
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (CustomerBill c : bill.result().customers()) {
+            accountOfKey.apply(c.customerId()).ifPresent(a -> accounts.put(c.customerId(), a.toString()));
         }
+        String accountsJson = JSON.writeValueAsString(accounts);
+        bill.chunks(ROWS_PER_STATEMENT, rows -> jdbc.sql(SQL.get("insert-rows")).param("msp", msp)
+                .param("period", period.toString()).param("run", run).param("accounts", accountsJson)
+                .param("rows", rows).update());
     }
 
     /**

@@ -73,8 +73,14 @@ public final class Billing {
         try (Connection duck = scratch()) {
             BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress)
                     .withDailyDimensions().run();
-            progress.accept("reading the customers' costs per day");
-            return new DailyBill(result, new DailyAggregate(duck).read(result, config.currency()));
+            progress.accept("summing the customers' costs per day");
+            // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
+            java.nio.file.Files.createDirectories(settings.tempDir());
+            Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
+            return new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+        } catch (java.io.IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
+                    + settings.tempDir() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }

@@ -119,21 +119,22 @@ public final class RunWorker implements AutoCloseable {
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
                 // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                DailyBill billed = billing.billDaily(in.config(), period, in.files(), throttle);
-                BillResult result = billed.result();
-                throttle.accept("checking closed periods for restated data");
-                Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
-                        p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
-                Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
-                int written = tx.execute(s -> {
-                    int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
-                    dailyCosts.replace(msp, id, period, keys, billed.daily());
-                    runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
-                    return n;
-                });
-                log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, reconciliation {}, {} ms", id, period,
-                        result.lines(), result.customers().size(), written, result.reconciles() ? "holds" : "FAILS",
-                        (System.nanoTime() - started) / 1_000_000);
+                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), throttle)) {
+                    BillResult result = billed.result();
+                    throttle.accept("checking closed periods for restated data");
+                    Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
+                            p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
+                    Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                    int written = tx.execute(s -> {
+                        int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
+                        dailyCosts.replace(msp, id, period, keys, billed);
+                        runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
+                        return n;
+                    });
+                    log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
+                            + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
+                            result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);
+                }
             } catch (RebillException e) {
                 log.info("Bill run {} of {} failed: {}", id, period, e.getMessage());
                 runs.fail(msp, id, e.getMessage());

@@ -1,30 +1,24 @@
 package io.rebill.rules.internal;
 
 import io.rebill.rules.BillResult;
-import io.rebill.rules.CustomerBill;
-import io.rebill.rules.DailyCost;
+import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
-import io.rebill.shared.time.BillingPeriod;
 
-import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The daily aggregate of a finished {@link BillingRun} (issue 12), read set-based from the run's own sums: the temp
- * table {@code bill_groups} (already per customer, day, service, category, charge type, region and account, see
- * {@link BillingRun#DAILY_COLUMNS}, when the run was asked
- * {@link BillingRun#withDailyDimensions}) and the charges and credits in {@code extra}. No line is read again, so the
- * aggregate costs one GROUP BY over a few thousand rows, whatever the number of lines.
+ * The daily aggregate of a finished {@link BillingRun} (issue 12), computed set-based from the run's own sums: the
+ * temp table {@code bill_groups} (already per customer, day, service, category, charge type, region and account, see
+ * {@link BillingRun#DAILY_COLUMNS}, when the run was asked {@link BillingRun#withDailyDimensions}) and the charges and
+ * credits in {@code extra}. No line is read again, and the rows go straight from DuckDB to a file (one JSON object
+ * a line, amounts as exact decimal text), never through Java objects.
  *
  * <p>Charges and credits are rows of their own service / category on the period's first day: they are per period,
  * not per day, and spreading them over the days would make a day's figure change as the month goes on.
@@ -36,47 +30,46 @@ public final class DailyAggregate {
         this.duck = duck;
     }
 
-    public List<DailyCost> read(BillResult result, String defaultCurrency) {
-        BillingPeriod period = result.period();
-        LocalDate first = period.month().atDay(1);
-        Map<String, String> currencyOf = new HashMap<>();
-        for (CustomerBill b : result.customers()) {
-            currencyOf.put(b.customerId(), b.currency());
-        }
-        List<DailyCost> rows = new ArrayList<>();
+    /** Writes the rows to {@code file}; returns how many. */
+    public long write(BillResult result, String defaultCurrency, Path file) {
+        LocalDate first = result.period().month().atDay(1);
+        String sql = "COPY (SELECT customer_key, CAST(day AS VARCHAR) AS day, kind, service, service_category,"
+                + " charge_type, region, sub_account_id, currency, CAST(cost AS VARCHAR) AS cost,"
+                + " CAST(charge AS VARCHAR) AS charge FROM ("
+                // excluded and unassigned rows carry the MSP's cost only
+                + " SELECT customer_id AS customer_key, COALESCE(usage_day, CAST(? AS DATE)) AS day,"
+                + " CASE WHEN customer_id IS NULL THEN 'unassigned' WHEN excluded THEN 'excluded' ELSE 'usage' END AS kind,"
+                + " COALESCE(service_name, 'Other') AS service, service_category, x_charge_type AS charge_type,"
+                + " region_id AS region, sub_account_id, COALESCE(billing_currency, ?) AS currency, sum(cost) AS cost,"
+                + " CASE WHEN customer_id IS NULL OR excluded THEN 0 ELSE COALESCE(sum(charge), 0) END AS charge"
+                + " FROM bill_groups GROUP BY customer_id, usage_day, excluded, service_name, service_category,"
+                + " x_charge_type, region_id, sub_account_id, billing_currency"
+                + " UNION ALL SELECT e.customer_id, CAST(? AS DATE), e.kind, e.service, e.category, NULL, NULL, NULL,"
+                + " COALESCE((SELECT min(g.billing_currency) FROM bill_groups g WHERE g.customer_id = e.customer_id), ?),"
+                + " 0, e.amount FROM extra e)"
+                + " ORDER BY customer_key NULLS FIRST, day, service, kind) TO '" + DuckDb.literal(file.toString())
+                + "' (FORMAT json)";
         try {
-            try (PreparedStatement ps = duck.prepareStatement("SELECT customer_id, COALESCE(usage_day, CAST(? AS DATE)),"
-                    + " excluded, COALESCE(service_name, 'Other'), service_category, x_charge_type, region_id, sub_account_id,"
-                    + " billing_currency, sum(cost), COALESCE(sum(charge), 0) FROM bill_groups GROUP BY ALL"
-                    + " ORDER BY 1 NULLS FIRST, 2, 4, 5, 6, 7, 8, 3")) {
+            try (Statement s = duck.createStatement()) {
+                s.execute("SET preserve_insertion_order = true");
+            }
+            try (PreparedStatement ps = duck.prepareStatement(sql)) {
                 ps.setString(1, first.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String customer = rs.getString(1);
-                        DailyCost.Kind kind = customer == null ? DailyCost.Kind.UNASSIGNED
-                                : rs.getBoolean(3) ? DailyCost.Kind.EXCLUDED : DailyCost.Kind.USAGE;
-                        String currency = rs.getString(9) != null ? rs.getString(9)
-                                : currencyOf.getOrDefault(customer, defaultCurrency);
-                        BigDecimal charge = kind.customerVisible() ? rs.getBigDecimal(11) : BigDecimal.ZERO;
-                        rows.add(new DailyCost(customer, rs.getObject(2, LocalDate.class), kind, rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), currency,
-                                rs.getBigDecimal(10), charge));
-                    }
-                }
+                ps.setString(2, defaultCurrency);
+                ps.setString(3, first.toString());
+                ps.setString(4, defaultCurrency);
+                ps.execute();
             }
             try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT customer_id, kind, service, category, amount FROM extra ORDER BY customer_id, position")) {
-                while (rs.next()) {
-                    String customer = rs.getString(1);
-                    DailyCost.Kind kind = "credit".equals(rs.getString(2)) ? DailyCost.Kind.CREDIT : DailyCost.Kind.CHARGE;
-                    rows.add(new DailyCost(customer, first, kind, rs.getString(3), rs.getString(4), null, null, null,
-                            currencyOf.getOrDefault(customer, defaultCurrency), BigDecimal.ZERO, rs.getBigDecimal(5)));
-                }
+                    "SELECT (SELECT count(*) FROM (SELECT 1 FROM bill_groups GROUP BY customer_id, usage_day, excluded,"
+                            + " service_name, service_category, x_charge_type, region_id, sub_account_id,"
+                            + " billing_currency)) + (SELECT count(*) FROM extra)")) {
+                rs.next();
+                return rs.getLong(1);
             }
-            return rows;
         } catch (SQLException e) {
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "daily costs of " + period + " failed in DuckDB: "
-                    + e.getMessage(), e);
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "daily costs of " + result.period() + " failed in"
+                    + " DuckDB: " + e.getMessage(), e);
         }
     }
 }
