@@ -163,6 +163,9 @@ final class BenchCommand implements Callable<Integer> {
         out.println(billRow("plain DuckDB: GROUP BY customer, service (reference, not the same work)", groupBy, bill));
         out.println(billRow("hand-written DuckDB: bench/seven-rule-invoices.sql (the same invoices)", hand, bill));
         out.println(billRow("rebill bill (7 rules, " + customers + " customers; no files)", bill, bill));
+        // what a bill run in the application adds: the daily dimensions of the customers' cost reports (docs/costs.md)
+        Step daily = step(dir, "bill-daily", parquet, home, accountsFile);
+        out.println(billRow("rebill bill + daily cost aggregates (a bill run in the application)", List.of(daily), bill));
         if (withFiles) {
             Step files = step(dir, "bill-with-files", parquet, home, accountsFile);
             out.println(billRow("rebill bill + the per-customer files", List.of(files), bill));

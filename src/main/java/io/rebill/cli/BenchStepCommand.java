@@ -74,6 +74,15 @@ final class BenchStepCommand implements Callable<Integer> {
                         kind.equals("bill") ? Optional.empty() : Optional.of(out),
                         m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m));
             }
+            case "bill-daily" -> {
+                // what a bill run in the application does: the bill and its daily aggregate (issue 12)
+                Ingestion ingestion = new Ingestion(settings);
+                try (var billed = new Billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
+                        ingestion.lineItemFiles("bench", PERIOD),
+                        m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m))) {
+                    System.err.printf("%,d daily rows%n", billed.count());
+                }
+            }
             default -> throw new IllegalArgumentException("unknown step " + kind);
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -77,7 +77,7 @@ public final class BillRuns implements AutoCloseable {
         this.accounts = accounts;
         this.audit = audit;
         Drafts drafts = new Drafts(jdbc, invoices, new DetailsStore(jdbc));
-        this.worker = new RunWorker(runs, drafts, new Corrections(jdbc, invoices, billing), tx, billing,
+        this.worker = new RunWorker(runs, drafts, new io.rebill.costs.DailyCosts(jdbc), new Corrections(jdbc, invoices, billing), tx, billing,
                 new RunWorker.Inputs() {
             @Override
             public RunWorker.Resolved resolve(UUID msp, BillingPeriod period) {

@@ -2,6 +2,7 @@ package io.rebill.rules;
 
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
+import io.rebill.rules.internal.DailyAggregate;
 import io.rebill.rules.internal.StagedOutput;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
@@ -76,6 +77,27 @@ public final class Billing {
                 staged.commit();
             }
             return result;
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Bills the period as {@link #bill} does (no files) and reads its daily aggregate from the same run's sums
+     * (issue 12): what a bill run stores for reports, computed in DuckDB over the very lines it bills.
+     */
+    public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
+        try (Connection duck = scratch()) {
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress)
+                    .withDailyDimensions().run();
+            progress.accept("summing the customers' costs per day");
+            // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
+            java.nio.file.Files.createDirectories(settings.tempDir());
+            Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
+            return new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+        } catch (java.io.IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
+                    + settings.tempDir() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }

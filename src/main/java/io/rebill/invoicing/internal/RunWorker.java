@@ -1,8 +1,10 @@
 package io.rebill.invoicing.internal;
 
+import io.rebill.costs.DailyCosts;
 import io.rebill.invoicing.BillRun;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.Billing;
+import io.rebill.rules.DailyBill;
 import io.rebill.rules.MspConfig;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;
@@ -53,6 +55,7 @@ public final class RunWorker implements AutoCloseable {
 
     private final RunStore runs;
     private final Drafts drafts;
+    private final DailyCosts dailyCosts;
     private final Corrections corrections;
     private final TransactionTemplate tx;
     private final Billing billing;
@@ -63,11 +66,12 @@ public final class RunWorker implements AutoCloseable {
     private final Map<UUID, ExecutorService> queues = new ConcurrentHashMap<>();
     private final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
 
-    public RunWorker(RunStore runs, Drafts drafts, Corrections corrections, TransactionTemplate tx, Billing billing,
+    public RunWorker(RunStore runs, Drafts drafts, DailyCosts dailyCosts, Corrections corrections, TransactionTemplate tx, Billing billing,
                      Inputs inputs, Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce,
                      int parallel) {
         this.runs = runs;
         this.drafts = drafts;
+        this.dailyCosts = dailyCosts;
         this.corrections = corrections;
         this.tx = tx;
         this.billing = billing;
@@ -114,19 +118,23 @@ public final class RunWorker implements AutoCloseable {
                 Resolved in = inputs.resolve(msp, period);
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
-                BillResult result = billing.bill(in.config(), period, in.files(), Optional.empty(), throttle);
-                throttle.accept("checking closed periods for restated data");
-                Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
-                        p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
-                Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
-                int written = tx.execute(s -> {
-                    int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
-                    runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
-                    return n;
-                });
-                log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, reconciliation {}, {} ms", id, period,
-                        result.lines(), result.customers().size(), written, result.reconciles() ? "holds" : "FAILS",
-                        (System.nanoTime() - started) / 1_000_000);
+                // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
+                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), throttle)) {
+                    BillResult result = billed.result();
+                    throttle.accept("checking closed periods for restated data");
+                    Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
+                            p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
+                    Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                    int written = tx.execute(s -> {
+                        int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
+                        dailyCosts.replace(msp, id, period, keys, billed);
+                        runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
+                        return n;
+                    });
+                    log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
+                            + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
+                            result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);
+                }
             } catch (RebillException e) {
                 log.info("Bill run {} of {} failed: {}", id, period, e.getMessage());
                 runs.fail(msp, id, e.getMessage());

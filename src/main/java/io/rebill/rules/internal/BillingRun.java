@@ -60,6 +60,17 @@ public final class BillingRun {
             "service_name", "billing_currency", "excluded", "claimed_by", "cost", "charge", "billed_cost",
             "effective_cost", "list_cost");
 
+    /**
+     * What the daily cost aggregates (issue 12, {@link DailyAggregate}) add to every group of the bill beside the
+     * customer, accounts, service and currency, when asked ({@link #withDailyDimensions}): the day (UTC, from
+     * charge_period_start), the service category, the provider's charge type and the region. A grouped run then sums
+     * its lines by them too, so its groups are finer (the bill's sums stay exact: a finer group's lines are still
+     * alike for every step) and more numerous (docs/costs.md: what it costs).
+     */
+    static final List<String> DAILY_COLUMNS = List.of("charge_period_start", "service_category", "x_charge_type",
+            "region_id");
+    private static final String DAILY_DIMENSIONS = "service_category, x_charge_type, region_id";
+
     private final Connection duck;
     private final MspConfig config;
     private final BillingPeriod period;
@@ -67,6 +78,7 @@ public final class BillingRun {
     private final PredicateCompiler predicates;
     private final Consumer<String> progress;
     private List<String> keptColumns;
+    private boolean daily;
     private StoredLines.Relation stored;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
@@ -85,6 +97,12 @@ public final class BillingRun {
      */
     public BillingRun keepingLines(String... columns) {
         this.keptColumns = List.of(columns);
+        return this;
+    }
+
+    /** Groups the bill's sums by day, service category, charge type and region too, for {@link DailyAggregate}. */
+    public BillingRun withDailyDimensions() {
+        this.daily = true;
         return this;
     }
 
@@ -294,7 +312,9 @@ public final class BillingRun {
             // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
             // (the claimants matter only to report lines claimed twice, which only match predicates can do)
             String sums = "SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
-                    + "billing_account_id, sub_account_id, service_name, billing_currency, " + keys.column()
+                    + "billing_account_id, sub_account_id, service_name, billing_currency, "
+                    + (daily ? "CAST(charge_period_start AS DATE) AS usage_day, " + DAILY_DIMENSIONS + ", " : "")
+                    + keys.column()
                     + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
                     + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";
             params.addAll(keys.params());
@@ -370,6 +390,9 @@ public final class BillingRun {
     private String storeLines(Chain chain) throws SQLException {
         if (keptColumns != null) {
             List<String> columns = new ArrayList<>(SUMMED_COLUMNS);
+            if (daily) {
+                columns.addAll(DAILY_COLUMNS);
+            }
             keptColumns.stream().filter(c -> !columns.contains(c)).forEach(columns::add);
             boolean anySubtotal = chain.subtotals().values().stream().anyMatch(l -> !l.isEmpty());
             String subtotals = anySubtotal ? ", COLUMNS('^subtotal_')" : "";
@@ -457,8 +480,11 @@ public final class BillingRun {
             sums.append(", sum(").append(point.column()).append(") AS ").append(point.column());
         }
         String claimedTwice = anyMatch() ? "CASE WHEN len(claimed_by) > 1 THEN claimed_by END" : "CAST(NULL AS VARCHAR[])";
+        // a grouped chain's rows carry their day already; lines (or the kept table) carry their charge period
+        String day = chain.grouped() && stored == null ? "usage_day" : "CAST(charge_period_start AS DATE) AS usage_day";
+        String dailyColumns = daily ? day + ", " + DAILY_DIMENSIONS + ", " : "";
         String select = "SELECT customer_id, billing_account_id, sub_account_id, service_name, billing_currency, excluded, "
-                + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
+                + dailyColumns + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
         if (stored != null) {
             execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
         } else {

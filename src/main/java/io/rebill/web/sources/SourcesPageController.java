@@ -24,15 +24,17 @@ class SourcesPageController {
             List.of("service_name", "sub_account_id", "x_charge_type", "charge_category", "region_id");
 
     private final SourceCatalog catalog;
+    private final SourcesSection section;
 
-    SourcesPageController(SourceCatalog catalog) {
+    SourcesPageController(SourceCatalog catalog, SourcesSection section) {
         this.catalog = catalog;
+        this.section = section;
     }
 
-    @GetMapping("/")
+    /** The sources list; {@code /} is the account's home (web.costs.HomePage), which shows it too. */
+    @GetMapping("/sources")
     String dashboard(Actor actor, Model model) {
-        model.addAttribute("sources", catalog.sources(actor).stream()
-                .map(s -> SourceViews.SourceView.of(s, catalog.title(actor, s.name()))).toList());
+        section.addTo(actor, model);
         return "sources";
     }
 

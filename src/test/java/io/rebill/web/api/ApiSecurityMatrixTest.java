@@ -131,6 +131,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /bill_runs/{id}                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             GET    /billing/{period}                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
             POST   /billing/{period}/close                                   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /costs                                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /invoices                                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /invoices/{id}                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             POST   /invoices/{id}/issue                                      401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
@@ -507,6 +508,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     private Map<String, Function<Caller, Call>> requests() {
         Map<String, Function<Caller, Call>> r = new LinkedHashMap<>();
         r.put("GET /openapi.json", x -> get("/openapi.json"));
+        r.put("GET /costs", x -> get("/costs?period=" + PERIOD + "&group_by=day,service"));
         r.put("GET /me", x -> get("/me"));
         r.put("POST /session/return", x -> new Call("POST", "/session/return", null));
         r.put("GET /managed_accounts", x -> get("/managed_accounts"));

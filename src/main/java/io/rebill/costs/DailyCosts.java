@@ -1,0 +1,131 @@
+package io.rebill.costs;
+
+import io.rebill.identity.Actor;
+import io.rebill.identity.Permission;
+import io.rebill.rules.CustomerBill;
+import io.rebill.rules.DailyBill;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.sql.SqlStatements;
+import io.rebill.shared.time.BillingPeriod;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The costs feature's facade for what customers see of their re-billed costs (issue 12): the daily aggregate each
+ * successful bill run writes (table {@code cost_daily}), and the figures reports read from it, never from the line
+ * items. A customer's figures are its own charge only (usage after rules, charges and credits); the MSP's add the
+ * cost and so the margin, per customer and unassigned.
+ */
+public final class DailyCosts {
+    private static final SqlStatements SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/costs.sql");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Rows per INSERT: one jsonb parameter each, so a month of a large MSP is a few statements. */
+    private static final int ROWS_PER_STATEMENT = 5_000;
+
+    private final JdbcClient jdbc;
+
+    public DailyCosts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Replaces the MSP's rows of the period with a run's, in the caller's transaction (the run's drafts are written
+     * in the same one, so reports and invoices never disagree). The rows are streamed from the bill's file in
+     * statements of {@value #ROWS_PER_STATEMENT}; {@code accountOfKey} maps a customer's id in the configuration to
+     * its customer account.
+     */
+    public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
+                        DailyBill bill) {
+        jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (CustomerBill c : bill.result().customers()) {
+            accountOfKey.apply(c.customerId()).ifPresent(a -> accounts.put(c.customerId(), a.toString()));
+        }
+        String accountsJson = JSON.writeValueAsString(accounts);
+        bill.chunks(ROWS_PER_STATEMENT, rows -> jdbc.sql(SQL.get("insert-rows")).param("msp", msp)
+                .param("period", period.toString()).param("run", run).param("accounts", accountsJson)
+                .param("rows", rows).update());
+    }
+
+    /**
+     * Who the actor reads figures as: the MSP's staff with View Managed Accounts (Owner, Integration Owner) read the
+     * MSP's; inside a customer account (its users, or the MSP's staff as Manager User) View Account reads that
+     * account's own. An MSP's Editor or Viewer reads none (403): the figures show every customer's cost and margin.
+     */
+    public static CostViewer viewerOf(Actor actor) {
+        if (actor.account().isMsp()) {
+            actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
+            return new CostViewer.Msp(actor.account().id());
+        }
+        actor.require(Permission.VIEW_ACCOUNT);
+        UUID msp = actor.account().mspId().orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
+                "this account is not managed by an MSP and has no re-billed costs"));
+        return new CostViewer.Customer(msp, actor.account().id());
+    }
+
+    /** The period's figures as the viewer may see them, grouped by {@code groups} (none: one total row). */
+    public CostFigures figures(CostViewer viewer, BillingPeriod period, List<CostGroup> groups) {
+        boolean msp = checkGroups(viewer, groups);
+        String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
+        String sql = SQL.get(msp ? "msp-figures" : "customer-figures")
+                .replace("{select}", groups.isEmpty() ? "" : columns + ",")
+                .replace("{group}", groups.isEmpty() ? "" : "GROUP BY " + columns + " ORDER BY " + columns);
+        var statement = jdbc.sql(sql).param("msp", viewer.msp()).param("period", period.toString());
+        if (viewer instanceof CostViewer.Customer c) {
+            statement = statement.param("customer", c.account());
+        }
+        int n = groups.size();
+        List<CostFigures.Row> rows = statement.query((rs, i) -> {
+            if (rs.getLong(n + 2) > 1) {
+                throw new RebillException(ErrorCode.BAD_VALUE, "the figures of " + period + " are in several currencies;"
+                        + " group them by customer");
+            }
+            List<String> keys = new ArrayList<>();
+            for (int k = 1; k <= n; k++) {
+                keys.add(rs.getString(k));
+            }
+            // with no group and no rows, SUM answers one row of nulls (no currency): left out below
+            BigDecimal charge = Optional.ofNullable(rs.getBigDecimal(n + 3)).orElse(BigDecimal.ZERO);
+            return new CostFigures.Row(keys, rs.getString(n + 1), charge, msp
+                    ? Optional.of(Optional.ofNullable(rs.getBigDecimal(n + 4)).orElse(BigDecimal.ZERO)) : Optional.empty());
+        }).list();
+        // with no group, an empty period still answers one row of SUM(NULL): no figures
+        return new CostFigures(period, groups, rows.stream().filter(r -> r.currency() != null).toList());
+    }
+
+    /** Refuses a grouping the viewer may not ask for (customer is the MSP's only); true when the viewer is the MSP. */
+    public static boolean checkGroups(CostViewer viewer, List<CostGroup> groups) {
+        return switch (viewer) {
+            case CostViewer.Msp m -> true;
+            case CostViewer.Customer c -> {
+                if (groups.contains(CostGroup.CUSTOMER)) {
+                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "group_by 'customer' is for the MSP only; a"
+                            + " customer account's figures are its own");
+                }
+                yield false;
+            }
+        };
+    }
+
+    /** The periods the viewer has figures for, newest first. */
+    public List<BillingPeriod> periods(CostViewer viewer) {
+        var statement = switch (viewer) {
+            case CostViewer.Msp m -> jdbc.sql(SQL.get("msp-periods")).param("msp", m.msp());
+            case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-periods")).param("msp", c.msp())
+                    .param("customer", c.account());
+        };
+        return statement.query(String.class).list().stream().map(BillingPeriod::parse).toList();
+    }
+}

@@ -1,0 +1,39 @@
+-- The daily cost aggregates bill runs write (issue 12). Every statement is scoped by the MSP (:msp); a customer's
+-- reads also by its account (:customer) and by the kinds a customer sees (usage, charge, credit), and never select
+-- the cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only.
+
+-- name: delete-period
+DELETE FROM cost_daily WHERE msp_id = :msp AND period = :period
+
+-- name: insert-rows
+-- :rows is a JSON array of the rows DuckDB wrote (amounts as exact decimal text); :accounts maps customer keys to
+-- their customer accounts
+INSERT INTO cost_daily (msp_id, period, run_id, customer_key, customer_account_id, day, kind, service,
+                        service_category, charge_type, region, sub_account_id, currency, cost, charge)
+SELECT :msp, :period, :run, r.customer_key, CAST(CAST(:accounts AS jsonb) ->> r.customer_key AS uuid), r.day, r.kind,
+       r.service, r.service_category, r.charge_type, r.region, r.sub_account_id, r.currency, CAST(r.cost AS numeric),
+       CAST(r.charge AS numeric)
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(customer_key text, day date, kind text, service text,
+     service_category text, charge_type text, region text, sub_account_id text, currency text, cost text, charge text)
+
+-- name: customer-figures
+SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge
+FROM cost_daily d
+WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :customer
+  AND d.kind IN ('usage', 'charge', 'credit')
+{group}
+
+-- name: msp-figures
+SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge,
+       sum(d.cost) AS cost
+FROM cost_daily d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+WHERE d.msp_id = :msp AND d.period = :period
+{group}
+
+-- name: customer-periods
+SELECT DISTINCT period FROM cost_daily
+WHERE msp_id = :msp AND customer_account_id = :customer AND kind IN ('usage', 'charge', 'credit')
+ORDER BY period DESC
+
+-- name: msp-periods
+SELECT DISTINCT period FROM cost_daily WHERE msp_id = :msp ORDER BY period DESC

@@ -1,0 +1,163 @@
+package io.rebill.web.browser;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.rebill.identity.Role;
+import io.rebill.identity.Users;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.tenancy.AccountKind;
+import io.rebill.web.PortalClient;
+import io.rebill.web.TinyCur;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The home pages in Chromium (issue 12): the MSP's (cost, charge and margin this month and last, per customer, the
+ * unassigned cost, charts) and a customer's, as its own finance person sees it (month to date, forecast, last
+ * month, change, top services, the daily chart, its issued invoice with the PDF link) with no cost or margin on it.
+ * Screenshots in target/screenshots/CostsHomeBrowserTest/.
+ */
+class CostsHomeBrowserTest extends BrowserTest {
+    static final String CUSTOMER = "finance@acme.example";
+    static final String CUSTOMER_PASSWORD = "acme-finance-password-1";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Users users;
+    @Autowired
+    JdbcClient jdbc;
+
+    private static List<String> on(int day, String id, String account, String product, String cost) {
+        List<String> line = new ArrayList<>(TinyCur.line(id, account, "Usage", product, cost, cost));
+        line.set(8, String.format("2026-10-%02dT10:00:00Z", day));
+        line.set(9, String.format("2026-10-%02dT11:00:00Z", day));
+        return line;
+    }
+
+    @DynamicPropertySource
+    static void bootstrap(DynamicPropertyRegistry registry) throws Exception {
+        List<List<String>> lines = new ArrayList<>();
+        for (int day = 1; day <= 31; day++) {
+            lines.add(on(day, "ec2-acme-" + day, "111111111111", "AmazonEC2", (300 + day * 7) + ".25"));
+            lines.add(on(day, "rds-acme-" + day, "111111111111", "AmazonRDS", (120 + day % 5 * 9) + ".10"));
+            lines.add(on(day, "s3-acme-" + day, "111111111111", "AmazonS3", "42.80"));
+            lines.add(on(day, "cf-acme-" + day, "111111111111", "AmazonCloudFront", "18.35"));
+            lines.add(on(day, "ec2-globex-" + day, "222222222222", "AmazonEC2", (900 + day * 11) + ".00"));
+        }
+        lines.add(on(12, "ec2-nobody", "333333333333", "AmazonEC2", "7.00"));
+        Path file = TinyCur.write(home.resolve("fixture/cur.csv"), lines);
+        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(file), ProgressListener.silent());
+        Path yaml = Files.writeString(home.resolve("msp.yaml"), """
+                msp:
+                  name: Demo MSP
+                  currency: USD
+                customers:
+                  - id: acme-corp
+                    name: Acme Corp
+                    contact_email: billing@acme.example
+                    accounts: ['111111111111']
+                  - id: globex
+                    name: Globex
+                    contact_email: billing@globex.example
+                    accounts: ['222222222222']
+                rules:
+                  - id: cloudfront
+                    title: CloudFront at 90 %
+                    kind: adjustment
+                    percentage: 90
+                    scope:
+                      services: [AmazonCloudFront]
+                  - id: uplift
+                    title: Uplift 3 %
+                    kind: uplift
+                    percent: 3
+                  - id: management-fee
+                    title: Management fee
+                    kind: charge
+                    amount: 250
+                    frequency: monthly
+                    invoice:
+                      service: Managed services
+                      category: MSP Fee
+                workflows:
+                  - id: standard
+                    title: 3 % uplift and a management fee
+                    rules: [cloudfront, uplift, management-fee]
+                assignments:
+                  - customer: acme-corp
+                    workflow: standard
+                    from: 2026-10
+                  - customer: globex
+                    workflow: standard
+                    from: 2026-10
+                """);
+        registry.add("rebill.bootstrap.source", () -> "payer-1");
+        registry.add("rebill.bootstrap.config", yaml::toString);
+    }
+
+    @Test
+    void theMspsHomeShowsCostChargeAndMarginPerCustomer() {
+        signInAsAdmin();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview October 2026")))
+                .isVisible();
+        assertThat(page.locator("#home-customers")).containsText("Acme Corp");
+        assertThat(page.locator("#home-customers")).containsText("Globex");
+        assertThat(page.locator("#unassigned-cost")).hasText("USD 7.00");
+        assertThat(page.locator("#kpis")).containsText("Margin");
+        page.waitForFunction("() => typeof Chart !== 'undefined' && Chart.getChart('customer-charge-chart') !== undefined"
+                + " && Chart.getChart('customer-margin-chart').data.labels.length === 2");
+        // the sources list stays on the MSP's home, and at /sources
+        assertThat(page.locator("#source-payer-1")).isVisible();
+        screenshot("msp-home");
+    }
+
+    @Test
+    void aCustomersHomeShowsItsChargesAndInvoicesButNoCostOrMargin() {
+        UUID acme = jdbc.sql("SELECT id FROM account WHERE key = 'acme-corp'").query(UUID.class).single();
+        if (users.findByEmail(CUSTOMER).isEmpty()) {
+            users.addMember(acme, AccountKind.CUSTOMER, CUSTOMER, "Fay Finance", Optional.of(CUSTOMER_PASSWORD),
+                    Role.VIEWER, "test");
+        }
+        PortalClient admin = PortalClient.signIn(port, ADMIN, ADMIN_PASSWORD);
+        JsonNode drafts = admin.get("/api/v1/invoices?status=draft&customer=" + acme).body();
+        for (JsonNode draft : drafts.path("items")) {
+            int status = admin.post("/api/v1/invoices/" + draft.path("id").asString() + "/issue", null).status();
+            org.assertj.core.api.Assertions.assertThat(status).isEqualTo(200);
+        }
+
+        signIn(CUSTOMER, CUSTOMER_PASSWORD);
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Your cloud costs October 2026")))
+                .isVisible();
+        assertThat(page.locator("#kpis")).containsText("Forecast for October");
+        assertThat(page.locator("#kpis")).containsText("month complete");
+        assertThat(page.locator("#top-services")).containsText("AmazonEC2");
+        assertThat(page.locator("#top-services")).containsText("Managed services");
+        assertThat(page.locator("#home-invoices")).containsText("Issued");
+        assertThat(page.locator("#home-invoices")).containsText("October 2026");
+        assertThat(page.locator("#home-invoices a")).hasAttribute("href",
+                java.util.regex.Pattern.compile("/api/v1/invoices/[0-9a-f-]+/pdf"));
+        page.waitForFunction("() => typeof Chart !== 'undefined' && Chart.getChart('daily-chart') !== undefined"
+                + " && Chart.getChart('daily-chart').data.labels.length === 31");
+        String text = page.locator("main").innerText();
+        org.assertj.core.api.Assertions.assertThat(text).doesNotContainIgnoringCase("margin")
+                .doesNotContain("Globex").doesNotContain("CloudFront at 90").doesNotContain("Cost");
+        screenshot("customer-home");
+    }
+}

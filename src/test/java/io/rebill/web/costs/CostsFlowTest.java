@@ -1,0 +1,313 @@
+package io.rebill.web.costs;
+
+import io.rebill.identity.Role;
+import io.rebill.identity.Users;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Accounts;
+import io.rebill.web.PortalClient;
+import io.rebill.web.PortalClient.Response;
+import io.rebill.web.RebillServer;
+import io.rebill.web.TinyCur;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What each customer account sees of its re-billed costs (issue 12), end to end: real CUR lines ingested through an
+ * MSP integration with an exclusion, an adjustment, an uplift and a fee set in the portal; the automatic bill run
+ * writes the daily aggregate with its drafts; every customer's daily rows add up to its draft's exact total and the
+ * run's charge; the API answers charge to a customer and charge, cost and margin to the MSP; and every endpoint and
+ * page that shows costs, walked as each customer's users and as the MSP's Manager User inside a customer, never
+ * shows a raw line id, the MSP's cost or margin, an excluded service, or another customer's name or figure.
+ */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=unused-password-1", "rebill.database.url=",
+                "rebill.billing.coalesce-ms=100"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CostsFlowTest {
+    static final String PASSWORD = "owner-password-123";
+    static final String CUSTOMER_PASSWORD = "customer-password-1";
+    static final String PERIOD = "2026-10";
+
+    /** Made here, not by @TempDir: the per-class test instance starts the server before JUnit would inject it. */
+    static final Path home = temporaryHome();
+
+    private static Path temporaryHome() {
+        try {
+            return java.nio.file.Files.createTempDirectory("rebill-costs-flow");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Users users;
+    @Autowired
+    JdbcClient jdbc;
+
+    private Account msp;
+    private PortalClient owner;
+    private String acme;
+    private String globex;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
+    }
+
+    /** A line of {@link TinyCur} used on another day of October 2026. */
+    private static List<String> on(int day, String id, String account, String type, String product, String cost) {
+        List<String> line = new ArrayList<>(TinyCur.line(id, account, type, product, cost, cost));
+        line.set(8, String.format("2026-10-%02dT10:00:00Z", day));
+        line.set(9, String.format("2026-10-%02dT11:00:00Z", day));
+        return line;
+    }
+
+    @BeforeAll
+    void billAMonth() {
+        msp = accounts.createMsp("costs", "Cloud Partner Costs", "owner@costs.example", "costs.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@costs.example", "Ana Lee", Optional.of(PASSWORD), Role.OWNER,
+                "test");
+        owner = PortalClient.signIn(port, "owner@costs.example", PASSWORD);
+        acme = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@costs.example"))).body().path("id").asString();
+        globex = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@costs.example"))).body().path("id").asString();
+        for (String[] u : new String[][]{{acme, "owner@acme.example"}, {acme, "viewer@acme.example"},
+                {globex, "owner@globex.example"}}) {
+            PortalClient manager = PortalClient.signIn(port, "owner@costs.example", PASSWORD).header("Rebill-Account", u[0]);
+            created(manager.post("/api/v1/users", Map.of("email", u[1], "role", u[1].startsWith("viewer") ? "viewer"
+                    : "owner", "password", CUSTOMER_PASSWORD)));
+        }
+        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer/cur.csv"), List.of(
+                on(3, "l-ec2-acme-3", "111111111111", "Usage", "AmazonEC2", "100.00"),
+                on(4, "l-ec2-acme-4", "111111111111", "Usage", "AmazonEC2", "10.005"),
+                on(4, "l-cf-acme", "111111111111", "Usage", "AmazonCloudFront", "40"),
+                on(5, "l-s3-acme", "111111111111", "Usage", "AmazonS3", "5.55"),
+                on(6, "l-ec2-globex", "222222222222", "Usage", "AmazonEC2", "50.00"),
+                on(6, "l-tax-globex", "222222222222", "Tax", "AmazonEC2", "5.00"),
+                on(7, "l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00")));
+        String integration = created(owner.post("/api/v1/integrations", Map.of("provider", "aws",
+                "name", "Main payer", "folder", "payer"))).body().path("id").asString();
+        for (String[] link : new String[][]{{"111111111111", acme}, {"222222222222", globex}}) {
+            Response r = owner.put("/api/v1/integrations/" + integration + "/linked_accounts/" + link[0],
+                    Map.of("customer_account_id", link[1], "from", PERIOD));
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+        }
+        created(owner.post("/api/v1/billing_rules", map("key", "no-s3", "title", "Storage is on the house",
+                "kind", "exclusion", "scope", map("services", List.of("AmazonS3")))));
+        created(owner.post("/api/v1/billing_rules", map("key", "cf-75", "title", "CloudFront at 75 %",
+                "kind", "adjustment", "percentage", "75.0", "scope", map("services", List.of("AmazonCloudFront")))));
+        created(owner.post("/api/v1/billing_rules", map("key", "uplift-3", "title", "Uplift 3 %", "kind", "uplift",
+                "percent", "3")));
+        created(owner.post("/api/v1/billing_rules", map("key", "fee", "title", "Management fee", "kind", "charge",
+                "amount", "100", "frequency", "monthly", "invoice", Map.of("service", "Managed services",
+                        "category", "MSP Fee"))));
+        for (String customer : List.of(acme, globex)) {
+            Response r = owner.put("/api/v1/managed_accounts/" + customer + "/billing_rules",
+                    Map.of("rules", List.of("no-s3", "cf-75", "uplift-3", "fee"), "from", PERIOD));
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+        }
+        ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
+        awaitIdleSucceeded();
+    }
+
+    @Test
+    void everyCustomersDailyRowsAddUpToItsDraftBeforeRoundingAndToTheRunsCharge() {
+        UUID run = jdbc.sql("SELECT id FROM bill_run WHERE msp_id = :msp AND status = 'succeeded' ORDER BY finished_at"
+                + " DESC LIMIT 1").param("msp", msp.id()).query(UUID.class).single();
+        for (String customer : List.of(acme, globex)) {
+            UUID account = UUID.fromString(customer);
+            BigDecimal daily = jdbc.sql("SELECT sum(charge) FROM cost_daily WHERE msp_id = :msp AND period = :p AND"
+                    + " customer_account_id = :c AND kind IN ('usage', 'charge', 'credit')")
+                    .param("msp", msp.id()).param("p", PERIOD).param("c", account).query(BigDecimal.class).single();
+            BigDecimal runCharge = jdbc.sql("SELECT charge FROM bill_run_customer WHERE run_id = :run AND"
+                    + " customer_account_id = :c").param("run", run).param("c", account).query(BigDecimal.class).single();
+            BigDecimal draftExact = jdbc.sql("SELECT sum(l.exact) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id"
+                    + " WHERE i.msp_id = :msp AND i.customer_account_id = :c AND i.period = :p AND i.status = 'draft'")
+                    .param("msp", msp.id()).param("c", account).param("p", PERIOD).query(BigDecimal.class).single();
+            assertThat(daily).as(customer).isEqualByComparingTo(runCharge).isEqualByComparingTo(draftExact);
+            assertThat(jdbc.sql("SELECT DISTINCT run_id FROM cost_daily WHERE msp_id = :msp AND period = :p")
+                    .param("msp", msp.id()).param("p", PERIOD).query(UUID.class).list()).containsExactly(run);
+        }
+        // Acme: EC2 (100.00 + 10.005) x 1.03 = 113.30515, CloudFront 40 x 75 % x 1.03 = 30.9, fee 100; S3 excluded
+        assertThat(customerTotal(acme)).isEqualTo("244.20515");
+    }
+
+    @Test
+    void theMspReadsChargeCostAndMarginPerCustomerAndTheUnassignedCost() {
+        JsonNode body = ok(owner.get("/api/v1/costs?period=" + PERIOD + "&group_by=customer"));
+        Map<String, String> charge = new LinkedHashMap<>();
+        Map<String, String> cost = new LinkedHashMap<>();
+        Map<String, String> margin = new LinkedHashMap<>();
+        for (JsonNode row : body.path("rows")) {
+            String name = row.path("customer").isNull() ? "unassigned" : row.path("customer").asString();
+            charge.put(name, plain(row.path("charge").asString()));
+            cost.put(name, plain(row.path("cost").asString()));
+            margin.put(name, plain(row.path("margin").asString()));
+        }
+        // Acme's cost on the effective basis: 100.00 + 10.005 + 40 + 5.55 (the excluded line costs the MSP too)
+        assertThat(charge).containsEntry("Acme Corp", "244.20515").containsEntry("unassigned", "0");
+        assertThat(cost).containsEntry("Acme Corp", "155.555").containsEntry("unassigned", "7");
+        assertThat(margin).containsEntry("Acme Corp", "88.65015");
+        assertThat(body.path("currency").asString()).isEqualTo("USD");
+        assertThat(body.path("periods").toString()).contains(PERIOD);
+    }
+
+    @Test
+    void aCustomerReadsItsChargePerDayAndServiceAsIfNativeWithTheFeeOnTheFirstDay() {
+        PortalClient acmeOwner = PortalClient.signIn(port, "owner@acme.example", CUSTOMER_PASSWORD);
+        JsonNode body = ok(acmeOwner.get("/api/v1/costs?period=" + PERIOD + "&group_by=day,service"));
+        List<String> rows = new ArrayList<>();
+        for (JsonNode row : body.path("rows")) {
+            rows.add(row.path("day").asString() + " " + row.path("service").asString() + " "
+                    + plain(row.path("charge").asString()));
+            assertThat(row.has("cost")).isFalse();
+            assertThat(row.has("margin")).isFalse();
+        }
+        assertThat(rows).containsExactly(
+                "2026-10-01 Managed services 100",
+                "2026-10-03 AmazonEC2 103",
+                "2026-10-04 AmazonCloudFront 30.9",
+                "2026-10-04 AmazonEC2 10.30515");
+        assertThat(plain(body.path("total").path("charge").asString())).isEqualTo("244.20515");
+        assertThat(body.path("total").has("cost")).isFalse();
+        Response mspOnly = acmeOwner.get("/api/v1/costs?period=" + PERIOD + "&group_by=customer");
+        assertThat(mspOnly.status()).as(mspOnly.text()).isEqualTo(400);
+        assertThat(mspOnly.detail()).contains("group_by 'customer' is for the MSP only");
+        Response unknown = acmeOwner.get("/api/v1/costs?group_by=colour");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.detail()).contains("group_by 'colour'").contains("day, service");
+    }
+
+    /** The isolation test: every endpoint and page that shows costs, as every caller inside a customer account. */
+    @Test
+    void aCustomerNeverSeesARawLineTheMspsCostOrMarginOrAnotherCustomer() {
+        List<String> groupings = List.of("", "day", "service", "service_category", "charge_type", "region",
+                "sub_account", "kind", "day,service,service_category,charge_type,region,sub_account,kind");
+        // what no answer inside Acme may contain: raw line ids, the MSP's cost and margin figures of Acme (exact and
+        // as shown), the excluded service, accounts nobody claims, Globex and its figures, the MSP's rules
+        List<String> neverInAcme = List.of("l-ec2-acme", "l-s3-acme", "part-0", "155.555", "155.56", "88.65015",
+                "88.65", "margin", "Margin", "\"cost\"", "AmazonS3", "5.55", "333333333333", "Globex", "globex",
+                "222222222222", "56.65", "Storage is on the house", "CloudFront at 75 %", "40.00", "Uplift 3 %");
+        List<String> neverInGlobex = List.of("Acme", "acme", "111111111111", "244.2", "113.3", "30.9", "l-ec2",
+                "part-0", "margin", "Margin", "\"cost\"", "333333333333", "Storage is on the house");
+        Map<String, PortalClient> acmeSide = new LinkedHashMap<>();
+        acmeSide.put("Acme's Owner", PortalClient.signIn(port, "owner@acme.example", CUSTOMER_PASSWORD));
+        acmeSide.put("Acme's Viewer", PortalClient.signIn(port, "viewer@acme.example", CUSTOMER_PASSWORD));
+        PortalClient manager = PortalClient.signIn(port, "owner@costs.example", PASSWORD);
+        ok(manager.post("/api/v1/managed_accounts/" + acme + "/enter", null));
+        acmeSide.put("the MSP's Owner as Manager User in Acme", manager);
+        PortalClient globexOwner = PortalClient.signIn(port, "owner@globex.example", CUSTOMER_PASSWORD);
+        int answers = 0;
+        for (Map.Entry<String, PortalClient> caller : acmeSide.entrySet()) {
+            answers += walk(caller.getKey(), caller.getValue(), groupings, neverInAcme, "Acme");
+        }
+        answers += walk("Globex's Owner", globexOwner, groupings, neverInGlobex, "Globex");
+        assertThat(answers).isEqualTo(4 * (2 * groupings.size() + 2));
+        // Acme's figures are really there (the walk read them, not an empty answer)
+        assertThat(plain(ok(acmeSide.get("Acme's Viewer").get("/api/v1/costs?group_by=")).path("total")
+                .path("charge").asString())).isEqualTo("244.20515");
+        String globexHome = globexOwner.page("/").body();
+        assertThat(globexHome).contains("USD ").doesNotContain("USD 244.21");
+    }
+
+    /** Calls every costs endpoint and page as one caller; returns how many answers it checked. */
+    private int walk(String who, PortalClient client, List<String> groupings, List<String> never, String mustSee) {
+        List<String> answers = new ArrayList<>();
+        for (String g : groupings) {
+            for (String query : List.of("?group_by=" + g, "?period=" + PERIOD + "&group_by=" + g)) {
+                Response r = client.get("/api/v1/costs" + query);
+                assertThat(r.status()).as(who + " " + query + ": " + r.text()).isEqualTo(200);
+                answers.add(query + " -> " + r.text());
+            }
+        }
+        for (String page : List.of("/", "/sources")) {
+            var r = client.page(page);
+            assertThat(r.statusCode()).as(who + " " + page).isEqualTo(200);
+            answers.add(page + " -> " + r.body());
+        }
+        for (String answer : answers) {
+            for (String word : never) {
+                assertThat(answer).as(who + " must not see '" + word + "' in " + answer).doesNotContain(word);
+            }
+        }
+        assertThat(answers.stream().filter(a -> a.startsWith("/ ->")).findFirst().orElseThrow()).contains("USD ");
+        return answers.size();
+    }
+
+    private String customerTotal(String customer) {
+        return plain(jdbc.sql("SELECT sum(charge) FROM cost_daily WHERE msp_id = :msp AND customer_account_id = :c AND"
+                + " kind IN ('usage', 'charge', 'credit')").param("msp", msp.id()).param("c", UUID.fromString(customer))
+                .query(BigDecimal.class).single().toPlainString());
+    }
+
+    private static String plain(String decimal) {
+        return new BigDecimal(decimal).stripTrailingZeros().toPlainString();
+    }
+
+    private void awaitIdleSucceeded() {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<String> statuses = jdbc.sql("SELECT status FROM bill_run WHERE msp_id = :msp").param("msp", msp.id())
+                    .query(String.class).list();
+            if (statuses.contains("failed")) {
+                throw new AssertionError("a bill run failed: " + jdbc.sql("SELECT error FROM bill_run WHERE msp_id = :msp"
+                        + " AND status = 'failed'").param("msp", msp.id()).query(String.class).list());
+            }
+            if (!statuses.isEmpty() && statuses.stream().allMatch("succeeded"::equals)) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("no bill run succeeded in 90 s");
+    }
+
+    static JsonNode ok(Response r) {
+        assertThat(r.status()).as(r.text()).isBetween(200, 299);
+        return r.body();
+    }
+
+    private static Response created(Response r) {
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r;
+    }
+
+    static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+}
