@@ -31,20 +31,19 @@ import java.util.stream.Collectors;
 public final class DailyCosts {
     private static final SqlStatements SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/costs.sql");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Rows per INSERT: one jsonb parameter each, so a month of a large MSP is a few statements. */
-    private static final int ROWS_PER_STATEMENT = 5_000;
-
     private final JdbcClient jdbc;
+    private final javax.sql.DataSource dataSource;
 
-    public DailyCosts(JdbcClient jdbc) {
+    public DailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource) {
         this.jdbc = jdbc;
+        this.dataSource = dataSource;
     }
 
     /**
      * Replaces the MSP's rows of the period with a run's, in the caller's transaction (the run's drafts are written
-     * in the same one, so reports and invoices never disagree). The rows are streamed from the bill's file in
-     * statements of {@value #ROWS_PER_STATEMENT}; {@code accountOfKey} maps a customer's id in the configuration to
-     * its customer account.
+     * in the same one, so reports and invoices never disagree). The bill's file is loaded with PostgreSQL's COPY into
+     * a temporary table of one JSON text per row (a field delimiter and quote that JSON never holds unescaped), then
+     * inserted in one statement; {@code accountOfKey} maps a customer's id in the configuration to its account.
      */
     public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
                         DailyBill bill) {
@@ -53,10 +52,18 @@ public final class DailyCosts {
         for (CustomerBill c : bill.result().customers()) {
             accountOfKey.apply(c.customerId()).ifPresent(a -> accounts.put(c.customerId(), a.toString()));
         }
-        String accountsJson = JSON.writeValueAsString(accounts);
-        bill.chunks(ROWS_PER_STATEMENT, rows -> jdbc.sql(SQL.get("insert-rows")).param("msp", msp)
-                .param("period", period.toString()).param("run", run).param("accounts", accountsJson)
-                .param("rows", rows).update());
+        java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource);
+        try (java.io.Reader rows = bill.reader(); java.sql.Statement s = connection.createStatement()) {
+            s.execute(SQL.get("create-stage"));
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(SQL.get("copy-stage"), rows);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "storing the daily costs of " + period + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            org.springframework.jdbc.datasource.DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+        jdbc.sql(SQL.get("insert-staged")).param("msp", msp).param("period", period.toString()).param("run", run)
+                .param("accounts", JSON.writeValueAsString(accounts)).update();
     }
 
     /**

@@ -62,10 +62,11 @@ public final class BillRuns implements AutoCloseable {
     /**
      * @param coalesce  how long an automatic run waits for more changes before it starts
      * @param automatic whether new data and configuration changes bill by themselves ({@code rebill.billing.automatic})
+     * @param daily     where a successful run's daily cost aggregate goes (the costs feature's reports read it)
      */
     public BillRuns(JdbcClient jdbc, TransactionTemplate tx, BillingRules rules, Integrations integrations,
                     Ingestion ingestion, Accounts accounts, Billing billing, AuditLog audit, Duration coalesce,
-                    boolean automatic) {
+                    boolean automatic, io.rebill.costs.DailyCosts daily) {
         this.automatic = automatic;
         this.billing = billing;
         this.runs = new RunStore(jdbc);
@@ -77,7 +78,7 @@ public final class BillRuns implements AutoCloseable {
         this.accounts = accounts;
         this.audit = audit;
         Drafts drafts = new Drafts(jdbc, invoices, new DetailsStore(jdbc));
-        this.worker = new RunWorker(runs, drafts, new io.rebill.costs.DailyCosts(jdbc), new Corrections(jdbc, invoices, billing), tx, billing,
+        this.worker = new RunWorker(runs, drafts, daily, new Corrections(jdbc, invoices, billing), tx, billing,
                 new RunWorker.Inputs() {
             @Override
             public RunWorker.Resolved resolve(UUID msp, BillingPeriod period) {

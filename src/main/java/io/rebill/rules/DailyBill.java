@@ -43,6 +43,16 @@ public final class DailyBill implements AutoCloseable {
         return count;
     }
 
+    /** The rows as text, one JSON object a line (for a bulk load such as PostgreSQL's COPY). */
+    public java.io.Reader reader() {
+        try {
+            return Files.newBufferedReader(rows, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the daily costs in " + rows + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Passes the rows in chunks of at most {@code size}, each a JSON array text of the rows' objects. */
     public void chunks(int size, Consumer<String> chunk) {
         try (BufferedReader in = Files.newBufferedReader(rows, StandardCharsets.UTF_8)) {

@@ -5,16 +5,23 @@
 -- name: delete-period
 DELETE FROM cost_daily WHERE msp_id = :msp AND period = :period
 
--- name: insert-rows
--- :rows is a JSON array of the rows DuckDB wrote (amounts as exact decimal text); :accounts maps customer keys to
+-- name: create-stage
+CREATE TEMP TABLE IF NOT EXISTS cost_daily_stage (j text NOT NULL) ON COMMIT DELETE ROWS
+
+-- name: copy-stage
+COPY cost_daily_stage (j) FROM STDIN (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')
+
+-- name: insert-staged
+-- the rows COPY staged, one JSON object each (amounts as exact decimal text); :accounts maps customer keys to
 -- their customer accounts
 INSERT INTO cost_daily (msp_id, period, run_id, customer_key, customer_account_id, day, kind, service,
                         service_category, charge_type, region, sub_account_id, currency, cost, charge)
 SELECT :msp, :period, :run, r.customer_key, CAST(CAST(:accounts AS jsonb) ->> r.customer_key AS uuid), r.day, r.kind,
        r.service, r.service_category, r.charge_type, r.region, r.sub_account_id, r.currency, CAST(r.cost AS numeric),
        CAST(r.charge AS numeric)
-FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(customer_key text, day date, kind text, service text,
-     service_category text, charge_type text, region text, sub_account_id text, currency text, cost text, charge text)
+FROM cost_daily_stage s, jsonb_to_record(CAST(s.j AS jsonb)) AS r(customer_key text, day date, kind text,
+     service text, service_category text, charge_type text, region text, sub_account_id text, currency text,
+     cost text, charge text)
 
 -- name: customer-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge

@@ -37,11 +37,11 @@ class InvoicingConfiguration {
     @Bean(destroyMethod = "close")
     BillRuns billRuns(JdbcClient jdbc, TransactionTemplate tx, BillingRules rules, Integrations integrations,
                       Ingestion ingestion, Accounts accounts, RebillSettings settings, AuditLog audit,
-                      Environment environment) {
+                      Environment environment, io.rebill.costs.DailyCosts daily) {
         Duration coalesce = Duration.ofMillis(environment.getProperty("rebill.billing.coalesce-ms", Long.class, 2000L));
         BillRuns runs = new BillRuns(jdbc, tx, rules, integrations, ingestion, accounts,
                 new Billing(settings, PredicateCompiler.cel()), audit, coalesce,
-                environment.getProperty("rebill.billing.automatic", Boolean.class, true));
+                environment.getProperty("rebill.billing.automatic", Boolean.class, true), daily);
         rules.onChange(runs::configurationChanged);
         return runs;
     }

@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @Configuration(proxyBeanMethods = false)
 class CostsConfiguration {
     @Bean
-    DailyCosts dailyCosts(JdbcClient jdbc) {
-        return new DailyCosts(jdbc);
+    DailyCosts dailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource) {
+        return new DailyCosts(jdbc, dataSource);
     }
 }
