@@ -5,6 +5,7 @@
 INSERT INTO bill_run (id, msp_id, period, status, trigger, requested_by)
 VALUES (:id, :msp, :period, 'queued', :trigger, :by)
 ON CONFLICT (msp_id, period) WHERE status = 'queued' DO NOTHING
+RETURNING *
 
 -- name: queued-run
 SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'queued'

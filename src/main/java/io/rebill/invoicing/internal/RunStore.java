@@ -33,12 +33,25 @@ public final class RunStore {
         this.jdbc = jdbc;
     }
 
-    /** Queues a run, or answers the one already queued for the period (a burst of requests is billed once). */
+    /**
+     * Queues a run, or answers the one already queued for the period (a burst of requests is billed once). The queued
+     * run may start between the two statements; then a new one is queued, so a request never goes unanswered.
+     */
     public BillRun queue(UUID msp, BillingPeriod period, RunTrigger trigger, String by) {
-        jdbc.sql(SQL.get("insert-run")).param("id", UUID.randomUUID()).param("msp", msp)
-                .param("period", period.toString()).param("trigger", trigger.dbName()).param("by", by).update();
-        return jdbc.sql(SQL.get("queued-run")).param("msp", msp).param("period", period.toString()).query(ROW)
-                .optional().orElseThrow(() -> new IllegalStateException("the queued run of " + period + " vanished"));
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Optional<BillRun> inserted = jdbc.sql(SQL.get("insert-run")).param("id", UUID.randomUUID()).param("msp", msp)
+                    .param("period", period.toString()).param("trigger", trigger.dbName()).param("by", by).query(ROW)
+                    .optional();
+            if (inserted.isPresent()) {
+                return inserted.get();
+            }
+            Optional<BillRun> queued = jdbc.sql(SQL.get("queued-run")).param("msp", msp)
+                    .param("period", period.toString()).query(ROW).optional();
+            if (queued.isPresent()) {
+                return queued.get();
+            }
+        }
+        throw new IllegalStateException("could not queue a bill run of " + period + " in ten attempts");
     }
 
     public Optional<BillRun> find(UUID msp, UUID id) {
