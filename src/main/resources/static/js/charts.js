@@ -1,4 +1,5 @@
-// Home pages: charts from the page's data-chart JSON (no inline script).
+// Every page's bar charts (homes, Billing) from its element #chart-data's data-chart JSON (no inline script);
+// a chart whose canvas is not on the page is skipped.
 (function () {
   'use strict';
   var dataElement = document.getElementById('chart-data');
@@ -36,4 +37,6 @@
   bar('top-services-chart', data.services, data.serviceCharges || [], true, '#12b76a');
   bar('customer-charge-chart', data.customers, data.charges || [], true, '#1f5eff');
   bar('customer-margin-chart', data.customers, data.margins || [], true, '#12b76a');
+  bar('margin-chart', data.customers, data.margins || [], false, '#1f5eff');
+  bar('service-chart', data.services, data.charges || [], true, '#12b76a');
 })();
