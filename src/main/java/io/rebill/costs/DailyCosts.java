@@ -48,6 +48,7 @@ public final class DailyCosts {
     public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
                         DailyBill bill) {
         jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
+        jdbc.sql(SQL.get("delete-period-rollup")).param("msp", msp).param("period", period.toString()).update();
         Map<String, String> accounts = new LinkedHashMap<>();
         for (CustomerBill c : bill.result().customers()) {
             accountOfKey.apply(c.customerId()).ifPresent(a -> accounts.put(c.customerId(), a.toString()));
@@ -64,7 +65,12 @@ public final class DailyCosts {
         }
         jdbc.sql(SQL.get("insert-staged")).param("msp", msp).param("period", period.toString()).param("run", run)
                 .param("accounts", JSON.writeValueAsString(accounts)).update();
+        jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).update();
     }
+
+    /** Groupings the rollup by customer, day, kind and service answers; anything finer reads cost_daily. */
+    private static final java.util.Set<CostGroup> ROLLED_UP = java.util.EnumSet.of(CostGroup.DAY, CostGroup.SERVICE,
+            CostGroup.KIND, CostGroup.CUSTOMER);
 
     /**
      * Who the actor reads figures as: the MSP's staff with View Managed Accounts (Owner, Integration Owner) read the
@@ -87,6 +93,7 @@ public final class DailyCosts {
         boolean msp = checkGroups(viewer, groups);
         String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
         String sql = SQL.get(msp ? "msp-figures" : "customer-figures")
+                .replace("{table}", ROLLED_UP.containsAll(groups) ? "cost_daily_service" : "cost_daily")
                 .replace("{select}", groups.isEmpty() ? "" : columns + ",")
                 .replace("{group}", groups.isEmpty() ? "" : "GROUP BY " + columns + " ORDER BY " + columns);
         var statement = jdbc.sql(sql).param("msp", viewer.msp()).param("period", period.toString());

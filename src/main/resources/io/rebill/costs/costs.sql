@@ -1,9 +1,20 @@
 -- The daily cost aggregates bill runs write (issue 12). Every statement is scoped by the MSP (:msp); a customer's
 -- reads also by its account (:customer) and by the kinds a customer sees (usage, charge, credit), and never select
--- the cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only.
+-- the cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only; {table} is
+-- cost_daily_service when they are among day, service, kind and customer, else the fine cost_daily.
 
 -- name: delete-period
 DELETE FROM cost_daily WHERE msp_id = :msp AND period = :period
+
+-- name: delete-period-rollup
+DELETE FROM cost_daily_service WHERE msp_id = :msp AND period = :period
+
+-- name: insert-rollup
+INSERT INTO cost_daily_service (msp_id, period, run_id, customer_account_id, day, kind, service, currency, cost,
+                                charge)
+SELECT msp_id, period, run_id, customer_account_id, day, kind, service, currency, sum(cost), sum(charge)
+FROM cost_daily WHERE msp_id = :msp AND period = :period
+GROUP BY msp_id, period, run_id, customer_account_id, day, kind, service, currency
 
 -- name: create-stage
 CREATE TEMP TABLE IF NOT EXISTS cost_daily_stage (j text NOT NULL) ON COMMIT DELETE ROWS
@@ -25,7 +36,7 @@ FROM cost_daily_stage s, jsonb_to_record(CAST(s.j AS jsonb)) AS r(customer_key t
 
 -- name: customer-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge
-FROM cost_daily d
+FROM {table} d
 WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :customer
   AND d.kind IN ('usage', 'charge', 'credit')
 {group}
@@ -33,7 +44,7 @@ WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :custom
 -- name: msp-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge,
        sum(d.cost) AS cost
-FROM cost_daily d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+FROM {table} d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
 WHERE d.msp_id = :msp AND d.period = :period
 {group}
 
