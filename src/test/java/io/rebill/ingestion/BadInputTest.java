@@ -88,6 +88,18 @@ class BadInputTest {
         assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column lineItem/UsageStartDate", "'yesterday'");
     }
 
+    // ---- issue 14 item 9: bad input caught before it is stored ----
+
+    /** A spreadsheet (a zip) saved under a .csv name: refused as not text, never a 500 or a garbled header. */
+    @Test
+    void aBinaryFileIsRefusedAsNotText() throws IOException {
+        byte[] zip = new byte[4096];
+        new java.util.Random(9).nextBytes(zip);
+        System.arraycopy(new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0}, 0, zip, 0, 12);
+        Path f = Files.write(dir.resolve("costs.csv"), zip);
+        assertRejectedAndIntact(f, ErrorCode.FILE_UNREADABLE, "not a text file", "byte 3 is 0x03");
+    }
+
     @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.csv"));

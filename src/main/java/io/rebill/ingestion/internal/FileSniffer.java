@@ -8,6 +8,9 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,7 +91,12 @@ final class FileSniffer {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             boolean quoted = false;
             int b;
+            long at = 0;
             while ((b = in.read()) != -1) {
+                at++;
+                if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f) {
+                    throw notText(path, at, b);
+                }
                 if (b == '"') {
                     quoted = !quoted;
                 }
@@ -101,7 +109,7 @@ final class FileSniffer {
                             path + ": line 1: no end of the header line in the first 1 MiB; this is not a CSV billing file");
                 }
             }
-            String header = line.toString(StandardCharsets.UTF_8);
+            String header = utf8(path, line.toByteArray());
             if (header.startsWith("\uFEFF")) {
                 header = header.substring(1);
             }
@@ -113,6 +121,26 @@ final class FileSniffer {
             throw new RebillException(ErrorCode.FILE_UNREADABLE,
                     path + ": cannot read the header: " + e.getMessage()
                             + (container == Container.GZIP_CSV ? " (is the gzip file truncated or corrupt?)" : ""));
+        }
+    }
+
+    /**
+     * A spreadsheet, zip or PDF saved as .csv: refused before DuckDB reads it, so the caller hears "not text"
+     * instead of a garbled header (issue 14 item 9). Control bytes other than tab and line ends never occur in a
+     * billing CSV's header.
+     */
+    private static RebillException notText(Path path, long at, int b) {
+        return new RebillException(ErrorCode.FILE_UNREADABLE, path + ": not a text file: byte " + at + " is 0x"
+                + String.format("%02x", b) + " (a control byte); expected a CSV billing file in UTF-8, or gzip or Parquet");
+    }
+
+    private static String utf8(Path path, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE, path + ": not a text file: line 1 is not valid UTF-8;"
+                    + " expected a CSV billing file in UTF-8, or gzip or Parquet");
         }
     }
 
