@@ -100,6 +100,23 @@ class BadInputTest {
         assertRejectedAndIntact(f, ErrorCode.FILE_UNREADABLE, "not a text file", "byte 3 is 0x03");
     }
 
+    /** Which of two columns of the same name holds the cost is not ours to guess. */
+    @Test
+    void aRepeatedColumnNameIsRefusedNamingBothColumns() throws IOException {
+        Path f = FormatWriters.curLegacyCsv(List.of(aLineItem().cost("3")), dir.resolve("twice.csv"), false);
+        List<String> lines = Files.readAllLines(f);
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        int cost = header.indexOf("lineItem/UnblendedCost");
+        int other = cost == header.size() - 1 ? cost - 1 : cost + 1;
+        header.set(other, "lineItem/UnblendedCost");
+        lines.set(0, String.join(",", header));
+        Files.write(f, lines);
+        int first = Math.min(cost, other) + 1;
+        int second = Math.max(cost, other) + 1;
+        assertRejectedAndIntact(f, ErrorCode.UNKNOWN_FORMAT, "line 1",
+                "columns " + first + " and " + second + " are both named 'lineItem/UnblendedCost'");
+    }
+
     @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.csv"));

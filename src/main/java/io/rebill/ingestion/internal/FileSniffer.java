@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class FileSniffer {
             Map<String, String> types = parquetTypes(path, duck);
             return withFormat(path, container, new ArrayList<>(types.keySet()), types, size);
         }
-        List<String> header = uniqueNames(parseHeader(path, readHeaderLine(path, container)));
+        List<String> header = uniqueNames(path, parseHeader(path, readHeaderLine(path, container)));
         return withFormat(path, container, header, Map.of(), size);
     }
 
@@ -152,15 +153,31 @@ final class FileSniffer {
         return CsvFields.split(line).stream().map(String::trim).toList();
     }
 
-    /** Empty names become column_N and repeated names get a _2, _3 suffix so that SQL can name each one. */
-    static List<String> uniqueNames(List<String> names) {
-        Set<String> seen = new HashSet<>();
+    /**
+     * Empty names become column_N (with a _2, _3 suffix should that name be taken) so that SQL can name each one. A
+     * name given twice is refused naming both columns: which of two lineItem/UnblendedCost columns is the cost is not
+     * for the reader to guess (issue 14 item 9).
+     */
+    static List<String> uniqueNames(Path path, List<String> names) {
+        Map<String, Integer> given = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Integer before = name.isEmpty() ? null : given.putIfAbsent(name, i + 1);
+            if (before != null) {
+                throw new RebillException(ErrorCode.UNKNOWN_FORMAT, path + ": line 1: columns " + before + " and "
+                        + (i + 1) + " are both named '" + name + "'; each column of a billing file needs its own name");
+            }
+        }
+        Set<String> seen = new HashSet<>(given.keySet());
         List<String> unique = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            String base = names.get(i).isEmpty() ? "column_" + (i + 1) : names.get(i);
-            String name = base;
-            for (int k = 2; !seen.add(name); k++) {
-                name = base + "_" + k;
+            String name = names.get(i);
+            if (name.isEmpty()) {
+                String base = "column_" + (i + 1);
+                name = base;
+                for (int k = 2; !seen.add(name); k++) {
+                    name = base + "_" + k;
+                }
             }
             unique.add(name);
         }
