@@ -117,6 +117,18 @@ class BadInputTest {
                 "columns " + first + " and " + second + " are both named 'lineItem/UnblendedCost'");
     }
 
+    /** A NUL byte inside a field (a file cut and pasted from a binary) names file, line and column. */
+    @Test
+    void aNulByteInAFieldNamesFileLineAndColumn() throws IOException {
+        Path f = FormatWriters.curLegacyCsv(List.of(aLineItem(), aLineItem().cost("2"), aLineItem()),
+                dir.resolve("nul.csv"), false);
+        List<String> lines = Files.readAllLines(f);
+        lines.set(2, lines.get(2).replace("m5.large hours", "m5.large\0hours"));
+        Files.write(f, lines);
+        assertThat(Files.readString(f)).contains("m5.large\0hours");
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column lineItem/LineItemDescription", "NUL");
+    }
+
     @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.csv"));
