@@ -129,6 +129,19 @@ class BadInputTest {
         assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column lineItem/LineItemDescription", "NUL");
     }
 
+    /** FOCUS allows five charge categories; a sixth would be billed as nothing the rules know. */
+    @Test
+    void aFocusChargeCategoryOutsideTheSpecNamesTheAllowedValues() throws IOException {
+        Path f = FormatWriters.focusCsv(List.of(aLineItem(), aLineItem().type("Tax"), aLineItem()), dir.resolve("focus.csv"));
+        List<String> lines = Files.readAllLines(f);
+        // the third line is the only one with the category tax, written as a field of its own
+        assertThat(lines.get(2).split(",tax,", -1)).hasSize(2);
+        lines.set(2, lines.get(2).replace(",tax,", ",Refundish,"));
+        Files.write(f, lines);
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column ChargeCategory", "'Refundish'",
+                "allowed values: Usage, Purchase, Tax, Credit, Adjustment");
+    }
+
     @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.csv"));

@@ -20,6 +20,7 @@ final class FileErrors {
     private static final String BAD_TIMESTAMP = "rebill-bad-timestamp\u001f";
     private static final String BAD_NUMBER = "rebill-bad-number\u001f";
     private static final String NUL_BYTE = "rebill-nul-byte\u001f";
+    private static final String BAD_CATEGORY = "rebill-bad-category\u001f";
 
     private FileErrors() {
     }
@@ -54,6 +55,10 @@ final class FileErrors {
         }
         if (message.contains(BAD_NUMBER)) {
             return badValue(duck, file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
+        }
+        if (message.contains(BAD_CATEGORY)) {
+            return badValue(duck, file, message, BAD_CATEGORY, "is not a FOCUS ChargeCategory; allowed values: "
+                    + "Usage, Purchase, Tax, Credit, Adjustment");
         }
         if (message.contains(NUL_BYTE)) {
             String column = firstLine(message.substring(message.indexOf(NUL_BYTE) + NUL_BYTE.length()));
