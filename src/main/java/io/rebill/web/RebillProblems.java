@@ -122,6 +122,8 @@ class RebillProblems {
             detail = "an internal error occurred (" + e.code() + "); the server log has the details";
         } else {
             log.info("{} on {} {}: {}", e.code(), request.getMethod(), request.getRequestURI(), e.getMessage());
+            // an input error names the file by its name; where the server keeps it is for the log (issue 14 item 9)
+            detail = ServerPaths.withoutFolders(detail);
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(status.getReasonPhrase());

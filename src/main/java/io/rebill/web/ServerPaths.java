@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * name and loses its folders ("/srv/rebill/imports/x/cur.csv: line 3" reads "cur.csv: line 3").
  */
 public final class ServerPaths {
-    private static final Pattern FOLDERS = Pattern.compile("(?<![\\w.:/])(/[^\\s/:'\"]+)+/(?=[^\\s/])");
+    /** An absolute path's folders; the API's own routes (/api/v1/sso) are not server folders and stay. */
+    private static final Pattern FOLDERS = Pattern.compile("(?<![\\w.:/])(?!/api/)(/[^\\s/:'\"]+)+/(?=[^\\s/])");
 
     private ServerPaths() {
     }

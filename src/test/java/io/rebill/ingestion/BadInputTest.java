@@ -88,6 +88,60 @@ class BadInputTest {
         assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column lineItem/UsageStartDate", "'yesterday'");
     }
 
+    // ---- issue 14 item 9: bad input caught before it is stored ----
+
+    /** A spreadsheet (a zip) saved under a .csv name: refused as not text, never a 500 or a garbled header. */
+    @Test
+    void aBinaryFileIsRefusedAsNotText() throws IOException {
+        byte[] zip = new byte[4096];
+        new java.util.Random(9).nextBytes(zip);
+        System.arraycopy(new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0}, 0, zip, 0, 12);
+        Path f = Files.write(dir.resolve("costs.csv"), zip);
+        assertRejectedAndIntact(f, ErrorCode.FILE_UNREADABLE, "not a text file", "byte 3 is 0x03");
+    }
+
+    /** Which of two columns of the same name holds the cost is not ours to guess. */
+    @Test
+    void aRepeatedColumnNameIsRefusedNamingBothColumns() throws IOException {
+        Path f = FormatWriters.curLegacyCsv(List.of(aLineItem().cost("3")), dir.resolve("twice.csv"), false);
+        List<String> lines = Files.readAllLines(f);
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        int cost = header.indexOf("lineItem/UnblendedCost");
+        int other = cost == header.size() - 1 ? cost - 1 : cost + 1;
+        header.set(other, "lineItem/UnblendedCost");
+        lines.set(0, String.join(",", header));
+        Files.write(f, lines);
+        int first = Math.min(cost, other) + 1;
+        int second = Math.max(cost, other) + 1;
+        assertRejectedAndIntact(f, ErrorCode.UNKNOWN_FORMAT, "line 1",
+                "columns " + first + " and " + second + " are both named 'lineItem/UnblendedCost'");
+    }
+
+    /** A NUL byte inside a field (a file cut and pasted from a binary) names file, line and column. */
+    @Test
+    void aNulByteInAFieldNamesFileLineAndColumn() throws IOException {
+        Path f = FormatWriters.curLegacyCsv(List.of(aLineItem(), aLineItem().cost("2"), aLineItem()),
+                dir.resolve("nul.csv"), false);
+        List<String> lines = Files.readAllLines(f);
+        lines.set(2, lines.get(2).replace("m5.large hours", "m5.large\0hours"));
+        Files.write(f, lines);
+        assertThat(Files.readString(f)).contains("m5.large\0hours");
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column lineItem/LineItemDescription", "NUL");
+    }
+
+    /** FOCUS allows five charge categories; a sixth would be billed as nothing the rules know. */
+    @Test
+    void aFocusChargeCategoryOutsideTheSpecNamesTheAllowedValues() throws IOException {
+        Path f = FormatWriters.focusCsv(List.of(aLineItem(), aLineItem().type("Tax"), aLineItem()), dir.resolve("focus.csv"));
+        List<String> lines = Files.readAllLines(f);
+        // the third line is the only one with the category tax, written as a field of its own
+        assertThat(lines.get(2).split(",tax,", -1)).hasSize(2);
+        lines.set(2, lines.get(2).replace(",tax,", ",Refundish,"));
+        Files.write(f, lines);
+        assertRejectedAndIntact(f, ErrorCode.BAD_VALUE, "line 3", "column ChargeCategory", "'Refundish'",
+                "allowed values: Usage, Purchase, Tax, Credit, Adjustment");
+    }
+
     @Test
     void emptyFile() throws IOException {
         Path f = Files.createFile(dir.resolve("empty.csv"));

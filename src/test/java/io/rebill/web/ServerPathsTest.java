@@ -19,6 +19,8 @@ class ServerPathsTest {
     void textWithoutPathsIsUnchanged() {
         assertThat(ServerPaths.withoutFolders("status Error: 3 of 4 periods and/or 2024/09 failed; see https://docs.example/x/y"))
                 .isEqualTo("status Error: 3 of 4 periods and/or 2024/09 failed; see https://docs.example/x/y");
+        assertThat(ServerPaths.withoutFolders("PUT /api/v1/sso to set it up, or POST /api/v1/managed_accounts/<id>/enter"))
+                .isEqualTo("PUT /api/v1/sso to set it up, or POST /api/v1/managed_accounts/<id>/enter");
         assertThat(ServerPaths.withoutFolders(null)).isNull();
     }
 }

@@ -19,6 +19,8 @@ final class FileErrors {
     private static final Pattern CSV_LINE = Pattern.compile("CSV Error on Line: (\\d+)");
     private static final String BAD_TIMESTAMP = "rebill-bad-timestamp\u001f";
     private static final String BAD_NUMBER = "rebill-bad-number\u001f";
+    private static final String NUL_BYTE = "rebill-nul-byte\u001f";
+    private static final String BAD_CATEGORY = "rebill-bad-category\u001f";
 
     private FileErrors() {
     }
@@ -53,6 +55,16 @@ final class FileErrors {
         }
         if (message.contains(BAD_NUMBER)) {
             return badValue(duck, file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
+        }
+        if (message.contains(BAD_CATEGORY)) {
+            return badValue(duck, file, message, BAD_CATEGORY, "is not a FOCUS ChargeCategory; allowed values: "
+                    + "Usage, Purchase, Tax, Credit, Adjustment");
+        }
+        if (message.contains(NUL_BYTE)) {
+            String column = firstLine(message.substring(message.indexOf(NUL_BYTE) + NUL_BYTE.length()));
+            Optional<String> line = LineLocator.first(duck, file, column, v -> v != null && v.indexOf('\0') >= 0);
+            return new RebillException(ErrorCode.BAD_VALUE, file.displayName() + where(line) + ": column " + column
+                    + ": a NUL byte (0x00) in the value; a billing file's text holds none (is the file part binary?)");
         }
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("gzip") || lower.contains("zlib") || lower.contains("inflate")) {

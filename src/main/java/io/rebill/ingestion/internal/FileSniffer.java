@@ -8,6 +8,9 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +52,7 @@ final class FileSniffer {
             Map<String, String> types = parquetTypes(path, duck);
             return withFormat(path, container, new ArrayList<>(types.keySet()), types, size);
         }
-        List<String> header = uniqueNames(parseHeader(path, readHeaderLine(path, container)));
+        List<String> header = uniqueNames(path, parseHeader(path, readHeaderLine(path, container)));
         return withFormat(path, container, header, Map.of(), size);
     }
 
@@ -88,7 +92,12 @@ final class FileSniffer {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             boolean quoted = false;
             int b;
+            long at = 0;
             while ((b = in.read()) != -1) {
+                at++;
+                if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f) {
+                    throw notText(path, at, b);
+                }
                 if (b == '"') {
                     quoted = !quoted;
                 }
@@ -101,7 +110,7 @@ final class FileSniffer {
                             path + ": line 1: no end of the header line in the first 1 MiB; this is not a CSV billing file");
                 }
             }
-            String header = line.toString(StandardCharsets.UTF_8);
+            String header = utf8(path, line.toByteArray());
             if (header.startsWith("\uFEFF")) {
                 header = header.substring(1);
             }
@@ -116,6 +125,26 @@ final class FileSniffer {
         }
     }
 
+    /**
+     * A spreadsheet, zip or PDF saved as .csv: refused before DuckDB reads it, so the caller hears "not text"
+     * instead of a garbled header (issue 14 item 9). Control bytes other than tab and line ends never occur in a
+     * billing CSV's header.
+     */
+    private static RebillException notText(Path path, long at, int b) {
+        return new RebillException(ErrorCode.FILE_UNREADABLE, path + ": not a text file: byte " + at + " is 0x"
+                + String.format("%02x", b) + " (a control byte); expected a CSV billing file in UTF-8, or gzip or Parquet");
+    }
+
+    private static String utf8(Path path, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RebillException(ErrorCode.FILE_UNREADABLE, path + ": not a text file: line 1 is not valid UTF-8;"
+                    + " expected a CSV billing file in UTF-8, or gzip or Parquet");
+        }
+    }
+
     /** The header's names: CSV fields, trimmed. */
     static List<String> parseHeader(Path path, String line) {
         if (CsvFields.openQuote(line)) {
@@ -124,15 +153,31 @@ final class FileSniffer {
         return CsvFields.split(line).stream().map(String::trim).toList();
     }
 
-    /** Empty names become column_N and repeated names get a _2, _3 suffix so that SQL can name each one. */
-    static List<String> uniqueNames(List<String> names) {
-        Set<String> seen = new HashSet<>();
+    /**
+     * Empty names become column_N (with a _2, _3 suffix should that name be taken) so that SQL can name each one. A
+     * name given twice is refused naming both columns: which of two lineItem/UnblendedCost columns is the cost is not
+     * for the reader to guess (issue 14 item 9).
+     */
+    static List<String> uniqueNames(Path path, List<String> names) {
+        Map<String, Integer> given = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Integer before = name.isEmpty() ? null : given.putIfAbsent(name, i + 1);
+            if (before != null) {
+                throw new RebillException(ErrorCode.UNKNOWN_FORMAT, path + ": line 1: columns " + before + " and "
+                        + (i + 1) + " are both named '" + name + "'; each column of a billing file needs its own name");
+            }
+        }
+        Set<String> seen = new HashSet<>(given.keySet());
         List<String> unique = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            String base = names.get(i).isEmpty() ? "column_" + (i + 1) : names.get(i);
-            String name = base;
-            for (int k = 2; !seen.add(name); k++) {
-                name = base + "_" + k;
+            String name = names.get(i);
+            if (name.isEmpty()) {
+                String base = "column_" + (i + 1);
+                name = base;
+                for (int k = 2; !seen.add(name); k++) {
+                    name = base + "_" + k;
+                }
             }
             unique.add(name);
         }

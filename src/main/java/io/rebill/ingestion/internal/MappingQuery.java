@@ -177,7 +177,8 @@ final class MappingQuery {
             case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
                     ? "CAST(" + id + " AS TIMESTAMP)"
                     : once("rb_ts(" + asText(id, parquetType) + ", '" + DuckDb.literal(actual) + "')");
-            default -> parquetType == null ? id : "rb_text(CAST(" + id + " AS VARCHAR))";
+            default -> once("rb_str(" + (parquetType == null ? id : "rb_text(CAST(" + id + " AS VARCHAR))") + ", '"
+                    + DuckDb.literal(actual) + "')");
         };
     }
 

@@ -157,9 +157,30 @@ final class YamlMap {
         return read(key, required, expected, Nodes::text);
     }
 
-    /** A number >= 0, written without quotes (every number in msp.yaml is an amount or a percentage). */
+    /**
+     * A number >= 0, written without quotes (every number in msp.yaml is an amount or a percentage), and small enough
+     * to be billed: the bill computes in DECIMAL(38, 12..24), so a percent of 1e60 (which the API's JSON allows and
+     * writes out as 61 digits) would fail the bill run with an overflow instead of failing here with its line.
+     */
     Optional<BigDecimal> number(String key, boolean required, String expected) {
-        return read(key, required, expected, value -> Nodes.decimal(value).filter(n -> n.signum() >= 0));
+        return read(key, required, expected, value -> Nodes.decimal(value).filter(n -> n.signum() >= 0))
+                .filter(n -> billable(key, n));
+    }
+
+    /** The largest percent (a 10,000-fold uplift) and the largest amount (below a trillion) a bill can apply. */
+    static final BigDecimal MAX_PERCENT = new BigDecimal("1000000");
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999.99");
+
+    private boolean billable(String key, BigDecimal n) {
+        boolean percent = key.startsWith("percent");
+        BigDecimal max = percent ? MAX_PERCENT : MAX_AMOUNT;
+        if (n.compareTo(max) <= 0) {
+            return true;
+        }
+        problem(value(key).orElseThrow(), "'" + key + "' is " + (n.precision() - n.scale()) + " digits long; "
+                + (percent ? "a percent" : "an amount") + " can be at most " + max.toPlainString()
+                + " to be billed");
+        return false;
     }
 
     Optional<String> choice(String key, boolean required, List<String> choices) {

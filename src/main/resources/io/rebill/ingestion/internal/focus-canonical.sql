@@ -20,9 +20,9 @@ SELECT
     {{str:SkuId}}                                                                 AS sku_id,
     {{str:ChargeDescription}}                                                     AS charge_description,
     {{tags}}                                                                      AS tags,
-    rb_title({{str:ChargeCategory}})                                              AS charge_category,
+    rb_focus_category({{str:ChargeCategory}}, 'ChargeCategory')                                              AS charge_category,
     rb_title({{str:ChargeClass}})                                                 AS charge_class,
-    COALESCE({{str:x_ChargeType}}, rb_title({{str:ChargeCategory}}))              AS x_charge_type,
+    COALESCE({{str:x_ChargeType}}, rb_focus_category({{str:ChargeCategory}}, 'ChargeCategory'))              AS x_charge_type,
     {{str:CommitmentDiscountId}}                                                  AS commitment_discount_id,
     CASE WHEN lower({{str:CommitmentDiscountType}}) LIKE '%savings%' THEN 'SP'
          WHEN lower({{str:CommitmentDiscountType}}) LIKE '%reserv%'

@@ -22,6 +22,16 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
 -- Parquet text columns take only '' as no value (MappingQuery.asText), what AWS's Athena integration writes.
 CREATE OR REPLACE TEMP MACRO rb_text(x) AS
     CASE WHEN x IN ('', 'NULL', 'null', '\N') THEN NULL ELSE x END;
+-- A text value with a NUL byte in it (a file pasted together from a binary one) raises an error naming its column;
+-- the caller finds the line (issue 14 item 9). A NULL passes as NULL.
+CREATE OR REPLACE TEMP MACRO rb_str(x, col) AS
+    CASE WHEN contains(x, chr(0)) THEN error('rebill-nul-byte' || chr(31) || col) ELSE x END;
+-- FOCUS ChargeCategory (FOCUS 1.0-1.2 allow exactly these five; any case is taken). Another value raises an error
+-- naming it; the caller names the line and the allowed values (issue 14 item 9). Keep equal to FileErrors.
+CREATE OR REPLACE TEMP MACRO rb_focus_category(x, col) AS
+    CASE WHEN x IS NULL THEN NULL
+         WHEN lower(x) IN ('usage', 'purchase', 'tax', 'credit', 'adjustment') THEN upper(x[1]) || lower(x[2:])
+         ELSE error('rebill-bad-category' || chr(31) || col || chr(31) || x) END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
 -- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).

@@ -9,6 +9,22 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** What a user is told about a condition that cannot be compiled: the condition, where, and what is wrong. */
 class CelErrorsTest {
+    /** Issue 14 item 9: a 10,000-character condition is not echoed back whole; the part around the problem is. */
+    @Test
+    void anOverLongConditionIsShownAsAnExcerptAroundTheProblem() {
+        String blob = "x".repeat(10_000);
+        String condition = "line.region_id == '" + blob + "' && line.regoin_id == 'b'";
+        String message = error(condition);
+        assertThat(message).hasSizeLessThan(400).doesNotContain("x".repeat(101))
+                .startsWith("condition `...xxx").contains("' && line.regoin_id == 'b'`")
+                .contains("(" + condition.length() + " characters, shown from character ")
+                .endsWith("at column 10030: no field 'regoin_id' on line; did you mean region_id?");
+        // with no place to point at, the start is shown
+        assertThat(error(" ".repeat(300))).hasSizeLessThan(400)
+                .contains("(300 characters, shown from character 1)").endsWith("the condition is empty;"
+                        + " write one such as line.region_id == 'us-east-1'");
+    }
+
     @Test
     void misspeltFieldSuggestsTheRightOne() {
         assertThat(error("line.regoin_id == 'us-east-1'")).isEqualTo(

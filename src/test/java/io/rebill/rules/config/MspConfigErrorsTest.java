@@ -164,6 +164,27 @@ class MspConfigErrorsTest {
                 + " percent to add, e.g. 3; found the number 3e0");
     }
 
+    /** Issue 14 item 9: a percent of 1e60 (the API writes it out as 61 digits) is refused here, not by the bill. */
+    @Test
+    void aPercentOrAmountTooLargeToBillIsRefusedWithItsLine() {
+        String huge = "1" + "0".repeat(60);
+        assertThat(problems(MSP + """
+                rules:
+                  - {id: uplift-3, title: Uplift 3 %, kind: uplift, percent: HUGE}
+                """.replace("HUGE", huge))).isEqualTo("msp.yaml:3:62: rule 'uplift-3': 'percent' is 61 digits long;"
+                + " a percent can be at most 1000000 to be billed");
+        assertThat(problems(MSP + """
+                rules:
+                  - {id: cap, title: Cap, kind: adjustment, percentage: 1000000.5}
+                """)).isEqualTo("msp.yaml:3:57: rule 'cap': 'percentage' is 7 digits long;"
+                + " a percent can be at most 1000000 to be billed");
+        // the largest billable values are accepted
+        MspConfigFile.parse("msp.yaml", MSP + """
+                rules:
+                  - {id: uplift-3, title: Uplift 3 %, kind: uplift, percent: 1000000}
+                """, new FakeExpressionChecker());
+    }
+
     @Test
     void listWhereAMapBelongs() {
         assertThat(problems("msp: [Example, USD]\n")).isEqualTo("msp.yaml:1:6: top level: 'msp' must be a map with"

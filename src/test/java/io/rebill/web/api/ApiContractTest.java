@@ -226,6 +226,9 @@ class ApiContractTest extends ApiTestBase {
                 new Bad("PATCH", "/api/v1/users/" + user, "[1, 2", 400, "BAD_REQUEST", "not valid JSON"),
                 new Bad("POST", "/api/v1/integrations", "not json at all", 400, "BAD_REQUEST", "not valid JSON"),
                 new Bad("POST", "/api/v1/api_tokens", "{", 400, "BAD_REQUEST", "not valid JSON"),
+                // a key given twice (issue 14 item 9): which one would win is not the caller's to guess
+                new Bad("POST", "/api/v1/users", "{\"email\": \"twice@msp.example\", \"role\": \"viewer\","
+                        + " \"role\": \"owner\"}", 400, "BAD_REQUEST", "Duplicate Object property \"role\""),
                 // a missing body where one is required
                 new Bad("POST", "/api/v1/managed_accounts", null, 400, "BAD_REQUEST", "missing"),
                 // wrong types
