@@ -55,7 +55,9 @@ class SourcesApiController {
     record SourceJson(String name, String status, String message,
                       @JsonProperty("updated_at") String updatedAt, List<PeriodJson> periods) {
         static SourceJson of(SourceState s) {
-            return new SourceJson(s.name(), s.status().name(), s.message(),
+            // the reason of a failed ingest names its file, never the server's folders
+            return new SourceJson(s.name(), s.status().name(),
+                    s.message() == null ? null : io.rebill.web.ServerPaths.withoutFolders(s.message()),
                     s.updatedAt() == null ? null : s.updatedAt().toString(),
                     s.periods().stream().map(PeriodJson::of).toList());
         }
