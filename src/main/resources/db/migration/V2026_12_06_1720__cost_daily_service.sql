@@ -17,3 +17,9 @@ CREATE TABLE cost_daily_service (
 
 CREATE INDEX cost_daily_service_msp_period ON cost_daily_service (msp_id, period);
 CREATE INDEX cost_daily_service_customer ON cost_daily_service (msp_id, customer_account_id, period);
+
+-- periods billed before this table existed (closed ones are never billed again) get their rollup now
+INSERT INTO cost_daily_service (msp_id, period, run_id, customer_account_id, day, kind, service, currency, cost, charge)
+SELECT msp_id, period, run_id, customer_account_id, day, kind, service, currency, sum(cost), sum(charge)
+FROM cost_daily
+GROUP BY msp_id, period, run_id, customer_account_id, day, kind, service, currency;
