@@ -35,13 +35,15 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.rebill.web.ApiSteps.created;
+import static io.rebill.web.ApiSteps.map;
+import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -449,23 +451,5 @@ class BillingFlowTest {
         Response r = owner.put("/api/v1/integrations/" + integration + "/linked_accounts/" + sub,
                 Map.of("customer_account_id", customer, "from", PERIOD));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
-    }
-
-    static JsonNode ok(Response r) {
-        assertThat(r.status()).as(r.text()).isBetween(200, 299);
-        return r.body();
-    }
-
-    private static Response created(Response r) {
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r;
-    }
-
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
     }
 }

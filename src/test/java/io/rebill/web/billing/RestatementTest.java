@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.rebill.web.billing.BillingFlowTest.lines;
-import static io.rebill.web.billing.BillingFlowTest.map;
+import static io.rebill.web.ApiSteps.map;
 import static io.rebill.web.billing.BillingFlowTest.sleep;
-import static io.rebill.web.billing.BillingFlowTest.ok;
+import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

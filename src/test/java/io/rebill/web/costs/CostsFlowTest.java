@@ -30,6 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import static io.rebill.web.ApiSteps.created;
+import static io.rebill.web.ApiSteps.map;
+import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -291,23 +294,5 @@ class CostsFlowTest {
             }
         }
         throw new AssertionError("no bill run succeeded in 90 s");
-    }
-
-    static JsonNode ok(Response r) {
-        assertThat(r.status()).as(r.text()).isBetween(200, 299);
-        return r.body();
-    }
-
-    private static Response created(Response r) {
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r;
-    }
-
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
     }
 }
