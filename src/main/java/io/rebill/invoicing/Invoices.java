@@ -79,7 +79,7 @@ public final class Invoices {
         }
         Optional<UUID> customer = scope.customer().or(filter::customer);
         return store.list(scope.msp(), new InvoiceStore.Filter(filter.period(), filter.status(), customer,
-                scope.customerView()), page);
+                filter.customerName(), scope.customerView()), page);
     }
 
     public Invoice get(Actor actor, UUID id) {

@@ -99,7 +99,9 @@ WHERE i.msp_id = :msp AND i.id = :id
 SELECT status, period, customer_account_id FROM invoice WHERE msp_id = :msp AND id = :id FOR UPDATE
 
 -- name: lines
-SELECT l.*, c.number AS corrects_number FROM invoice_line l LEFT JOIN invoice c ON c.id = l.corrects_invoice_id
+SELECT l.*, c.number AS corrects_number
+FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id AND i.msp_id = :msp
+     LEFT JOIN invoice c ON c.id = l.corrects_invoice_id AND c.msp_id = :msp
 WHERE l.invoice_id = ANY(:invoices) ORDER BY l.invoice_id, l.position
 
 -- name: invoices
@@ -108,15 +110,17 @@ WHERE i.msp_id = :msp
   AND (CAST(:period AS text) IS NULL OR i.period = :period)
   AND (CAST(:status AS text) IS NULL OR i.status = :status)
   AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
+  AND (CAST(:name AS text) IS NULL OR strpos(lower(a.name), lower(:name)) > 0)
   AND (NOT :customerView OR i.status <> 'draft')
 ORDER BY i.period DESC, a.name, i.created_at DESC, i.id LIMIT :limit OFFSET :offset
 
 -- name: count-invoices
-SELECT count(*) FROM invoice i
+SELECT count(*) FROM invoice i JOIN account a ON a.id = i.customer_account_id
 WHERE i.msp_id = :msp
   AND (CAST(:period AS text) IS NULL OR i.period = :period)
   AND (CAST(:status AS text) IS NULL OR i.status = :status)
   AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
+  AND (CAST(:name AS text) IS NULL OR strpos(lower(a.name), lower(:name)) > 0)
   AND (NOT :customerView OR i.status <> 'draft')
 
 -- name: invoices-of-period

@@ -33,7 +33,7 @@ public final class InvoiceStore {
 
     /** What lists and pages filter invoices by; empty = any. */
     public record Filter(Optional<BillingPeriod> period, Optional<InvoiceStatus> status, Optional<UUID> customer,
-                         boolean customerView) {
+                         Optional<String> customerName, boolean customerView) {
     }
 
     public Optional<Invoice> find(UUID msp, UUID id) {
@@ -60,6 +60,7 @@ public final class InvoiceStore {
                 .param("period", filter.period().map(BillingPeriod::toString).orElse(null), Types.VARCHAR)
                 .param("status", filter.status().map(InvoiceStatus::dbName).orElse(null), Types.VARCHAR)
                 .param("customer", filter.customer().orElse(null), Types.OTHER)
+                .param("name", filter.customerName().orElse(null), Types.VARCHAR)
                 .param("customerView", filter.customerView());
     }
 
@@ -176,7 +177,8 @@ public final class InvoiceStore {
             return headers;
         }
         java.util.Map<UUID, List<Invoice.Line>> lines = new java.util.HashMap<>();
-        jdbc.sql(SQL.get("lines")).param("invoices", headers.stream().map(Invoice::id).toArray(UUID[]::new))
+        jdbc.sql(SQL.get("lines")).param("msp", headers.getFirst().mspId())
+                .param("invoices", headers.stream().map(Invoice::id).toArray(UUID[]::new))
                 .query((rs, n) -> {
                     UUID corrects = rs.getObject("corrects_invoice_id", UUID.class);
                     Optional<Invoice.Correction> correction = corrects == null ? Optional.empty()

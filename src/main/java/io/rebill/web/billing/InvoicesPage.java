@@ -38,6 +38,8 @@ import java.util.UUID;
 class InvoicesPage {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
+    private static final int PAGE = 100;
+
     private final Invoices invoices;
     private final io.rebill.invoicing.BillRuns runs;
 
@@ -50,7 +52,7 @@ class InvoicesPage {
                String issued, String due, String total) {
         static Row of(Invoice i) {
             return new Row(i.id().toString(), i.customerName(), BillingPage.label(i.period()), i.status().dbName(),
-                    i.status().label(), i.number().orElse("—"), i.issueDate().map(DATE::format).orElse("—"),
+                    i.status().label(), i.number().orElse(i.status().label()), i.issueDate().map(DATE::format).orElse("—"),
                     i.dueDate().map(DATE::format).orElse("—"), money(i.total().amount(), i.currency()));
         }
     }
@@ -64,18 +66,18 @@ class InvoicesPage {
         Optional<BillingPeriod> p = period.filter(s -> !s.isBlank()).map(BillingPeriod::parse);
         Optional<InvoiceStatus> st = status.filter(s -> !s.isBlank()).map(InvoicesApi::status);
         Optional<String> who = customer.filter(s -> !s.isBlank());
-        Page<Invoice> page = invoices.list(actor, new InvoiceFilter(p, st, Optional.empty()), new PageRequest(0,
-                Page.MAX_LIMIT));
-        List<Row> rows = page.items().stream()
-                .filter(i -> who.isEmpty() || i.customerName().toLowerCase(Locale.ROOT)
-                        .contains(who.get().toLowerCase(Locale.ROOT)))
-                .map(Row::of).toList();
+        // the filters, the customer's name included, are the query's: every matching invoice, a page at a time
+        Page<Invoice> page = invoices.list(actor, new InvoiceFilter(p, st, Optional.empty(), who),
+                new PageRequest(Math.max(0, offset), PAGE));
+        List<Row> rows = page.items().stream().map(Row::of).toList();
         model.addAttribute("rows", rows);
         model.addAttribute("period", p.map(BillingPeriod::toString).orElse(""));
         model.addAttribute("status", st.map(InvoiceStatus::dbName).orElse(""));
         model.addAttribute("customer", who.orElse(""));
         model.addAttribute("msp", actor.account().isMsp());
         model.addAttribute("total", page.total());
+        model.addAttribute("next", page.hasMore() ? page.offset() + page.items().size() : -1);
+        model.addAttribute("previous", page.offset() > 0 ? Math.max(0, page.offset() - PAGE) : -1);
         return "invoices";
     }
 

@@ -234,6 +234,16 @@ class BillingFlowTest {
     }
 
     @Test
+    void theInvoiceListFiltersByTheCustomersNameInItsQuery() {
+        World w = world();
+        billNow(w);
+        awaitDraft(w.owner(), w.globex(), d -> true);
+        String html = w.owner().page("/invoices?customer=GLOB").body();
+        assertThat(html).contains("data-customer=\"Globex\"", "1 invoice(s)").doesNotContain("Acme Corp");
+        assertThat(w.owner().page("/invoices").body()).contains("data-customer=\"Acme Corp\"", "2 invoice(s)");
+    }
+
+    @Test
     void anIssuedInvoiceIsSentByEmailWithItsPdfAndTheSendIsRecorded() throws Exception {
         World w = world();
         billNow(w);
