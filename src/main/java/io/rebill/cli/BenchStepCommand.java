@@ -1,7 +1,7 @@
 package io.rebill.cli;
 
 import io.rebill.ingestion.Ingestion;
-import io.rebill.rules.Billing;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.shared.config.RebillSettings;
@@ -70,14 +70,14 @@ final class BenchStepCommand implements Callable<Integer> {
                 Ingestion ingestion = new Ingestion(settings);
                 Path out = home.resolve("bill-out");
                 io.rebill.shared.io.Trees.delete(out);
-                new Billing(settings, PredicateCompiler.cel()).bill(config(), PERIOD, ingestion.lineItemFiles("bench", PERIOD),
+                InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config(), PERIOD, ingestion.lineItemFiles("bench", PERIOD),
                         kind.equals("bill") ? Optional.empty() : Optional.of(out),
                         m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m));
             }
             case "bill-daily" -> {
                 // what a bill run in the application does: the bill and its daily aggregate (issue 12)
                 Ingestion ingestion = new Ingestion(settings);
-                try (var billed = new Billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
+                try (var billed = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
                         ingestion.lineItemFiles("bench", PERIOD),
                         m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m))) {
                     System.err.printf("%,d daily rows%n", billed.count());

@@ -1,7 +1,7 @@
 package io.rebill.cli;
 
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillResult;
-import io.rebill.rules.Billing;
 import io.rebill.rules.CustomerBill;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.shared.time.BillingPeriod;
@@ -43,7 +43,7 @@ final class BillCommand implements Callable<Integer> {
         BillingPeriod p = BillingPeriod.parse(period);
         var config = BillingInputs.config(this.config);
         var files = BillingInputs.lineItems(parent.settings(), p, inputs, err);
-        BillResult r = new Billing(parent.settings(), PredicateCompiler.cel()).bill(config, p, files, Optional.of(this.out),
+        BillResult r = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel()).bill(config, p, files, Optional.of(this.out),
                 m -> {
                     err.println(m);
                     err.flush();

@@ -7,9 +7,9 @@ import io.rebill.demo.GeneratedFiles;
 import io.rebill.demo.GeneratorSpec;
 import io.rebill.ingestion.IngestResult;
 import io.rebill.ingestion.Ingestion;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.Assignment;
 import io.rebill.rules.BillResult;
-import io.rebill.rules.Billing;
 import io.rebill.rules.Customer;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.PredicateCompiler;
@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 + MspConfigFile.toYaml(config));
         BillingPeriod last = new BillingPeriod(PERIODS.get(PERIODS.size() - 1));
         Path bill = demo.resolve("bill-" + last);
-        BillResult result = new Billing(settings, PredicateCompiler.cel()).bill(config, last,
+        BillResult result = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, last,
                 new Ingestion(settings).lineItemFiles(SOURCE, last), Optional.of(bill), m -> { });
         say(out, String.format("billed %s for %d customers: invoices total %s, reconciliation %s; files in %s", last,
                 result.customers().size(), io.rebill.shared.money.DisplayAmounts.display(result.customers().stream()

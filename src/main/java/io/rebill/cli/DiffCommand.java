@@ -1,7 +1,7 @@
 package io.rebill.cli;
 
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillDiff;
-import io.rebill.rules.Billing;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -46,7 +46,7 @@ final class DiffCommand implements Callable<Integer> {
         var before = BillingInputs.config(configs.get(0));
         var after = BillingInputs.config(configs.get(1));
         var files = BillingInputs.lineItems(parent.settings(), p, inputs, spec.commandLine().getErr());
-        BillDiff d = new Billing(parent.settings(), PredicateCompiler.cel()).diff(before, after, p, files, top, m -> { });
+        BillDiff d = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel()).diff(before, after, p, files, top, m -> { });
         Table t = new Table("customer", "cost before", "cost after", "charge before", "charge after", "charge change",
                 "margin before", "margin after");
         for (BillDiff.CustomerChange c : d.customers()) {

@@ -1,6 +1,6 @@
 package io.rebill.cli;
 
-import io.rebill.rules.Billing;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.Explanation;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.shared.time.BillingPeriod;
@@ -39,7 +39,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BillingPeriod p = BillingPeriod.parse(period);
         var files = BillingInputs.lineItems(parent.settings(), p, inputs, spec.commandLine().getErr());
-        Explanation e = new Billing(parent.settings(), PredicateCompiler.cel()).explain(BillingInputs.config(config), p, files, line);
+        Explanation e = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel()).explain(BillingInputs.config(config), p, files, line);
         out.printf("line %s: account %s, %s, %s%n", e.lineId(), e.subAccountId(), e.serviceName(), e.chargeType());
         out.printf("customer: %s%s%n", e.customerId().orElse("(unassigned)"),
                 e.claimedBy().size() > 1 ? " (also claimed by " + e.claimedBy().subList(1, e.claimedBy().size()) + ")" : "");

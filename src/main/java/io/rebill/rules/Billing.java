@@ -24,14 +24,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** The billing feature's facade: bill a period, write the bill's files, explain a line. */
+/**
+ * The billing feature's facade: bill a period, write the bill's files, explain a line. The engine rates the lines;
+ * the {@link BillAssembler} it is given (the invoicing feature's) makes the invoices and reconciliation of them.
+ */
 public final class Billing {
     private final RebillSettings settings;
     private final PredicateCompiler predicates;
+    private final BillAssembler assembler;
 
-    public Billing(RebillSettings settings, PredicateCompiler predicates) {
+    public Billing(RebillSettings settings, PredicateCompiler predicates, BillAssembler assembler) {
         this.settings = settings;
         this.predicates = predicates;
+        this.assembler = java.util.Objects.requireNonNull(assembler, "assembler");
     }
 
     /**
@@ -68,7 +73,7 @@ public final class Billing {
                             long linesPerGroup, Map<String, String> invoiceIds, Consumer<String> progress) {
         // the output folder is staged beside its target from the start, so a bad --out fails before the run
         try (StagedOutput staged = out.map(StagedOutput::begin).orElse(null); Connection duck = scratch()) {
-            BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress);
+            BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress);
             BillResult result = run.run();
             if (staged != null) {
                 // the grouped lines go to the run's spill folder, deleted with it when the connection closes
@@ -88,7 +93,7 @@ public final class Billing {
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, progress)
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress)
                     .withDailyDimensions().run();
             progress.accept("summing the customers' costs per day");
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
@@ -116,7 +121,7 @@ public final class Billing {
     /** Runs the chain for one line and tells its story; an unknown id is an error naming it. */
     public Explanation explain(MspConfig config, BillingPeriod period, List<Path> lineItems, String lineId) {
         try (Connection duck = scratch()) {
-            new BillingRun(duck, config, period, lineItems, predicates, m -> { }).keepLine(lineId);
+            new BillingRun(duck, config, period, lineItems, predicates, assembler, m -> { }).keepLine(lineId);
             try (PreparedStatement ps = duck.prepareStatement("SELECT customer_id, workflow_id, sub_account_id, service_name,"
                     + " x_charge_type, cost, charge, excluded, CAST(to_json(lineage) AS VARCHAR), claimed_by FROM billed"
                     + " WHERE line_id = ?")) {
@@ -155,7 +160,7 @@ public final class Billing {
     public RuleEffects ruleEffects(MspConfig config, BillingPeriod period, List<Path> lineItems, String customerId,
                                    int topLines) {
         try (Connection duck = scratch()) {
-            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, m -> { })
+            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, assembler, m -> { })
                     .keepingLines("line_id", "x_charge_type", "lineage").run();
             CustomerBill bill = result.customers().stream().filter(c -> c.customerId().equals(customerId)).findFirst()
                     .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "customer '" + customerId
@@ -211,11 +216,11 @@ public final class Billing {
     public BillDiff diff(MspConfig before, MspConfig after, BillingPeriod period, List<Path> lineItems, int topLines,
                          Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult a = new BillingRun(duck, before, period, lineItems, predicates, progress).keepingLines(DIFF_COLUMNS).run();
+            BillResult a = new BillingRun(duck, before, period, lineItems, predicates, assembler, progress).keepingLines(DIFF_COLUMNS).run();
             try (Statement s = duck.createStatement()) {
                 s.execute("ALTER TABLE billed RENAME TO billed_before");
             }
-            BillResult b = new BillingRun(duck, after, period, lineItems, predicates, progress).keepingLines(DIFF_COLUMNS).run();
+            BillResult b = new BillingRun(duck, after, period, lineItems, predicates, assembler, progress).keepingLines(DIFF_COLUMNS).run();
             Map<String, BillDiff.CustomerChange> changes = new LinkedHashMap<>();
             for (CustomerBill x : a.customers()) {
                 changes.put(x.customerId(), new BillDiff.CustomerChange(x.customerId(), x.cost(), BigDecimal.ZERO,

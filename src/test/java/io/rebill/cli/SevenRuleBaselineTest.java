@@ -5,8 +5,8 @@ import io.rebill.demo.Format;
 import io.rebill.demo.GeneratedFiles;
 import io.rebill.demo.GeneratorSpec;
 import io.rebill.ingestion.Ingestion;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillResult;
-import io.rebill.rules.Billing;
 import io.rebill.rules.CustomerBill;
 import io.rebill.rules.InvoiceLine;
 import io.rebill.rules.MspConfig;
@@ -53,7 +53,7 @@ class SevenRuleBaselineTest {
         List<Path> stored = ingestion.lineItemFiles("bench", PERIOD);
         MspConfig config = BenchWorkflow.config(generated.accounts(), PERIOD);
 
-        BillResult bill = new Billing(settings, PredicateCompiler.cel()).bill(config, PERIOD, stored, Optional.empty(), m -> { });
+        BillResult bill = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, PERIOD, stored, Optional.empty(), m -> { });
         List<SevenRuleBaseline.Line> hand;
         try (Connection duck = DuckDb.open(settings)) {
             assertEveryRuleHasLinesToActOn(duck, stored);

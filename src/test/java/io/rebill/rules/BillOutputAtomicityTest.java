@@ -8,6 +8,7 @@ import io.rebill.demo.GeneratedFiles;
 import io.rebill.demo.GeneratorSpec;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.ProgressListener;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.errors.RebillException;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class BillOutputAtomicityTest {
         ingestion.ingest("payer", files.of(Format.CUR_PARQUET).stream().map(g -> g.path()).toList(), ProgressListener.silent());
         List<Path> lines = ingestion.lineItemFiles("payer", GoldenBills.SEPT);
         Path out = dir.resolve("out");
-        Billing billing = new Billing(settings, PredicateCompiler.cel());
+        Billing billing = InvoiceAssembly.billing(settings, PredicateCompiler.cel());
         billing.bill(io.rebill.rules.config.MspConfigFile.parse(Files.writeString(dir.resolve("a.yaml"),
                 config(files.accounts(), "10")), e -> { }), GoldenBills.SEPT, lines, Optional.of(out), m -> { });
         List<String> c = customers(files.accounts());

@@ -3,6 +3,7 @@ package io.rebill.rules;
 import io.rebill.TestData;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.ProgressListener;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.config.MspConfigFile;
 import io.rebill.rules.cel.CelSql;
 import io.rebill.shared.config.RebillSettings;
@@ -50,7 +51,7 @@ class ConditionalAndMatchGoldenTest {
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", List.of(io.rebill.ingestion.TestFiles.curCsv(lines, dir.resolve("c.csv"))), ProgressListener.silent());
         BillingPeriod july = BillingPeriod.parse("2023-07");
-        BillResult r = new Billing(settings, PredicateCompiler.cel()).bill(config, july, ingestion.lineItemFiles("payer", july),
+        BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, july, ingestion.lineItemFiles("payer", july),
                 Optional.empty(), m -> { });
         assertThat(customer(r, "acme").charge().stripTrailingZeros().toPlainString()).isEqualTo("298");
     }
@@ -96,7 +97,7 @@ class ConditionalAndMatchGoldenTest {
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("focus", List.of(TestData.shared("focus-1.0-sample/focus_sample.csv")), ProgressListener.silent());
         BillingPeriod sept = BillingPeriod.parse("2024-09");
-        BillResult r = new Billing(settings, PredicateCompiler.cel()).bill(config, sept, ingestion.lineItemFiles("focus", sept),
+        BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, sept, ingestion.lineItemFiles("focus", sept),
                 Optional.of(dir.resolve("out")), m -> { });
         assertThat(r.reconciles()).isTrue();
         assertThat(r.reconciliation()).extracting(BillResult.Reconciliation::billingAccountId).contains("1234567890123");
@@ -118,7 +119,7 @@ class ConditionalAndMatchGoldenTest {
         ingestion.ingest("cur", List.of(TestData.shared("cur-csv-anonymized/sample-anonymous-aws-export-dataset.csv")),
                 ProgressListener.silent());
         BillingPeriod nov = BillingPeriod.parse("2023-11");
-        BillResult r = new Billing(settings, PredicateCompiler.cel()).bill(config, nov, ingestion.lineItemFiles("cur", nov),
+        BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, nov, ingestion.lineItemFiles("cur", nov),
                 Optional.empty(), m -> { });
         assertThat(r.reconciles()).isTrue();
         CustomerBill canada = customer(r, "canada");

@@ -4,6 +4,7 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.LineItemFixture;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.TestFiles;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +81,7 @@ class CustomerLineFilesTest {
     }
 
     BillResult bill(Path out, long linesPerGroup) {
-        return new Billing(settings, NO_CEL).bill(config(), GoldenBills.SEPT, lineItems, Optional.of(out), linesPerGroup, m -> { });
+        return InvoiceAssembly.billing(settings, NO_CEL).bill(config(), GoldenBills.SEPT, lineItems, Optional.of(out), linesPerGroup, m -> { });
     }
 
     @Test
@@ -130,14 +131,14 @@ class CustomerLineFilesTest {
         List<Path> both = new ArrayList<>(lineItems);
         both.addAll(ingestion.lineItemFiles("payer-2", GoldenBills.SEPT));
         Path out = dir.resolve("both");
-        BillResult r = new Billing(settings, NO_CEL).bill(config(), GoldenBills.SEPT, both, Optional.of(out), 1_000_000, m -> { });
+        BillResult r = InvoiceAssembly.billing(settings, NO_CEL).bill(config(), GoldenBills.SEPT, both, Optional.of(out), 1_000_000, m -> { });
         // acme: (10 + 11 + ... + 16 + 100) x 1.03 + the 50 fee
         assertThat(customer(r, "acme").charge().stripTrailingZeros().toPlainString()).isEqualTo("246.73");
         try (Connection duck = DuckDb.open(settings)) {
             List<String> ids = strings(duck, "SELECT x_LineId FROM " + file(out, "acme") + " WHERE x_ChargeType = 'Usage'");
             assertThat(ids).hasSize(8).doesNotHaveDuplicates().contains("payer/part-00000-0", "payer-2/part-00000-0");
         }
-        Explanation e = new Billing(settings, NO_CEL).explain(config(), GoldenBills.SEPT, both, "payer-2/part-00000-0");
+        Explanation e = InvoiceAssembly.billing(settings, NO_CEL).explain(config(), GoldenBills.SEPT, both, "payer-2/part-00000-0");
         assertThat(e.cost().stripTrailingZeros().toPlainString()).isEqualTo("100");
         assertThat(e.charge().orElseThrow().stripTrailingZeros().toPlainString()).isEqualTo("103");
     }

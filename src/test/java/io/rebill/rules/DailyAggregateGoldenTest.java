@@ -4,6 +4,7 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.LineItemFixture;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.TestFiles;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.shared.config.RebillSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class DailyAggregateGoldenTest {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", List.of(TestFiles.curCsv(lines, dir.resolve("cur.csv"))), ProgressListener.silent());
-        DailyBill bill = new Billing(settings, NO_CEL).billDaily(config, SEPT, ingestion.lineItemFiles("payer", SEPT),
+        DailyBill bill = InvoiceAssembly.billing(settings, NO_CEL).billDaily(config, SEPT, ingestion.lineItemFiles("payer", SEPT),
                 m -> { });
         assertThat(bill.result().reconciles()).isTrue();
         return bill;

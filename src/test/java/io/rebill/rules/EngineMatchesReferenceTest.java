@@ -1,6 +1,7 @@
 package io.rebill.rules;
 
 import io.rebill.ingestion.CanonicalColumn;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.internal.BillingRun;
 import io.rebill.rules.internal.ReferenceBilling;
 import io.rebill.shared.config.RebillSettings;
@@ -79,12 +80,12 @@ class EngineMatchesReferenceTest {
                     lines.get(i).put("line_id", files.size() == 1 ? "lines" + scenario + "-" + i
                             : i < lines.size() / 2 ? "lines" + scenario + "a-" + i : "lines" + scenario + "b-" + (i - lines.size() / 2));
                 }
-                new BillingRun(duck, config, P, files, NO_CEL, m -> { }).keepingLines("line_id", "lineage").run();
+                new BillingRun(duck, config, P, files, NO_CEL, new InvoiceAssembly(), m -> { }).keepingLines("line_id", "lineage").run();
                 ReferenceBilling.Result expected = new ReferenceBilling(config, P, NO_CEL_REF).bill(lines);
                 String context = "seed " + seed + " scenario " + scenario + " config " + config;
                 compare(duck, expected, context);
                 // the bill alone never stores its lines: its sums come from one GROUP BY over the rule chain
-                BillResult streamed = new BillingRun(duck, config, P, files, NO_CEL, m -> { }).run();
+                BillResult streamed = new BillingRun(duck, config, P, files, NO_CEL, new InvoiceAssembly(), m -> { }).run();
                 compareExtras(duck, expected, context);
                 compareTotals(streamed, expected, context);
             }

@@ -4,6 +4,7 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.LineItemFixture;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.TestFiles;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.internal.FocusColumns;
 import io.rebill.rules.internal.FocusConformance;
 import io.rebill.shared.config.RebillSettings;
@@ -92,7 +93,7 @@ class FocusConformanceTest {
                 new Customer("globex", "Globex", "it@globex.test", List.of(GLOBEX), Optional.empty()),
                 new Customer("initech", "Initech", "it@initech.test", List.of("444444444444"), Optional.empty()));
         Path out = dir.resolve("out");
-        new Billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(customers), GoldenBills.SEPT,
+        InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(customers), GoldenBills.SEPT,
                 ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), Map.of("acme", "INV-2024-0042"), m -> { });
         try (Connection duck = DuckDb.open(settings)) {
             for (String id : List.of("acme", "globex", "initech")) {
@@ -158,7 +159,7 @@ class FocusConformanceTest {
                 Optional.of("line.billing_account_id != null")));
         for (var source : List.of(Map.entry("cur", BillingPeriod.parse("2023-11")), Map.entry("focus", BillingPeriod.parse("2024-09")))) {
             Path out = dir.resolve("out-" + source.getKey());
-            BillResult r = new Billing(settings, PredicateCompiler.cel()).bill(config(everyone), source.getValue(),
+            BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config(everyone), source.getValue(),
                     ingestion.lineItemFiles(source.getKey(), source.getValue()), Optional.of(out), m -> { });
             try (Connection duck = DuckDb.open(settings)) {
                 Path file = out.resolve("line_items/all.parquet");
@@ -177,7 +178,7 @@ class FocusConformanceTest {
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", List.of(TestFiles.curCsv(everyKind(), dir.resolve("cur.csv"))), ProgressListener.silent());
         Path out = dir.resolve("out");
-        new Billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme", "Acme Corp",
+        InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme", "Acme Corp",
                         "it@acme.test", List.of(ACME), Optional.empty()))), GoldenBills.SEPT,
                 ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), m -> { });
         Path broken = dir.resolve("broken.parquet");

@@ -1,6 +1,7 @@
 package io.rebill.rules;
 
 import io.rebill.ingestion.LineItemFixture;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.internal.BillingRun;
 import io.rebill.rules.internal.ReferenceBilling;
 import io.rebill.shared.config.RebillSettings;
@@ -102,7 +103,7 @@ class FreeTierGoldenTest {
         try (Connection duck = DuckDb.open(settings)) {
             Path file = EngineMatchesReferenceTest.write(duck, lines, dir.resolve("signs.parquet"), 24);
             new BillingRun(duck, config, GoldenBills.SEPT, List.of(file), RuleKindsGoldenTest.NO_CEL,
-                    m -> { }).keepingLines("line_id").run();
+                    new InvoiceAssembly(), m -> { }).keepingLines("line_id").run();
             List<String> engine = new ArrayList<>();
             try (Statement s = duck.createStatement();
                  ResultSet rs = s.executeQuery("SELECT line_id, charge FROM billed ORDER BY line_id")) {

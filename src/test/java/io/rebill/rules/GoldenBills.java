@@ -4,6 +4,7 @@ import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.LineItemFixture;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.TestFiles;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
 
@@ -42,7 +43,7 @@ final class GoldenBills {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", List.of(format.write(lines, dir, settings)), ProgressListener.silent());
-        return new Billing(settings, predicates).bill(config, SEPT, ingestion.lineItemFiles("payer", SEPT), out, m -> { });
+        return InvoiceAssembly.billing(settings, predicates).bill(config, SEPT, ingestion.lineItemFiles("payer", SEPT), out, m -> { });
     }
 
     static Scope scope() {

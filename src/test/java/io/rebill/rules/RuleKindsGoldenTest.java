@@ -1,6 +1,7 @@
 package io.rebill.rules;
 
 import io.rebill.ingestion.LineItemFixture;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.shared.time.BillingPeriod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,7 +185,7 @@ class RuleKindsGoldenTest {
         var ingestion = new io.rebill.ingestion.Ingestion(io.rebill.shared.config.RebillSettings.at(dir.resolve("home")));
         ingestion.ingest("payer", List.of(io.rebill.ingestion.TestFiles.curCsv(List.of(ec2("10")), dir.resolve("c.csv"))),
                 io.rebill.ingestion.ProgressListener.silent());
-        Billing billing = new Billing(ingestion.settings(), NO_CEL);
+        Billing billing = InvoiceAssembly.billing(ingestion.settings(), NO_CEL);
         Explanation e = billing.explain(config, GoldenBills.SEPT, ingestion.lineItemFiles("payer", GoldenBills.SEPT), "payer/part-00000-0");
         assertThat(e.customerId()).contains("acme");
         assertThat(e.steps()).extracting(s -> s.ruleId() + " " + s.title() + " " + s.before().stripTrailingZeros().toPlainString()

@@ -122,7 +122,7 @@ public final class ReferenceBilling {
                     continue;
                 }
                 BigDecimal lines = subtotals.getOrDefault(c.id() + "\u0000" + added.id(), BigDecimal.ZERO);
-                BigDecimal amount = BillingRun.amount(added, added.scope().unrestricted() ? lines.add(earlier) : lines);
+                BigDecimal amount = Charges.amount(added, added.scope().unrestricted() ? lines.add(earlier) : lines);
                 BigDecimal signed = added.isCredit() ? amount.negate() : amount;
                 extras.add(new Extra(c.id(), added.id(), signed));
                 earlier = earlier.add(signed);

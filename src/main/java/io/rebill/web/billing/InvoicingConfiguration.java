@@ -3,9 +3,9 @@ package io.rebill.web.billing;
 import io.rebill.identity.AuditLog;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.BillRuns;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.invoicing.InvoiceMailer;
 import io.rebill.invoicing.Invoices;
-import io.rebill.rules.Billing;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.rules.store.BillingRules;
 import io.rebill.shared.config.RebillSettings;
@@ -40,7 +40,7 @@ class InvoicingConfiguration {
                       Environment environment, io.rebill.costs.DailyCosts daily) {
         Duration coalesce = Duration.ofMillis(environment.getProperty("rebill.billing.coalesce-ms", Long.class, 2000L));
         BillRuns runs = new BillRuns(jdbc, tx, rules, integrations, ingestion, accounts,
-                new Billing(settings, PredicateCompiler.cel()), audit, coalesce,
+                InvoiceAssembly.billing(settings, PredicateCompiler.cel()), audit, coalesce,
                 environment.getProperty("rebill.billing.automatic", Boolean.class, true), daily);
         rules.onChange(runs::configurationChanged);
         return runs;

@@ -2,7 +2,7 @@ package io.rebill.web.portal;
 
 import io.rebill.identity.AuditLog;
 import io.rebill.ingestion.Ingestion;
-import io.rebill.rules.Billing;
+import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.rules.store.BillingRules;
 import io.rebill.shared.config.RebillSettings;
@@ -21,7 +21,7 @@ class BillingRulesConfiguration {
     @Bean
     BillingRules billingRules(JdbcClient jdbc, TransactionTemplate tx, Integrations integrations, Ingestion ingestion,
                               RebillSettings settings, AuditLog audit) {
-        return new BillingRules(jdbc, tx, integrations, ingestion, new Billing(settings, PredicateCompiler.cel()), audit,
+        return new BillingRules(jdbc, tx, integrations, ingestion, InvoiceAssembly.billing(settings, PredicateCompiler.cel()), audit,
                 Clock.systemUTC());
     }
 }
