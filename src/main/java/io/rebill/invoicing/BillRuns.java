@@ -1,5 +1,6 @@
 package io.rebill.invoicing;
 
+import io.rebill.billingconfig.BillingRules;
 import io.rebill.identity.Actor;
 import io.rebill.identity.AuditLog;
 import io.rebill.identity.Permission;
@@ -16,7 +17,6 @@ import io.rebill.invoicing.internal.RunWorker;
 import io.rebill.rules.Billing;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.config.MspConfigFile;
-import io.rebill.rules.store.BillingRules;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.paging.Page;

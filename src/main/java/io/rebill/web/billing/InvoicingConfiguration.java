@@ -1,5 +1,6 @@
 package io.rebill.web.billing;
 
+import io.rebill.billingconfig.BillingRules;
 import io.rebill.identity.AuditLog;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.BillRuns;
@@ -7,7 +8,6 @@ import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.invoicing.InvoiceMailer;
 import io.rebill.invoicing.Invoices;
 import io.rebill.rules.PredicateCompiler;
-import io.rebill.rules.store.BillingRules;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.tenancy.Accounts;
 import io.rebill.tenancy.Integrations;

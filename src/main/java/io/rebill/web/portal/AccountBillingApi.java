@@ -1,11 +1,11 @@
 package io.rebill.web.portal;
 
+import io.rebill.billingconfig.AccountBilling;
+import io.rebill.billingconfig.BillingAssignment;
+import io.rebill.billingconfig.BillingRule;
+import io.rebill.billingconfig.BillingRules;
+import io.rebill.billingconfig.BillingWorkflow;
 import io.rebill.identity.Actor;
-import io.rebill.rules.store.AccountBilling;
-import io.rebill.rules.store.BillingAssignment;
-import io.rebill.rules.store.BillingRule;
-import io.rebill.rules.store.BillingRules;
-import io.rebill.rules.store.BillingWorkflow;
 import io.rebill.shared.time.BillingPeriod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;

@@ -1,8 +1,8 @@
 package io.rebill.web.portal;
 
+import io.rebill.billingconfig.BillingRules;
+import io.rebill.billingconfig.ConfigImport;
 import io.rebill.identity.Actor;
-import io.rebill.rules.store.BillingRules;
-import io.rebill.rules.store.ConfigImport;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;

@@ -1,7 +1,7 @@
 package io.rebill.web.portal;
 
-import io.rebill.rules.store.BillingConfigProblem;
-import io.rebill.rules.store.InvalidBillingConfigException;
+import io.rebill.billingconfig.BillingConfigProblem;
+import io.rebill.billingconfig.InvalidBillingConfigException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,10 @@
 package io.rebill.web.portal;
 
+import io.rebill.billingconfig.BillingPreview;
+import io.rebill.billingconfig.BillingRule;
+import io.rebill.billingconfig.BillingRules;
+import io.rebill.billingconfig.ProposedChange;
 import io.rebill.identity.Actor;
-import io.rebill.rules.store.BillingPreview;
-import io.rebill.rules.store.BillingRule;
-import io.rebill.rules.store.BillingRules;
-import io.rebill.rules.store.ProposedChange;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.paging.PageRequest;

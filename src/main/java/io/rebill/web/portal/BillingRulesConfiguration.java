@@ -1,10 +1,10 @@
 package io.rebill.web.portal;
 
+import io.rebill.billingconfig.BillingRules;
 import io.rebill.identity.AuditLog;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.PredicateCompiler;
-import io.rebill.rules.store.BillingRules;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.tenancy.Integrations;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 
-/** The billing rules store as a bean (io.rebill.rules.store), with the billing engine its previews run on. */
+/** The billing rules store as a bean (io.rebill.billingconfig), with the billing engine its previews run on. */
 @Configuration(proxyBeanMethods = false)
 class BillingRulesConfiguration {
 

@@ -44,11 +44,11 @@ class ManagedAccountsPage {
     private final Integrations integrations;
     private final AuditLog audit;
     private final CurrentActor current;
-    private final io.rebill.rules.store.BillingRules billingRules;
+    private final io.rebill.billingconfig.BillingRules billingRules;
 
     ManagedAccountsPage(ManagedAccountsApi api, IntegrationsApi integrationsApi, Accounts accounts,
                         Integrations integrations, AuditLog audit, CurrentActor current,
-                        io.rebill.rules.store.BillingRules billingRules) {
+                        io.rebill.billingconfig.BillingRules billingRules) {
         this.billingRules = billingRules;
         this.api = api;
         this.integrationsApi = integrationsApi;

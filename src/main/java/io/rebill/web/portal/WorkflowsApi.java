@@ -1,8 +1,8 @@
 package io.rebill.web.portal;
 
+import io.rebill.billingconfig.BillingRules;
+import io.rebill.billingconfig.BillingWorkflow;
 import io.rebill.identity.Actor;
-import io.rebill.rules.store.BillingRules;
-import io.rebill.rules.store.BillingWorkflow;
 import io.rebill.shared.paging.PageRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,4 +1,4 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig.internal;
 
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;

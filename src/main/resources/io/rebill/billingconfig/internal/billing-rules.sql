@@ -1,4 +1,4 @@
--- Billing rules, workflows and assignments of one MSP (io.rebill.rules.store). Every statement is scoped by
+-- Billing rules, workflows and assignments of one MSP (io.rebill.billingconfig). Every statement is scoped by
 -- msp_id = :msp; customer accounts additionally by kind = 'customer' AND msp_id = :msp.
 
 -- name: lock-msp

@@ -1,4 +1,4 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig.internal;
 
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.config.MspConfigFile;

@@ -1,5 +1,7 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig.internal;
 
+import io.rebill.billingconfig.BillingConfigProblem;
+import io.rebill.billingconfig.InvalidBillingConfigException;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.cel.CelSql;
 import io.rebill.rules.config.ConfigProblem;

@@ -1,5 +1,8 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig.internal;
 
+import io.rebill.billingconfig.BillingConfigProblem;
+import io.rebill.billingconfig.ConfigImport;
+import io.rebill.billingconfig.InvalidBillingConfigException;
 import io.rebill.rules.Customer;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.Workflow;

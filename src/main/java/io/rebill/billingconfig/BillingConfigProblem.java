@@ -1,4 +1,4 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig;
 
 import io.rebill.shared.time.BillingPeriod;
 

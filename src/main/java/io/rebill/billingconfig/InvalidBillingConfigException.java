@@ -1,4 +1,4 @@
-package io.rebill.rules.store;
+package io.rebill.billingconfig;
 
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public final class InvalidBillingConfigException extends RebillException {
     private final transient List<BillingConfigProblem> problems;
 
-    InvalidBillingConfigException(List<BillingConfigProblem> problems) {
+    public InvalidBillingConfigException(List<BillingConfigProblem> problems) {
         super(ErrorCode.BAD_CONFIG, problems.stream().map(BillingConfigProblem::toString)
                 .collect(Collectors.joining("\n")));
         if (problems.isEmpty()) {
