@@ -2,6 +2,7 @@ package io.rebill.billingconfig;
 
 import io.rebill.billingconfig.internal.Assignments;
 import io.rebill.billingconfig.internal.ConfigFiles;
+import io.rebill.billingconfig.internal.Definitions;
 import io.rebill.billingconfig.internal.RuleEdits;
 import io.rebill.billingconfig.internal.StoreContext;
 import io.rebill.billingconfig.internal.WorkflowEdits;
@@ -10,6 +11,8 @@ import io.rebill.identity.AuditLog;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.rules.Billing;
 import io.rebill.rules.MspConfig;
+import io.rebill.rules.Rule;
+import io.rebill.rules.Workflow;
 import io.rebill.rules.config.MspConfigFile;
 import io.rebill.shared.paging.Page;
 import io.rebill.shared.paging.PageRequest;
@@ -32,8 +35,11 @@ import java.util.function.Consumer;
  * with its audit entry, and validates a change by writing the MSP's whole configuration as msp.yaml text and parsing
  * it with {@link MspConfigFile}: what a file would reject, the portal rejects, with the rule key and field named.
  *
- * <p>Rules and workflows are given as their msp.yaml mappings (plain maps, as a form or JSON body gives them) with
- * the id called {@code key}; numbers may be JSON numbers or decimal strings.
+ * <p>Rules and workflows are given as the engine's sealed {@link Rule} and {@link Workflow}, or as their msp.yaml
+ * mappings (plain maps, as a form or JSON body gives them, with the id called {@code key}; numbers may be JSON
+ * numbers or decimal strings). The maps stay for the API and the forms: a body's problems are reported by its JSON
+ * field names (and a PATCH merges fields), which a typed value cannot carry. Both take the same path: a typed rule is
+ * written as msp.yaml's writer writes it ({@link Definitions}), then checked and stored like a submitted one.
  */
 public final class BillingRules {
     private final StoreContext ctx;
@@ -85,6 +91,16 @@ public final class BillingRules {
         return rules.createRule(actor, fields);
     }
 
+    /** Creates a rule given as the engine's type; as {@link #createRule(Actor, Map)}. */
+    public BillingRule createRule(Actor actor, Rule rule) {
+        return rules.createRule(actor, Definitions.fields(rule));
+    }
+
+    /** Replaces a rule with one given as the engine's type (its id the new key); as {@link #replaceRule(Actor, UUID, Map)}. */
+    public BillingRule replaceRule(Actor actor, UUID id, Rule rule) {
+        return rules.replaceRule(actor, id, Definitions.fields(rule));
+    }
+
     /**
      * Replaces a rule's definition (PUT). A new key is carried into the workflows that list the rule; a key left out
      * keeps the current one.
@@ -119,6 +135,16 @@ public final class BillingRules {
     /** Creates a workflow: {@code key}, {@code title}, {@code basis} (default effective), {@code rules} (keys, in order). */
     public BillingWorkflow createWorkflow(Actor actor, Map<String, ?> fields) {
         return workflows.createWorkflow(actor, fields);
+    }
+
+    /** Creates a workflow given as the engine's type; as {@link #createWorkflow(Actor, Map)}. */
+    public BillingWorkflow createWorkflow(Actor actor, Workflow workflow) {
+        return workflows.createWorkflow(actor, Definitions.fields(workflow));
+    }
+
+    /** Replaces a workflow with one given as the engine's type (its id the new key). */
+    public BillingWorkflow replaceWorkflow(Actor actor, UUID id, Workflow workflow) {
+        return workflows.replaceWorkflow(actor, id, Definitions.fields(workflow));
     }
 
     public BillingWorkflow replaceWorkflow(Actor actor, UUID id, Map<String, ?> fields) {

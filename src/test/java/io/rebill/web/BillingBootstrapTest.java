@@ -1,14 +1,29 @@
 package io.rebill.web;
 
+import io.rebill.billingconfig.BillingRule;
+import io.rebill.billingconfig.BillingRules;
+import io.rebill.billingconfig.BillingWorkflow;
+import io.rebill.billingconfig.InvalidBillingConfigException;
+import io.rebill.identity.Actor;
+import io.rebill.identity.Role;
+import io.rebill.identity.User;
+import io.rebill.identity.Users;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.rules.MspConfig;
+import io.rebill.rules.Rule;
+import io.rebill.rules.Scope;
+import io.rebill.rules.Workflow;
 import io.rebill.rules.config.MspConfigFile;
 import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.time.BillingPeriod;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient.Response;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -17,11 +32,15 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** `rebill demo`'s first start: the demo msp.yaml becomes managed accounts, linked accounts, rules and workflows. */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -36,6 +55,15 @@ class BillingBootstrapTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    BillingRules billingRules;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    Users users;
 
     static final String YAML = """
             msp:
@@ -121,5 +149,49 @@ class BillingBootstrapTest {
                 .filter(c -> c.path("key").asString().equals("north-peak")).findFirst().orElseThrow();
         assertThat(northBill.path("charge_before").asString()).isEqualTo("301.50");
         assertThat(northBill.path("margin_before").asString()).isEqualTo("251.50");
+    }
+
+    /**
+     * The billing configuration's facade takes the engine's sealed types: a charge and a workflow given as records
+     * are stored as msp.yaml would have them (the API shows them so) and come back from the configuration the engine
+     * bills unchanged; a workflow naming a rule that does not exist is refused with the field named.
+     */
+    @Test
+    void rulesAndWorkflowsGoInAsTheEnginesTypes() {
+        Account msp = accounts.mspByKey("msp").orElseThrow();
+        User admin = users.findByEmail("admin@msp.example").orElseThrow();
+        Actor owner = new Actor(admin.id(), admin.email(), admin.displayName(), msp, Role.OWNER, msp, Optional.empty());
+        Rule.Charge fee = new Rule.Charge("typed-support", "Support plan", Scope.EVERYTHING,
+                new Rule.Amount.Fixed(new BigDecimal("125.50")), Rule.Frequency.MONTHLY,
+                new Rule.InvoiceLabel("Support", Optional.of("MSP Fee"), Optional.empty()));
+        Workflow workflow = new Workflow("typed-list", "At list price with support", Workflow.Basis.LIST,
+                List.of("typed-support", "uplift"));
+        BillingRule rule = billingRules.createRule(owner, fee);
+        BillingWorkflow created = null;
+        try {
+            assertThat(rule.kind()).isEqualTo("charge");
+            assertThat(rule.definition()).containsEntry("key", "typed-support").containsEntry("amount", "125.50")
+                    .containsEntry("frequency", "monthly");
+            created = billingRules.createWorkflow(owner, workflow);
+            assertThat(created.basis()).isEqualTo("list");
+            assertThat(created.rules()).containsExactly("typed-support", "uplift");
+
+            MspConfig config = billingRules.config(msp.id(), BillingPeriod.parse("2026-10"));
+            assertThat(config.rulesById().get("typed-support")).isEqualTo(fee);
+            assertThat(config.workflow("typed-list")).contains(workflow);
+
+            Rule.Charge dearer = new Rule.Charge("typed-support", "Support plan", Scope.EVERYTHING,
+                    new Rule.Amount.Fixed(new BigDecimal("130.00")), Rule.Frequency.MONTHLY, fee.label());
+            assertThat(billingRules.replaceRule(owner, rule.id(), dearer).definition()).containsEntry("amount", "130.00");
+            UUID workflowId = created.id();
+            assertThatThrownBy(() -> billingRules.replaceWorkflow(owner, workflowId, new Workflow("typed-list",
+                    "At list price", Workflow.Basis.LIST, List.of("no-such-rule"))))
+                    .isInstanceOf(InvalidBillingConfigException.class).hasMessageContaining("no-such-rule");
+        } finally {
+            if (created != null) {
+                billingRules.deleteWorkflow(owner, created.id());
+            }
+            billingRules.deleteRule(owner, rule.id());
+        }
     }
 }
