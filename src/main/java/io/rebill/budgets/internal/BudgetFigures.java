@@ -78,6 +78,13 @@ public final class BudgetFigures {
         }
         Forecast forecast = new Forecast(period.month(), usageByDay, added, today);
         BigDecimal monthToDate = usageByDay.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add).add(added);
-        return new BudgetStatus(budget, period, monthToDate, forecast.value(), forecast.complete(), fired);
+        return new BudgetStatus(budget, period, plain(monthToDate), forecast.value().map(BudgetFigures::plain),
+                forecast.complete(), fired);
+    }
+
+    /** The same number without the trailing zeros the aggregates' scale adds (244.205150000 -> 244.20515). */
+    static BigDecimal plain(BigDecimal amount) {
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 }

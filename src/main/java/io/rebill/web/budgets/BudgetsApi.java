@@ -82,6 +82,9 @@ class BudgetsApi {
 
     record NewBudgetJson(String name, String amount, Optional<String> measure, Map<String, List<String>> filters,
                          List<NewAlertJson> alerts) {
+        NewBudgetJson {
+            measure = measure == null ? Optional.empty() : measure; // absent from the body
+        }
     }
 
     @GetMapping("/budgets")
@@ -127,6 +130,10 @@ class BudgetsApi {
 
     record NewChannelJson(String name, String kind, String target, Optional<Boolean> budgetAlerts,
                           Optional<Boolean> anomalyAlerts) {
+        NewChannelJson {
+            budgetAlerts = budgetAlerts == null ? Optional.empty() : budgetAlerts; // absent from the body
+            anomalyAlerts = anomalyAlerts == null ? Optional.empty() : anomalyAlerts;
+        }
     }
 
     record ItemsJson<T>(List<T> items) {
