@@ -89,11 +89,12 @@ public final class Alerts implements AutoCloseable {
                 }
             }
         }
-        int anomalies = anomalies(msp, period, today);
-        log.info("Budgets of {} after its bill run: {} budgets, {} alerts fired, {} new anomalies", period,
-                budgets.size(), fired, anomalies);
+        Map<UUID, Integer> anomalies = anomalies(msp, period, today);
+        int found = anomalies.values().stream().mapToInt(Integer::intValue).sum();
+        log.info("Budgets of {} after its bill run: {} budgets, {} alerts fired, {} new anomalies in {} accounts",
+                period, budgets.size(), fired, found, anomalies.size());
         notifications.wake();
-        return fired + anomalies;
+        return fired + found;
     }
 
     private int fire(BudgetStatus s, AlertThreshold t, BillingPeriod period) {
@@ -122,22 +123,23 @@ public final class Alerts implements AutoCloseable {
         return n == null ? 0 : n;
     }
 
-    private int anomalies(UUID msp, BillingPeriod period, LocalDate today) {
+    /** The new anomalies of the period per account. */
+    private Map<UUID, Integer> anomalies(UUID msp, BillingPeriod period, LocalDate today) {
         LocalDate start = period.month().atDay(1);
         LocalDate end = period.month().atEndOfMonth();
         Optional<LocalDate> latest = Optional.ofNullable(jdbc.sql(SQL.get("latest-usage-day")).param("msp", msp)
                 .param("period", period.toString()).query(LocalDate.class).single());
         if (latest.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         // the latest day may still be filling unless the month is over (as the forecast counts complete days)
         LocalDate lastComplete = today.isAfter(end) ? end : latest.get().minusDays(1);
         if (lastComplete.isBefore(start)) {
-            return 0;
+            return Map.of();
         }
         record Found(UUID account, Anomaly anomaly) {
         }
-        List<Found> found = tx.execute(x -> {
+        Map<UUID, Integer> perAccount = tx.execute(x -> {
             List<Found> rows = jdbc.sql(SQL.get("detect-anomalies")).param("msp", msp).param("period", period.toString())
                     .param("previous", new BillingPeriod(period.month().minusMonths(1)).toString())
                     .param("from", start.minusDays(14)).param("lastComplete", lastComplete).param("periodStart", start)
@@ -153,9 +155,11 @@ public final class Alerts implements AutoCloseable {
                     .param("subject", list.size() == 1 ? "Cost anomaly: " + list.getFirst().service()
                             : list.size() + " cost anomalies")
                     .param("body", String.join("\n", list.stream().map(Alerts::sentence).toList())).update());
-            return rows;
+            Map<UUID, Integer> counts = new LinkedHashMap<>();
+            byAccount.forEach((account, list) -> counts.put(account, list.size()));
+            return counts;
         });
-        return found == null ? 0 : found.size();
+        return perAccount == null ? Map.of() : perAccount;
     }
 
     static String sentence(Anomaly a) {
