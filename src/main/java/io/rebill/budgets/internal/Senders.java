@@ -96,8 +96,13 @@ public final class Senders {
                         + (text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text)),
                         null);
             }
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new SendFailed("the webhook did not answer within 20 seconds", e);
+        } catch (java.net.ConnectException e) {
+            throw new SendFailed("the webhook could not be reached: its server refused the connection", e);
         } catch (IOException e) {
-            throw new SendFailed("the webhook could not be reached: " + e, e);
+            throw new SendFailed("the webhook could not be reached: " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SendFailed("interrupted while sending", e);

@@ -130,7 +130,7 @@ class BudgetsBrowserTest extends BrowserTest {
             page.reload();
         }
         assertThat(page.locator("#deliveries")).containsText("Failed");
-        assertThat(page.locator("#deliveries")).containsText("the webhook could not be reached");
+        assertThat(page.locator("#deliveries")).containsText("the webhook could not be reached: its server refused the connection");
         assertThat(page.locator("#channels")).containsText("http://127.0.0.1:9/…");
         screenshot("notifications");
     }
