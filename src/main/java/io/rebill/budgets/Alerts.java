@@ -70,6 +70,26 @@ public final class Alerts implements AutoCloseable {
         });
     }
 
+    /**
+     * At start: evaluates every MSP's periods of the last three months once (runs that finished while no listener
+     * was registered, e.g. the bill runs of the start-up bootstrap or before a crash, are caught up; what fired
+     * before fires not again).
+     */
+    public void catchUp() {
+        String since = new BillingPeriod(java.time.YearMonth.now(clock).minusMonths(3)).toString();
+        executor.execute(() -> {
+            try {
+                record MspPeriod(UUID msp, String period) {
+                }
+                jdbc.sql(SQL.get("periods-since")).param("since", since)
+                        .query((rs, i) -> new MspPeriod(rs.getObject("msp_id", UUID.class), rs.getString("period")))
+                        .list().forEach(p -> evaluate(p.msp(), BillingPeriod.parse(p.period())));
+            } catch (RuntimeException e) {
+                log.error("Catching up on budgets and anomalies failed", e);
+            }
+        });
+    }
+
     /** What {@link #afterRun} does, on the caller's thread: the number of alerts and anomalies that fired. */
     public int evaluate(UUID msp, BillingPeriod period) {
         LocalDate today = LocalDate.now(clock);

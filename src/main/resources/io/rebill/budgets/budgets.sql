@@ -155,3 +155,7 @@ WHERE account_id = :account AND id = :id
 
 -- name: latest-usage-day
 SELECT max(day) FROM cost_daily_service WHERE msp_id = :msp AND period = :period AND kind = 'usage'
+
+-- name: periods-since
+-- at start, the periods to catch up on (every MSP's, oldest first so a month's baseline is there before it)
+SELECT DISTINCT msp_id, period FROM cost_daily_service WHERE period >= :since ORDER BY period, msp_id

@@ -55,6 +55,12 @@ class BudgetsConfiguration {
         return alerts;
     }
 
+    /** Runs that finished before the hook was registered (the start-up bootstrap's) are evaluated once now. */
+    @org.springframework.context.event.EventListener
+    void ready(org.springframework.boot.context.event.ApplicationReadyEvent event) {
+        event.getApplicationContext().getBean(Alerts.class).catchUp();
+    }
+
     /** The SMTP server invoices are sent through (the same REBILL_SMTP_* settings as InvoicingConfiguration). */
     private static JavaMailSenderImpl mailSender(Environment environment) {
         JavaMailSenderImpl sender = new JavaMailSenderImpl();
