@@ -115,8 +115,8 @@ public final class Budgets {
     private void requireManagedCustomer(UUID msp, String id) {
         boolean managed;
         try {
-            managed = jdbc.sql("SELECT count(*) FROM account WHERE id = :id AND msp_id = :msp")
-                    .param("id", UUID.fromString(id)).param("msp", msp).query(Long.class).single() > 0;
+            managed = jdbc.sql(SQL.get("managed-customer")).param("id", UUID.fromString(id)).param("msp", msp)
+                    .query(Long.class).single() > 0;
         } catch (IllegalArgumentException e) {
             managed = false;
         }

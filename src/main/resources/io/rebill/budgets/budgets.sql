@@ -8,6 +8,10 @@ INSERT INTO budget (id, account_id, msp_id, name, amount, currency, measure, fil
 VALUES (:id, :account, :msp, :name, :amount, :currency, :measure, CAST(:filters AS jsonb), CAST(:alerts AS jsonb),
         :createdBy)
 
+-- name: managed-customer
+-- a customer account the MSP manages (an MSP budget's filters.customer names only those)
+SELECT count(*) FROM account WHERE id = :id AND msp_id = :msp
+
 -- name: budgets
 SELECT id, account_id, name, amount, currency, measure, CAST(filters AS text) AS filters,
        CAST(alerts AS text) AS alerts, created_by, created_at

@@ -227,6 +227,17 @@ class BudgetsFlowTest {
         assertThat(new BigDecimal(cost.path("month_to_date").asString())).isEqualByComparingTo(expected)
                 .isEqualByComparingTo("212.555");
         assertThat(cost.path("measure").asString()).isEqualTo("cost");
+
+        // the MSP narrows a budget to one customer: that customer's charge, as Acme itself sees it
+        Response byCustomer = created(owner.post("/api/v1/budgets", map("name", "Acme's charge", "amount", "300",
+                "filters", Map.of("customer", List.of(acme)))));
+        assertThat(byCustomer.body().path("month_to_date").asString()).isEqualTo("244.20515");
+        Response unknown = owner.post("/api/v1/budgets", map("name", "Nobody's", "amount", "300",
+                "filters", Map.of("customer", List.of(msp.id().toString()))));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.detail()).contains("filters.customer: no managed account " + msp.id());
+        assertThat(owner.delete("/api/v1/budgets/" + byCustomer.body().path("id").asString(), null).status())
+                .isEqualTo(204);
     }
 
     @Test
