@@ -104,6 +104,14 @@ public final class BillRuns implements AutoCloseable {
         }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), coalesce, 1);
     }
 
+    /**
+     * Called with the MSP, run and period after each successful run has committed (budgets and alerts evaluate
+     * then); on the run's thread, so a listener hands long work to its own.
+     */
+    public void onFinished(java.util.function.Consumer<RunFinished> listener) {
+        worker.onFinished(listener);
+    }
+
     /** Fails the runs a stopped server left running and queues the waiting ones again. */
     public void recover() {
         runs.recover().forEach(r -> worker.submit(r, false));

@@ -2,6 +2,7 @@ package io.rebill.invoicing.internal;
 
 import io.rebill.costs.DailyCosts;
 import io.rebill.invoicing.BillRun;
+import io.rebill.invoicing.RunFinished;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.Billing;
 import io.rebill.rules.DailyBill;
@@ -65,6 +66,13 @@ public final class RunWorker implements AutoCloseable {
     private final Semaphore machine;
     private final Map<UUID, ExecutorService> queues = new ConcurrentHashMap<>();
     private final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
+    private final List<java.util.function.Consumer<RunFinished>> finished =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called on the run's thread after each successful run has committed; a listener's failure fails no run. */
+    public void onFinished(java.util.function.Consumer<RunFinished> listener) {
+        finished.add(listener);
+    }
 
     public RunWorker(RunStore runs, Drafts drafts, DailyCosts dailyCosts, Corrections corrections, TransactionTemplate tx, Billing billing,
                      Inputs inputs, Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce,
@@ -135,6 +143,7 @@ public final class RunWorker implements AutoCloseable {
                             + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
                             result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);
                 }
+                tellFinished(new RunFinished(msp, id, period));
             } catch (RebillException e) {
                 log.info("Bill run {} of {} failed: {}", id, period, e.getMessage());
                 runs.fail(msp, id, e.getMessage());
@@ -144,6 +153,16 @@ public final class RunWorker implements AutoCloseable {
             }
         } finally {
             machine.release();
+        }
+    }
+
+    private void tellFinished(RunFinished run) {
+        for (var listener : finished) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                log.error("A listener of bill run {} failed; the run stays succeeded", run.run(), e);
+            }
         }
     }
 

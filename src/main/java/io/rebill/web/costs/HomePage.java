@@ -11,6 +11,7 @@ import io.rebill.ingestion.SourceStatus;
 import io.rebill.invoicing.InvoiceFilter;
 import io.rebill.invoicing.Invoices;
 import io.rebill.shared.paging.PageRequest;
+import io.rebill.shared.money.Forecast;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Integrations;
 import io.rebill.web.sources.SourcesSection;

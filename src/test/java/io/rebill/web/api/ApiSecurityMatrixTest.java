@@ -141,6 +141,17 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /invoices/{id}/csv                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             GET    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             PUT    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            GET    /budgets                                                  401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /budgets                                                  401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
+            GET    /budgets/{id}                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            DELETE /budgets/{id}                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            GET    /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
+            GET    /notification_channels/{id}                               401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            DELETE /notification_channels/{id}                               401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            GET    /notifications                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /notifications/{id}                                       401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /anomalies                                                401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             """;
 
     private static final String PERIOD = "2024-09";
@@ -454,6 +465,45 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         return invoice;
     }
 
+    /** A budget, a notification channel and a delivery of one account (the MSP's or A), made once. */
+    record BudgetThings(UUID budget, UUID channel, UUID delivery) {
+    }
+
+    private final Map<UUID, BudgetThings> budgetThings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private BudgetThings budgetsOf(Account account) {
+        return budgetThings.computeIfAbsent(account.id(), id -> {
+            UUID channel = freshChannel(account);
+            UUID delivery = UUID.randomUUID();
+            jdbc.sql("""
+                    INSERT INTO notification_delivery (id, account_id, channel_id, subject, body, status, attempts,
+                                                       last_error)
+                    VALUES (:id, :account, :channel, 'Budget alert', 'text', 'failed', 3, 'the webhook answered HTTP 500')
+                    """).param("id", delivery).param("account", account.id()).param("channel", channel).update();
+            return new BudgetThings(freshBudget(account), channel, delivery);
+        });
+    }
+
+    private UUID freshBudget(Account account) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO budget (id, account_id, msp_id, name, amount, currency, measure, created_by)
+                VALUES (:id, :account, :msp, :name, 100, 'USD', 'charge', 'matrix')""")
+                .param("id", id).param("account", account.id()).param("msp", msp1.id())
+                .param("name", "Fresh budget " + next()).update();
+        return id;
+    }
+
+    private UUID freshChannel(Account account) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO notification_channel (id, account_id, name, kind, target, budget_alerts, anomaly_alerts,
+                                                  created_by)
+                VALUES (:id, :account, :name, 'email', 'alerts@channels.example', true, true, 'matrix')""")
+                .param("id", id).param("account", account.id()).param("name", "Fresh channel " + next()).update();
+        return id;
+    }
+
     /** A billing period no assignment starts in yet. */
     private String freshPeriod() {
         int n = next();
@@ -618,6 +668,21 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 Map.of("to", "ap@a.example")));
         r.put("GET /invoices/{id}/pdf", x -> get("/invoices/" + issuedInA + "/pdf"));
         r.put("GET /invoices/{id}/csv", x -> get("/invoices/" + issuedInA + "/csv"));
+        // budgets and notifications (issue 12 item 5): each caller's account's own, or the target's fixed ones
+        r.put("GET /budgets", x -> get("/budgets"));
+        r.put("POST /budgets", x -> new Call("POST", "/budgets", Map.of("name", "Budget " + next(), "amount", "100",
+                "alerts", List.of(Map.of("basis", "actual", "percent", "80")))));
+        r.put("GET /budgets/{id}", x -> get("/budgets/" + budgetsOf(x.target()).budget()));
+        r.put("DELETE /budgets/{id}", x -> new Call("DELETE", "/budgets/" + freshBudget(x.target()), null));
+        r.put("GET /notification_channels", x -> get("/notification_channels"));
+        r.put("POST /notification_channels", x -> new Call("POST", "/notification_channels", Map.of("name",
+                "Channel " + next(), "kind", "email", "target", "alerts@channels.example")));
+        r.put("GET /notification_channels/{id}", x -> get("/notification_channels/" + budgetsOf(x.target()).channel()));
+        r.put("DELETE /notification_channels/{id}", x -> new Call("DELETE", "/notification_channels/"
+                + freshChannel(x.target()), null));
+        r.put("GET /notifications", x -> get("/notifications"));
+        r.put("GET /notifications/{id}", x -> get("/notifications/" + budgetsOf(x.target()).delivery()));
+        r.put("GET /anomalies", x -> get("/anomalies"));
         r.put("GET /billing_details/{account}", x -> get("/billing_details/" + a.id()));
         r.put("PUT /billing_details/{account}", x -> new Call("PUT", "/billing_details/" + a.id(),
                 Map.of("legal_name", "Customer A Corporation", "payment_terms_days", 30)));

@@ -1,4 +1,4 @@
-package io.rebill.web.costs;
+package io.rebill.shared.money;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,17 +8,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The forecast of a month's charge at its end (docs/costs.md): when the month is over, its figure. Otherwise the
- * usage of the complete days (day 1 up to the day before the latest day with data, which may still be filling) per
+ * The forecast of a month's charge at its end (docs/costs.md; the home pages and budgets share it): when the month
+ * is over, its figure. Otherwise the usage of the complete days (day 1 up to the day before the latest day with data, which may still be filling) per
  * day, times the days of the month, plus the month's charges and credits (added once, on its first day, so they are
  * not extrapolated). With no complete day yet there is no forecast.
  *
  * @param usageByDay the customer's usage charge per day (no charges or credits)
  * @param addedLines the month's charges and credits
  */
-record Forecast(YearMonth month, Map<LocalDate, BigDecimal> usageByDay, BigDecimal addedLines, LocalDate today) {
+public record Forecast(YearMonth month, Map<LocalDate, BigDecimal> usageByDay, BigDecimal addedLines, LocalDate today) {
 
-    Optional<BigDecimal> value() {
+    public Optional<BigDecimal> value() {
         BigDecimal all = usageByDay.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add).add(addedLines);
         if (today.isAfter(month.atEndOfMonth())) {
             return Optional.of(all);
@@ -35,7 +35,7 @@ record Forecast(YearMonth month, Map<LocalDate, BigDecimal> usageByDay, BigDecim
     }
 
     /** Whether the month is over (the forecast is then the month's own figure). */
-    boolean complete() {
+    public boolean complete() {
         return today.isAfter(month.atEndOfMonth());
     }
 }

@@ -1,4 +1,4 @@
-package io.rebill.web.costs;
+package io.rebill.shared.money;
 
 import org.junit.jupiter.api.Test;
 
