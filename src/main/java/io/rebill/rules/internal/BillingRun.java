@@ -80,6 +80,7 @@ public final class BillingRun {
     private List<String> keptColumns;
     private boolean daily;
     private StoredLines.Relation stored;
+    private final ExchangeConversion conversion;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, Consumer<String> progress) {
@@ -89,6 +90,7 @@ public final class BillingRun {
         this.files = List.copyOf(files);
         this.predicates = predicates;
         this.progress = progress;
+        this.conversion = new ExchangeConversion(config.exchangeRates(), period);
     }
 
     /**
@@ -172,7 +174,8 @@ public final class BillingRun {
      */
     private StoredLines.Relation stored() throws SQLException {
         if (stored == null) {
-            stored = StoredLines.read(duck, files, "filename = true, file_row_number = true");
+            // issue 13 item 6: lines in another currency are converted at the MSP's rate before anything reads them
+            stored = conversion.apply(duck, StoredLines.read(duck, files, "filename = true, file_row_number = true"));
         }
         return stored;
     }
@@ -335,8 +338,8 @@ public final class BillingRun {
         }
         ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
                 + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "
-                + stored.moneyType() + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY
-                + ", after " + MONEY + ")[]) AS lineage FROM " + lines + ")");
+                + stored.moneyType() + ") END AS charge, FALSE AS excluded, " + conversion.initialLineage(basis.toString(), grouped, MONEY)
+                + " AS lineage FROM " + lines + ")");
         params.addAll(l0Params);
         ctes.addAll(stepCtes);
         params.addAll(stepParams);
