@@ -11,6 +11,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
@@ -76,11 +77,20 @@ class ProviderAccountsPage {
         return m;
     }
 
-    /** htmx: the result table of a search, a status filter or a page. */
+    /**
+     * htmx: the result table of a search, a status filter or a page. Without htmx (scripts not loaded yet, or off) the
+     * search form submits here as a plain GET: the whole tab answers, with the picker open and filtered.
+     */
     @GetMapping("/settings/managed-accounts/{id}/provider-accounts")
     String results(Actor actor, @PathVariable UUID id, @RequestParam("integration_id") UUID integration,
                    @RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "all") String status,
-                   @RequestParam(defaultValue = "0") int offset, Model model) {
+                   @RequestParam(defaultValue = "0") int offset,
+                   @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+        if (htmx == null) {
+            return "redirect:/settings/managed-accounts/" + id + "?tab=integrations&integration_id=" + integration
+                    + "&q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&status=" + java.net.URLEncoder.encode(status, java.nio.charset.StandardCharsets.UTF_8);
+        }
         model.addAttribute("p", picker(actor, id, integration, q, status, offset));
         return "managed-account-picker :: picker";
     }
@@ -112,7 +122,7 @@ class ProviderAccountsPage {
             if (e.code() == ErrorCode.IN_USE && !move) {
                 // the confirmation step: the same request again, with move
                 model.addAttribute("account", accounts.managed(actor.requireMsp(), id));
-                model.addAttribute("question", e.getMessage());
+                model.addAttribute("question", question(e.getMessage()));
                 model.addAttribute("integration", integration.toString());
                 model.addAttribute("action", action);
                 model.addAttribute("checked", List.copyOf(wanted));
@@ -153,6 +163,14 @@ class ProviderAccountsPage {
     private String integrationName(Actor actor, UUID id, UUID integration) {
         return api.list(actor, id, integration, "", "all", 0, 1).items().stream()
                 .map(ProviderAccountsApi.ProviderAccountJson::integrationName).findFirst().orElse("the integration");
+    }
+
+    /** The API's 409 in the page's words: periods as "Oct 2026", and the button below instead of the API's flag. */
+    static String question(String conflict) {
+        String text = conflict.replaceFirst("; confirm the move .*$", ".");
+        var m = java.util.regex.Pattern.compile("\\b(\\d{4}-\\d{2})\\b").matcher(text);
+        return m.find() ? text.substring(0, m.start()) + MONTH.format(YearMonth.parse(m.group(1))) + text.substring(m.end())
+                : text;
     }
 
     private static String linked(ProviderAccountsApi.ChangeJson r) {
