@@ -185,6 +185,22 @@ class ProviderAccountsApiTest {
     }
 
     @Test
+    void creatingAndDeletingAManagedAccountEachRequestABillRun() {
+        ExchangeRatesApiTest.awaitIdle(owner);
+        int before = runs();
+        String soylent = customer("Soylent");
+        assertThat(runs()).isEqualTo(before + 1);
+        ExchangeRatesApiTest.awaitIdle(owner);
+        Response deleted = owner.delete("/api/v1/managed_accounts/" + soylent, Map.of("confirm", "Soylent"));
+        assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
+        assertThat(runs()).isEqualTo(before + 2);
+    }
+
+    private int runs() {
+        return ok(owner.get("/api/v1/bill_runs?period=2026-10&limit=200")).path("total").asInt();
+    }
+
+    @Test
     void movingAnAccountAwayFromAnotherCustomerAsksFirst() {
         String initech = customer("Initech");
         String hooli = customer("Hooli");
