@@ -58,6 +58,8 @@ public final class BillRuns implements AutoCloseable {
     private final AuditLog audit;
     private final boolean automatic;
     private final Billing billing;
+    private volatile java.util.function.BiFunction<UUID, String, io.rebill.shared.money.ExchangeRates> exchangeRates =
+            (msp, currency) -> io.rebill.shared.money.ExchangeRates.none(currency);
 
     /**
      * @param coalesce  how long an automatic run waits for more changes before it starts
@@ -110,6 +112,14 @@ public final class BillRuns implements AutoCloseable {
      */
     public void onFinished(java.util.function.Consumer<RunFinished> listener) {
         worker.onFinished(listener);
+    }
+
+    /**
+     * Where a run reads the MSP's exchange rates into its currency (issue 13 item 6: the rates feature); without it
+     * every line must be in the MSP's currency.
+     */
+    public void exchangeRatesFrom(java.util.function.BiFunction<UUID, String, io.rebill.shared.money.ExchangeRates> rates) {
+        this.exchangeRates = rates;
     }
 
     /** Fails the runs a stopped server left running and queues the waiting ones again. */
@@ -238,7 +248,9 @@ public final class BillRuns implements AutoCloseable {
         String key = accounts.find(invoice.customerAccountId()).map(Account::key).orElseThrow();
         String yaml = invoice.runId().flatMap(run -> runs.configYaml(msp, run)).orElseThrow(() -> new RebillException(
                 ErrorCode.UNKNOWN_ID, "the bill run of invoice " + invoiceId + " is gone; run the bill again"));
-        MspConfig config = MspConfigFile.parse("the configuration of the invoice's bill run", yaml, e -> { });
+        MspConfig pinned = MspConfigFile.parse("the configuration of the invoice's bill run", yaml, e -> { });
+        // the pinned text has no exchange rates (msp.yaml has none yet): the drill-down converts at today's rates
+        MspConfig config = pinned.withExchangeRates(exchangeRates.apply(msp, pinned.currency()));
         return billing.ruleEffects(config, invoice.period(), inputs(msp, invoice.period()).files(), key, topLines);
     }
 
@@ -269,7 +281,8 @@ public final class BillRuns implements AutoCloseable {
     }
 
     private RunWorker.Resolved inputs(UUID msp, BillingPeriod period) {
-        MspConfig config = rules.config(msp, period);
+        MspConfig rulesConfig = rules.config(msp, period);
+        MspConfig config = rulesConfig.withExchangeRates(exchangeRates.apply(msp, rulesConfig.currency()));
         List<Path> files = new ArrayList<>();
         List<BillRun.PinnedSource> pinned = new ArrayList<>();
         for (Integration integration : integrations.of(msp)) {

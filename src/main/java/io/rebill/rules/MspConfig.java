@@ -1,5 +1,6 @@
 package io.rebill.rules;
 
+import io.rebill.shared.money.ExchangeRates;
 import io.rebill.shared.time.BillingPeriod;
 
 import java.util.Comparator;
@@ -12,10 +13,11 @@ import java.util.stream.Collectors;
 
 /**
  * The whole billing configuration of one MSP (billing-as-code, msp.yaml): customers in claim order, rules,
- * workflows and their assignments over time.
+ * workflows and their assignments over time; and the exchange rates of lines in other currencies (issue 13 item 6:
+ * kept by the portal, not written to msp.yaml yet).
  */
 public record MspConfig(String mspName, String currency, List<Customer> customers, List<Rule> rules,
-                        List<Workflow> workflows, List<Assignment> assignments) {
+                        List<Workflow> workflows, List<Assignment> assignments, ExchangeRates exchangeRates) {
     public MspConfig {
         Objects.requireNonNull(mspName, "mspName");
         Objects.requireNonNull(currency, "currency");
@@ -23,6 +25,21 @@ public record MspConfig(String mspName, String currency, List<Customer> customer
         rules = List.copyOf(rules);
         workflows = List.copyOf(workflows);
         assignments = List.copyOf(assignments);
+        exchangeRates = exchangeRates == null ? ExchangeRates.none(currency) : exchangeRates;
+        if (!exchangeRates.currency().equals(currency)) {
+            throw new IllegalArgumentException("exchange rates into " + exchangeRates.currency()
+                    + " for an MSP billing in " + currency);
+        }
+    }
+
+    /** A configuration without exchange rates: every line must be in {@code currency}. */
+    public MspConfig(String mspName, String currency, List<Customer> customers, List<Rule> rules,
+                     List<Workflow> workflows, List<Assignment> assignments) {
+        this(mspName, currency, customers, rules, workflows, assignments, null);
+    }
+
+    public MspConfig withExchangeRates(ExchangeRates rates) {
+        return new MspConfig(mspName, currency, customers, rules, workflows, assignments, rates);
     }
 
     public Map<String, Rule> rulesById() {

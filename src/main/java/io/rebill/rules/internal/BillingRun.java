@@ -70,6 +70,7 @@ public final class BillingRun {
     private List<String> keptColumns;
     private boolean daily;
     private StoredLines.Relation stored;
+    private final ExchangeConversion conversion;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, BillAssembler assembler, Consumer<String> progress) {
@@ -81,6 +82,7 @@ public final class BillingRun {
         this.predicates = predicates;
         this.assembler = assembler;
         this.progress = progress;
+        this.conversion = new ExchangeConversion(config.exchangeRates(), period);
     }
 
     /**
@@ -174,7 +176,8 @@ public final class BillingRun {
      */
     private StoredLines.Relation stored() throws SQLException {
         if (stored == null) {
-            stored = StoredLines.read(duck, files, "filename = true, file_row_number = true");
+            // issue 13 item 6: lines in another currency are converted at the MSP's rate before anything reads them
+            stored = conversion.apply(duck, StoredLines.read(duck, files, "filename = true, file_row_number = true"));
         }
         return stored;
     }
@@ -188,7 +191,7 @@ public final class BillingRun {
         if (files.isEmpty()) {
             throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "no line items for " + period + "; ingest the period first");
         }
-        return new RunChain(sql, config, period, predicates, stored(), daily).build(workflowOf, grouped);
+        return new RunChain(sql, config, period, predicates, stored(), daily, conversion).build(workflowOf, grouped);
     }
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */

@@ -52,10 +52,12 @@ final class RunChain {
     private final PredicateCompiler predicates;
     private final StoredLines.Relation stored;
     private final boolean daily;
+    private final ExchangeConversion conversion;
 
     RunChain(RunStatements sql, MspConfig config, BillingPeriod period, PredicateCompiler predicates,
-             StoredLines.Relation stored, boolean daily) {
+             StoredLines.Relation stored, boolean daily, ExchangeConversion conversion) {
         this.sql = sql;
+        this.conversion = conversion;
         this.config = config;
         this.period = period;
         this.predicates = predicates;
@@ -168,8 +170,8 @@ final class RunChain {
         }
         ctes.add("l0 AS (SELECT *, CAST(" + workflowId + " AS VARCHAR) AS workflow_id, CAST(COALESCE(" + basis + ", 0) AS "
                 + MONEY + ") AS cost, CASE WHEN workflow IS NOT NULL THEN CAST(COALESCE(" + basis + ", 0) AS "
-                + stored.moneyType() + ") END AS charge, FALSE AS excluded, CAST([] AS STRUCT(rule VARCHAR, before " + MONEY
-                + ", after " + MONEY + ")[]) AS lineage FROM " + lines + ")");
+                + stored.moneyType() + ") END AS charge, FALSE AS excluded, "
+                + conversion.initialLineage(basis.toString(), grouped, MONEY) + " AS lineage FROM " + lines + ")");
         params.addAll(l0Params);
         ctes.addAll(stepCtes);
         params.addAll(stepParams);

@@ -11,9 +11,9 @@ import java.util.Locale;
 enum AuditKind {
     USERS("Users and sign-in", List.of("user", "sso", "api_token")),
     ACCOUNTS("Customer accounts", List.of("managed_account", "account")),
-    INTEGRATIONS("Integrations and linked accounts", List.of("integration", "linked_account")),
+    INTEGRATIONS("Integrations and linked accounts", List.of("integration", "linked_account", "provider_accounts")),
     BILLING("Billing rules and workflows", List.of("billing_rule", "workflow", "billing_rules", "billing_assignment",
-            "billing_config")),
+            "billing_config", "exchange_rate")),
     INVOICES("Bills and invoices", List.of("invoice", "bill_run", "bill"));
 
     final String label;

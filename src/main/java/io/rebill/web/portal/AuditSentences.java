@@ -102,6 +102,15 @@ final class AuditSentences {
                     + (d.path("delivered").asBoolean(true) ? "" : ", which failed");
             case "billing_period.close" -> who + " closed " + period(d);
             case "billing_details.update" -> who + " changed the billing details of " + text(d, "account");
+            case "exchange_rate.set" -> who + " set the exchange rate of " + text(d, "currency") + " for "
+                    + period(d) + " to " + text(d, "rate") + " " + text(d, "to");
+            case "exchange_rate.delete" -> who + " removed the exchange rate of " + text(d, "currency") + " for "
+                    + period(d);
+            case "provider_accounts.link" -> who + " billed " + count(d, "count") + " provider account(s) to "
+                    + account(e, d) + " from " + month(text(d, "from"))
+                    + (d.path("moved").asInt(0) > 0 ? ", " + count(d, "moved") + " moved from other customers" : "");
+            case "provider_accounts.unlink" -> who + " took back " + count(d, "count") + " provider account(s) from "
+                    + account(e, d) + " from " + month(text(d, "from"));
             default -> unknown(who, e.action(), d);
         };
     }

@@ -37,12 +37,15 @@ class ManagedAccountsApi {
     private final AccountRemoval removal;
     private final SpendTracker spend;
     private final AuditLog audit;
+    private final io.rebill.invoicing.BillRuns billRuns;
 
-    ManagedAccountsApi(Accounts accounts, AccountRemoval removal, SpendTracker spend, AuditLog audit) {
+    ManagedAccountsApi(Accounts accounts, AccountRemoval removal, SpendTracker spend, AuditLog audit,
+                       io.rebill.invoicing.BillRuns billRuns) {
         this.accounts = accounts;
         this.removal = removal;
         this.spend = spend;
         this.audit = audit;
+        this.billRuns = billRuns;
     }
 
     record ManagedAccountJson(UUID id, String key, String name, String contactEmail, Instant createdAt,
@@ -97,6 +100,8 @@ class ManagedAccountsApi {
         Account created = accounts.createManaged(msp, body.name(), body.contactEmail(), actor.createdBy());
         audit.record(actor, "managed_account.create", created.id().toString(),
                 Map.of("name", created.name(), "contact_email", created.contactEmail()));
+        // a new customer is part of the billing configuration (issue 13 item 7): the open periods bill again
+        billRuns.configurationChanged(msp);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .header("Location", "/api/v1/managed_accounts/" + created.id())
                 .body(ManagedAccountJson.of(created, Optional.empty()));
@@ -128,6 +133,7 @@ class ManagedAccountsApi {
                     + " {\"confirm\": \"" + account.name() + "\"} to confirm");
         }
         removal.delete(actor, msp, account);
+        billRuns.configurationChanged(msp);
         return ResponseEntity.noContent().build();
     }
 
@@ -138,6 +144,7 @@ class ManagedAccountsApi {
         actor.require(Permission.MANAGE_MANAGED_ACCOUNTS);
         Account unlinked = accounts.unlink(msp, id);
         audit.record(actor, "managed_account.unlink", id.toString(), Map.of("name", unlinked.name()));
+        billRuns.configurationChanged(msp);
         return ManagedAccountJson.of(unlinked, Optional.empty());
     }
 

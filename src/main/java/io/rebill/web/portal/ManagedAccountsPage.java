@@ -26,7 +26,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -45,11 +44,13 @@ class ManagedAccountsPage {
     private final AuditLog audit;
     private final CurrentActor current;
     private final io.rebill.billingconfig.BillingRules billingRules;
+    private final ProviderAccountsPage picker;
 
     ManagedAccountsPage(ManagedAccountsApi api, IntegrationsApi integrationsApi, Accounts accounts,
                         Integrations integrations, AuditLog audit, CurrentActor current,
-                        io.rebill.billingconfig.BillingRules billingRules) {
+                        io.rebill.billingconfig.BillingRules billingRules, ProviderAccountsPage picker) {
         this.billingRules = billingRules;
+        this.picker = picker;
         this.api = api;
         this.integrationsApi = integrationsApi;
         this.accounts = accounts;
@@ -141,6 +142,8 @@ class ManagedAccountsPage {
 
     @GetMapping("/settings/managed-accounts/{id}")
     String account(Actor actor, @PathVariable UUID id, @RequestParam(defaultValue = "integrations") String tab,
+                   @RequestParam(name = "integration_id", required = false) UUID open,
+                   @RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "all") String status,
                    Model model) {
         var account = api.get(actor, id);
         UUID msp = actor.requireMsp();
@@ -150,7 +153,9 @@ class ManagedAccountsPage {
         model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
         model.addAttribute("canConnect", actor.can(Permission.MANAGE_PROVIDER_INTEGRATIONS));
         model.addAttribute("period", currentPeriod().toString());
-        List<Map<String, Object>> connections = integrations.of(msp).stream().map(i -> connection(actor, msp, i, id)).toList();
+        List<Map<String, Object>> connections = integrations.of(msp).stream()
+                .map(i -> connection(actor, i, id, i.id().equals(open) ? q : "", i.id().equals(open) ? status : "all",
+                        i.id().equals(open))).toList();
         model.addAttribute("connections", connections);
         if (tab.equals("billing-rules")) {
             var billing = billingRules.accountBilling(actor, id, Optional.empty());
@@ -162,49 +167,14 @@ class ManagedAccountsPage {
         return "managed-account";
     }
 
-    private Map<String, Object> connection(Actor actor, UUID msp, Integration integration, UUID customer) {
+    /** One integration on the Integrations tab: its status, how many of its accounts bill here, and the picker. */
+    private Map<String, Object> connection(Actor actor, Integration integration, UUID customer, String q, String status,
+                                           boolean open) {
         var json = integrationsApi.get(actor, integration.id());
-        var seen = integrationsApi.discovered(msp, integration);
-        List<String> mine = seen.stream().filter(d -> d.customerAccountId().filter(customer::equals).isPresent())
-                .map(IntegrationsApi.Discovered::subAccountId).toList();
-        List<Map<String, Object>> choices = seen.stream().map(d -> Map.<String, Object>of(
-                "sub", d.subAccountId(),
-                "mine", d.customerAccountId().filter(customer::equals).isPresent(),
-                "other", d.customerAccountId().filter(c -> !c.equals(customer)).isPresent(),
-                "owner", d.customerName().orElse(""))).toList();
-        // the form starts at the billing period the listed accounts were seen in, so connecting bills the data shown
-        String period = seen.stream().map(IntegrationsApi.Discovered::period).findFirst()
-                .orElse(currentPeriod().toString());
-        return Map.of("integration", json, "mine", mine, "choices", choices, "period", period);
-    }
-
-    /** Seed: "Click Connect next to any listed provider, select the provider accounts, click Save." */
-    @PostMapping("/settings/managed-accounts/{id}/integrations/{integration}")
-    String connect(Actor actor, @PathVariable UUID id, @PathVariable UUID integration,
-                   @RequestParam(name = "sub", required = false) List<String> selected,
-                   @RequestParam(defaultValue = "") String from, RedirectAttributes redirect) {
-        UUID msp = actor.requireMsp();
-        accounts.managed(msp, id);
-        BillingPeriod period = from.isBlank() ? currentPeriod() : BillingPeriod.parse(from);
-        Set<String> wanted = Set.copyOf(selected == null ? List.of() : selected);
-        Integration i = integrations.find(msp, integration);
-        try {
-            for (IntegrationsApi.Discovered d : integrationsApi.discovered(msp, i)) {
-                boolean mine = d.customerAccountId().filter(id::equals).isPresent();
-                if (wanted.contains(d.subAccountId()) && !mine) {
-                    integrationsApi.assign(actor, integration, d.subAccountId(),
-                            new IntegrationsApi.Assignment(Optional.of(id), period.toString()));
-                } else if (!wanted.contains(d.subAccountId()) && mine) {
-                    integrationsApi.assign(actor, integration, d.subAccountId(),
-                            new IntegrationsApi.Assignment(Optional.empty(), period.toString()));
-                }
-            }
-            redirect.addFlashAttribute("message", "Saved: " + wanted.size() + " provider account(s) of " + i.name()
-                    + " billed to this account from " + period + ".");
-        } catch (RebillException e) {
-            redirect.addFlashAttribute("error", e.getMessage());
-        }
-        return "redirect:/settings/managed-accounts/" + id + "?tab=integrations";
+        Map<String, Object> shown = picker.picker(actor, customer, integration.id(), q, status, 0);
+        long connected = ((Number) picker.picker(actor, customer, integration.id(), "", "linked", 0).get("total"))
+                .longValue();
+        return Map.of("integration", json, "connected", connected, "picker", shown, "open", open);
     }
 
     @PostMapping("/settings/managed-accounts/{id}")

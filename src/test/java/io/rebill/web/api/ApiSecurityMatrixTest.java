@@ -82,6 +82,9 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             POST   /managed_accounts/{id}/unlink                             401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             POST   /managed_accounts/{id}/enter                              401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403   403   404   403   400
             GET    /managed_accounts/{customer}/integrations                 401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            GET    /managed_accounts/{id}/provider_accounts                  401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
+            POST   /managed_accounts/{id}/provider_accounts/link             401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
+            POST   /managed_accounts/{id}/provider_accounts/unlink           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             GET    /users                                                    401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             POST   /users                                                    401   2xx   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
             GET    /users/{id}                                               401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
@@ -118,6 +121,9 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             DELETE /managed_accounts/{account}/workflow_assignments/{from}   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             GET    /billing_config                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
             PUT    /billing_config                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            GET    /exchange_rates                                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
+            PUT    /exchange_rates/{from}/{period}                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
+            DELETE /exchange_rates/{from}/{period}                           401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             GET    /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
             PUT    /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
             DELETE /sso                                                      401   403   403   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   403   403   403
@@ -504,6 +510,16 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         return id;
     }
 
+    /** A rate of MSP 1 from EUR in a fresh period (to be removed); returns the period. */
+    private String freshRate() {
+        String period = freshPeriod();
+        jdbc.sql("""
+                INSERT INTO exchange_rate (msp_id, from_currency, period, rate, created_by)
+                VALUES (:msp, 'EUR', :period, 1.0825, 'matrix')""").param("msp", msp1.id()).param("period", period)
+                .update();
+        return period;
+    }
+
     /** A billing period no assignment starts in yet. */
     private String freshPeriod() {
         int n = next();
@@ -578,6 +594,14 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 + "/unlink", null));
         r.put("POST /managed_accounts/{id}/enter", x -> new Call("POST", "/managed_accounts/" + a.id() + "/enter", null));
         r.put("GET /managed_accounts/{customer}/integrations", x -> get("/managed_accounts/" + a.id() + "/integrations"));
+        r.put("GET /managed_accounts/{id}/provider_accounts", x -> get("/managed_accounts/" + a.id()
+                + "/provider_accounts?q=1111"));
+        r.put("POST /managed_accounts/{id}/provider_accounts/link", x -> new Call("POST", "/managed_accounts/" + a.id()
+                + "/provider_accounts/link", Map.of("integration_id", msp1Integration.toString(),
+                "sub_account_ids", List.of(String.format("7%011d", next())), "from", "2024-06")));
+        r.put("POST /managed_accounts/{id}/provider_accounts/unlink", x -> new Call("POST", "/managed_accounts/"
+                + a.id() + "/provider_accounts/unlink", Map.of("integration_id", msp1Integration.toString(),
+                "sub_account_ids", List.of(atMsp(x) ? freshAssignment() : "111111111111"), "from", "2024-05")));
         r.put("GET /users", x -> get("/users"));
         r.put("POST /users", x -> new Call("POST", "/users", Map.of("email", "new-" + next() + "@users.example",
                 "role", "viewer")));
@@ -634,6 +658,11 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 "/managed_accounts/" + a.id() + "/workflow_assignments/" + freshWorkflowAssignment(), null));
         r.put("GET /billing_config", x -> get("/billing_config"));
         r.put("PUT /billing_config", x -> new Call("PUT", "/billing_config", Map.of("yaml", billingConfigOf(x))));
+        r.put("GET /exchange_rates", x -> get("/exchange_rates"));
+        r.put("PUT /exchange_rates/{from}/{period}", x -> new Call("PUT", "/exchange_rates/EUR/" + freshPeriod(),
+                Map.of("rate", "1.0825")));
+        r.put("DELETE /exchange_rates/{from}/{period}", x -> new Call("DELETE", "/exchange_rates/EUR/"
+                + freshRate(), null));
         r.put("GET /sso", x -> get("/sso"));
         r.put("PUT /sso", x -> {
             SsoConnections.Settings s = ssoSettings(ssoAccount(x));
