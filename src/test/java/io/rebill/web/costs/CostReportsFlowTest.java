@@ -301,12 +301,23 @@ class CostReportsFlowTest {
                     "group_by", g[1]))).body().path("id").asString();
             String json = ok(acmeOwner.get("/api/v1/cost_reports/" + id + "/data")).toString();
             String csv = acmeOwner.get("/api/v1/cost_reports/" + id + "/csv").text();
+            var page = acmeOwner.page("/reports/" + id);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("USD 244.21");
             for (String word : never) {
                 assertThat(json).as(g[1] + " " + word).doesNotContain(word);
                 assertThat(csv).as(g[1] + " " + word).doesNotContain(word);
+                assertThat(page.body()).as("page " + g[1] + " " + word).doesNotContain(word);
             }
             assertThat(plain(ok(acmeOwner.get("/api/v1/cost_reports/" + id + "/data")).path("total").asString()))
                     .isEqualTo("244.20515");
+        }
+        for (String path : List.of("/reports", "/reports/virtual-tags")) {
+            var page = acmeOwner.page(path);
+            assertThat(page.statusCode()).isEqualTo(200);
+            for (String word : never) {
+                assertThat(page.body()).as(path + " " + word).doesNotContain(word);
+            }
         }
         String id = created(acmeOwner.post("/api/v1/cost_reports", october("By service", "group_by",
                 List.of("service")))).body().path("id").asString();
