@@ -127,4 +127,34 @@ class ReportsBrowserTest extends BrowserTest {
         String text = page.locator("main").innerText();
         org.assertj.core.api.Assertions.assertThat(text).doesNotContain("customer_account_id").doesNotContain("/tmp/");
     }
+
+    @Test
+    void theMspMakesAVirtualTagARefusedConditionSaysWhereAndReportsOfferIt() {
+        signInAsAdmin();
+        page.navigate("/reports/virtual-tags");
+        page.locator("#new-virtual-tag input[name=key]").fill("Workload");
+        page.locator("#new-virtual-tag input[name=condition]").first().fill("line.servce_name == 'AmazonEC2'");
+        page.locator("#new-virtual-tag input[name=value]").first().fill("Compute");
+        page.locator("#new-virtual-tag button").click();
+        page.waitForLoadState();
+        assertThat(page.locator(".alert.error")).containsText("rules[1].condition");
+        assertThat(page.locator(".alert.error")).containsText("service_name");
+        screenshot("virtual-tag-refused");
+
+        page.locator("#new-virtual-tag input[name=key]").fill("Workload");
+        page.locator("#new-virtual-tag input[name=condition]").nth(0).fill("line.service_name == 'AmazonEC2'");
+        page.locator("#new-virtual-tag input[name=value]").nth(0).fill("Compute");
+        page.locator("#new-virtual-tag input[name=condition]").nth(1).fill("line.service_name.startsWith('Amazon')");
+        page.locator("#new-virtual-tag input[name=value]").nth(1).fill("Other AWS");
+        page.locator("#new-virtual-tag button").click();
+        page.waitForLoadState();
+        assertThat(page.locator("#tag-0 input[name=key]")).hasValue("Workload");
+        assertThat(page.locator("#tag-0")).containsText("Created by MSP Admin");
+        assertThat(page.locator("#tag-0 input[name=value]").nth(1)).hasValue("Other AWS");
+        screenshot("virtual-tags");
+
+        page.navigate("/reports");
+        assertThat(page.locator("#new-report select[name=group1] option", new Page.LocatorOptions()
+                .setHasText("Virtual tag: Workload"))).hasCount(1);
+    }
 }
