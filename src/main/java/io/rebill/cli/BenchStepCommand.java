@@ -83,6 +83,21 @@ final class BenchStepCommand implements Callable<Integer> {
                     System.err.printf("%,d daily rows%n", billed.count());
                 }
             }
+            case "bill-daily-tags" -> {
+                // the same with the tag aggregate of the reports (issue 12): the 20 most frequent tag keys and a
+                // virtual tag of three cases over every line
+                Ingestion ingestion = new Ingestion(settings);
+                var tags = new io.rebill.rules.TagDimensions(20, List.of(new io.rebill.rules.TagDimensions.VirtualTagSql(
+                        "workload", Optional.empty(), List.of(
+                        new io.rebill.rules.TagDimensions.Case("line.x_service_code == 'AmazonEC2'", "Compute"),
+                        new io.rebill.rules.TagDimensions.Case("line.x_service_code in ['AmazonS3', 'AmazonEBS']", "Storage"),
+                        new io.rebill.rules.TagDimensions.Case("line.region_id.startsWith('eu-')", "Europe")))));
+                try (var billed = io.rebill.invoicing.InvoiceAssembly.billing(settings, PredicateCompiler.cel()).billDaily(config(), PERIOD,
+                        ingestion.lineItemFiles("bench", PERIOD), tags,
+                        m -> System.err.printf("%7.1f s  %s%n", (System.nanoTime() - started) / 1e9, m))) {
+                    System.err.printf("%,d daily rows, %,d tag rows%n", billed.count(), billed.tagCount());
+                }
+            }
             default -> throw new IllegalArgumentException("unknown step " + kind);
         }
         double seconds = (System.nanoTime() - started) / 1e9;

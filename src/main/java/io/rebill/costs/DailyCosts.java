@@ -66,6 +66,63 @@ public final class DailyCosts {
         jdbc.sql(SQL.get("insert-staged")).param("msp", msp).param("period", period.toString()).param("run", run)
                 .param("accounts", JSON.writeValueAsString(accounts)).update();
         jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).update();
+        replaceTags(msp, run, period, accounts, bill);
+    }
+
+    /** The provider tag keys a bill run sums per value for the reports: the most frequent of the period's lines. */
+    public static final int REPORT_TAG_KEYS = 20;
+
+    /**
+     * What the MSP's bill runs sum per tag (issue 12): the {@value #REPORT_TAG_KEYS} most frequent provider tag keys
+     * and every virtual tag of the MSP and of its customers ({@code accountOfKey}: a customer's id in the configuration
+     * to its account; a customer account's tags cover its own lines, one no longer in the configuration none).
+     */
+    public io.rebill.rules.TagDimensions tagDimensions(UUID msp, io.rebill.rules.MspConfig config,
+                                                       Function<String, Optional<UUID>> accountOfKey) {
+        Map<UUID, String> keyOfAccount = new java.util.HashMap<>();
+        for (io.rebill.rules.Customer c : config.customers()) {
+            accountOfKey.apply(c.id()).ifPresent(a -> keyOfAccount.put(a, c.id()));
+        }
+        List<io.rebill.rules.TagDimensions.VirtualTagSql> tags = new ArrayList<>();
+        jdbc.sql(REPORTS_SQL.get("tags-of-msp")).param("msp", msp).query(rs -> {
+            UUID account = rs.getObject("account_id", UUID.class);
+            boolean mspTag = "msp".equals(rs.getString("kind"));
+            if (!mspTag && !keyOfAccount.containsKey(account)) {
+                return;
+            }
+            List<io.rebill.rules.TagDimensions.Case> cases = new ArrayList<>();
+            for (tools.jackson.databind.JsonNode r : JSON.readTree(rs.getString("rules"))) {
+                cases.add(new io.rebill.rules.TagDimensions.Case(r.path("condition").asString(),
+                        r.path("value").asString()));
+            }
+            tags.add(new io.rebill.rules.TagDimensions.VirtualTagSql(rs.getObject("id", UUID.class).toString(),
+                    mspTag ? Optional.empty() : Optional.of(keyOfAccount.get(account)), cases));
+        });
+        return new io.rebill.rules.TagDimensions(REPORT_TAG_KEYS, tags);
+    }
+
+    private static final SqlStatements REPORTS_SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/reports.sql");
+
+    /** The tag aggregate's rows of the run, loaded like the daily rows (COPY into a stage, one INSERT). */
+    private void replaceTags(UUID msp, UUID run, BillingPeriod period, Map<String, String> accounts, DailyBill bill) {
+        jdbc.sql(REPORTS_SQL.get("delete-period-tags")).param("msp", msp).param("period", period.toString()).update();
+        Optional<java.io.Reader> tagRows = bill.tagReader();
+        if (tagRows.isEmpty()) {
+            return;
+        }
+        java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource);
+        try (java.io.Reader rows = tagRows.get(); java.sql.Statement s = connection.createStatement()) {
+            s.execute(REPORTS_SQL.get("create-tag-stage"));
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(REPORTS_SQL.get("copy-tag-stage"),
+                    rows);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "storing the tag costs of " + period + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            org.springframework.jdbc.datasource.DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+        jdbc.sql(REPORTS_SQL.get("insert-staged-tags")).param("msp", msp).param("period", period.toString())
+                .param("run", run).param("accounts", JSON.writeValueAsString(accounts)).update();
     }
 
     /** Groupings the rollup by customer, day, kind and service answers; anything finer reads cost_daily. */

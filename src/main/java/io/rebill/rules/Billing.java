@@ -92,14 +92,30 @@ public final class Billing {
      * (issue 12): what a bill run stores for reports, computed in DuckDB over the very lines it bills.
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
+        return billDaily(config, period, lineItems, TagDimensions.none(), progress);
+    }
+
+    /**
+     * As above, and the tag aggregate of the reports (issue 12 items 2 and 4): the run's cost and charge per value
+     * of the most frequent provider tag keys and of each virtual tag, in one more pass over the lines.
+     */
+    public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
+                               Consumer<String> progress) {
         try (Connection duck = scratch()) {
-            BillResult result = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress)
-                    .withDailyDimensions().run();
+            BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
+            BillResult result = run.run();
             progress.accept("summing the customers' costs per day");
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
             java.nio.file.Files.createDirectories(settings.tempDir());
             Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
-            return new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+            DailyBill daily = new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+            if (tags.isEmpty()) {
+                return daily;
+            }
+            progress.accept("summing the customers' costs per tag");
+            Path tagFile = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-tags-", ".json");
+            return daily.withTags(tagFile, new io.rebill.rules.internal.TagAggregate(duck, predicates)
+                    .write(run, result, config.currency(), tags, tagFile));
         } catch (java.io.IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);

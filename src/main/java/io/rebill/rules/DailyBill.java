@@ -29,10 +29,37 @@ public final class DailyBill implements AutoCloseable {
     private final Path rows;
     private final long count;
 
+    private Path tagRows;
+    private long tagCount;
+
     public DailyBill(BillResult result, Path rows, long count) {
         this.result = result;
         this.rows = rows;
         this.count = count;
+    }
+
+    /** Adds the tag aggregate's rows (issue 12: a file of one JSON object a line, deleted on close). */
+    public DailyBill withTags(Path tagRows, long tagCount) {
+        this.tagRows = tagRows;
+        this.tagCount = tagCount;
+        return this;
+    }
+
+    /** The tag aggregate's rows as text, one JSON object a line, if the run computed them. */
+    public java.util.Optional<java.io.Reader> tagReader() {
+        if (tagRows == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Files.newBufferedReader(tagRows, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the tag costs in " + tagRows + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public long tagCount() {
+        return tagCount;
     }
 
     public BillResult result() {
@@ -99,6 +126,9 @@ public final class DailyBill implements AutoCloseable {
     public void close() {
         try {
             Files.deleteIfExists(rows);
+            if (tagRows != null) {
+                Files.deleteIfExists(tagRows);
+            }
         } catch (IOException e) {
             // a leftover file under the temp folder is harmless; the next start's temp cleanup removes it
         }

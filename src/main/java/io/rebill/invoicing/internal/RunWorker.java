@@ -127,7 +127,9 @@ public final class RunWorker implements AutoCloseable {
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
                 // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), throttle)) {
+                // issue 12: and per provider tag key and virtual tag (the tag aggregate reports group by)
+                var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
+                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags, throttle)) {
                     BillResult result = billed.result();
                     throttle.accept("checking closed periods for restated data");
                     Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,

@@ -252,6 +252,23 @@ public final class BillingRun {
         }
     }
 
+    /**
+     * Issue 12's tag aggregate ({@link TagAggregate}) hook: creates the temp table {@code table} from {@code select},
+     * a query over the run's lines as the CTE {@code lines} (every line, after the rules, with all its columns),
+     * in one more pass of the chain like {@link #writeBilledLines}; {@code params} bind after the chain's.
+     */
+    public void createFromLines(String table, String select, List<Object> params) {
+        try {
+            RunChain.Chain chain = chain(workflows(new ArrayList<>()), false);
+            List<Object> all = new ArrayList<>(chain.params());
+            all.addAll(params);
+            sql.executeChain("CREATE OR REPLACE TEMP TABLE " + table + " AS " + chain.sql() + select, all, false);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "summing the tags of " + period + " failed in DuckDB: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Where {@link #writeBilledLines} put the lines: a file with their columns and no rows, and a folder per group. */
     public record GroupedLines(Path noLines, Path folder) {
         /** The group's files, after the file with no rows, so that a group without lines still has the columns. */

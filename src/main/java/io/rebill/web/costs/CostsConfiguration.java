@@ -1,15 +1,28 @@
 package io.rebill.web.costs;
 
+import io.rebill.costs.CostReports;
 import io.rebill.costs.DailyCosts;
+import io.rebill.costs.VirtualTags;
+import io.rebill.rules.PredicateCompiler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The daily cost figures bill runs write, as a bean for the costs API and the home pages (issue 12). */
+/** The daily cost figures bill runs write, saved reports and virtual tags, as beans (issue 12). */
 @Configuration(proxyBeanMethods = false)
 class CostsConfiguration {
     @Bean
     DailyCosts dailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource) {
         return new DailyCosts(jdbc, dataSource);
+    }
+
+    @Bean
+    VirtualTags virtualTags(JdbcClient jdbc) {
+        return new VirtualTags(jdbc, PredicateCompiler.cel());
+    }
+
+    @Bean
+    CostReports costReports(JdbcClient jdbc, VirtualTags tags) {
+        return new CostReports(jdbc, tags, java.time.Clock.systemUTC());
     }
 }

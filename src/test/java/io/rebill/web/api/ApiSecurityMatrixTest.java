@@ -138,6 +138,18 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /billing/{period}                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
             POST   /billing/{period}/close                                   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
             GET    /costs                                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /cost_reports                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /cost_reports                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
+            GET    /cost_reports/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            PUT    /cost_reports/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            DELETE /cost_reports/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            GET    /cost_reports/{id}/data                                   401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /cost_reports/{id}/csv                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /virtual_tags                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            POST   /virtual_tags                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
+            GET    /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            PUT    /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            DELETE /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             GET    /invoices                                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /invoices/{id}                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             POST   /invoices/{id}/issue                                      401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
@@ -520,6 +532,41 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         return period;
     }
 
+    /** A saved report of the account (not its default), by service, as a customer account may have it. */
+    private UUID freshReport(Account account) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO cost_report (id, account_id, title, definition, created_by)
+                VALUES (:id, :account, :title, CAST(:definition AS jsonb), 'matrix')""")
+                .param("id", id).param("account", account.id()).param("title", "Fresh report " + next())
+                .param("definition", "{\"range\": \"last_3_months\", \"group_by\": [\"service\"]}").update();
+        return id;
+    }
+
+    private final Map<UUID, UUID> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, UUID> virtualTags = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One report of the caller's target account that is only read. */
+    private UUID reportOf(Caller caller) {
+        return reports.computeIfAbsent(caller.target().id(), a -> freshReport(caller.target()));
+    }
+
+    /** A virtual tag of the account, inserted as saved (its condition compiles). */
+    private UUID freshTag(Account account) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO virtual_tag (id, account_id, key, rules, created_by)
+                VALUES (:id, :account, :key, CAST(:rules AS jsonb), 'matrix')""")
+                .param("id", id).param("account", account.id()).param("key", "Fresh tag " + next())
+                .param("rules", "[{\"condition\": \"line.service_name == 'AmazonS3'\", \"value\": \"Storage\"}]")
+                .update();
+        return id;
+    }
+
+    private UUID tagOf(Caller caller) {
+        return virtualTags.computeIfAbsent(caller.target().id(), a -> freshTag(caller.target()));
+    }
+
     /** A billing period no assignment starts in yet. */
     private String freshPeriod() {
         int n = next();
@@ -576,6 +623,25 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         r.put("GET /openapi.json", x -> get("/openapi.json"));
         r.put("GET /costs", x -> get("/costs?period=" + PERIOD + "&group_by=day,service"));
         r.put("GET /me", x -> get("/me"));
+        // saved cost reports and virtual tags (issue 12): each caller aims at one of its target account's, fresh when
+        // it changes or deletes it
+        r.put("GET /cost_reports", x -> get("/cost_reports"));
+        r.put("POST /cost_reports", x -> new Call("POST", "/cost_reports", Map.of("title", "Report " + next(),
+                "group_by", List.of("service"))));
+        r.put("GET /cost_reports/{id}", x -> get("/cost_reports/" + reportOf(x)));
+        r.put("PUT /cost_reports/{id}", x -> new Call("PUT", "/cost_reports/" + freshReport(x.target()),
+                Map.of("title", "Renamed report " + next(), "granularity", "day")));
+        r.put("DELETE /cost_reports/{id}", x -> new Call("DELETE", "/cost_reports/" + freshReport(x.target()), null));
+        r.put("GET /cost_reports/{id}/data", x -> get("/cost_reports/" + reportOf(x) + "/data"));
+        r.put("GET /cost_reports/{id}/csv", x -> get("/cost_reports/" + reportOf(x) + "/csv"));
+        r.put("GET /virtual_tags", x -> get("/virtual_tags"));
+        r.put("POST /virtual_tags", x -> new Call("POST", "/virtual_tags", Map.of("key", "Tag " + next(),
+                "rules", List.of(Map.of("condition", "line.service_name == 'AmazonEC2'", "value", "Compute")))));
+        r.put("GET /virtual_tags/{id}", x -> get("/virtual_tags/" + tagOf(x)));
+        r.put("PUT /virtual_tags/{id}", x -> new Call("PUT", "/virtual_tags/" + freshTag(x.target()), Map.of("key",
+                "Renamed tag " + next(), "rules", List.of(Map.of("condition", "line.region_id == 'eu-west-1'",
+                        "value", "Europe")))));
+        r.put("DELETE /virtual_tags/{id}", x -> new Call("DELETE", "/virtual_tags/" + freshTag(x.target()), null));
         r.put("POST /session/return", x -> new Call("POST", "/session/return", null));
         r.put("GET /managed_accounts", x -> get("/managed_accounts"));
         r.put("POST /managed_accounts", x -> {

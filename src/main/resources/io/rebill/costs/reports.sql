@@ -1,0 +1,77 @@
+-- Saved cost reports and virtual tags (issue 12 items 2 and 4). Every statement is scoped by the account that owns
+-- the report or tag (:account); the figures of a report are scoped by the MSP (:msp) and, for a customer account,
+-- by its account and the kinds a customer sees (io.rebill.costs.ReportQuery adds those).
+
+-- name: list-reports
+SELECT id, title, definition, is_default, created_by, created_at, updated_at FROM cost_report
+WHERE account_id = :account ORDER BY is_default DESC, lower(title), created_at
+
+-- name: get-report
+SELECT id, title, definition, is_default, created_by, created_at, updated_at FROM cost_report
+WHERE account_id = :account AND id = :id
+
+-- name: insert-report
+INSERT INTO cost_report (id, account_id, title, definition, created_by, created_by_user)
+VALUES (:id, :account, :title, CAST(:definition AS jsonb), :createdBy, :user)
+
+-- name: update-report
+UPDATE cost_report SET title = :title, definition = CAST(:definition AS jsonb), updated_at = now()
+WHERE account_id = :account AND id = :id
+
+-- name: delete-report
+DELETE FROM cost_report WHERE account_id = :account AND id = :id
+
+-- name: list-tags
+SELECT id, key, rules, created_by, created_at, updated_at FROM virtual_tag
+WHERE account_id = :account ORDER BY lower(key)
+
+-- name: get-tag
+SELECT id, key, rules, created_by, created_at, updated_at FROM virtual_tag WHERE account_id = :account AND id = :id
+
+-- name: tag-key-taken
+SELECT count(*) FROM virtual_tag WHERE account_id = :account AND lower(key) = lower(:key) AND id <> :id
+
+-- name: insert-tag
+INSERT INTO virtual_tag (id, account_id, key, rules, created_by, created_by_user)
+VALUES (:id, :account, :key, CAST(:rules AS jsonb), :createdBy, :user)
+
+-- name: update-tag
+UPDATE virtual_tag SET key = :key, rules = CAST(:rules AS jsonb), updated_at = now()
+WHERE account_id = :account AND id = :id
+
+-- name: delete-tag
+DELETE FROM virtual_tag WHERE account_id = :account AND id = :id
+
+-- name: tags-of-msp
+-- the virtual tags a bill run of the MSP computes: the MSP's own (over every line) and its customers' (over theirs)
+SELECT t.id, t.account_id, t.rules, a.kind FROM virtual_tag t JOIN account a ON a.id = t.account_id
+WHERE t.account_id = :msp OR a.msp_id = :msp
+ORDER BY t.account_id, t.id
+
+-- name: delete-period-tags
+DELETE FROM cost_daily_tag WHERE msp_id = :msp AND period = :period
+
+-- name: create-tag-stage
+CREATE TEMP TABLE IF NOT EXISTS cost_daily_tag_stage (j text NOT NULL) ON COMMIT DELETE ROWS
+
+-- name: copy-tag-stage
+COPY cost_daily_tag_stage (j) FROM STDIN (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')
+
+-- name: insert-staged-tags
+INSERT INTO cost_daily_tag (msp_id, period, run_id, customer_key, customer_account_id, day, kind, service,
+                            tag_source, tag_key, tag_value, currency, cost, charge)
+SELECT :msp, :period, :run, r.customer_key, CAST(CAST(:accounts AS jsonb) ->> r.customer_key AS uuid), r.day, r.kind,
+       r.service, r.tag_source, r.tag_key, r.tag_value, r.currency, CAST(r.cost AS numeric), CAST(r.charge AS numeric)
+FROM cost_daily_tag_stage s, jsonb_to_record(CAST(s.j AS jsonb)) AS r(customer_key text, day date, kind text,
+     service text, tag_source text, tag_key text, tag_value text, currency text, cost text, charge text)
+
+-- name: report-figures
+-- {bucket}, {k1}, {k2}: constants of io.rebill.costs.ReportQuery; {table}: cost_daily, cost_daily_service or
+-- cost_daily_tag; {scope}: the customer's account and kinds, the tag's source and key, and the filters (bound)
+SELECT {bucket} AS bucket, {k1} AS k1, {k2} AS k2, min(d.currency) AS currency,
+       count(DISTINCT d.currency) AS currencies, sum({measure}) AS amount
+FROM {table} d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+WHERE d.msp_id = :msp AND d.period BETWEEN :pfrom AND :pto AND d.day BETWEEN :from AND :to
+{scope}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
