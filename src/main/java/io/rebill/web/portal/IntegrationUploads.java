@@ -55,6 +55,10 @@ class IntegrationUploads {
         this.limit = limit;
     }
 
+    DataSize limit() {
+        return limit;
+    }
+
     /** Thrown when an upload passes the limit; answered with 413. */
     static final class TooLarge extends RuntimeException {
         TooLarge() {
