@@ -52,7 +52,7 @@ public final class Ingestion {
         }
         IngestResult result = ingest(source, location.fetch(settings.tempDir()), progress);
         return new SyncResult(source, result.unchanged() ? List.of() : result.periods(),
-                result.unchanged() ? result.periods() : List.of(), 0, 0);
+                result.unchanged() ? result.periods() : List.of(), result.rows(), 0, 0);
     }
 
     /** Creates the source if new and records where its files are read from. */

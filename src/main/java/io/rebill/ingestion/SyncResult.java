@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * What a sync of a remote export did: the billing periods it ingested (new or restated), those whose manifest named
- * the same objects as last time (nothing downloaded), and how much it downloaded.
+ * the same objects as last time (nothing downloaded), the line items read, and how much it downloaded.
  */
-public record SyncResult(String source, List<BillingPeriod> ingested, List<BillingPeriod> unchanged,
+public record SyncResult(String source, List<BillingPeriod> ingested, List<BillingPeriod> unchanged, long rows,
                          int objectsDownloaded, long bytesDownloaded) {
     public SyncResult {
         ingested = List.copyOf(ingested);

@@ -197,7 +197,7 @@ public final class IntegrationSetup {
         try {
             var result = ingestion.ingest(integration.sourceName(), List.of(file), ProgressListener.silent());
             return new SyncResult(integration.sourceName(), result.unchanged() ? List.of() : result.periods(),
-                    result.unchanged() ? result.periods() : List.of(), 1, result.bytes());
+                    result.unchanged() ? result.periods() : List.of(), result.rows(), 1, result.bytes());
         } finally {
             Trees.delete(file.getParent());
         }

@@ -60,6 +60,7 @@ public final class RemoteSync {
         List<BillingPeriod> ingested = new ArrayList<>();
         List<BillingPeriod> unchanged = new ArrayList<>();
         int objects = 0;
+        long rows = 0;
         long bytes = 0;
         try (RemoteExport.Session session = export.connect()) {
             for (RemoteExport.Manifest manifest : session.manifests()) {
@@ -88,7 +89,7 @@ public final class RemoteSync {
                     }
                     log.info("source {}: {} version {} downloaded ({} files), ingesting", source, period,
                             files.version(), files.objects().size());
-                    new Ingester(settings, store).ingest(source, List.of(folder), progress);
+                    rows += new Ingester(settings, store).ingest(source, List.of(folder), progress).rows();
                 } finally {
                     Trees.delete(folder);
                 }
@@ -107,7 +108,7 @@ public final class RemoteSync {
                 store.commit(state.stable(state.periods()));
             }
         }
-        return new SyncResult(source, ingested, unchanged, objects, bytes);
+        return new SyncResult(source, ingested, unchanged, rows, objects, bytes);
     }
 
     private void markFailed(String source, String why) {

@@ -226,7 +226,7 @@ class IntegrationsApi {
 
     /** Records what a sync or an upload ingested; new data of an MSP integration bills its periods' drafts again. */
     void ingested(Actor actor, Integration integration, SyncResult result) {
-        audit.record(actor, "integration.ingest", integration.id().toString(), Map.of(
+        audit.record(actor, "integration.ingest", integration.id().toString(), Map.of("rows", result.rows(),
                 "periods", result.ingested().stream().map(BillingPeriod::toString).toList(),
                 "unchanged", result.unchanged().stream().map(BillingPeriod::toString).toList(),
                 "objects_downloaded", result.objectsDownloaded()));

@@ -250,6 +250,17 @@ class IntegrationLocationsApiTest extends ApiTestBase {
         assertThat(refused.detail()).contains("reads its files from S3");
     }
 
+    @Test
+    void aFolderOutsideTheAccountsImportFolderIsRefusedWithoutNamingTheServersFolders() {
+        Response refused = owner.post("/api/v1/integrations", map("provider", "aws", "name", "Escape",
+                "folder", "../../../etc"));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.detail()).contains("is outside this account's import folder")
+                .doesNotContain(home().toAbsolutePath().toString());
+        assertThat(jdbc.sql("SELECT count(*) FROM integration WHERE name = 'Escape'").query(Long.class).single()).isZero();
+    }
+
     /** A JSON answer's fields, read the way a caller would. */
     private record JsonCheck(tools.jackson.databind.JsonNode node) {
         String text(String field) {
