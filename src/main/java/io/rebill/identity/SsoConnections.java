@@ -2,6 +2,7 @@ package io.rebill.identity;
 
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.secrets.SecretBox;
 import io.rebill.shared.sql.SqlStatements;
 import io.rebill.tenancy.AccountKind;
 import org.springframework.jdbc.core.RowMapper;
@@ -28,15 +29,54 @@ public final class SsoConnections {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final boolean allowHttpIssuers;
+    private final SecretBox secrets;
+    private final RowMapper<SsoConnection> row;
 
     /**
      * @param allowHttpIssuers accept {@code http://} issuers on this machine (localhost, 127.0.0.1) for tests and
      *                         local providers; a real provider is always {@code https://}
+     * @param secrets          seals the client secrets in the database (AES-GCM, key outside the database)
      */
-    public SsoConnections(JdbcClient jdbc, TransactionTemplate tx, boolean allowHttpIssuers) {
+    public SsoConnections(JdbcClient jdbc, TransactionTemplate tx, boolean allowHttpIssuers, SecretBox secrets) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.allowHttpIssuers = allowHttpIssuers;
+        this.secrets = secrets;
+        this.row = (rs, n) -> {
+            UUID account = rs.getObject("account_id", UUID.class);
+            return new SsoConnection(account, rs.getString("email_domain"), rs.getString("issuer"),
+                    rs.getString("client_id"), secrets.open(rs.getString("client_secret"), context(account)),
+                    Role.fromDb(rs.getString("default_role")), rs.getTimestamp("created_at").toInstant(),
+                    rs.getString("created_by"));
+        };
+    }
+
+    /** What a client secret is bound to when sealed: its account, so a sealed value moved to another row fails. */
+    private static String context(UUID account) {
+        return "sso:" + account;
+    }
+
+    /**
+     * Seals every client secret stored in plain text (by versions before secrets were sealed) and seals again every
+     * one sealed with an older key than the current (after {@code rebill secrets rotate}). Runs at the server's
+     * start; returns how many it changed.
+     */
+    public int sealStoredSecrets() {
+        return tx.execute(status -> {
+            int changed = 0;
+            for (var stored : jdbc.sql(SQL.get("stored-secrets")).query((rs, n) -> java.util.Map.entry(
+                    rs.getObject("account_id", UUID.class), rs.getString("client_secret"))).list()) {
+                String value = stored.getValue();
+                String current = secrets.keys().current().id();
+                if (SecretBox.isSealed(value) && SecretBox.keyIdOf(value).equals(current)) {
+                    continue;
+                }
+                String plain = SecretBox.isSealed(value) ? secrets.open(value, context(stored.getKey())) : value;
+                changed += jdbc.sql(SQL.get("replace-secret")).param("account", stored.getKey())
+                        .param("old", value).param("secret", secrets.seal(plain, context(stored.getKey()))).update();
+            }
+            return changed;
+        });
     }
 
     /** What an Owner sets; an empty secret keeps the one stored (it is never shown, so it cannot be re-sent). */
@@ -45,13 +85,13 @@ public final class SsoConnections {
     }
 
     public Optional<SsoConnection> find(UUID accountId) {
-        return jdbc.sql(SQL.get("find")).param("account", accountId).query(ROW).optional();
+        return jdbc.sql(SQL.get("find")).param("account", accountId).query(row).optional();
     }
 
     /** The connection that signs in users of {@code emailDomain}, if a customer account set one up. */
     public Optional<SsoConnection> findByDomain(String emailDomain) {
         String domain = emailDomain == null ? "" : emailDomain.strip().toLowerCase(Locale.ROOT);
-        return jdbc.sql(SQL.get("find-by-domain")).param("domain", domain).query(ROW).optional();
+        return jdbc.sql(SQL.get("find-by-domain")).param("domain", domain).query(row).optional();
     }
 
     /** The settings trimmed and lower-cased where it matters, or BAD_ARGUMENT naming the field that is wrong. */
@@ -89,7 +129,8 @@ public final class SsoConnections {
                     .orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT, "client_secret is required when"
                             + " SSO is set up; later changes may leave it out to keep the stored one"));
             jdbc.sql(SQL.get("upsert")).param("account", accountId).param("domain", domain)
-                    .param("issuer", checked.issuer()).param("clientId", checked.clientId()).param("secret", secret)
+                    .param("issuer", checked.issuer()).param("clientId", checked.clientId())
+                    .param("secret", secrets.seal(secret, context(accountId)))
                     .param("role", checked.defaultRole().dbName())
                     .param("createdBy", createdBy).update();
             return find(accountId).orElseThrow();
@@ -152,9 +193,4 @@ public final class SsoConnections {
         }
         return text;
     }
-
-    private static final RowMapper<SsoConnection> ROW = (rs, n) -> new SsoConnection(
-            rs.getObject("account_id", UUID.class), rs.getString("email_domain"), rs.getString("issuer"),
-            rs.getString("client_id"), rs.getString("client_secret"), Role.fromDb(rs.getString("default_role")),
-            rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"));
 }

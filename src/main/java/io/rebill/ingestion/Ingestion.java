@@ -2,6 +2,7 @@ package io.rebill.ingestion;
 
 import io.rebill.ingestion.internal.Ingester;
 import io.rebill.ingestion.internal.Reconciler;
+import io.rebill.ingestion.internal.RemoteSync;
 import io.rebill.ingestion.internal.SourceStore;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
@@ -38,6 +39,20 @@ public final class Ingestion {
     /** Ingests the files of the source's configured location (see {@link #configure}). */
     public IngestResult ingest(String source, ProgressListener progress) {
         return ingest(source, List.of(), progress);
+    }
+
+    /**
+     * Reads what is new at the location into the source: for a {@link RemoteExport} (S3) each billing period whose
+     * newest manifest names objects the source has not ingested yet, downloading nothing else; for any other
+     * location its files, as {@link #ingest(String, List, ProgressListener)} does.
+     */
+    public SyncResult sync(String source, SourceLocation location, ProgressListener progress) {
+        if (location instanceof RemoteExport remote) {
+            return new RemoteSync(settings, store).sync(source, remote, progress);
+        }
+        IngestResult result = ingest(source, location.fetch(settings.tempDir()), progress);
+        return new SyncResult(source, result.unchanged() ? List.of() : result.periods(),
+                result.unchanged() ? result.periods() : List.of(), result.rows(), 0, 0);
     }
 
     /** Creates the source if new and records where its files are read from. */

@@ -146,7 +146,8 @@ public final class Integrations {
     private static final RowMapper<Integration> ROW = (rs, n) -> new Integration(rs.getObject("id", UUID.class),
             rs.getObject("account_id", UUID.class), rs.getString("provider"), rs.getString("name"),
             rs.getString("source_name"), Optional.ofNullable(rs.getString("folder")),
-            rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"));
+            rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"), IntegrationRows.location(rs),
+            IntegrationRows.sync(rs));
 
     private static final RowMapper<LinkedAccount> LINKED = (rs, n) -> new LinkedAccount(
             rs.getObject("integration_id", UUID.class), rs.getString("sub_account_id"),

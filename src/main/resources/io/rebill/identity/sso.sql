@@ -21,3 +21,11 @@ ON CONFLICT (account_id) DO UPDATE SET email_domain = EXCLUDED.email_domain, iss
 
 -- name: delete
 DELETE FROM sso_connection WHERE account_id = :account
+
+-- name: stored-secrets
+-- Every connection's sealed (or, before this version, plain) client secret: for sealing at start and re-sealing
+-- after a key rotation; the operator's maintenance, across accounts by design, each row keyed by its account.
+SELECT account_id, client_secret FROM sso_connection ORDER BY account_id FOR UPDATE
+
+-- name: replace-secret
+UPDATE sso_connection SET client_secret = :secret WHERE account_id = :account AND client_secret = :old

@@ -157,6 +157,22 @@ public final class PortalClient {
         return new Response(response.statusCode(), json, response.body(), response);
     }
 
+    /** A POST whose body is the bytes given, sent as they are with {@code contentType} (a file upload). */
+    public Response upload(String path, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Accept", "application/json").header("Content-Type", contentType);
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        if (token.isEmpty() && csrf != null) {
+            request.header("X-CSRF-TOKEN", csrf);
+        }
+        headers.forEach(request::header);
+        HttpResponse<String> response = send(request.build());
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
+        return new Response(response.statusCode(), json, response.body(), response);
+    }
+
     /** A download (PDF, CSV) as bytes, with the client's credentials and no JSON Accept header. */
     public HttpResponse<byte[]> download(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();

@@ -27,7 +27,11 @@ class AccountSettingsPages {
     private final ApiTokensApi tokens;
     private final AuditLogsApi audit;
 
-    AccountSettingsPages(UsersApi users, IntegrationsApi integrations, ApiTokensApi tokens, AuditLogsApi audit) {
+    private final IntegrationUploads uploads;
+
+    AccountSettingsPages(UsersApi users, IntegrationsApi integrations, ApiTokensApi tokens, AuditLogsApi audit,
+                         IntegrationUploads uploads) {
+        this.uploads = uploads;
         this.users = users;
         this.integrations = integrations;
         this.tokens = tokens;
@@ -87,6 +91,8 @@ class AccountSettingsPages {
     String integrations(Actor actor, Model model) {
         var list = integrations.list(actor);
         model.addAttribute("integrations", list);
+        model.addAttribute("cards", IntegrationCards.of(list));
+        model.addAttribute("intervals", IntegrationCards.INTERVALS);
         // messages name files by their name only; the folder root is the MSP's to see, never a customer's
         model.addAttribute("messages", list.stream().filter(i -> i.message().isPresent()).collect(
                 java.util.stream.Collectors.toMap(i -> i.id().toString(), i -> io.rebill.web.ServerPaths.withoutFolders(i.message().get()))));
@@ -99,13 +105,77 @@ class AccountSettingsPages {
 
     @PostMapping("/settings/integrations")
     String addIntegration(Actor actor, @RequestParam String provider, @RequestParam String name,
-                          @RequestParam(defaultValue = "") String folder, RedirectAttributes redirect) {
+                          @RequestParam(defaultValue = "folder") String kind,
+                          @RequestParam(defaultValue = "") String folder,
+                          @RequestParam java.util.Map<String, String> form, RedirectAttributes redirect) {
         try {
-            integrations.create(actor, new IntegrationsApi.NewIntegration(provider, name,
-                    folder.isBlank() ? Optional.empty() : Optional.of(folder)));
-            redirect.addFlashAttribute("message", "Connected " + name + ".");
+            Optional<IntegrationsApi.S3Json> s3 = "s3".equals(kind) ? Optional.of(s3(form)) : Optional.empty();
+            integrations.create(actor, new IntegrationsApi.NewIntegration(provider, name, Optional.of(kind),
+                    folder.isBlank() ? Optional.empty() : Optional.of(folder), s3,
+                    Optional.ofNullable(form.get("sync_minutes")).filter(m -> !m.isBlank()).map(Integer::valueOf)));
+            redirect.addFlashAttribute("message", "Connected " + name + "."
+                    + ("s3".equals(kind) ? " It syncs now and then on its schedule; Sync now reads it at once." : ""));
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/integrations";
+    }
+
+    private static IntegrationsApi.S3Json s3(java.util.Map<String, String> form) {
+        java.util.function.Function<String, Optional<String>> f = k -> Optional.ofNullable(form.get(k))
+                .filter(v -> !v.isBlank());
+        return new IntegrationsApi.S3Json(form.getOrDefault("bucket", ""), f.apply("prefix"),
+                form.getOrDefault("report_name", ""), f.apply("region"), f.apply("endpoint"), f.apply("access_key_id"),
+                f.apply("secret_access_key"), f.apply("role_arn"), f.apply("external_id"));
+    }
+
+    /** A new secret access key for an S3 integration (the stored one is never shown, so it can only be replaced). */
+    @PostMapping("/settings/integrations/{id}/secret")
+    String replaceSecret(Actor actor, @PathVariable UUID id, @RequestParam("secret_access_key") String secret,
+                         RedirectAttributes redirect) {
+        return attempt(redirect, () -> {
+            var current = integrations.get(actor, id).location().orElseThrow();
+            integrations.change(actor, id, new IntegrationsApi.IntegrationChange(Optional.of(new IntegrationsApi.S3Json(
+                    String.valueOf(current.get("bucket")), Optional.of(String.valueOf(current.get("prefix"))),
+                    String.valueOf(current.get("report_name")), Optional.of(String.valueOf(current.get("region"))),
+                    Optional.ofNullable((String) current.get("endpoint")),
+                    Optional.ofNullable((String) current.get("access_key_id")), Optional.of(secret),
+                    Optional.ofNullable((String) current.get("role_arn")),
+                    Optional.ofNullable((String) current.get("external_id")))), Optional.empty()));
+        }, "Replaced the secret access key.", "redirect:/settings/integrations");
+    }
+
+    @PostMapping("/settings/integrations/{id}/schedule")
+    String schedule(Actor actor, @PathVariable UUID id, @RequestParam("sync_minutes") int minutes,
+                    RedirectAttributes redirect) {
+        return attempt(redirect, () -> integrations.change(actor, id, new IntegrationsApi.IntegrationChange(
+                Optional.empty(), Optional.of(minutes))), "Changed how often it syncs.", "redirect:/settings/integrations");
+    }
+
+    @PostMapping(path = "/settings/integrations/{id}/upload", consumes = "multipart/form-data")
+    String upload(Actor actor, @PathVariable UUID id, jakarta.servlet.http.HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        try {
+            jakarta.servlet.http.Part part = request.getPart("file");
+            if (part == null || part.getSize() == 0) {
+                throw new RebillException(io.rebill.shared.errors.ErrorCode.BAD_ARGUMENT, "choose a billing file to upload");
+            }
+            try (var in = part.getInputStream()) {
+                var result = uploads.store(actor, id, part.getSubmittedFileName(), part.getSize(), in).getBody();
+                redirect.addFlashAttribute("message", "Uploaded " + IntegrationUploads.fileName(
+                        part.getSubmittedFileName()) + ": " + result.status() + ", billing periods "
+                        + String.join(", ", result.periods()) + ".");
+            }
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", io.rebill.web.ServerPaths.withoutFolders(e.getMessage()));
+        } catch (IntegrationUploads.TooLarge | org.springframework.web.multipart.MaxUploadSizeExceededException e) {
+            redirect.addFlashAttribute("error", IntegrationUploads.tooLargeDetail(uploads.limit()));
+        } catch (java.io.IOException | jakarta.servlet.ServletException e) {
+            if (e.getCause() instanceof IllegalStateException) {
+                redirect.addFlashAttribute("error", IntegrationUploads.tooLargeDetail(uploads.limit()));
+            } else {
+                redirect.addFlashAttribute("error", "the upload did not arrive whole; try again");
+            }
         }
         return "redirect:/settings/integrations";
     }

@@ -7,24 +7,23 @@ import io.rebill.identity.Actor;
 import io.rebill.identity.AuditLog;
 import io.rebill.identity.Permission;
 import io.rebill.ingestion.CostBasis;
-import io.rebill.ingestion.IngestResult;
 import io.rebill.ingestion.Ingestion;
-import io.rebill.ingestion.LocalFolder;
 import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.StoredPeriod;
-import io.rebill.shared.config.RebillSettings;
-import io.rebill.shared.errors.ErrorCode;
-import io.rebill.shared.errors.RebillException;
+import io.rebill.ingestion.SyncResult;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Accounts;
 import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.IntegrationLocation;
+import io.rebill.tenancy.IntegrationSetup;
 import io.rebill.tenancy.Integrations;
 import io.rebill.tenancy.LinkedAccount;
-import org.springframework.core.env.Environment;
+import io.rebill.web.ServerPaths;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -55,25 +54,30 @@ class IntegrationsApi {
     private final Ingestion ingestion;
     private final CostQuery costs;
     private final AuditLog audit;
-    private final Path root;
+    private final IntegrationSetup setup;
 
     private final io.rebill.invoicing.BillRuns billRuns;
 
     IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, CostQuery costs, AuditLog audit,
-                    RebillSettings settings, Environment environment, io.rebill.invoicing.BillRuns billRuns) {
+                    IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns) {
         this.billRuns = billRuns;
         this.integrations = integrations;
         this.accounts = accounts;
         this.ingestion = ingestion;
         this.costs = costs;
         this.audit = audit;
-        String configured = environment.getProperty("rebill.integrations.root", "");
-        this.root = (configured.isBlank() ? settings.home().resolve("imports") : Path.of(configured))
-                .toAbsolutePath().normalize();
+        this.setup = setup;
     }
 
+    /**
+     * An integration as the API shows it. {@code location} says where its files come from (kind folder, s3 or
+     * uploads); of an S3 export it shows the bucket, prefix, report name, region and access key id or role, and only
+     * whether a secret access key is set, never the key. A customer viewing the MSP's integration sees no location.
+     */
     record IntegrationJson(UUID id, String provider, String name, String status, Optional<String> message,
-                           List<String> periods, Instant createdAt, String createdBy, boolean managedByMsp) {
+                           List<String> periods, Instant createdAt, String createdBy, boolean managedByMsp,
+                           Optional<Map<String, Object>> location, int syncMinutes, Optional<Instant> lastSyncAt,
+                           Optional<Instant> nextSyncAt) {
     }
 
     record LinkedAccountJson(String subAccountId, String from, Optional<UUID> customerAccountId,
@@ -84,7 +88,34 @@ class IntegrationsApi {
         }
     }
 
-    record NewIntegration(String provider, String name, Optional<String> folder) {
+    /** {@code kind}: folder (default), s3 (with {@code s3}) or uploads; {@code sync_minutes} default 360 (6 hours). */
+    record NewIntegration(String provider, String name, Optional<String> kind, Optional<String> folder,
+                          Optional<S3Json> s3, Optional<Integer> syncMinutes) {
+        NewIntegration(String provider, String name, Optional<String> folder) {
+            this(provider, name, Optional.empty(), folder, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** S3 settings as sent: the secret access key is write-only (left out on a change, the stored one is kept). */
+    record S3Json(String bucket, Optional<String> prefix, String reportName, Optional<String> region,
+                  Optional<String> endpoint, Optional<String> accessKeyId, Optional<String> secretAccessKey,
+                  Optional<String> roleArn, Optional<String> externalId) {
+        IntegrationSetup.S3Settings settings() {
+            return new IntegrationSetup.S3Settings(bucket, opt(prefix).orElse(""), reportName, opt(region).orElse(""),
+                    opt(endpoint), opt(accessKeyId), opt(secretAccessKey), opt(roleArn), opt(externalId));
+        }
+
+        @Override
+        public String toString() {
+            return "S3Json[" + bucket + "]";
+        }
+    }
+
+    record IntegrationChange(Optional<S3Json> s3, Optional<Integer> syncMinutes) {
+    }
+
+    static <T> Optional<T> opt(Optional<T> value) {
+        return value == null ? Optional.empty() : value;
     }
 
     record Assignment(Optional<UUID> customerAccountId, String from) {
@@ -93,16 +124,42 @@ class IntegrationsApi {
     record Discovered(String subAccountId, String period, Optional<UUID> customerAccountId, Optional<String> customerName) {
     }
 
-    private IntegrationJson json(Integration i, boolean managed) {
+    IntegrationJson json(Integration i, boolean managed) {
         Optional<SourceState> state = ingestion.find(i.sourceName());
         String status = state.map(s -> switch (s.status()) {
             case STABLE -> "Stable";
             case ERROR -> "Error";
             case NEW -> "Pending";
         }).orElse("Pending");
-        return new IntegrationJson(i.id(), i.provider(), i.name(), status, state.map(SourceState::message),
+        // an error names files by their name only: where the server keeps them is not for the API's callers
+        return new IntegrationJson(i.id(), i.provider(), i.name(), status,
+                state.map(SourceState::message).map(ServerPaths::withoutFolders),
                 state.map(s -> s.periods().stream().map(p -> p.period().toString()).toList()).orElse(List.of()),
-                i.createdAt(), i.createdBy(), managed);
+                i.createdAt(), i.createdBy(), managed, Optional.of(location(i)), (int) i.sync().every().toMinutes(),
+                i.sync().last(), i.sync().next());
+    }
+
+    private static Map<String, Object> location(Integration i) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kind", i.location().kind());
+        switch (i.location()) {
+            case IntegrationLocation.S3 s3 -> {
+                m.put("bucket", s3.bucket());
+                m.put("prefix", s3.prefix());
+                m.put("report_name", s3.reportName());
+                m.put("region", s3.region());
+                s3.endpoint().ifPresent(e -> m.put("endpoint", e));
+                s3.accessKeyId().ifPresent(k -> m.put("access_key_id", k));
+                if (s3.accessKeyId().isPresent()) {
+                    m.put("secret_access_key_set", i.sync().credentialSet());
+                }
+                s3.roleArn().ifPresent(r -> m.put("role_arn", r));
+                s3.externalId().ifPresent(x -> m.put("external_id", x));
+            }
+            case IntegrationLocation.Folder f -> { }
+            case IntegrationLocation.Uploads u -> { }
+        }
+        return m;
     }
 
     @GetMapping("/integrations")
@@ -121,39 +178,62 @@ class IntegrationsApi {
     ResponseEntity<IntegrationJson> create(Actor actor, @RequestBody NewIntegration body) {
         actor.require(managePermission(actor));
         ManagedAccountsApi.required(body.name(), "name");
-        Optional<Path> folder = body.folder() == null ? Optional.empty()
-                : body.folder().filter(f -> !f.isBlank()).map(f -> allowedFolder(actor, f));
-        Integration created = integrations.create(actor.account().id(), body.provider(), body.name(),
-                folder.map(Path::toString), actor.createdBy());
-        folder.ifPresent(f -> ingestion.configure(created.sourceName(), new LocalFolder(f)));
+        Integration created = setup.create(actor.account().id(), new IntegrationSetup.NewIntegration(body.provider(),
+                body.name(), opt(body.kind()), opt(body.folder()), opt(body.s3()).map(S3Json::settings),
+                opt(body.syncMinutes())), actor.createdBy());
         audit.record(actor, "integration.create", created.id().toString(),
-                Map.of("name", created.name(), "provider", created.provider()));
+                Map.of("name", created.name(), "provider", created.provider(), "kind", created.location().kind()));
         return ResponseEntity.status(HttpStatus.CREATED).header("Location", "/api/v1/integrations/" + created.id())
                 .body(json(created, false));
     }
 
-    /** Reads the integration's folder now (providers restate a month many times; a repeat changes nothing). */
+    /** Changes an S3 export's settings (replacing its secret only when one is sent) or how often it syncs. */
+    @PatchMapping("/integrations/{id}")
+    IntegrationJson change(Actor actor, @PathVariable UUID id, @RequestBody IntegrationChange body) {
+        actor.require(managePermission(actor));
+        Integration changed = setup.change(actor.account().id(), id, opt(body.s3()).map(S3Json::settings),
+                opt(body.syncMinutes()));
+        audit.record(actor, "integration.change", id.toString(), Map.of("name", changed.name(),
+                "secret_replaced", opt(body.s3()).flatMap(s -> opt(s.secretAccessKey())).filter(k -> !k.isBlank())
+                        .isPresent(), "sync_minutes", changed.sync().every().toMinutes()));
+        return json(changed, false);
+    }
+
+    /**
+     * Reads what is new at the integration's location now (the Sync now button; S3 exports also sync on their
+     * schedule): an S3 export downloads only the periods whose manifest changed, a folder is read again (providers
+     * restate a month many times; a repeat changes nothing).
+     */
     @PostMapping("/integrations/{id}/ingest")
     IntegrationJson ingest(Actor actor, @PathVariable UUID id) {
         actor.require(managePermission(actor));
         Integration integration = integrations.find(actor.account().id(), id);
-        if (integration.folder().isEmpty()) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + id + " has no folder to read from");
-        }
         try {
-            IngestResult result = ingestion.ingest(integration.sourceName(), p -> { });
-            audit.record(actor, "integration.ingest", id.toString(), Map.of("rows", result.rows(),
-                    "periods", result.periods().stream().map(BillingPeriod::toString).toList()));
-            if (!result.unchanged()) {
-                // new data of an MSP integration: the period's drafts bill again (a customer's own is not re-billed)
-                billRuns.ingested(actor.account().id(), result.periods(), integration.name());
-            }
-        } catch (RebillException e) {
+            SyncResult result = setup.sync(actor.account().id(), id);
+            ingested(actor, integration, result);
+        } catch (io.rebill.shared.errors.RebillException e) {
             // the source is now in status Error with the reason; the answer says so too
-            audit.record(actor, "integration.ingest_failed", id.toString(), Map.of("error", e.getMessage()));
+            audit.record(actor, "integration.ingest_failed", id.toString(),
+                    Map.of("error", ServerPaths.withoutFolders(e.getMessage())));
             throw e;
         }
-        return json(integration, false);
+        return json(integrations.find(actor.account().id(), id), false);
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    /** Records what a sync or an upload ingested; new data of an MSP integration bills its periods' drafts again. */
+    void ingested(Actor actor, Integration integration, SyncResult result) {
+        audit.record(actor, "integration.ingest", integration.id().toString(), Map.of("rows", result.rows(),
+                "periods", result.ingested().stream().map(BillingPeriod::toString).toList(),
+                "unchanged", result.unchanged().stream().map(BillingPeriod::toString).toList(),
+                "objects_downloaded", result.objectsDownloaded()));
+        if (result.changedAnything()) {
+            // a customer's own integration is not re-billed
+            billRuns.ingested(actor.account().id(), result.ingested(), integration.name());
+        }
     }
 
     @DeleteMapping("/integrations/{id}")
@@ -188,7 +268,8 @@ class IntegrationsApi {
      */
     private static IntegrationJson asSeenByCustomer(IntegrationJson i) {
         return new IntegrationJson(i.id(), i.provider(), i.name(), i.status(), i.message(), i.periods(), i.createdAt(),
-                AuditLog.MANAGER_USER, i.managedByMsp());
+                AuditLog.MANAGER_USER, i.managedByMsp(), Optional.empty(), i.syncMinutes(), i.lastSyncAt(),
+                i.nextSyncAt());
     }
 
     /** Linked accounts of an MSP integration: those seen in its latest period and every assignment made. */
@@ -270,22 +351,8 @@ class IntegrationsApi {
         return actor.account().isMsp() ? Permission.MANAGE_PROVIDER_INTEGRATIONS : Permission.MANAGE_ACCOUNT_INTEGRATIONS;
     }
 
-    /**
-     * A folder on the server is read only inside the account's own drop folder {@code <root>/<account id>/}, so no
-     * account (nor MSP) can point Rebill at another's files.
-     */
-    /** The server folder this account's integrations read from. */
+    /** The server folder this account's folder integrations read from. */
     Path folderOf(Actor actor) {
-        return root.resolve(actor.account().id().toString());
-    }
-
-    Path allowedFolder(Actor actor, String folder) {
-        Path base = root.resolve(actor.account().id().toString());
-        Path resolved = base.resolve(folder.strip()).toAbsolutePath().normalize();
-        if (!resolved.startsWith(base)) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "folder '" + folder + "' is outside this account's"
-                    + " folder " + base + "; put the billing files under it and name the folder relative to it");
-        }
-        return resolved;
+        return setup.folderOf(actor.account().id());
     }
 }

@@ -3,6 +3,7 @@ package io.rebill.web.sso;
 import io.rebill.identity.AuditLog;
 import io.rebill.identity.SsoConnections;
 import io.rebill.identity.Users;
+import io.rebill.shared.secrets.SecretBox;
 import io.rebill.tenancy.Accounts;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -23,9 +24,17 @@ import java.time.Clock;
 class SsoConfiguration {
 
     @Bean
-    SsoConnections ssoConnections(JdbcClient jdbc, TransactionTemplate tx,
+    SsoConnections ssoConnections(JdbcClient jdbc, TransactionTemplate tx, SecretBox secrets,
                                   @Value("${rebill.sso.allow-http-issuers:false}") boolean allowHttpIssuers) {
-        return new SsoConnections(jdbc, tx, allowHttpIssuers);
+        SsoConnections connections = new SsoConnections(jdbc, tx, allowHttpIssuers, secrets);
+        // client secrets kept in plain text by earlier versions, or sealed with a key since rotated, are sealed
+        // with the current key before the first sign-in reads one
+        int sealed = connections.sealStoredSecrets();
+        if (sealed > 0) {
+            org.slf4j.LoggerFactory.getLogger(SsoConfiguration.class).info("sealed {} SSO client secret(s) with key {}",
+                    sealed, secrets.keys().current().id());
+        }
+        return connections;
     }
 
     @Bean

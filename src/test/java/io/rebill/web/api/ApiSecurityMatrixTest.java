@@ -97,6 +97,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             POST   /integrations                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   2xx
             GET    /integrations/{id}                                        401   2xx   2xx   2xx   2xx   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             DELETE /integrations/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            PATCH  /integrations/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
+            POST   /integrations/{id}/uploads                                401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
             POST   /integrations/{id}/ingest                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   403   403   404   404   403   2xx
             GET    /integrations/{id}/linked_accounts                        401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             PUT    /integrations/{id}/linked_accounts/{subAccountId}         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
@@ -194,6 +196,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     ApiTokens tokens;
     @Autowired
     Integrations integrations;
+    @Autowired
+    io.rebill.tenancy.IntegrationSetup integrationSetup;
     @Autowired
     SsoConnections ssoConnections;
 
@@ -418,6 +422,27 @@ class ApiSecurityMatrixTest extends ApiTestBase {
 
     private UUID freshIntegration(Account account) {
         return integrations.create(account.id(), "aws", "Fresh payer " + next(), Optional.empty(), "matrix").id();
+    }
+
+    /** An integration of the account that takes uploaded files. */
+    private UUID freshUploads(Account account) {
+        return integrationSetup.create(account.id(), new io.rebill.tenancy.IntegrationSetup.NewIntegration("aws",
+                "Uploads " + next(), Optional.of("uploads"), Optional.empty(), Optional.empty(), Optional.empty()),
+                "matrix").id();
+    }
+
+    /** A one-line CUR file, as the body of an upload. */
+    private String tinyCurFile() {
+        try {
+            Path file = java.nio.file.Files.createTempFile("matrix-upload", ".csv");
+            io.rebill.web.TinyCur.write(file, List.of(io.rebill.web.TinyCur.line("u" + next(), "333333333333", "Usage",
+                    "AmazonEC2", "1.25", "1.50")));
+            String body = java.nio.file.Files.readString(file);
+            java.nio.file.Files.delete(file);
+            return body;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private UUID freshToken(Account account) {
@@ -682,6 +707,10 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 "name", "New payer " + next())));
         r.put("GET /integrations/{id}", x -> get("/integrations/" + integrationOf(x)));
         r.put("DELETE /integrations/{id}", x -> new Call("DELETE", "/integrations/" + freshIntegration(x.target()), null));
+        r.put("PATCH /integrations/{id}", x -> new Call("PATCH", "/integrations/" + freshIntegration(x.target()),
+                Map.of("sync_minutes", 60)));
+        r.put("POST /integrations/{id}/uploads", x -> new Call("POST", "/integrations/" + freshUploads(x.target())
+                + "/uploads?file_name=cur.csv", tinyCurFile()));
         r.put("POST /integrations/{id}/ingest", x -> new Call("POST", "/integrations/" + integrationOf(x) + "/ingest",
                 null));
         r.put("GET /integrations/{id}/linked_accounts", x -> get("/integrations/" + integrationOf(x) + "/linked_accounts"));

@@ -20,7 +20,8 @@ import java.nio.file.Path;
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"rebill.admin.password=" + ApiTestBase.PASSWORD, "rebill.database.url=",
                 "rebill.admin.email=" + ApiTestBase.OWNER, "rebill.sso.allow-http-issuers=true",
-                "rebill.billing.automatic=false"})
+                "rebill.billing.automatic=false", "rebill.integrations.allow-s3-endpoints=true",
+                "rebill.integrations.scheduled-sync=false", "rebill.uploads.max-size=2MB"})
 abstract class ApiTestBase {
     static final String OWNER = "owner@msp.example";
     static final String PASSWORD = "owner-password-123";

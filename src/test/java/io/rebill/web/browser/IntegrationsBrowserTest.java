@@ -21,7 +21,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * a customer account; inside that account the customer's view shows the managed integration read-only; users added
  * there by the MSP show Created By = Manager User.
  */
-@TestPropertySource(properties = "rebill.bootstrap.source=payer-1")
+@TestPropertySource(properties = {"rebill.bootstrap.source=payer-1", "rebill.integrations.scheduled-sync=false"})
 class IntegrationsBrowserTest extends BrowserTest {
 
     @BeforeAll
@@ -80,5 +80,47 @@ class IntegrationsBrowserTest extends BrowserTest {
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("issuer");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Turn SSO off"))).hasCount(0);
         screenshot("sso-issuer-unreachable");
+    }
+
+    /**
+     * Integrations > Connect an AWS export in S3 and Upload billing files: the secret access key is never shown
+     * again (only that it is set), and an uploaded file is read at once with no server folder named on the page.
+     */
+    @Test
+    void theOwnerConnectsAnS3ExportAndUploadsAFile() {
+        signInAsAdmin();
+        page.navigate("/settings/integrations");
+        Locator s3Form = page.locator("form").filter(new Locator.FilterOptions().setHasText("Connect an AWS export in S3"));
+        s3Form.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Payer in S3");
+        s3Form.getByLabel("Bucket").fill("acme-billing");
+        s3Form.getByLabel("Prefix").fill("cur");
+        s3Form.getByLabel("Report or export name").fill("hourly-cur");
+        s3Form.getByLabel("Access key ID").fill("AKIAIOSFODNN7EXAMPLE");
+        s3Form.getByLabel("Secret access key").fill("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        s3Form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Connect S3 export")).click();
+
+        Locator s3 = page.locator("section[data-integration='Payer in S3']");
+        assertThat(s3).containsText("S3 export s3://acme-billing/cur/hourly-cur/ (us-east-1)");
+        assertThat(s3).containsText("Access key AKIAIOSFODNN7EXAMPLE · secret access key set");
+        assertThat(s3).containsText("Syncs every 6 hours");
+        assertThat(s3.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Sync now"))).isVisible();
+        org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain("wJalrXUtnFEMI");
+
+        Locator uploadForm = page.locator("form").filter(new Locator.FilterOptions().setHasText("Upload billing files"));
+        uploadForm.locator("select[name=provider]").selectOption("focus");
+        uploadForm.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Downloaded FOCUS exports");
+        uploadForm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
+        Locator uploads = page.locator("section[data-integration='Downloaded FOCUS exports']");
+        uploads.locator("input[type=file]").setInputFiles(TestData.shared("focus-1.0-sample/focus_sample.csv"));
+        uploads.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Uploaded focus_sample.csv: Stable, billing periods 2024-09, 2024-10.");
+        Locator uploaded = page.locator("section[data-integration='Downloaded FOCUS exports']");
+        assertThat(uploaded.locator(".status")).hasText("Stable");
+        assertThat(uploaded).containsText("Billing periods: 2024-09, 2024-10");
+        // the MSP's staff see their own import folder in the folder form (the operator's); no card names a folder
+        org.assertj.core.api.Assertions.assertThat(uploaded.innerText()).doesNotContain(home.toString())
+                .doesNotContain("upload-");
+        screenshot("s3-and-uploads");
     }
 }

@@ -24,13 +24,14 @@ class ProductPagesBrowserTest extends BrowserTest {
 
         // an integration connected in the portal: its data lives in a source with an internal id (int-<uuid>)
         page.navigate("/settings/integrations");
-        String folderRoot = page.locator("form[action$='/settings/integrations'] code").textContent();
+        Locator folderForm = page.locator("form").filter(new Locator.FilterOptions().setHasText("Read a folder on the server"));
+        String folderRoot = folderForm.locator("code").textContent();
         TinyCur.write(Path.of(folderRoot, "cur", "cur-2026-10.csv"), List.of(
                 TinyCur.line("a", "111111111111", "Usage", "AmazonEC2", "12345.678", "13000.00"),
                 TinyCur.line("b", "222222222222", "Usage", "AmazonS3", "0.5", "0.5")));
-        page.getByLabel("Name").fill("AWS payer 4321");
-        page.getByLabel("Folder with the billing files").fill("cur");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Connect")).click();
+        folderForm.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("AWS payer 4321");
+        folderForm.getByLabel("Folder with the billing files").fill("cur");
+        folderForm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Connect folder")).click();
         Locator integration = page.locator("section[data-integration='AWS payer 4321']");
         integration.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Read files now")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("AWS payer 4321");

@@ -58,6 +58,8 @@ class SsoLoginTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    io.rebill.identity.SsoConnections ssoConnections;
 
     PortalClient owner;
 
@@ -242,8 +244,11 @@ class SsoLoginTest {
                 issuer("secretive"), "client_id", "rebill-2", "default_role", "editor"));
         assertThat(changed.status()).as(changed.text()).isEqualTo(200);
         assertThat(owner.get("/api/v1/sso").text()).doesNotContain("very-secret-value").contains("rebill-2");
+        // kept, and sealed at rest (docs/security.md): the row holds no plain text, the connection opens to the secret
         assertThat(jdbc.sql("SELECT client_secret FROM sso_connection WHERE account_id = :a")
-                .param("a", UUID.fromString(id)).query(String.class).single()).isEqualTo("very-secret-value");
+                .param("a", UUID.fromString(id)).query(String.class).single()).startsWith("rbs1:")
+                .doesNotContain("very-secret-value");
+        assertThat(ssoConnections.find(UUID.fromString(id)).orElseThrow().clientSecret()).isEqualTo("very-secret-value");
         var audit = owner.get("/api/v1/audit_logs?limit=200").text();
         assertThat(audit).contains("sso.create").contains("sso.update").doesNotContain("very-secret-value");
     }
