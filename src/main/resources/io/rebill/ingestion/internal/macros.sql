@@ -32,6 +32,11 @@ CREATE OR REPLACE TEMP MACRO rb_focus_category(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN lower(x) IN ('usage', 'purchase', 'tax', 'credit', 'adjustment') THEN upper(x[1]) || lower(x[2:])
          ELSE error('rebill-bad-category' || chr(31) || col || chr(31) || x) END;
+-- Google Cloud's invoice.month (202411) as a billing period (2024-11); another value raises an error naming it.
+CREATE OR REPLACE TEMP MACRO rb_invoice_month(x, col) AS
+    CASE WHEN x IS NULL THEN NULL
+         WHEN regexp_full_match(x, '[0-9]{4}(0[1-9]|1[0-2])') THEN x[1:4] || '-' || x[5:6]
+         ELSE error('rebill-bad-month' || chr(31) || col || chr(31) || x) END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
 -- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).
