@@ -59,8 +59,9 @@ final class ProviderColumns {
         String id = DuckDb.identifier(column);
         String type = types.get(column);
         if (type == null) {
-            return "COALESCE(from_json(" + id + ", '[{\"name\":\"VARCHAR\",\"amount\":\"VARCHAR\",\"type\":\"VARCHAR\"}]'), "
-                    + none + ")";
+            // most lines have no credit ('[]'): no JSON parse for them
+            return "CASE WHEN " + id + " IS NULL OR " + id + " = '[]' THEN " + none + " ELSE from_json(" + id
+                    + ", '[{\"name\":\"VARCHAR\",\"amount\":\"VARCHAR\",\"type\":\"VARCHAR\"}]') END";
         }
         String name = type.contains("\"name\"") || type.contains("(name ") || type.contains(", name ") ? "CAST(c.\"name\" AS VARCHAR)" : "NULL";
         String kind = type.contains("\"type\"") || type.contains(", type ") || type.contains("(type ") ? "CAST(c.\"type\" AS VARCHAR)" : "NULL";

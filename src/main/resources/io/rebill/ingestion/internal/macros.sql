@@ -5,7 +5,9 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          -- UTC written with Z (CUR, FOCUS) takes the plain cast, no substring (10 M values in 0.24 s instead of 1.3 s):
          -- what it does not parse (a date with Z, an offset and Z) goes through the cases below, as before
-         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP) END, CASE
+         -- and so does UTC written +00:00 (Google Cloud's BigQuery export: 2020-11-09 23:00:00+00:00), without its offset
+         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP)
+                            WHEN ends_with(x, '+00:00') THEN TRY_CAST(left(x, length(x) - 6) AS TIMESTAMP) END, CASE
          WHEN contains(x, '/') THEN COALESCE(
              CASE WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
                   WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y') END,
