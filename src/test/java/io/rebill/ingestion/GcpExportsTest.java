@@ -72,6 +72,31 @@ class GcpExportsTest {
         assertThat(ingestion.reconcile("gcp", Optional.empty()).holds()).isTrue();
     }
 
+    /** The same export as JSON lines and as Parquet (credits a list of records, cost a FLOAT64): the same lines. */
+    @Test
+    void creditsFromJsonLinesAndParquetAreLinesOfTheirOwnToo() throws Exception {
+        Path json = ProviderWriters.gcpJsonLines(linesWithCredits(), dir.resolve("json/export-000000000000.json"));
+        List<Map<String, Object>> fromJson = ingest(json);
+        Path parquet = dir.resolve("parquet/export-000000000000.parquet");
+        java.nio.file.Files.createDirectories(parquet.getParent());
+        try (var c = io.rebill.shared.duckdb.DuckDb.open(ingestion.settings()); var s = c.createStatement()) {
+            s.execute("COPY (SELECT * REPLACE (CAST(cost AS DOUBLE) AS cost) FROM read_json('" + json
+                    + "', format = 'newline_delimited')) TO '" + parquet + "' (FORMAT parquet)");
+        }
+        ingestion.ingest("gcp-parquet", List.of(parquet), ProgressListener.silent());
+        List<Map<String, Object>> fromParquet = Stored.rows(ingestion, "gcp-parquet", SEPT, "billed_cost");
+        for (List<Map<String, Object>> rows : List.of(fromJson, fromParquet)) {
+            assertThat(rows).extracting(r -> r.get("billed_cost")).containsExactly("-2.5", "-0.000001", "0.000005", "0.84", "10");
+            assertThat(rows).extracting(r -> r.get("x_charge_type"))
+                    .containsExactly("SUSTAINED_USAGE_DISCOUNT", "PROMOTION", "regular", "tax", "regular");
+            assertThat(rows.get(4).get("service_name")).isEqualTo("Amazon Elastic Compute Cloud");
+            assertThat(rows.get(4).get("charge_period_start")).isEqualTo("2024-09-03 10:00:00.0");
+            assertThat(String.valueOf(rows.get(4).get("tags"))).isEqualTo("{env=prod}");
+        }
+        assertThat(plain(ingestion.source("gcp-parquet").period(SEPT).orElseThrow().sums().billed())).isEqualTo("8.340004");
+        assertThat(ingestion.reconcile("gcp-parquet", Optional.empty()).holds()).isTrue();
+    }
+
     @Test
     void timestampsWithAnOffsetAreUtcAndInvoiceMonthIsThePeriod() {
         // usage on 31 Aug in UTC-8 is 1 Sep 06:00 UTC; invoiced in September whatever the usage date

@@ -133,6 +133,41 @@ final class ProviderWriters {
         return "[" + String.join(",", items) + "]";
     }
 
+    /**
+     * The same export as JSON lines, as BigQuery exports a table to JSON: nested records as objects, repeated ones as
+     * arrays, numbers as JSON numbers, one record per line.
+     */
+    static Path gcpJsonLines(List<LineItemFixture> lines, Path file) {
+        StringBuilder sb = new StringBuilder();
+        for (LineItemFixture f : lines) {
+            sb.append("{\"billing_account_id\":\"").append(f.payer).append("\",")
+                    .append("\"service\":{\"id\":\"").append(f.productCode).append("\",\"description\":\"").append(f.productName).append("\"},")
+                    .append("\"sku\":{\"id\":\"").append(f.sku).append("\",\"description\":\"").append(f.description).append("\"},")
+                    .append("\"usage_start_time\":\"").append(gcpTime(f.start)).append("\",")
+                    .append("\"usage_end_time\":\"").append(gcpTime(f.end)).append("\",")
+                    .append("\"project\":{\"id\":\"").append(f.account).append("\",\"name\":\"Project ").append(f.account)
+                    .append("\",\"labels\":[]},")
+                    .append("\"labels\":").append(gcpLabels(f.tags)).append(',')
+                    .append("\"location\":{\"location\":\"").append(f.region).append("\",\"region\":\"").append(f.region)
+                    .append("\",\"zone\":\"").append(f.az).append("\"},")
+                    .append("\"resource\":{\"name\":\"").append(f.resourceId).append("\",\"global_name\":null},")
+                    .append("\"cost\":").append(f.cost).append(',')
+                    .append("\"currency\":\"").append(f.currency).append("\",")
+                    .append("\"usage\":{\"amount\":").append(f.usageAmount).append(",\"unit\":\"").append(f.unit).append("\"},")
+                    .append("\"credits\":").append(gcpCredits(f.credits)).append(',')
+                    .append("\"invoice\":{\"month\":\"").append(f.periodStart, 0, 4).append(f.periodStart, 5, 7).append("\"},")
+                    .append("\"cost_type\":\"").append(f.type.equals("Tax") ? "tax" : "regular").append("\",")
+                    .append("\"cost_at_list\":").append(f.listCost).append("}\n");
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
     static Path write(Path file, String bom, String newline, Map<String, Function<LineItemFixture, String>> columns,
                       List<LineItemFixture> lines) {
         StringBuilder sb = new StringBuilder(bom);

@@ -109,7 +109,7 @@ final class FileErrors {
 
     /** After a CSV scan with store_rejects: fails with the first rejected line of this file, if any. */
     static void checkRejects(Connection duck, SniffedFile file) {
-        if (file.container() == Container.PARQUET) {
+        if (file.container().typed()) {
             return;
         }
         String sql = "SELECT e.line, e.column_name, e.error_type, e.error_message, count(*) OVER () AS n"

@@ -29,6 +29,7 @@ final class InputSums {
      * wide staging projection costs (docs/benchmarks.md).
      */
     static boolean inSameRead(SniffedFile file) {
+        // JSON lines are text too, parsed once like CSV
         return file.container() != Container.PARQUET;
     }
 

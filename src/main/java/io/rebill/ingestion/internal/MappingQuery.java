@@ -352,8 +352,9 @@ final class MappingQuery {
     /** The DuckDB table function that reads this file, typed so that bad values are rejected with their line. */
     String scan() {
         String path = "'" + DuckDb.literal(file.path().toString()) + "'";
-        if (file.container() == Container.PARQUET) {
-            return "read_parquet(" + path + ")";
+        if (file.container().typed()) {
+            String raw = NestedColumns.rawScan(file.path(), file.container());
+            return file.flattened().isEmpty() ? raw : NestedColumns.flatScan(file.flattened(), raw);
         }
         StringBuilder columns = new StringBuilder("{");
         boolean first = true;

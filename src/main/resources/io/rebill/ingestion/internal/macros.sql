@@ -8,9 +8,11 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
          -- and so does UTC written +00:00 (Google Cloud's BigQuery export: 2020-11-09 23:00:00+00:00), without its offset
          ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP)
                             WHEN ends_with(x, '+00:00') THEN TRY_CAST(left(x, length(x) - 6) AS TIMESTAMP) END, CASE
+         -- US dates: Azure's 9/1/2023 and 09/01/2023 (a four-digit year: strptime alone, no regular expression, as
+         -- Azure writes two per line), the FOCUS examples' 5/1/25
          WHEN contains(x, '/') THEN COALESCE(
-             CASE WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
-                  WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y') END,
+             CASE WHEN substr(x, length(x) - 4, 1) = '/' THEN try_strptime(x, '%m/%d/%Y')
+                  WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y') END,
              error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
          -- the common case, UTC written with Z or without an offset, takes the fast plain cast
          WHEN NOT contains(x[11:], '+') AND NOT contains(x[11:], '-') THEN COALESCE(TRY_CAST(rtrim(x, 'Z') AS TIMESTAMP),
