@@ -11,7 +11,7 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
          -- US dates: Azure's 9/1/2023 and 09/01/2023 (a four-digit year: strptime alone, no regular expression, as
          -- Azure writes two per line), the FOCUS examples' 5/1/25
          WHEN contains(x, '/') THEN COALESCE(
-             CASE WHEN substr(x, length(x) - 4, 1) = '/' THEN try_strptime(x, '%m/%d/%Y')
+             CASE WHEN substr(x, length(x) - 4, 1) = '/' AND NOT contains(right(x, 4), '/') THEN try_strptime(x, '%m/%d/%Y')
                   WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y') END,
              error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
          -- the common case, UTC written with Z or without an offset, takes the fast plain cast
