@@ -43,7 +43,8 @@ final class ProviderColumns {
         String id = DuckDb.identifier(column);
         String list = types.containsKey(column)
                 ? "list_transform(" + id + ", lambda l: {'key': CAST(l.\"key\" AS VARCHAR), 'value': CAST(l.\"value\" AS VARCHAR)})"
-                : "from_json(" + id + ", '[{\"key\":\"VARCHAR\",\"value\":\"VARCHAR\"}]')";
+                // no labels ('[]', most lines): no JSON parse
+                : "CASE WHEN " + id + " <> '[]' THEN from_json(" + id + ", '[{\"key\":\"VARCHAR\",\"value\":\"VARCHAR\"}]') END";
         return "list_filter(" + list + ", lambda e: e.value IS NOT NULL AND e.value <> '')";
     }
 
