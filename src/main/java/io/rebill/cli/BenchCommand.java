@@ -39,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     RebillCommand parent;
 
     @Option(names = "--what", defaultValue = "ingest",
-            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages")
+            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages"
+                    + " | ingest-azure | ingest-gcp")
     String what;
 
     @Option(names = "--rows", defaultValue = "10000000", description = "Line items in the generated month (default 10 M).")
@@ -77,6 +78,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RebillSettings settings = parent.settings();
         Path dir = work != null ? work : settings.home().resolve("bench");
+        if (what.equals("ingest-azure") || what.equals("ingest-gcp")) {
+            return providerIngest(out, settings, dir, what.substring("ingest-".length()));
+        }
         if (!List.of("ingest", "bill", "data", "drafts", "pages").contains(what)) {
             // before any data is generated, which takes minutes
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
@@ -229,6 +233,21 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d |%n", r.endpoint(), r.p50(), r.p95(), r.p99(), r.max(),
                     r.perSecond(), r.bodyBytes());
         }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** An Azure or Google Cloud export of {@code rows} lines: plain DuckDB's read of the file against Rebill's ingest. */
+    private int providerIngest(PrintWriter out, RebillSettings settings, Path dir, String provider) throws Exception {
+        Path file = ProviderBenchData.generate(provider, rows, dir, settings, out);
+        String loadBefore = loadAverage();
+        Step base = step(dir, "duckdb-read", file, dir.resolve("run-base"), file);
+        Step ours = step(dir, "ingest", file, dir.resolve("run-ingest-" + provider), file);
+        out.println();
+        out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
+        out.println("| step | rows | plain DuckDB s | Rebill s | ratio | Rebill rows/s | Rebill peak RSS |");
+        out.println("|---|---|---|---|---|---|---|");
+        out.println("| " + String.join(" | ", row(file.getFileName() + " (" + Files.size(file) / (1 << 20) + " MiB)", base, ours)) + " |");
         out.flush();
         return ExitCodes.OK;
     }

@@ -36,6 +36,15 @@ public final class Ingestion {
         return new Ingester(settings, store).ingest(source, paths, progress);
     }
 
+    /**
+     * Fetches the location's files (an Azure Blob container: lists it and downloads what changed, under
+     * {@code $REBILL_HOME/downloads/<source>}) and ingests them as {@link #ingest(String, List, ProgressListener)} does.
+     */
+    public IngestResult ingest(String source, SourceLocation location, ProgressListener progress) {
+        SourceStore.checkName(source);
+        return ingest(source, location.fetch(settings.home().resolve("downloads").resolve(source)), progress);
+    }
+
     /** Ingests the files of the source's configured location (see {@link #configure}). */
     public IngestResult ingest(String source, ProgressListener progress) {
         return ingest(source, List.of(), progress);

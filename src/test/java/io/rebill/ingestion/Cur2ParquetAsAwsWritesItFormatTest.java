@@ -9,4 +9,14 @@ class Cur2ParquetAsAwsWritesItFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.cur2ParquetAsAwsWritesIt(lines, folder.resolve("cur2-00001.snappy.parquet"), settings);
     }
+
+    @Override
+    String costColumn() {
+        return "line_item_unblended_cost";
+    }
+
+    @Override
+    String thirdLine() {
+        return null;
+    }
 }

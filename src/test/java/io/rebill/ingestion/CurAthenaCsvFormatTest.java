@@ -8,4 +8,9 @@ class CurAthenaCsvFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.curAthenaCsv(lines, folder.resolve("athena.csv.gz"));
     }
+
+    @Override
+    String costColumn() {
+        return "line_item_unblended_cost";
+    }
 }

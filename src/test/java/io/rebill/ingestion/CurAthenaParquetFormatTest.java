@@ -9,4 +9,14 @@ class CurAthenaParquetFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.curAthenaParquet(lines, folder.resolve("athena-00001.snappy.parquet"), settings);
     }
+
+    @Override
+    String costColumn() {
+        return "line_item_unblended_cost";
+    }
+
+    @Override
+    String thirdLine() {
+        return "row 3";
+    }
 }

@@ -8,4 +8,9 @@ class CurLegacyCsvFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.curLegacyCsv(lines, folder.resolve("cur-00001.csv"), false);
     }
+
+    @Override
+    String costColumn() {
+        return "lineItem/UnblendedCost";
+    }
 }

@@ -9,4 +9,9 @@ class CurLegacyCsvGzFormatTest extends SourceFormatContract {
         // AWS names parts .csv.gz; the container is told from the bytes, so the name may say anything
         return FormatWriters.curLegacyCsv(lines, folder.resolve("cur-00001.csv.gz"), true);
     }
+
+    @Override
+    String costColumn() {
+        return "lineItem/UnblendedCost";
+    }
 }

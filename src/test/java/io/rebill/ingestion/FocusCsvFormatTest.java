@@ -8,4 +8,9 @@ class FocusCsvFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.focusCsv(lines, folder.resolve("focus.csv"));
     }
+
+    @Override
+    String costColumn() {
+        return "BilledCost";
+    }
 }

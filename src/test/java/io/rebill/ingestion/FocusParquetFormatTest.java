@@ -8,4 +8,14 @@ class FocusParquetFormatTest extends SourceFormatContract {
     Path write(List<LineItemFixture> lines, Path folder) {
         return FormatWriters.focusParquet(lines, folder.resolve("focus.parquet"), settings);
     }
+
+    @Override
+    String costColumn() {
+        return "BilledCost";
+    }
+
+    @Override
+    String thirdLine() {
+        return null;
+    }
 }

@@ -196,7 +196,8 @@ final class FormatWriters {
         c.put("PricingUnit", f -> f.unit);
         c.put("BillingCurrency", f -> f.currency);
         c.put("BilledCost", f -> f.cost);
-        c.put("EffectiveCost", f -> f.expectedEffectiveCost().toPlainString());
+        // a cost that is no number (ReaderContract's bad value) is the BilledCost column's error alone
+        c.put("EffectiveCost", f -> f.cost.matches("-?[0-9.Ee+-]+") ? f.expectedEffectiveCost().toPlainString() : "0");
         c.put("ListCost", f -> f.listCost);
         c.put("ContractedCost", f -> f.cost);
         c.put("ListUnitPrice", f -> f.listRate);

@@ -42,6 +42,8 @@ public final class LineItemFixture {
     String spTotalCommitment;
     String spUsedCommitment;
     final Map<String, String> tags = new LinkedHashMap<>();
+    /** Google Cloud credits of the line: type -> amount (negative), each a canonical line of its own. */
+    final Map<String, String> credits = new LinkedHashMap<>();
 
     public static LineItemFixture aLineItem() {
         return new LineItemFixture();
@@ -62,6 +64,7 @@ public final class LineItemFixture {
     public LineItemFixture legalEntity(String v) { legalEntity = v; return this; }
     public LineItemFixture tag(String key, String value) { tags.put(key, value); return this; }
     public LineItemFixture sku(String v) { sku = v; return this; }
+    public LineItemFixture credit(String creditType, String amount) { credits.put(creditType, amount); return this; }
 
     public LineItemFixture reservation(String arn, String effectiveCost) {
         reservationArn = arn;

@@ -1,10 +1,7 @@
 package io.rebill.ingestion;
 
-import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -20,23 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The contract every ingestion source format fulfils: the same provider line items, written in that format, become
  * the canonical rows of spec §1. Each format's test class only says how to write the file.
  */
-abstract class SourceFormatContract {
+abstract class SourceFormatContract extends ReaderContract {
     static final String RI_ARN = "arn:aws:ec2:us-east-1:444455556666:reserved-instances/ri-1";
     static final String SP_ARN = "arn:aws:savingsplans::999988887777:savingsplan/sp-1";
-
-    @TempDir
-    Path dir;
-    Ingestion ingestion;
-    RebillSettings settings;
-
-    @BeforeEach
-    void setUp() {
-        settings = RebillSettings.at(dir.resolve("home"));
-        ingestion = new Ingestion(settings);
-    }
-
-    /** Writes the lines in this format and returns the file. */
-    abstract Path write(List<LineItemFixture> lines, Path folder);
 
     static List<LineItemFixture> everyKindOfLine() {
         return List.of(

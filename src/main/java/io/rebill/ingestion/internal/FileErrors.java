@@ -21,6 +21,7 @@ final class FileErrors {
     private static final String BAD_NUMBER = "rebill-bad-number\u001f";
     private static final String NUL_BYTE = "rebill-nul-byte\u001f";
     private static final String BAD_CATEGORY = "rebill-bad-category\u001f";
+    private static final String BAD_MONTH = "rebill-bad-month\u001f";
 
     private FileErrors() {
     }
@@ -55,6 +56,9 @@ final class FileErrors {
         }
         if (message.contains(BAD_NUMBER)) {
             return badValue(duck, file, message, BAD_NUMBER, "is not a number (expected a decimal such as 12.3456 or 1.5E-7)");
+        }
+        if (message.contains(BAD_MONTH)) {
+            return badValue(duck, file, message, BAD_MONTH, "is not an invoice month (expected YYYYMM such as 202411)");
         }
         if (message.contains(BAD_CATEGORY)) {
             return badValue(duck, file, message, BAD_CATEGORY, "is not a FOCUS ChargeCategory; allowed values: "
@@ -105,7 +109,7 @@ final class FileErrors {
 
     /** After a CSV scan with store_rejects: fails with the first rejected line of this file, if any. */
     static void checkRejects(Connection duck, SniffedFile file) {
-        if (file.container() == Container.PARQUET) {
+        if (file.container().typed()) {
             return;
         }
         String sql = "SELECT e.line, e.column_name, e.error_type, e.error_message, count(*) OVER () AS n"

@@ -48,9 +48,13 @@ final class FileSniffer {
             throw new RebillException(ErrorCode.FILE_EMPTY, path + ": the file is empty (0 bytes)");
         }
         Container container = container(path);
-        if (container == Container.PARQUET) {
-            Map<String, String> types = parquetTypes(path, duck);
-            return withFormat(path, container, new ArrayList<>(types.keySet()), types, size);
+        if (container.typed()) {
+            NestedColumns.Flat flat = NestedColumns.flatten(path, container, duck);
+            if (flat.expressions().isEmpty()) {
+                return withFormat(path, container, new ArrayList<>(flat.types().keySet()), flat.types(), size);
+            }
+            SniffedFile file = withFormat(path, container, new ArrayList<>(flat.types().keySet()), flat.types(), size);
+            return new SniffedFile(path, container, file.format(), file.columns(), file.parquetTypes(), size, flat.expressions());
         }
         List<String> header = uniqueNames(path, parseHeader(path, readHeaderLine(path, container)));
         return withFormat(path, container, header, Map.of(), size);
@@ -82,6 +86,11 @@ final class FileSniffer {
         }
         if (n == 4 && magic[0] == 'P' && magic[1] == 'A' && magic[2] == 'R' && magic[3] == '1') {
             return Container.PARQUET;
+        }
+        // a CSV header never starts with '{'; a JSON lines file (after a byte-order mark) always does
+        int first = n >= 4 && (magic[0] & 0xff) == 0xef && (magic[1] & 0xff) == 0xbb && (magic[2] & 0xff) == 0xbf ? magic[3] : magic[0];
+        if (n > 0 && first == '{') {
+            return Container.JSON_LINES;
         }
         return Container.CSV;
     }

@@ -47,7 +47,7 @@ final class InputCollector {
             }
         }
         if (files.isEmpty()) {
-            throw new RebillException(ErrorCode.FILE_NOT_FOUND, "no billing files (.csv, .csv.gz, .gz, .parquet) in "
+            throw new RebillException(ErrorCode.FILE_NOT_FOUND, "no billing files (.csv, .csv.gz, .gz, .parquet, .json, .jsonl) in "
                     + paths + (skipped.isEmpty() ? "" : "; left out: " + String.join(", ", skipped)));
         }
         return new Collected(List.copyOf(files), skipped);
@@ -86,9 +86,17 @@ final class InputCollector {
         }
     }
 
+    /**
+     * CSV (plain or gzip), Parquet, and JSON lines (.json, .jsonl: Google Cloud's BigQuery export); an export's own
+     * manifest.json (Azure Cost Management writes one beside each run) is not a billing file.
+     */
     static boolean isBillingFileName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".gz") || n.endsWith(".parquet");
+        if (n.endsWith("manifest.json")) {
+            return false;
+        }
+        return n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".gz") || n.endsWith(".parquet")
+                || n.endsWith(".json") || n.endsWith(".jsonl");
     }
 
     private static boolean matchesKey(Path file, String key) {

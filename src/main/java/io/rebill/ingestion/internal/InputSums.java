@@ -29,6 +29,7 @@ final class InputSums {
      * wide staging projection costs (docs/benchmarks.md).
      */
     static boolean inSameRead(SniffedFile file) {
+        // JSON lines are text too, parsed once like CSV
         return file.container() != Container.PARQUET;
     }
 
@@ -37,7 +38,7 @@ final class InputSums {
         MappingQuery query = new MappingQuery(file);
         String sql = "SELECT rb_input_period, count(*), COALESCE(sum(rb_input_billed), 0), COALESCE(sum(rb_input_effective), 0),"
                 + " COALESCE(sum(rb_input_list), 0) FROM (SELECT " + query.render(Sql.resource(file.format().inputAmountsSql()))
-                + " FROM " + query.source() + ") GROUP BY ALL";
+                + " FROM " + query.lines() + ") GROUP BY ALL";
         try {
             Map<BillingPeriod, CostSums> sums = sums(duck, file, sql);
             FileErrors.checkRejects(duck, file);

@@ -34,9 +34,11 @@ final class LineLocator {
      * Parquet value cast to VARCHAR, as the mapping reads it).
      */
     static Optional<String> first(Connection duck, SniffedFile file, String column, Predicate<String> bad) {
-        if (file.container() == Container.PARQUET) {
+        if (file.container().typed()) {
             OptionalLong row = duck == null ? OptionalLong.empty() : firstRow(duck, file, column, bad);
-            return row.isPresent() ? Optional.of("row " + row.getAsLong()) : Optional.empty();
+            // a JSON lines file holds one record per line
+            String unit = file.container() == Container.JSON_LINES ? "line " : "row ";
+            return row.isPresent() ? Optional.of(unit + row.getAsLong()) : Optional.empty();
         }
         OptionalLong line = firstLine(file, column, bad);
         return line.isPresent() ? Optional.of("line " + line.getAsLong()) : Optional.empty();
@@ -47,8 +49,12 @@ final class LineLocator {
         if (!file.columns().contains(column)) {
             return OptionalLong.empty();
         }
-        String sql = "SELECT file_row_number, CAST(" + DuckDb.identifier(column) + " AS VARCHAR) FROM read_parquet('"
-                + DuckDb.literal(file.path().toString()) + "', file_row_number = true)";
+        String sql = file.container() == Container.PARQUET && file.flattened().isEmpty()
+                ? "SELECT file_row_number, CAST(" + DuckDb.identifier(column) + " AS VARCHAR) FROM read_parquet('"
+                + DuckDb.literal(file.path().toString()) + "', file_row_number = true)"
+                // nested or JSON lines: the rows of the file's own scan, counted in file order
+                : "SELECT row_number() OVER () - 1, CAST(" + DuckDb.identifier(column) + " AS VARCHAR) FROM "
+                + new MappingQuery(file).scan();
         // the scan streams in file order: DuckDb.open keeps insertion order (and Ingester sets it back after a COPY)
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

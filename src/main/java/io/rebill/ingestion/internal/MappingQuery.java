@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product):([^}]+)}}|\\{\\{(tags|source|input)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product|column):([^}]+)}}|\\{\\{(tags|source|input|amortized|credit_amount)}}");
     private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^\\s*--.*$");
     private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
     private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
@@ -65,6 +65,10 @@ final class MappingQuery {
         this.computed = computed;
         for (String column : file.columns()) {
             byKey.putIfAbsent(key(column), column);
+        }
+        // a localised Azure header (Kosten (Cost)) is found by its English name too
+        for (String column : file.columns()) {
+            byKey.putIfAbsent(key(SourceFormat.englishName(column)), column);
         }
     }
 
@@ -127,6 +131,8 @@ final class MappingQuery {
             String replacement = r.group(3) == null ? placeholder(r.group(1), r.group(2)) : switch (r.group(3)) {
                 case "tags" -> tags();
                 case "input" -> input == null ? "" : ", " + input;
+                case "amortized" -> Boolean.toString(SourceFormat.isAmortized(file.path()));
+                case "credit_amount" -> creditAmount();
                 default -> {
                     hasSource = true;
                     yield SOURCE_MARKER;
@@ -136,7 +142,26 @@ final class MappingQuery {
         }
         r.appendTail(out);
         // the source's projection computes every value the text read, known only once all of it is rendered
-        return hasSource ? out.toString().replace(SOURCE_MARKER, source()) : out.toString();
+        return hasSource ? out.toString().replace(SOURCE_MARKER, lines()) : out.toString();
+    }
+
+    /**
+     * What a rendered select list reads FROM: {@link #source()}, and for Google Cloud each export line once with
+     * {@code rb_credit} NULL and once more per credit with {@code rb_credit} that credit (gcp-canonical.sql), in the
+     * same single read of the file.
+     */
+    String lines() {
+        return switch (file.format()) {
+            case GCP_BILLING -> "(SELECT *, unnest(list_prepend(NULL, " + ProviderColumns.gcpCredits(byKey.get("credits"),
+                    file.parquetTypes()) + ")) AS rb_credit FROM " + source() + ")";
+            case CUR_LEGACY, CUR_SNAKE, FOCUS, AZURE_COST_DETAILS, AZURE_USAGE -> source();
+        };
+    }
+
+    /** A Google Cloud credit's amount (text) at this query's money scale, as {@code {{num:X}}} reads a column. */
+    private String creditAmount() {
+        return (moneyScale == CanonicalColumn.MONEY_SCALE ? "rb_money(" : "rb_money_" + moneyScale + "(")
+                + "rb_credit.amount, 'credits.amount')";
     }
 
     /**
@@ -160,6 +185,9 @@ final class MappingQuery {
     private String placeholder(String kind, String name) {
         if (kind.equals("product")) {
             return productAttribute(name);
+        }
+        if (kind.equals("column")) {
+            return DuckDb.literal(byKey.getOrDefault(key(name), name));
         }
         String actual = byKey.get(key(name));
         if (actual == null) {
@@ -271,6 +299,16 @@ final class MappingQuery {
             return noTagsIsNull("list_filter([" + String.join(", ", entries)
                     + "], lambda e: e.value IS NOT NULL AND e.value <> '')");
         }
+        switch (file.format()) {
+            case AZURE_COST_DETAILS, AZURE_USAGE -> {
+                return noTagsIsNull(ProviderColumns.azureTags(byKey.get("tags")));
+            }
+            case GCP_BILLING -> {
+                return noTagsIsNull(ProviderColumns.gcpLabels(byKey.get("labels"), file.parquetTypes()));
+            }
+            case CUR_LEGACY, CUR_SNAKE, FOCUS -> {
+            }
+        }
         String mapColumn = file.format() == SourceFormat.FOCUS ? byKey.get("tags") : byKey.get("resourcetags");
         if (mapColumn == null) {
             return "CAST(NULL AS " + CanonicalColumn.TAGS_TYPE + ")";
@@ -314,8 +352,9 @@ final class MappingQuery {
     /** The DuckDB table function that reads this file, typed so that bad values are rejected with their line. */
     String scan() {
         String path = "'" + DuckDb.literal(file.path().toString()) + "'";
-        if (file.container() == Container.PARQUET) {
-            return "read_parquet(" + path + ")";
+        if (file.container().typed()) {
+            String raw = NestedColumns.rawScan(file.path(), file.container());
+            return file.flattened().isEmpty() ? raw : NestedColumns.flatScan(file.flattened(), raw);
         }
         StringBuilder columns = new StringBuilder("{");
         boolean first = true;

@@ -55,7 +55,7 @@ public final class SourceStore {
         this.settings = settings;
     }
 
-    static String checkName(String name) {
+    public static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "source name '" + name
                     + "' must be 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");

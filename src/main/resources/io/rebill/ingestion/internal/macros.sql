@@ -5,10 +5,14 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          -- UTC written with Z (CUR, FOCUS) takes the plain cast, no substring (10 M values in 0.24 s instead of 1.3 s):
          -- what it does not parse (a date with Z, an offset and Z) goes through the cases below, as before
-         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP) END, CASE
+         -- and so does UTC written +00:00 (Google Cloud's BigQuery export: 2020-11-09 23:00:00+00:00), without its offset
+         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP)
+                            WHEN ends_with(x, '+00:00') THEN TRY_CAST(left(x, length(x) - 6) AS TIMESTAMP) END, CASE
+         -- US dates: Azure's 9/1/2023 and 09/01/2023 (a four-digit year: strptime alone, no regular expression, as
+         -- Azure writes two per line), the FOCUS examples' 5/1/25
          WHEN contains(x, '/') THEN COALESCE(
-             CASE WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y')
-                  WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(x, '%m/%d/%Y') END,
+             CASE WHEN substr(x, length(x) - 4, 1) = '/' AND NOT contains(right(x, 4), '/') THEN try_strptime(x, '%m/%d/%Y')
+                  WHEN regexp_full_match(x, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}') THEN try_strptime(x, '%m/%d/%y') END,
              error('rebill-bad-timestamp' || chr(31) || col || chr(31) || x))
          -- the common case, UTC written with Z or without an offset, takes the fast plain cast
          WHEN NOT contains(x[11:], '+') AND NOT contains(x[11:], '-') THEN COALESCE(TRY_CAST(rtrim(x, 'Z') AS TIMESTAMP),
@@ -32,6 +36,11 @@ CREATE OR REPLACE TEMP MACRO rb_focus_category(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN lower(x) IN ('usage', 'purchase', 'tax', 'credit', 'adjustment') THEN upper(x[1]) || lower(x[2:])
          ELSE error('rebill-bad-category' || chr(31) || col || chr(31) || x) END;
+-- Google Cloud's invoice.month (202411) as a billing period (2024-11); another value raises an error naming it.
+CREATE OR REPLACE TEMP MACRO rb_invoice_month(x, col) AS
+    CASE WHEN x IS NULL THEN NULL
+         WHEN regexp_full_match(x, '[0-9]{4}(0[1-9]|1[0-2])') THEN x[1:4] || '-' || x[5:6]
+         ELSE error('rebill-bad-month' || chr(31) || col || chr(31) || x) END;
 CREATE OR REPLACE TEMP MACRO rb_title(x) AS
     CASE WHEN x IS NULL THEN NULL ELSE upper(x[1]) || lower(x[2:]) END;
 -- CUR 2.0 resource_tags keys: user_team -> team, aws_created_by -> aws:created_by (docs/canonical-line-item.md).

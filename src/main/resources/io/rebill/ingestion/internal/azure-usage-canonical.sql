@@ -1,0 +1,40 @@
+-- Azure's older pay-as-you-go usage file (PreTaxCost, UsageDateTime; headers in English or localised with the English
+-- name in parentheses) -> canonical line item. Mapping: docs/canonical-line-item.md. The file has no billing period
+-- or billing account: the period is the month of the usage date; PreTaxCost is billed and effective cost alike.
+SELECT
+    strftime({{ts:UsageDateTime}}, '%Y-%m')                                        AS billing_period,
+    CAST(NULL AS VARCHAR)                                                         AS billing_account_id,
+    lower({{str:SubscriptionGuid}})                                               AS sub_account_id,
+    'Microsoft'                                                                   AS provider_name,
+    'Microsoft'                                                                   AS publisher_name,
+    'Microsoft'                                                                   AS invoice_issuer_name,
+    {{ts:UsageDateTime}}                                                          AS charge_period_start,
+    {{ts:UsageDateTime}} + INTERVAL 1 DAY                                         AS charge_period_end,
+    COALESCE({{str:MeterCategory}}, {{str:ServiceName}})                          AS service_name,
+    CAST(NULL AS VARCHAR)                                                         AS service_category,
+    {{str:ConsumedService}}                                                       AS x_service_code,
+    {{str:MeterName}}                                                             AS x_usage_type,
+    {{str:MeterSubcategory}}                                                      AS x_operation,
+    COALESCE({{str:ResourceLocation}}, {{str:MeterRegion}})                       AS region_id,
+    CAST(NULL AS VARCHAR)                                                         AS availability_zone,
+    lower({{str:InstanceId}})                                                     AS resource_id,
+    {{str:MeterId}}                                                               AS sku_id,
+    {{str:ServiceTier}}                                                           AS charge_description,
+    {{tags}}                                                                      AS tags,
+    'Usage'                                                                       AS charge_category,
+    CAST(NULL AS VARCHAR)                                                         AS charge_class,
+    'Usage'                                                                       AS x_charge_type,
+    CAST(NULL AS VARCHAR)                                                         AS commitment_discount_id,
+    CAST(NULL AS VARCHAR)                                                         AS commitment_discount_type,
+    CAST(NULL AS VARCHAR)                                                         AS commitment_discount_status,
+    CAST(NULL AS VARCHAR)                                                         AS x_commitment_owner_account_id,
+    {{qty:UsageQuantity}}                                                         AS consumed_quantity,
+    {{str:UnitOfMeasure}}                                                         AS pricing_unit,
+    {{str:Currency}}                                                              AS billing_currency,
+    {{num:PreTaxCost}}                                                            AS billed_cost,
+    {{num:PreTaxCost}}                                                            AS effective_cost,
+    CAST(NULL AS DECIMAL(38,24))                                                  AS list_cost,
+    {{num:PreTaxCost}}                                                            AS contracted_cost,
+    CAST(NULL AS DECIMAL(38,24))                                                  AS list_unit_price
+    {{input}}
+FROM {{source}}
