@@ -101,21 +101,33 @@ public final class Billing {
         try (Connection duck = scratch()) {
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, progress).withDailyDimensions();
             BillResult result = run.run();
-            if (linesFolder.isPresent()) {
-                progress.accept("keeping the re-billed lines");
-                RunLines.write(duck, run, config, period, result, linesFolder.get());
-            }
             progress.accept("summing the customers' costs per day");
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
             java.nio.file.Files.createDirectories(settings.tempDir());
             Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
-            return new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+            long rows = new DailyAggregate(duck).write(result, config.currency(), file);
+            if (linesFolder.isPresent()) {
+                // last, so that `rebill bench --what lines` times the write from this message to the return
+                progress.accept("keeping the re-billed lines");
+                try {
+                    RunLines.write(duck, run, config, period, result, linesFolder.get());
+                } catch (RuntimeException e) {
+                    java.nio.file.Files.deleteIfExists(file);
+                    throw e;
+                }
+            }
+            return new DailyBill(result, file, rows);
         } catch (java.io.IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The columns a run keeps of each re-billed line (the benchmark copies the same ones with plain DuckDB). */
+    public static List<String> keptLineColumns() {
+        return RunLines.COLUMNS;
     }
 
     /** Where a bill run of the application keeps its re-billed lines: REBILL_HOME/runs/MSP/PERIOD/RUN. */

@@ -119,7 +119,9 @@ public final class RunWorker implements AutoCloseable {
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
                 // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), throttle)) {
+                // issue 12: and its re-billed lines, kept with the run for the customers' FOCUS files
+                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(),
+                        Optional.of(billing.runFolder(msp, period, id)), throttle)) {
                     BillResult result = billed.result();
                     throttle.accept("checking closed periods for restated data");
                     Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
@@ -131,6 +133,7 @@ public final class RunWorker implements AutoCloseable {
                         runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
                         return n;
                     });
+                    billing.keepOnlyRun(msp, period, id);
                     log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
                             + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
                             result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);

@@ -42,7 +42,7 @@ public final class RunLines {
     /** Lines per row group: a customer of 50,000 lines reads four or five of them (docs/benchmarks.md, lines). */
     static final int ROW_GROUP = 16_384;
     /** What the customer's file reads of a line: {@link BillOutputs#LINE_COLUMNS} without the MSP's cost columns. */
-    static final List<String> COLUMNS = BillOutputs.LINE_COLUMNS.stream()
+    public static final List<String> COLUMNS = BillOutputs.LINE_COLUMNS.stream()
             .filter(c -> !List.of("cost", "lineage", "billed_cost", "effective_cost").contains(c)).toList();
 
     private RunLines() {

@@ -132,6 +132,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /billing/{period}                                         401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   2xx   2xx
             POST   /billing/{period}/close                                   401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   2xx   403   2xx
             GET    /costs                                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
+            GET    /costs/focus                                              401   400   400   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   400   400   400
             GET    /invoices                                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /invoices/{id}                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             POST   /invoices/{id}/issue                                      401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
@@ -165,6 +166,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     ApiTokens tokens;
     @Autowired
     Integrations integrations;
+    @Autowired
+    io.rebill.invoicing.BillRuns billRuns;
     @Autowired
     SsoConnections ssoConnections;
 
@@ -277,6 +280,12 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             ssoConnections.put(customer.id(), AccountKind.CUSTOMER, ssoSettings(customer), "matrix");
         }
         ownerAtHome = owner;
+        // a real bill run of the period, so that A's FOCUS file exists (GET /costs/focus; B has none: 404)
+        Response requested = owner.post("/api/v1/bill_runs", Map.of("period", PERIOD));
+        assertThat(requested.status()).as(requested.text()).isEqualTo(202);
+        String run = requested.body().path("id").asString();
+        assertThat(billRuns.await(msp1.id(), UUID.fromString(run), java.time.Duration.ofMinutes(3)).status())
+                .isEqualTo(io.rebill.invoicing.RunStatus.SUCCEEDED);
         issuedInA = freshInvoice(true);
         runOfMsp1 = jdbc.sql("SELECT run_id FROM invoice WHERE id = :id").param("id", issuedInA).query(UUID.class).single();
 
@@ -509,6 +518,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         Map<String, Function<Caller, Call>> r = new LinkedHashMap<>();
         r.put("GET /openapi.json", x -> get("/openapi.json"));
         r.put("GET /costs", x -> get("/costs?period=" + PERIOD + "&group_by=day,service"));
+        r.put("GET /costs/focus", x -> get("/costs/focus?period=" + PERIOD));
         r.put("GET /me", x -> get("/me"));
         r.put("POST /session/return", x -> new Call("POST", "/session/return", null));
         r.put("GET /managed_accounts", x -> get("/managed_accounts"));
