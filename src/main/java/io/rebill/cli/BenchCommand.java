@@ -40,7 +40,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--what", defaultValue = "ingest",
             description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages"
-                    + " | ingest-azure | ingest-gcp")
+                    + " | ingest-azure | ingest-gcp | lines (the run's kept lines and a customer's FOCUS file,"
+                    + " docs/benchmarks.md)")
     String what;
 
     @Option(names = "--rows", defaultValue = "10000000", description = "Line items in the generated month (default 10 M).")
@@ -81,9 +82,9 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("ingest-azure") || what.equals("ingest-gcp")) {
             return providerIngest(out, settings, dir, what.substring("ingest-".length()));
         }
-        if (!List.of("ingest", "bill", "data", "drafts", "pages").contains(what)) {
+        if (!List.of("ingest", "bill", "data", "drafts", "pages", "lines").contains(what)) {
             // before any data is generated, which takes minutes
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages or lines, not '" + what + "'");
         }
         if (what.equals("pages")) {
             return pages(out, settings, dir);
@@ -127,6 +128,17 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return bill(out, dir, parquet, home, accountsFile);
             }
+            case "lines" -> {
+                Path home = dir.resolve("run-bill-home-" + rows);
+                if (!Files.exists(home.resolve("sources").resolve("bench"))) {
+                    step(dir, "ingest", parquet, home, accountsFile);
+                }
+                LinesBench lines = new LinesBench(out, dir);
+                lines.write(settings, home, accountsFile, runs);
+                new DraftsBench(dir.resolve("lines-" + rows), out).then(lines.http(requests))
+                        .run(settings, parquet, accountsFile);
+                return ExitCodes.OK;
+            }
             case "drafts" -> {
                 Path home = dir.resolve("run-bill-home-" + rows);
                 if (!Files.exists(home.resolve("sources").resolve("bench"))) {
@@ -134,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return drafts(out, settings, dir, parquet, home, accountsFile);
             }
-            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages or lines, not '" + what + "'");
         }
         out.println();
         out.println("| step | rows | plain DuckDB s | Rebill s | ratio | Rebill rows/s | Rebill peak RSS |");

@@ -44,6 +44,17 @@ final class DraftsBench {
 
     private final Path dir;
     private final PrintWriter log;
+    /** What runs against the server once the drafts are ready, before it stops (`bench --what lines`). */
+    private Then then = (server, http, customers) -> { };
+
+    interface Then {
+        void run(BenchServer server, HttpClient http, Map<String, String> customerIds) throws Exception;
+    }
+
+    DraftsBench then(Then then) {
+        this.then = then;
+        return this;
+    }
 
     DraftsBench(Path dir, PrintWriter log) {
         this.dir = dir;
@@ -107,6 +118,7 @@ final class DraftsBench {
                             null, 200).path("total").asLong();
                     if (drafts == expected) {
                         long ready = System.nanoTime();
+                        then.run(server, http, customerIds);
                         return new Result((ingested - started) / 1e9, (ready - ingested) / 1e9, latest.path("took_ms").asLong(),
                                 drafts, latest.path("line_count").asLong());
                     }

@@ -181,6 +181,14 @@ public final class BillRuns implements AutoCloseable {
                 "no bill run " + id));
     }
 
+    /**
+     * The period's latest successful run, whose kept lines are the period's re-billed lines (issue 12); for the
+     * caller to scope (the costs feature's viewer).
+     */
+    public Optional<BillRun> latestSucceeded(UUID msp, BillingPeriod period) {
+        return runs.latestSucceeded(msp, period);
+    }
+
     /** Waits (polling) until the run has finished; for setup and tests. */
     public BillRun await(UUID msp, UUID id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -3,6 +3,7 @@ package io.rebill.rules;
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
 import io.rebill.rules.internal.DailyAggregate;
+import io.rebill.rules.internal.RunLines;
 import io.rebill.rules.internal.StagedOutput;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -92,7 +94,7 @@ public final class Billing {
      * (issue 12): what a bill run stores for reports, computed in DuckDB over the very lines it bills.
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, Consumer<String> progress) {
-        return billDaily(config, period, lineItems, TagDimensions.none(), progress);
+        return billDaily(config, period, lineItems, TagDimensions.none(), Optional.empty(), progress);
     }
 
     /**
@@ -101,6 +103,15 @@ public final class Billing {
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
                                Consumer<String> progress) {
+        return billDaily(config, period, lineItems, tags, Optional.empty(), progress);
+    }
+
+    /**
+     * As above, and keeps the run's re-billed lines in {@code linesFolder} (issue 12 item 7, {@link #runFolder}): one
+     * file clustered by customer that a customer's FOCUS file is read from on request ({@link #customerFocus}).
+     */
+    public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
+                               Optional<Path> linesFolder, Consumer<String> progress) {
         try (Connection duck = scratch()) {
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
             BillResult result = run.run();
@@ -109,16 +120,77 @@ public final class Billing {
             java.nio.file.Files.createDirectories(settings.tempDir());
             Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
             DailyBill daily = new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
-            if (tags.isEmpty()) {
-                return daily;
+            if (!tags.isEmpty()) {
+                progress.accept("summing the customers' costs per tag");
+                Path tagFile = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-tags-", ".json");
+                daily = daily.withTags(tagFile, new io.rebill.rules.internal.TagAggregate(duck, predicates)
+                        .write(run, result, config.currency(), tags, tagFile));
             }
-            progress.accept("summing the customers' costs per tag");
-            Path tagFile = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-tags-", ".json");
-            return daily.withTags(tagFile, new io.rebill.rules.internal.TagAggregate(duck, predicates)
-                    .write(run, result, config.currency(), tags, tagFile));
+            if (linesFolder.isPresent()) {
+                // last, so that `rebill bench --what lines` times the write from this message to the return
+                progress.accept("keeping the re-billed lines");
+                try {
+                    RunLines.write(duck, run, config, period, result, linesFolder.get());
+                } catch (RuntimeException e) {
+                    daily.close();
+                    throw e;
+                }
+            }
+            return daily;
         } catch (java.io.IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The columns a run keeps of each re-billed line (the benchmark copies the same ones with plain DuckDB). */
+    public static List<String> keptLineColumns() {
+        return RunLines.COLUMNS;
+    }
+
+    /** Where a bill run of the application keeps its re-billed lines: REBILL_HOME/runs/MSP/PERIOD/RUN. */
+    public Path runFolder(UUID msp, BillingPeriod period, UUID run) {
+        return settings.home().resolve("runs").resolve(msp.toString()).resolve(period.toString()).resolve(run.toString());
+    }
+
+    /**
+     * Removes the period's other run folders once {@code run} is the period's latest successful run (and what a
+     * failed or killed run left), so that a period keeps one copy of its lines.
+     */
+    public void keepOnlyRun(UUID msp, BillingPeriod period, UUID run) {
+        Path keep = runFolder(msp, period, run);
+        try {
+            RunLines.others(keep.getParent(), keep).forEach(io.rebill.shared.io.Trees::delete);
+        } catch (java.io.IOException | RuntimeException e) {
+            // the run succeeded; a folder left behind is removed by the period's next successful run
+        }
+    }
+
+    /**
+     * One customer's FOCUS 1.2 file (issue 12 item 7) from the lines a run kept in {@code runFolder}, written to a
+     * new file under the temp folder that the caller deletes; in-memory DuckDB, so nothing else is left.
+     */
+    public Path customerFocus(Path runFolder, CustomerFocus request) {
+        if (!java.nio.file.Files.isDirectory(runFolder)) {
+            throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "the re-billed lines of this period are not kept (billed"
+                    + " before this version, or by another server); run the bill again");
+        }
+        try (Connection duck = DuckDb.open(settings)) {
+            java.nio.file.Files.createDirectories(settings.tempDir());
+            Path out = java.nio.file.Files.createTempFile(settings.tempDir(), "focus-", "." + request.format().extension());
+            java.nio.file.Files.delete(out);
+            try {
+                RunLines.focus(duck, runFolder, request, out);
+            } catch (RuntimeException e) {
+                java.nio.file.Files.deleteIfExists(out);
+                throw e;
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the FOCUS file under " + settings.tempDir()
+                    + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }

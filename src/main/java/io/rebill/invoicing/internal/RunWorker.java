@@ -127,9 +127,11 @@ public final class RunWorker implements AutoCloseable {
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
                 // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                // issue 12: and per provider tag key and virtual tag (the tag aggregate reports group by)
+                // issue 12: and per provider tag key and virtual tag (the tag aggregate reports group by), and its
+                // re-billed lines, kept with the run for the customers' FOCUS files
                 var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
-                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags, throttle)) {
+                try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags,
+                        Optional.of(billing.runFolder(msp, period, id)), throttle)) {
                     BillResult result = billed.result();
                     throttle.accept("checking closed periods for restated data");
                     Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
@@ -141,6 +143,7 @@ public final class RunWorker implements AutoCloseable {
                         runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
                         return n;
                     });
+                    billing.keepOnlyRun(msp, period, id);
                     log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
                             + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
                             result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);

@@ -128,7 +128,8 @@ public final class BillOutputs {
             }
         }
         try (Statement s = duck.createStatement()) {
-            s.execute("CREATE OR REPLACE TABLE rb_extra AS SELECT e.*, COALESCE(f.frequency, 'Recurring') AS frequency"
+            s.execute("CREATE OR REPLACE TABLE rb_extra AS SELECT e.*, COALESCE(f.frequency, 'Recurring') AS frequency,"
+                    + " CAST(NULL AS TIMESTAMP) AS corrects_start, CAST(NULL AS TIMESTAMP) AS corrects_end"
                     + " FROM extra e LEFT JOIN rb_frequency f USING (rule_id)");
             try (ResultSet rs = s.executeQuery("SELECT current_setting('threads')")) {
                 rs.next();
@@ -213,6 +214,11 @@ public final class BillOutputs {
 
     /** ChargeFrequency of each charge and credit: monthly ones recur, one-time ones happen once. */
     private Map<String, String> frequencies() {
+        return frequencies(config);
+    }
+
+    /** ChargeFrequency of each charge and credit rule of {@code config} (RunLines keeps them with the run). */
+    static Map<String, String> frequencies(MspConfig config) {
         Map<String, String> m = new LinkedHashMap<>();
         for (Rule rule : config.rules()) {
             if (rule instanceof Rule.AddedLine added) {

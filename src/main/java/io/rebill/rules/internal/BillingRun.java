@@ -285,6 +285,23 @@ public final class BillingRun {
     }
 
     /**
+     * Issue 12 (RunLines): the lines customers are billed for (claimed, not excluded), with {@code columns}, in one
+     * more pass of the chain, into one Parquet file: {@code order} follows the SELECT (an ORDER BY), {@code options}
+     * are the COPY's.
+     */
+    public void copyBilledLines(List<String> columns, String order, Path file, String options) {
+        try {
+            RunChain.Chain chain = chain(workflows(new ArrayList<>()), false);
+            sql.executeChain("COPY (" + chain.sql() + "SELECT " + String.join(", ", columns) + " FROM lines WHERE NOT excluded"
+                    + " AND customer_id IS NOT NULL " + order + ") TO '" + DuckDb.literal(file.toString()) + "' (" + options
+                    + ")", chain.params(), false);
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "writing the billed lines of " + period + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The one GROUP BY every output reads: per customer, billing and usage account, service, currency and exclusion
      * (and, for lines two customers claim, the claimants), the line count and the sums of cost, charge, the three
      * cost bases and each charge's subtotal column. A few thousand rows, whatever the number of lines.

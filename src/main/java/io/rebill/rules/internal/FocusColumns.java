@@ -116,15 +116,19 @@ public final class FocusColumns {
                     "CAST(NULL AS VARCHAR)", NO),
             column("ChargeCategory", Level.MANDATORY, Type.STRING, false,
                     List.of("Usage", "Purchase", "Tax", "Credit", "Adjustment"), "charge_category",
-                    "CASE kind WHEN 'credit' THEN 'Credit' ELSE 'Purchase' END"),
-            column("ChargeClass", Level.MANDATORY, Type.STRING, true, List.of("Correction"), "charge_class", NO),
+                    "CASE kind WHEN 'credit' THEN 'Credit' WHEN 'correction' THEN 'Adjustment' ELSE 'Purchase' END"),
+            column("ChargeClass", Level.MANDATORY, Type.STRING, true, List.of("Correction"), "charge_class",
+                    "CASE WHEN kind = 'correction' THEN 'Correction' END"),
             column("ChargeDescription", Level.MANDATORY, Type.STRING, true, "charge_description", "title"),
             column("ChargeFrequency", Level.RECOMMENDED, Type.STRING, false, List.of("One-Time", "Recurring", "Usage-Based"),
                     "CASE WHEN charge_category = 'Purchase' THEN CASE WHEN x_charge_type IN ('Fee', 'SavingsPlanUpfrontFee')"
                             + " THEN 'One-Time' ELSE 'Recurring' END WHEN charge_category IN ('Credit', 'Adjustment')"
                             + " THEN 'One-Time' ELSE 'Usage-Based' END", "frequency"),
-            column("ChargePeriodEnd", Level.MANDATORY, Type.DATETIME, false, "charge_period_end", "rb_period_end"),
-            column("ChargePeriodStart", Level.MANDATORY, Type.DATETIME, false, "charge_period_start", "rb_period_start"),
+            // a correction row's charge period is the closed period it corrects (FOCUS: ChargeClass Correction)
+            column("ChargePeriodEnd", Level.MANDATORY, Type.DATETIME, false, "charge_period_end",
+                    "COALESCE(corrects_end, rb_period_end)"),
+            column("ChargePeriodStart", Level.MANDATORY, Type.DATETIME, false, "charge_period_start",
+                    "COALESCE(corrects_start, rb_period_start)"),
             column("CommitmentDiscountCategory", Level.CONDITIONAL, Type.STRING, true, List.of("Spend", "Usage"),
                     "CASE WHEN commitment_discount_id IS NOT NULL THEN CASE WHEN " + SPEND + " THEN 'Spend' ELSE 'Usage' END END", NO),
             column("CommitmentDiscountId", Level.CONDITIONAL, Type.STRING, true, "commitment_discount_id", NO),
@@ -260,21 +264,45 @@ public final class FocusColumns {
 
     /** The SELECT list for the billed lines, in file order: the FOCUS columns, then the lineage ones. */
     static String lineSelect() {
-        return select(0);
+        return select(0, false);
     }
 
     /** The SELECT list for the charges and credits, in the same order. */
     static String extraSelect() {
-        return select(1);
+        return select(1, false);
     }
 
-    private static String select(int part) {
+    /**
+     * The customer's own FOCUS file (issue 12, served on request): the same columns, without the MSP's
+     * {@link #MSP_ONLY} ones, and a Savings Plan's CommitmentDiscountQuantity in the customer's charge instead of the
+     * MSP's amortised cost, so that the file holds nothing of what the MSP pays.
+     */
+    static String customerLineSelect() {
+        return select(0, true);
+    }
+
+    /** The charges, credits and corrections of the customer's file, in the same order as {@link #customerLineSelect}. */
+    static String customerExtraSelect() {
+        return select(1, true);
+    }
+
+    /** Lineage columns that show the MSP's cost and rules; never in a customer's file. */
+    static final List<String> MSP_ONLY = List.of("x_OriginalCost", "x_Lineage");
+
+    private static String select(int part, boolean customer) {
         List<String> items = new ArrayList<>();
         for (Column c : ALL) {
             String sql = part == 0 ? c.lineSql() : c.extraSql();
+            if (customer && part == 0 && c.name().equals("CommitmentDiscountQuantity")) {
+                sql = sql.replace("effective_cost", "charge").replace("billed_cost", "charge");
+            }
             items.add(cast(sql, c.type()) + " AS " + c.name());
         }
-        LINEAGE.forEach((name, sql) -> items.add(sql[part] + " AS " + name));
+        LINEAGE.forEach((name, sql) -> {
+            if (!customer || !MSP_ONLY.contains(name)) {
+                items.add(sql[part] + " AS " + name);
+            }
+        });
         return String.join(", ", items);
     }
 

@@ -97,6 +97,10 @@ class HomePage {
                         + i.status().name().substring(1).toLowerCase(java.util.Locale.ROOT),
                         Display.money(i.total().amount(), i.currency()), "/api/v1/invoices/" + i.id() + "/pdf"))
                 .toList());
+        // issue 12: each billed period's re-billed lines as a FOCUS 1.2 file (FocusFileApi)
+        model.addAttribute("focusFiles", periods.stream().map(p -> Map.of("period", Display.period(p),
+                "csv", "/api/v1/costs/focus?period=" + p + "&format=csv",
+                "parquet", "/api/v1/costs/focus?period=" + p + "&format=parquet")).toList());
         if (periods.isEmpty()) {
             return;
         }

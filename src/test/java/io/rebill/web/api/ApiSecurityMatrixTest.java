@@ -152,6 +152,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             PUT    /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             DELETE /virtual_tags/{id}                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
+            GET    /costs/focus                                              401   400   400   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   400   400   400
             GET    /invoices                                                 401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /invoices/{id}                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             POST   /invoices/{id}/issue                                      401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
@@ -198,6 +199,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
     Integrations integrations;
     @Autowired
     io.rebill.tenancy.IntegrationSetup integrationSetup;
+    @Autowired
+    io.rebill.invoicing.BillRuns billRuns;
     @Autowired
     SsoConnections ssoConnections;
 
@@ -310,6 +313,12 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             ssoConnections.put(customer.id(), AccountKind.CUSTOMER, ssoSettings(customer), "matrix");
         }
         ownerAtHome = owner;
+        // a real bill run of the period, so that A's FOCUS file exists (GET /costs/focus; B has none: 404)
+        Response requested = owner.post("/api/v1/bill_runs", Map.of("period", PERIOD));
+        assertThat(requested.status()).as(requested.text()).isEqualTo(202);
+        String run = requested.body().path("id").asString();
+        assertThat(billRuns.await(msp1.id(), UUID.fromString(run), java.time.Duration.ofMinutes(3)).status())
+                .isEqualTo(io.rebill.invoicing.RunStatus.SUCCEEDED);
         issuedInA = freshInvoice(true);
         runOfMsp1 = jdbc.sql("SELECT run_id FROM invoice WHERE id = :id").param("id", issuedInA).query(UUID.class).single();
 
@@ -647,6 +656,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         Map<String, Function<Caller, Call>> r = new LinkedHashMap<>();
         r.put("GET /openapi.json", x -> get("/openapi.json"));
         r.put("GET /costs", x -> get("/costs?period=" + PERIOD + "&group_by=day,service"));
+        r.put("GET /costs/focus", x -> get("/costs/focus?period=" + PERIOD));
         r.put("GET /me", x -> get("/me"));
         // saved cost reports and virtual tags (issue 12): each caller aims at one of its target account's, fresh when
         // it changes or deletes it

@@ -1,0 +1,255 @@
+package io.rebill.rules;
+
+import io.rebill.demo.BillingDataGenerator;
+import io.rebill.demo.DemoAccount;
+import io.rebill.demo.Format;
+import io.rebill.demo.GeneratedFiles;
+import io.rebill.demo.GeneratorSpec;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.ingestion.TestFiles;
+import io.rebill.rules.internal.BillingRun;
+import io.rebill.rules.internal.FocusColumns;
+import io.rebill.rules.internal.FocusConformance;
+import io.rebill.rules.internal.RunLines;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.time.BillingPeriod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static io.rebill.rules.FocusConformanceTest.ACME;
+import static io.rebill.rules.FocusConformanceTest.GLOBEX;
+import static io.rebill.rules.GoldenBills.d;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A bill run keeps its re-billed lines as one file clustered by customer, and any one customer's FOCUS 1.2 file is
+ * read from it on request (issue 12 items 3 and 7): the file's row groups each hold a range of customers that no
+ * other row group overlaps (so a customer's lines are read by min/max pruning); a customer's file is conformant
+ * FOCUS 1.2, holds exactly its rows of the MSP's export without the MSP's cost columns, its invoice number and its
+ * correction lines; a failed write leaves no folder and the previous run's files as they were.
+ */
+class RunLinesTest {
+    static final BillingPeriod AUG = BillingPeriod.parse("2024-08");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRunKeepsItsLinesInOneFileOrderedByCustomerInRowGroupsThatNoOtherCustomerRangeOverlaps() throws Exception {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        BillingPeriod period = BillingPeriod.parse("2026-09");
+        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(7, 30_000, 40, 6,
+                List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, 30_000), dir.resolve("data"),
+                EnumSet.of(Format.CUR_PARQUET), settings);
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", generated.paths(), ProgressListener.silent());
+        Map<String, List<String>> accountsOf = new LinkedHashMap<>();
+        for (DemoAccount a : generated.accounts()) {
+            accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
+        }
+        List<Customer> customers = accountsOf.entrySet().stream().map(e -> new Customer(e.getKey(), e.getKey(),
+                e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList();
+        MspConfig config = FocusConformanceTest.config(customers);
+        Path folder = dir.resolve("runs").resolve("run-1");
+        Files.createDirectories(folder.getParent());
+        BillResult result;
+        try (Connection duck = DuckDb.openScratch(settings, "billing")) {
+            BillingRun run = new BillingRun(duck, config, period, ingestion.lineItemFiles("payer", period),
+                    CustomerLineFilesTest.NO_CEL, new io.rebill.invoicing.InvoiceAssembly(), m -> { }).withDailyDimensions();
+            result = run.run();
+            RunLines.write(duck, run, config, period, result, folder, 2_048);
+        }
+        try (Stream<Path> files = Files.list(folder); Stream<Path> siblings = Files.list(folder.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("charges.parquet", "customers.parquet", "lines.parquet");
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("run-1");
+        }
+        String lines = "read_parquet('" + folder.resolve("lines.parquet") + "')";
+        try (Connection duck = DuckDb.open(settings)) {
+            long billed = result.customers().stream().mapToLong(CustomerBill::lineCount).sum();
+            // the payer's own lines are nobody's (unassigned), the rest is billed
+            assertThat(billed).isGreaterThan(25_000).isEqualTo(30_000 - result.unassigned().stream()
+                    .mapToLong(BillResult.Unassigned::lineCount).sum());
+            assertThat(one(duck, "SELECT count(*) FROM " + lines)).isEqualTo(String.valueOf(billed));
+            // never the MSP's cost, amortised cost or lineage
+            assertThat(one(duck, "SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM " + lines + ")"))
+                    .doesNotContain("effective_cost").doesNotContain("billed_cost").doesNotContain("lineage")
+                    .doesNotContain(",cost,").contains("customer_id").contains("charge");
+            List<String[]> groups = new ArrayList<>();
+            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT stats_min_value,"
+                    + " stats_max_value, row_group_num_rows FROM parquet_metadata('" + folder.resolve("lines.parquet")
+                    + "') WHERE path_in_schema = 'customer_id' ORDER BY row_group_id")) {
+                while (rs.next()) {
+                    groups.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            assertThat(groups).hasSizeGreaterThanOrEqualTo(12);
+            for (int i = 1; i < groups.size(); i++) {
+                // sorted: each row group starts where the one before ends or later
+                assertThat(groups.get(i)[0]).as("row group " + i).isGreaterThanOrEqualTo(groups.get(i - 1)[1]);
+            }
+            // so each customer's lines lie in the few row groups whose range holds it, not in all of them
+            for (CustomerBill c : result.customers()) {
+                long holding = groups.stream().filter(g -> g[0].compareTo(c.customerId()) <= 0
+                        && g[1].compareTo(c.customerId()) >= 0).count();
+                assertThat(holding).as(c.customerId()).isLessThanOrEqualTo(c.lineCount() / 2_048 + 2)
+                        .isLessThan(groups.size() / 2);
+            }
+        }
+    }
+
+    @Test
+    void aCustomersFocusFileIsFocus12WithItsOwnRowsOfTheMspsExportItsInvoiceNumberAndItsCorrections() throws Exception {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(FocusConformanceTest.everyKind(), dir.resolve("cur.csv"))),
+                ProgressListener.silent());
+        MspConfig config = FocusConformanceTest.config(List.of(
+                new Customer("acme", "Acme Corp", "it@acme.test", List.of(ACME), Optional.empty()),
+                new Customer("globex", "Globex", "it@globex.test", List.of(GLOBEX), Optional.empty())));
+        Billing billing = io.rebill.invoicing.InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL);
+        List<Path> files = ingestion.lineItemFiles("payer", GoldenBills.SEPT);
+        UUID msp = UUID.randomUUID();
+        Path run = billing.runFolder(msp, GoldenBills.SEPT, UUID.randomUUID());
+        billing.billDaily(config, GoldenBills.SEPT, files, TagDimensions.none(), Optional.of(run), m -> { }).close();
+        // the MSP's own export of the same bill (rebill bill --out), to compare with
+        Path out = dir.resolve("out");
+        billing.bill(config, GoldenBills.SEPT, files, Optional.of(out), Map.of("acme", "INV-2024-0042"), m -> { });
+
+        CustomerFocus.Correction correction = new CustomerFocus.Correction(
+                "Correction to INV-2024-0007 (August 2024): Amazon Elastic Compute Cloud", "Amazon Elastic Compute Cloud",
+                d("-1.25"), AUG, "INV-2024-0007");
+        Path acme = billing.customerFocus(run, new CustomerFocus("acme", Optional.of("INV-2024-0042"), List.of(correction),
+                CustomerFocus.Format.PARQUET));
+        Path globex = billing.customerFocus(run, new CustomerFocus("globex", Optional.empty(), List.of(),
+                CustomerFocus.Format.PARQUET));
+        try (Connection duck = DuckDb.open(settings)) {
+            assertThat(FocusConformance.check(duck, acme)).isEmpty();
+            assertThat(FocusConformance.check(duck, globex)).isEmpty();
+            List<String> expected = new ArrayList<>(FocusColumns.ALL.stream().map(FocusColumns.Column::name).toList());
+            expected.addAll(List.of("x_LineId", "x_ChargeType", "x_ServiceCode", "x_UsageType"));
+            assertThat(columns(duck, acme)).containsExactlyElementsOf(expected);
+            String a = "read_parquet('" + acme + "')";
+            String msps = "(SELECT * EXCLUDE (x_OriginalCost, x_Lineage, CommitmentDiscountQuantity) FROM read_parquet('"
+                    + out.resolve("line_items/acme.parquet") + "'))";
+            String customers = "(SELECT * EXCLUDE (CommitmentDiscountQuantity) FROM " + a
+                    + " WHERE ChargeClass IS DISTINCT FROM 'Correction')";
+            // the same rows as the MSP's export of Acme, in the same order, but for the MSP-only columns
+            assertThat(one(duck, "SELECT count(*) FROM " + customers)).isEqualTo(one(duck, "SELECT count(*) FROM " + msps))
+                    .isEqualTo("11");
+            assertThat(one(duck, "SELECT count(*) FROM (" + customers + " EXCEPT ALL " + msps + ")")).isEqualTo("0");
+            assertThat(one(duck, "SELECT count(*) FROM (" + msps + " EXCEPT ALL " + customers + ")")).isEqualTo("0");
+            // a Savings Plan's quantity is the customer's charge (2.5 x 1.03), never the MSP's amortised cost (2.5)
+            assertThat(one(duck, "SELECT CommitmentDiscountQuantity || ' ' || BilledCost FROM " + a
+                    + " WHERE x_ChargeType = 'SavingsPlanCoveredUsage'"))
+                    .isEqualTo("2.575000000000000000000000 2.575000000000000000000000");
+            assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE InvoiceId = 'INV-2024-0042'")).isEqualTo("12");
+            // the correction: ChargeClass Correction, charged in August (the closed period), billed in September
+            assertThat(one(duck, "SELECT concat_ws(' | ', ChargeCategory, ChargeClass, ChargeFrequency, ChargePeriodStart,"
+                    + " ChargePeriodEnd, BillingPeriodStart, BilledCost, ServiceName, ChargeDescription, x_LineId,"
+                    + " coalesce(PricingQuantity, 0)) FROM " + a + " WHERE ChargeClass = 'Correction'"))
+                    .isEqualTo("Adjustment | Correction | One-Time | 2024-08-01 00:00:00 | 2024-09-01 00:00:00 |"
+                            + " 2024-09-01 00:00:00 | -1.250000000000000000000000 | Amazon Elastic Compute Cloud |"
+                            + " Correction to INV-2024-0007 (August 2024): Amazon Elastic Compute Cloud |"
+                            + " correction/INV-2024-0007/Amazon Elastic Compute Cloud | 0.000000000000000000000000");
+            // Globex's file: Globex's rows only, no invoice number while it is a draft
+            String g = "read_parquet('" + globex + "')";
+            assertThat(one(duck, "SELECT CAST(list_sort(list(DISTINCT BillingAccountId || '/' || coalesce(SubAccountId, '-'))) AS VARCHAR)"
+                    + " || ' ' || count(*) || ' ' || count(InvoiceId) FROM " + g)).isEqualTo("[globex/-, globex/" + GLOBEX + "] 3 0");
+            assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE SubAccountId = '" + GLOBEX + "'")).isEqualTo("0");
+        }
+        Files.delete(acme);
+        Path csv = billing.customerFocus(run, new CustomerFocus("acme", Optional.empty(), List.of(), CustomerFocus.Format.CSV));
+        List<String> text = Files.readAllLines(csv);
+        assertThat(text.getFirst()).startsWith("AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,")
+                .endsWith(",Tags,x_LineId,x_ChargeType,x_ServiceCode,x_UsageType");
+        assertThat(text).hasSize(12);
+        assertThat(text.subList(1, text.size())).allSatisfy(l -> assertThat(l).contains(",2024-09-01T00:00:00Z,"));
+        assertThatThrownBy(() -> billing.customerFocus(run, new CustomerFocus("initech", Optional.empty(), List.of(),
+                CustomerFocus.Format.CSV))).isInstanceOf(RebillException.class).hasMessageContaining("no re-billed costs");
+    }
+
+    @Test
+    void aFailedWriteLeavesNoFolderOfItsOwnAndThePreviousRunsLinesAsTheyWere() throws Exception {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(FocusConformanceTest.everyKind(), dir.resolve("cur.csv"))),
+                ProgressListener.silent());
+        MspConfig config = FocusConformanceTest.config(List.of(
+                new Customer("acme", "Acme Corp", "it@acme.test", List.of(ACME), Optional.empty())));
+        Billing billing = io.rebill.invoicing.InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL);
+        List<Path> files = ingestion.lineItemFiles("payer", GoldenBills.SEPT);
+        UUID msp = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        Path previous = billing.runFolder(msp, GoldenBills.SEPT, first);
+        billing.billDaily(config, GoldenBills.SEPT, files, TagDimensions.none(), Optional.of(previous), m -> { }).close();
+        Map<String, byte[]> before = contents(previous);
+        // the next run cannot move its folder into place (something already has its name)
+        Path failed = billing.runFolder(msp, GoldenBills.SEPT, UUID.randomUUID());
+        Files.writeString(failed, "in the way");
+        assertThatThrownBy(() -> billing.billDaily(config, GoldenBills.SEPT, files, TagDimensions.none(), Optional.of(failed), m -> { }))
+                .isInstanceOf(RebillException.class).hasMessageContaining("cannot keep the re-billed lines of 2024-09");
+        assertThat(contents(previous)).containsOnlyKeys(before.keySet())
+                .allSatisfy((name, bytes) -> assertThat(bytes).as(name).isEqualTo(before.get(name)));
+        try (Stream<Path> s = Files.list(previous.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(first.toString(),
+                    failed.getFileName().toString());
+        }
+        Path read = billing.customerFocus(previous, new CustomerFocus("acme", Optional.empty(), List.of(),
+                CustomerFocus.Format.CSV));
+        assertThat(Files.readAllLines(read)).hasSize(12);
+        // once the run succeeds as the period's latest, the others go
+        billing.keepOnlyRun(msp, GoldenBills.SEPT, first);
+        try (Stream<Path> s = Files.list(previous.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly(first.toString());
+        }
+    }
+
+    private static Map<String, byte[]> contents(Path folder) throws Exception {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.sorted().toList()) {
+                m.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    private static List<String> columns(Connection duck, Path file) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('"
+                + file + "')")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static String one(Connection duck, String sql) throws SQLException {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
