@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     RebillCommand parent;
 
     @Option(names = "--what", defaultValue = "ingest",
-            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages")
+            description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages | load")
     String what;
 
     @Option(names = "--rows", defaultValue = "10000000", description = "Line items in the generated month (default 10 M).")
@@ -57,10 +57,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--with-files", description = "bill: also bill with the 200 per-customer files (one run).")
     boolean withFiles;
 
-    @Option(names = "--clients", defaultValue = "16", description = "pages: concurrent HTTP clients (default 16).")
-    int clients;
+    @Option(names = "--clients", description = "pages, load: concurrent HTTP clients (default 16 for pages, 20 for load).")
+    Integer clients;
 
-    @Option(names = "--requests", defaultValue = "400", description = "pages: measured requests per endpoint (default 400).")
+    @Option(names = "--managed-accounts", defaultValue = "1000", description = "load: managed accounts of the MSP (default 1,000).")
+    int managedAccounts;
+
+    @Option(names = "--requests", defaultValue = "400", description = "pages, load: measured requests per endpoint (default 400).")
     int requests;
 
     @Option(names = "--month-rows", defaultValue = "20000", description = "pages: line items per month (default 20,000).")
@@ -77,11 +80,11 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RebillSettings settings = parent.settings();
         Path dir = work != null ? work : settings.home().resolve("bench");
-        if (!List.of("ingest", "bill", "data", "drafts", "pages").contains(what)) {
+        if (!List.of("ingest", "bill", "data", "drafts", "pages", "load").contains(what)) {
             // before any data is generated, which takes minutes
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts, pages or load, not '" + what + "'");
         }
-        if (what.equals("pages")) {
+        if (what.equals("pages") || what.equals("load")) {
             return pages(out, settings, dir);
         }
         Path data = dir.resolve("data-" + rows + "-" + accounts + "-" + customers);
@@ -130,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return drafts(out, settings, dir, parquet, home, accountsFile);
             }
-            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts or pages, not '" + what + "'");
+            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, bill, data, drafts, pages or load, not '" + what + "'");
         }
         out.println();
         out.println("| step | rows | plain DuckDB s | Rebill s | ratio | Rebill rows/s | Rebill peak RSS |");
@@ -218,10 +221,15 @@ final class BenchCommand implements Callable<Integer> {
 
     private int pages(PrintWriter out, RebillSettings settings, Path dir) throws Exception {
         String loadBefore = loadAverage();
-        List<LoadTest.Result> results = new PagesBench(dir, monthRows, accounts, customers, out).run(settings, clients, requests);
+        PagesBench pages = new PagesBench(dir, monthRows, accounts, customers, out);
+        boolean load = what.equals("load");
+        int n = clients != null ? clients : load ? 20 : 16;
+        List<LoadTest.Result> results = load ? new LoadBench(pages, dir, managedAccounts, out).run(settings, n, requests)
+                : pages.run(settings, n, requests);
         out.println();
-        out.printf("%d customers x %d periods of %,d lines, %d clients, %d requests per endpoint over 127.0.0.1%n",
-                customers, PagesBench.PERIODS.size(), monthRows, clients, requests);
+        out.printf("%d customers x %d periods of %,d lines%s, %d clients, %d requests per endpoint over 127.0.0.1%n",
+                customers, PagesBench.PERIODS.size(), monthRows, load ? ", " + managedAccounts + " managed accounts" : "",
+                n, requests);
         out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
         out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes |");
         out.println("|---|---|---|---|---|---|---|");

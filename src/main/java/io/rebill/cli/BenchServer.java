@@ -52,6 +52,11 @@ final class BenchServer implements AutoCloseable {
         args.addAll(serveArgs);
         List<String> options = new ArrayList<>(List.of("-Drebill.admin.password=" + password, "-Dserver.address=127.0.0.1"));
         options.addAll(jvmOptions);
+        // e.g. REBILL_BENCH_SERVER_OPTS="-XX:StartFlightRecording=filename=server.jfr,settings=profile" to profile
+        String extra = System.getenv("REBILL_BENCH_SERVER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.strip().split("\\s+")));
+        }
         List<String> cmd = BenchJvm.command(options, args);
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

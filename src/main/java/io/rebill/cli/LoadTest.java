@@ -35,8 +35,14 @@ final class LoadTest {
     /** {@code path} gives the path of request i (so that it can walk through periods). */
     static Result run(HttpClient http, String base, String name, IntFunction<String> path, int clients, int warmUp,
                       int requests) throws Exception {
+        return run(http, base, name, path, java.util.Map.of(), clients, warmUp, requests);
+    }
+
+    /** The same with {@code headers} on every request (e.g. {@code Authorization: Bearer rb_...}). */
+    static Result run(HttpClient http, String base, String name, IntFunction<String> path,
+                      java.util.Map<String, String> headers, int clients, int warmUp, int requests) throws Exception {
         for (int i = 0; i < warmUp; i++) {
-            get(http, base + path.apply(i));
+            get(http, base + path.apply(i), headers);
         }
         long[] nanos = new long[requests];
         long[] bytes = new long[1];
@@ -49,7 +55,7 @@ final class LoadTest {
                     long size = 0;
                     for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                         long t = System.nanoTime();
-                        size = get(http, base + path.apply(i));
+                        size = get(http, base + path.apply(i), headers);
                         nanos[i] = System.nanoTime() - t;
                     }
                     return size;
@@ -72,9 +78,10 @@ final class LoadTest {
         return sorted[Math.max(rank, 1) - 1] / 1e6;
     }
 
-    private static long get(HttpClient http, String url) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    private static long get(HttpClient http, String url, java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+        headers.forEach(request::header);
+        HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "GET " + url + " answered " + r.statusCode()
                     + r.headers().firstValue("Location").map(l -> " -> " + l).orElse(""));

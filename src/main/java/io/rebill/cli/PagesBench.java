@@ -45,7 +45,15 @@ final class PagesBench {
         this.log = log;
     }
 
-    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+    /** The generated months ingested as source {@value #SOURCE}, and the workflow's msp.yaml (kept for later runs). */
+    record Prepared(Path home, Path yaml) {
+        /** The server's first start makes this data the MSP's integration and bills every period. */
+        List<String> bootstrapArgs() {
+            return List.of("--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString());
+        }
+    }
+
+    Prepared prepare(RebillSettings parent) throws Exception {
         Path home = dir.resolve("home");
         Path yaml = dir.resolve("msp.yaml");
         if (!Files.exists(yaml)) {
@@ -58,12 +66,18 @@ final class PagesBench {
             List<DemoAccount> demo = files.accounts();
             Files.writeString(yaml, MspConfigFile.toYaml(BenchWorkflow.config(demo, new BillingPeriod(PERIODS.getFirst()))));
         }
+        return new Prepared(home, yaml);
+    }
+
+    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+        Prepared prepared = prepare(parent);
+        Path home = prepared.home();
         String password = "bench-" + UUID.randomUUID();
         say("starting the server on %s (the first start bills the %d periods; log %s)", home, PERIODS.size(),
                 dir.resolve("server.log"));
         long started = System.nanoTime();
         try (BenchServer server = BenchServer.start(home, dir.resolve("server.log"), password,
-                List.of("--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString()), List.of(), Duration.ofMinutes(30))) {
+                prepared.bootstrapArgs(), List.of(), Duration.ofMinutes(30))) {
             say("server ready after %.1f s", (System.nanoTime() - started) / 1e9);
             HttpClient http = server.signIn(password);
             String last = PERIODS.getLast().toString();

@@ -61,7 +61,9 @@ INSERT INTO bill_run_customer (run_id, msp_id, customer_key, customer_account_id
 VALUES (:run, :msp, :key, :account, :name, :workflow, :currency, :cost, :charge, :lineCount, CAST(:lines AS jsonb))
 
 -- name: run-customers
-SELECT * FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, customer_key
+-- the figures only: each row's invoice lines (jsonb) are for the drafts, not for the Billing page that lists them
+SELECT customer_key, customer_account_id, name, cost, charge, line_count
+FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, customer_key
 
 -- name: run-outcome
 SELECT outcome FROM bill_run WHERE msp_id = :msp AND id = :id

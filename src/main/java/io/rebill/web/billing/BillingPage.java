@@ -1,5 +1,7 @@
 package io.rebill.web.billing;
 
+import io.rebill.costs.CostGroup;
+import io.rebill.costs.DailyCosts;
 import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
 import io.rebill.invoicing.BillRun;
@@ -40,12 +42,16 @@ class BillingPage {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final int CHART_SERVICES = 12;
+
     private final BillRuns runs;
     private final Invoices invoices;
+    private final DailyCosts daily;
 
-    BillingPage(BillRuns runs, Invoices invoices) {
+    BillingPage(BillRuns runs, Invoices invoices, DailyCosts daily) {
         this.runs = runs;
         this.invoices = invoices;
+        this.daily = daily;
     }
 
     record PeriodOption(String value, String label) {
@@ -148,17 +154,39 @@ class BillingPage {
                 i.map(x -> money(x.total(), currency)).orElse("—"));
     }
 
-    /** Chart data as JSON for billing.js: margin per customer, and charge per service from the invoices' lines. */
+    /**
+     * Chart data as JSON for charts.js: margin per customer (the run's figures), charge per service (the invoices'
+     * lines) and margin per service (issue 11 item 5: the daily aggregate the same run wrote, charge minus cost of the
+     * customers' rows; the cost of accounts nobody claims is not a customer's margin and is left out).
+     */
     private String chart(Actor actor, BillingPeriod p, BillingOverview o) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("currency", o.currency());
         data.put("customers", o.customers().stream().map(BillingOverview.CustomerRow::name).toList());
         data.put("margins", o.customers().stream().map(c -> c.margin().setScale(2, java.math.RoundingMode.HALF_UP)
                 .toPlainString()).toList());
-        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, 12);
+        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, CHART_SERVICES);
         data.put("services", List.copyOf(byService.keySet()));
         data.put("charges", byService.values().stream().map(BigDecimal::toPlainString).toList());
+        Map<String, BigDecimal> margins = marginByService(actor, p);
+        data.put("marginServices", List.copyOf(margins.keySet()));
+        data.put("serviceMargins", margins.values().stream().map(m -> m.setScale(2, java.math.RoundingMode.HALF_UP)
+                .toPlainString()).toList());
         return JSON.writeValueAsString(data);
+    }
+
+    /** The period's margin per service, largest first (at most {@value #CHART_SERVICES}). */
+    Map<String, BigDecimal> marginByService(Actor actor, BillingPeriod p) {
+        Map<String, BigDecimal> sums = new java.util.HashMap<>();
+        daily.figures(DailyCosts.viewerOf(actor), p, List.of(CostGroup.SERVICE, CostGroup.KIND)).rows().stream()
+                .filter(r -> !"unassigned".equals(r.keys().get(1)))
+                .forEach(r -> sums.merge(Optional.ofNullable(r.keys().get(0)).orElse("Other"),
+                        r.margin().orElse(BigDecimal.ZERO), BigDecimal::add));
+        Map<String, BigDecimal> top = new LinkedHashMap<>();
+        sums.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(CHART_SERVICES).forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
     }
 
     static RunView runView(Optional<BillRun> latest) {
