@@ -63,7 +63,12 @@ final class LoadBench {
                     Map.of("name", "load bench " + UUID.randomUUID(), "scope", "read"), 201).path("token").asString();
             String integration = server.call(http, csrf, "GET", "/api/v1/integrations", null, 200).path("items")
                     .path(0).path("id").asString();
+            String customer = server.call(http, csrf, "GET", "/api/v1/managed_accounts?limit=1", null, 200).path("items")
+                    .path(0).path("id").asString();
             Map<String, String> bearer = Map.of("Authorization", "Bearer " + token, "Accept", "application/json");
+            // a customer account's view (the MSP's Owner as Manager User, seed "Access a Customer Account")
+            Map<String, String> inCustomer = Map.of("Authorization", "Bearer " + token, "Accept", "application/json",
+                    "Rebill-Account", customer);
             HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             int warmUp = 2 * clients;
             List<LoadTest.Result> results = new ArrayList<>();
@@ -76,7 +81,8 @@ final class LoadBench {
                     new Endpoint("GET /api/v1/users", i -> "/api/v1/users"),
                     new Endpoint("GET /api/v1/api_tokens", i -> "/api/v1/api_tokens"),
                     new Endpoint("GET /api/v1/integrations", i -> "/api/v1/integrations"),
-                    new Endpoint("GET /api/v1/managed_integrations", i -> "/api/v1/managed_integrations"),
+                    new Endpoint("GET /api/v1/managed_integrations (in a customer account)",
+                            i -> "/api/v1/managed_integrations", inCustomer),
                     new Endpoint("GET /api/v1/integrations/{id}/linked_accounts",
                             i -> "/api/v1/integrations/" + integration + "/linked_accounts"),
                     new Endpoint("GET /api/v1/audit_logs", i -> "/api/v1/audit_logs"),
@@ -86,7 +92,8 @@ final class LoadBench {
                     new Endpoint("GET /api/v1/billing_rules", i -> "/api/v1/billing_rules"),
                     new Endpoint("GET /api/v1/workflows", i -> "/api/v1/workflows"));
             for (Endpoint e : endpoints) {
-                results.add(LoadTest.run(api, server.base(), e.name(), e.path(), bearer, clients, warmUp, requests));
+                results.add(LoadTest.run(api, server.base(), e.name(), e.path(), e.headers().orElse(bearer), clients, warmUp,
+                        requests));
                 LoadTest.Result r = results.getLast();
                 say("%s: p50 %.1f ms, p99 %.1f ms, %.0f requests/s", r.endpoint(), r.p50(), r.p99(), r.perSecond());
             }
@@ -94,7 +101,14 @@ final class LoadBench {
         }
     }
 
-    private record Endpoint(String name, IntFunction<String> path) {
+    private record Endpoint(String name, IntFunction<String> path, java.util.Optional<Map<String, String>> headers) {
+        Endpoint(String name, IntFunction<String> path) {
+            this(name, path, java.util.Optional.empty());
+        }
+
+        Endpoint(String name, IntFunction<String> path, Map<String, String> headers) {
+            this(name, path, java.util.Optional.of(headers));
+        }
     }
 
     /** Creates managed accounts through the API until the MSP has {@link #managedAccounts} of them. */

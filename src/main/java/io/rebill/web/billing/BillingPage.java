@@ -1,7 +1,5 @@
 package io.rebill.web.billing;
 
-import io.rebill.costs.CostGroup;
-import io.rebill.costs.DailyCosts;
 import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
 import io.rebill.invoicing.BillRun;
@@ -34,7 +32,7 @@ import java.util.Optional;
 
 /**
  * The MSP's Billing page (issue 11): per period, each customer's cost, charge, margin and invoice, totals, charts of
- * margin by customer and charge by service, the run's status with its progress, unassigned accounts and
+ * margin by customer and by service and charge by service, the run's status with its progress, unassigned accounts and
  * reconciliation; buttons to bill now and to close the period. Actions go through the same facades as the API.
  */
 @Controller
@@ -46,12 +44,10 @@ class BillingPage {
 
     private final BillRuns runs;
     private final Invoices invoices;
-    private final DailyCosts daily;
 
-    BillingPage(BillRuns runs, Invoices invoices, DailyCosts daily) {
+    BillingPage(BillRuns runs, Invoices invoices) {
         this.runs = runs;
         this.invoices = invoices;
-        this.daily = daily;
     }
 
     record PeriodOption(String value, String label) {
@@ -168,25 +164,11 @@ class BillingPage {
         Map<String, BigDecimal> byService = runs.chargeByService(actor, p, CHART_SERVICES);
         data.put("services", List.copyOf(byService.keySet()));
         data.put("charges", byService.values().stream().map(BigDecimal::toPlainString).toList());
-        Map<String, BigDecimal> margins = marginByService(actor, p);
+        Map<String, BigDecimal> margins = runs.marginByService(actor, p, CHART_SERVICES);
         data.put("marginServices", List.copyOf(margins.keySet()));
         data.put("serviceMargins", margins.values().stream().map(m -> m.setScale(2, java.math.RoundingMode.HALF_UP)
                 .toPlainString()).toList());
         return JSON.writeValueAsString(data);
-    }
-
-    /** The period's margin per service, largest first (at most {@value #CHART_SERVICES}). */
-    Map<String, BigDecimal> marginByService(Actor actor, BillingPeriod p) {
-        Map<String, BigDecimal> sums = new java.util.HashMap<>();
-        daily.figures(DailyCosts.viewerOf(actor), p, List.of(CostGroup.SERVICE, CostGroup.KIND)).rows().stream()
-                .filter(r -> !"unassigned".equals(r.keys().get(1)))
-                .forEach(r -> sums.merge(Optional.ofNullable(r.keys().get(0)).orElse("Other"),
-                        r.margin().orElse(BigDecimal.ZERO), BigDecimal::add));
-        Map<String, BigDecimal> top = new LinkedHashMap<>();
-        sums.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(CHART_SERVICES).forEach(e -> top.put(e.getKey(), e.getValue()));
-        return top;
     }
 
     static RunView runView(Optional<BillRun> latest) {

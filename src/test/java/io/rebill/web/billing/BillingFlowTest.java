@@ -170,6 +170,11 @@ class BillingFlowTest {
                 .containsExactly("200.00", "4.50", "0.30");
         assertThat(chart.path("margins").valueStream().map(JsonNode::asString).toList())
                 .containsExactly("103.30", "101.50");
+        // charge by service: the drafts' rounded lines (Globex's Tax line is an AmazonEC2 line at cost)
+        assertThat(chart.path("services").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("Managed services", "AmazonEC2", "AmazonS3");
+        assertThat(chart.path("charges").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("200.00", "159.50", "10.31");
     }
 
     /** The Billing page's chart data: the JSON in #chart-data's data-chart attribute (charts.js draws it). */
