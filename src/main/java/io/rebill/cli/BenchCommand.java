@@ -231,11 +231,11 @@ final class BenchCommand implements Callable<Integer> {
                 customers, PagesBench.PERIODS.size(), monthRows, load ? ", " + managedAccounts + " managed accounts" : "",
                 n, requests);
         out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
-        out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes | server CPU ms a request |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (LoadTest.Result r : results) {
-            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d |%n", r.endpoint(), r.p50(), r.p95(), r.p99(), r.max(),
-                    r.perSecond(), r.bodyBytes());
+            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d | %.2f |%n", r.endpoint(), r.p50(), r.p95(), r.p99(),
+                    r.max(), r.perSecond(), r.bodyBytes(), r.cpuPerRequest());
         }
         out.flush();
         return ExitCodes.OK;

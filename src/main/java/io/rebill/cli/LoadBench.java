@@ -61,8 +61,9 @@ final class LoadBench {
             topUp(server, http, csrf);
             String token = server.call(http, csrf, "POST", "/api/v1/api_tokens",
                     Map.of("name", "load bench " + UUID.randomUUID(), "scope", "read"), 201).path("token").asString();
-            String integration = server.call(http, csrf, "GET", "/api/v1/integrations", null, 200).path("items")
-                    .path(0).path("id").asString();
+            JsonNode integrations = server.call(http, csrf, "GET", "/api/v1/integrations", null, 200);
+            String integration = (integrations.isArray() ? integrations : integrations.path("items")).path(0).path("id")
+                    .asString();
             String customer = server.call(http, csrf, "GET", "/api/v1/managed_accounts?limit=1", null, 200).path("items")
                     .path(0).path("id").asString();
             Map<String, String> bearer = Map.of("Authorization", "Bearer " + token, "Accept", "application/json");
@@ -93,9 +94,10 @@ final class LoadBench {
                     new Endpoint("GET /api/v1/workflows", i -> "/api/v1/workflows"));
             for (Endpoint e : endpoints) {
                 results.add(LoadTest.run(api, server.base(), e.name(), e.path(), e.headers().orElse(bearer), clients, warmUp,
-                        requests));
+                        requests, server::cpu));
                 LoadTest.Result r = results.getLast();
-                say("%s: p50 %.1f ms, p99 %.1f ms, %.0f requests/s", r.endpoint(), r.p50(), r.p99(), r.perSecond());
+                say("%s: p50 %.1f ms, p99 %.1f ms, %.0f requests/s, server CPU %.2f ms a request", r.endpoint(), r.p50(),
+                        r.p99(), r.perSecond(), r.cpuPerRequest());
             }
             return results;
         }

@@ -19,6 +19,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -84,14 +85,14 @@ final class PagesBench {
             int warmUp = 2 * clients;
             List<LoadTest.Result> results = new ArrayList<>();
             results.add(LoadTest.run(http, server.base(), "GET /billing/{period} (page, 24 periods in turn)",
-                    i -> "/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+                    i -> "/billing/" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
             results.add(LoadTest.run(http, server.base(), "GET /billing/" + last + " (page, open period)",
-                    i -> "/billing/" + last, clients, warmUp, requests));
+                    i -> "/billing/" + last, Map.of(), clients, warmUp, requests, server::cpu));
             results.add(LoadTest.run(http, server.base(), "GET /api/v1/billing/{period} (24 periods in turn)",
-                    i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
-            results.add(LoadTest.run(http, server.base(), "GET /invoices (page)", i -> "/invoices", clients, warmUp, requests));
+                    i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
+            results.add(LoadTest.run(http, server.base(), "GET /invoices (page)", i -> "/invoices", Map.of(), clients, warmUp, requests, server::cpu));
             results.add(LoadTest.run(http, server.base(), "GET /api/v1/invoices?period= (24 periods in turn)",
-                    i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+                    i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
             return results;
         }
     }
