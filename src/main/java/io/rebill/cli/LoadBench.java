@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * `rebill bench --what load` (issue 14 item 11): every list endpoint of the API under concurrent clients over
  * loopback, at 1,000 managed accounts. The data is the pages benchmark's (200 customers x 24 billed periods, 1,000
  * linked accounts), copied once into a home of its own and topped up with managed accounts through the API; the
- * requests authenticate with a read API token, as an integration would, so the token check is part of every request.
+ * requests authenticate with the Owner's API token (write scope: the audit log is for those who manage users), as an
+ * integration would, so the token check is part of every request; only GETs are sent.
  *
  * <p>The load generator is {@link LoadTest} (java.net.http, a fixed number of closed-loop clients), not wrk: it is
  * already the pages benchmark's, it is tested (LoadTestTest), it checks every answer's status, and it needs nothing
@@ -60,7 +61,7 @@ final class LoadBench {
             String csrf = server.csrf(http);
             topUp(server, http, csrf);
             String token = server.call(http, csrf, "POST", "/api/v1/api_tokens",
-                    Map.of("name", "load bench " + UUID.randomUUID(), "scope", "read"), 201).path("token").asString();
+                    Map.of("name", "load bench " + UUID.randomUUID(), "scope", "write"), 201).path("token").asString();
             JsonNode integrations = server.call(http, csrf, "GET", "/api/v1/integrations", null, 200);
             String integration = (integrations.isArray() ? integrations : integrations.path("items")).path(0).path("id")
                     .asString();

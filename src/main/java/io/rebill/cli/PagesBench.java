@@ -84,15 +84,20 @@ final class PagesBench {
             String last = PERIODS.getLast().toString();
             int warmUp = 2 * clients;
             List<LoadTest.Result> results = new ArrayList<>();
-            results.add(LoadTest.run(http, server.base(), "GET /billing/{period} (page, 24 periods in turn)",
-                    i -> "/billing/" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
-            results.add(LoadTest.run(http, server.base(), "GET /billing/" + last + " (page, open period)",
-                    i -> "/billing/" + last, Map.of(), clients, warmUp, requests, server::cpu));
-            results.add(LoadTest.run(http, server.base(), "GET /api/v1/billing/{period} (24 periods in turn)",
-                    i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
-            results.add(LoadTest.run(http, server.base(), "GET /invoices (page)", i -> "/invoices", Map.of(), clients, warmUp, requests, server::cpu));
-            results.add(LoadTest.run(http, server.base(), "GET /api/v1/invoices?period= (24 periods in turn)",
-                    i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size()), Map.of(), clients, warmUp, requests, server::cpu));
+            record Endpoint(String name, java.util.function.IntFunction<String> path) {
+            }
+            for (Endpoint e : List.of(
+                    new Endpoint("GET /billing/{period} (page, 24 periods in turn)",
+                            i -> "/billing/" + PERIODS.get(i % PERIODS.size())),
+                    new Endpoint("GET /billing/" + last + " (page, open period)", i -> "/billing/" + last),
+                    new Endpoint("GET /api/v1/billing/{period} (24 periods in turn)",
+                            i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size())),
+                    new Endpoint("GET /invoices (page)", i -> "/invoices"),
+                    new Endpoint("GET /api/v1/invoices?period= (24 periods in turn)",
+                            i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size())))) {
+                results.add(LoadTest.run(http, server.base(), e.name(), e.path(), Map.of(), clients, warmUp, requests,
+                        server::cpu));
+            }
             return results;
         }
     }
