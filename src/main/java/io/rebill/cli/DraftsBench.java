@@ -78,7 +78,9 @@ final class DraftsBench {
             String id = integration.path("id").asString();
             Map<String, String> customerIds = new HashMap<>();
             for (JsonNode a : server.call(http, null, "GET", "/api/v1/managed_accounts?limit=200", null, 200).path("items")) {
-                customerIds.put(a.path("name").asString(), a.path("id").asString());
+                // the generator's customer ids are the accounts' keys (their names are company names since issue 11)
+                customerIds.put(a.path("key").asString(), a.path("id").asString());
+                customerIds.putIfAbsent(a.path("name").asString(), a.path("id").asString());
             }
             say("assigning %,d linked accounts to %d customers on the new integration", accounts.size(), customerIds.size());
             for (DemoAccount a : accounts) {
