@@ -82,7 +82,8 @@ final class DraftsBench {
                 customerIds.put(a.path("key").asString(), a.path("id").asString());
                 customerIds.putIfAbsent(a.path("name").asString(), a.path("id").asString());
             }
-            say("assigning %,d linked accounts to %d customers on the new integration", accounts.size(), customerIds.size());
+            say("assigning %,d linked accounts to %d customers on the new integration", accounts.size(),
+                    new java.util.HashSet<>(customerIds.values()).size());
             for (DemoAccount a : accounts) {
                 String customer = customerIds.get(a.customer());
                 if (customer == null) {
