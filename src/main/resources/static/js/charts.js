@@ -39,4 +39,5 @@
   bar('customer-margin-chart', data.customers, data.margins || [], true, '#12b76a');
   bar('margin-chart', data.customers, data.margins || [], false, '#1f5eff');
   bar('service-chart', data.services, data.charges || [], true, '#12b76a');
+  bar('service-margin-chart', data.marginServices, data.serviceMargins || [], true, '#1f5eff');
 })();

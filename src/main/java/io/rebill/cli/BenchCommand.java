@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--what", defaultValue = "ingest",
             description = "ingest | bill | data (only generate and ingest the data the bill benchmark reads) | drafts | pages"
                     + " | ingest-azure | ingest-gcp | lines (the run's kept lines and a customer's FOCUS file,"
-                    + " docs/benchmarks.md)")
+                    + " docs/benchmarks.md) | load")
     String what;
 
     @Option(names = "--rows", defaultValue = "10000000", description = "Line items in the generated month (default 10 M).")
@@ -59,10 +59,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--with-files", description = "bill: also bill with the 200 per-customer files (one run).")
     boolean withFiles;
 
-    @Option(names = "--clients", defaultValue = "16", description = "pages: concurrent HTTP clients (default 16).")
-    int clients;
+    @Option(names = "--clients", description = "pages, load: concurrent HTTP clients (default 16 for pages, 20 for load).")
+    Integer clients;
 
-    @Option(names = "--requests", defaultValue = "400", description = "pages: measured requests per endpoint (default 400).")
+    @Option(names = "--managed-accounts", defaultValue = "1000", description = "load: managed accounts of the MSP (default 1,000).")
+    int managedAccounts;
+
+    @Option(names = "--requests", defaultValue = "400", description = "pages, load: measured requests per endpoint (default 400).")
     int requests;
 
     @Option(names = "--month-rows", defaultValue = "20000", description = "pages: line items per month (default 20,000).")
@@ -82,11 +85,11 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("ingest-azure") || what.equals("ingest-gcp")) {
             return providerIngest(out, settings, dir, what.substring("ingest-".length()));
         }
-        if (!List.of("ingest", "bill", "data", "drafts", "pages", "lines").contains(what)) {
+        if (!List.of("ingest", "bill", "data", "drafts", "pages", "lines", "load").contains(what)) {
             // before any data is generated, which takes minutes
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages or lines, not '" + what + "'");
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages, lines or load, not '" + what + "'");
         }
-        if (what.equals("pages")) {
+        if (what.equals("pages") || what.equals("load")) {
             return pages(out, settings, dir);
         }
         Path data = dir.resolve("data-" + rows + "-" + accounts + "-" + customers);
@@ -146,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return drafts(out, settings, dir, parquet, home, accountsFile);
             }
-            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages or lines, not '" + what + "'");
+            default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages, lines or load, not '" + what + "'");
         }
         out.println();
         out.println("| step | rows | plain DuckDB s | Rebill s | ratio | Rebill rows/s | Rebill peak RSS |");
@@ -234,16 +237,21 @@ final class BenchCommand implements Callable<Integer> {
 
     private int pages(PrintWriter out, RebillSettings settings, Path dir) throws Exception {
         String loadBefore = loadAverage();
-        List<LoadTest.Result> results = new PagesBench(dir, monthRows, accounts, customers, out).run(settings, clients, requests);
+        PagesBench pages = new PagesBench(dir, monthRows, accounts, customers, out);
+        boolean load = what.equals("load");
+        int n = clients != null ? clients : load ? 20 : 16;
+        List<LoadTest.Result> results = load ? new LoadBench(pages, dir, managedAccounts, out).run(settings, n, requests)
+                : pages.run(settings, n, requests);
         out.println();
-        out.printf("%d customers x %d periods of %,d lines, %d clients, %d requests per endpoint over 127.0.0.1%n",
-                customers, PagesBench.PERIODS.size(), monthRows, clients, requests);
+        out.printf("%d customers x %d periods of %,d lines%s, %d clients, %d requests per endpoint over 127.0.0.1%n",
+                customers, PagesBench.PERIODS.size(), monthRows, load ? ", " + managedAccounts + " managed accounts" : "",
+                n, requests);
         out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
-        out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes | server CPU ms a request |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (LoadTest.Result r : results) {
-            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d |%n", r.endpoint(), r.p50(), r.p95(), r.p99(), r.max(),
-                    r.perSecond(), r.bodyBytes());
+            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %,d | %.2f |%n", r.endpoint(), r.p50(), r.p95(), r.p99(),
+                    r.max(), r.perSecond(), r.bodyBytes(), r.cpuPerRequest());
         }
         out.flush();
         return ExitCodes.OK;

@@ -35,10 +35,36 @@ final class BenchServer implements AutoCloseable {
     private final int port;
     private final Path log;
 
-    private BenchServer(Process process, int port, Path log) {
+    private final Path home;
+
+    private BenchServer(Process process, int port, Path log, Path home) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.home = home;
+    }
+
+    /**
+     * CPU time the server has used so far: its JVM, and its embedded PostgreSQL (the postmaster named in
+     * {@code postgres/postmaster.pid} and every process below it: a connection's backend does a query's work).
+     */
+    java.time.Duration cpu() {
+        java.time.Duration total = process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+        try {
+            Path pidFile = home.resolve("postgres").resolve("postmaster.pid");
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+                java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+                if (postmaster.isPresent()) {
+                    total = total.plus(postmaster.get().info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+                    total = total.plus(postmaster.get().descendants().map(h -> h.info().totalCpuDuration()
+                            .orElse(java.time.Duration.ZERO)).reduce(java.time.Duration.ZERO, java.time.Duration::plus));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // an external PostgreSQL (REBILL_DATABASE_URL) or none yet: the JVM's time only
+        }
+        return total;
     }
 
     /** Starts `serve` with {@code serveArgs} and the admin password, and waits (at most {@code timeout}) until it answers. */
@@ -52,10 +78,15 @@ final class BenchServer implements AutoCloseable {
         args.addAll(serveArgs);
         List<String> options = new ArrayList<>(List.of("-Drebill.admin.password=" + password, "-Dserver.address=127.0.0.1"));
         options.addAll(jvmOptions);
+        // e.g. REBILL_BENCH_SERVER_OPTS="-XX:StartFlightRecording=filename=server.jfr,settings=profile" to profile
+        String extra = System.getenv("REBILL_BENCH_SERVER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.strip().split("\\s+")));
+        }
         List<String> cmd = BenchJvm.command(options, args);
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        BenchServer server = new BenchServer(p, port, log);
+        BenchServer server = new BenchServer(p, port, log, home);
         HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

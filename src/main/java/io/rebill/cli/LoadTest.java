@@ -24,9 +24,27 @@ import java.util.function.IntFunction;
  * request.
  */
 final class LoadTest {
-    /** One endpoint's figures: latency percentiles (nearest rank) in milliseconds and answered requests per second. */
+    /**
+     * One endpoint's figures: latency percentiles (nearest rank) in milliseconds and answered requests per second;
+     * {@code cpuPerRequest}: the server's CPU time (its JVM and its PostgreSQL) per measured request in milliseconds,
+     * NaN when not measured. On a shared machine latency depends on everyone's load; CPU per request does not.
+     */
     record Result(String endpoint, int requests, int clients, double p50, double p95, double p99, double max,
-                  double perSecond, long bodyBytes) {
+                  double perSecond, long bodyBytes, double cpuPerRequest) {
+        Result withCpu(java.time.Duration serverCpu) {
+            return new Result(endpoint, requests, clients, p50, p95, p99, max, perSecond, bodyBytes,
+                    serverCpu.toNanos() / 1e6 / requests);
+        }
+    }
+
+    /** Runs the test and measures the CPU time {@code cpu} gives (the server's) across the measured requests only. */
+    static Result run(HttpClient http, String base, String name, IntFunction<String> path,
+                      java.util.Map<String, String> headers, int clients, int warmUp, int requests,
+                      java.util.function.Supplier<java.time.Duration> cpu) throws Exception {
+        run(http, base, name, path, headers, 1, warmUp, 0);
+        java.time.Duration before = cpu.get();
+        Result r = run(http, base, name, path, headers, clients, 0, requests);
+        return r.withCpu(cpu.get().minus(before));
     }
 
     private LoadTest() {
@@ -35,8 +53,14 @@ final class LoadTest {
     /** {@code path} gives the path of request i (so that it can walk through periods). */
     static Result run(HttpClient http, String base, String name, IntFunction<String> path, int clients, int warmUp,
                       int requests) throws Exception {
+        return run(http, base, name, path, java.util.Map.of(), clients, warmUp, requests);
+    }
+
+    /** The same with {@code headers} on every request (e.g. {@code Authorization: Bearer rb_...}). */
+    static Result run(HttpClient http, String base, String name, IntFunction<String> path,
+                      java.util.Map<String, String> headers, int clients, int warmUp, int requests) throws Exception {
         for (int i = 0; i < warmUp; i++) {
-            get(http, base + path.apply(i));
+            get(http, base + path.apply(i), headers);
         }
         long[] nanos = new long[requests];
         long[] bytes = new long[1];
@@ -49,7 +73,7 @@ final class LoadTest {
                     long size = 0;
                     for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                         long t = System.nanoTime();
-                        size = get(http, base + path.apply(i));
+                        size = get(http, base + path.apply(i), headers);
                         nanos[i] = System.nanoTime() - t;
                     }
                     return size;
@@ -62,8 +86,11 @@ final class LoadTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
+        if (requests == 0) {
+            return new Result(name, 0, clients, 0, 0, 0, 0, 0, 0, Double.NaN);
+        }
         return new Result(name, requests, clients, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
-                sorted[sorted.length - 1] / 1e6, requests / seconds, bytes[0]);
+                sorted[sorted.length - 1] / 1e6, requests / seconds, bytes[0], Double.NaN);
     }
 
     /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
@@ -72,9 +99,10 @@ final class LoadTest {
         return sorted[Math.max(rank, 1) - 1] / 1e6;
     }
 
-    private static long get(HttpClient http, String url) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    private static long get(HttpClient http, String url, java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+        headers.forEach(request::header);
+        HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "GET " + url + " answered " + r.statusCode()
                     + r.headers().firstValue("Location").map(l -> " -> " + l).orElse(""));

@@ -19,6 +19,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -45,7 +46,15 @@ final class PagesBench {
         this.log = log;
     }
 
-    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+    /** The generated months ingested as source {@value #SOURCE}, and the workflow's msp.yaml (kept for later runs). */
+    record Prepared(Path home, Path yaml) {
+        /** The server's first start makes this data the MSP's integration and bills every period. */
+        List<String> bootstrapArgs() {
+            return List.of("--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString());
+        }
+    }
+
+    Prepared prepare(RebillSettings parent) throws Exception {
         Path home = dir.resolve("home");
         Path yaml = dir.resolve("msp.yaml");
         if (!Files.exists(yaml)) {
@@ -58,26 +67,37 @@ final class PagesBench {
             List<DemoAccount> demo = files.accounts();
             Files.writeString(yaml, MspConfigFile.toYaml(BenchWorkflow.config(demo, new BillingPeriod(PERIODS.getFirst()))));
         }
+        return new Prepared(home, yaml);
+    }
+
+    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+        Prepared prepared = prepare(parent);
+        Path home = prepared.home();
         String password = "bench-" + UUID.randomUUID();
         say("starting the server on %s (the first start bills the %d periods; log %s)", home, PERIODS.size(),
                 dir.resolve("server.log"));
         long started = System.nanoTime();
         try (BenchServer server = BenchServer.start(home, dir.resolve("server.log"), password,
-                List.of("--bootstrap-source", SOURCE, "--bootstrap-config", yaml.toString()), List.of(), Duration.ofMinutes(30))) {
+                prepared.bootstrapArgs(), List.of(), Duration.ofMinutes(30))) {
             say("server ready after %.1f s", (System.nanoTime() - started) / 1e9);
             HttpClient http = server.signIn(password);
             String last = PERIODS.getLast().toString();
             int warmUp = 2 * clients;
             List<LoadTest.Result> results = new ArrayList<>();
-            results.add(LoadTest.run(http, server.base(), "GET /billing/{period} (page, 24 periods in turn)",
-                    i -> "/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
-            results.add(LoadTest.run(http, server.base(), "GET /billing/" + last + " (page, open period)",
-                    i -> "/billing/" + last, clients, warmUp, requests));
-            results.add(LoadTest.run(http, server.base(), "GET /api/v1/billing/{period} (24 periods in turn)",
-                    i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
-            results.add(LoadTest.run(http, server.base(), "GET /invoices (page)", i -> "/invoices", clients, warmUp, requests));
-            results.add(LoadTest.run(http, server.base(), "GET /api/v1/invoices?period= (24 periods in turn)",
-                    i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size()), clients, warmUp, requests));
+            record Endpoint(String name, java.util.function.IntFunction<String> path) {
+            }
+            for (Endpoint e : List.of(
+                    new Endpoint("GET /billing/{period} (page, 24 periods in turn)",
+                            i -> "/billing/" + PERIODS.get(i % PERIODS.size())),
+                    new Endpoint("GET /billing/" + last + " (page, open period)", i -> "/billing/" + last),
+                    new Endpoint("GET /api/v1/billing/{period} (24 periods in turn)",
+                            i -> "/api/v1/billing/" + PERIODS.get(i % PERIODS.size())),
+                    new Endpoint("GET /invoices (page)", i -> "/invoices"),
+                    new Endpoint("GET /api/v1/invoices?period= (24 periods in turn)",
+                            i -> "/api/v1/invoices?period=" + PERIODS.get(i % PERIODS.size())))) {
+                results.add(LoadTest.run(http, server.base(), e.name(), e.path(), Map.of(), clients, warmUp, requests,
+                        server::cpu));
+            }
             return results;
         }
     }

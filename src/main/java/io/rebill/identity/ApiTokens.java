@@ -66,14 +66,19 @@ public final class ApiTokens {
         return find(accountId, id);
     }
 
-    /** The live token with this secret, if any; marks it used. */
+    /** How stale a token's "last used" may get: marking every call was a durable write (a WAL flush) per API read. */
+    static final java.time.Duration USE_RECORDED_EVERY = java.time.Duration.ofMinutes(1);
+
+    /** The live token with this secret, if any; marks it used (at most once a minute, {@link #USE_RECORDED_EVERY}). */
     public Optional<ApiToken> authenticate(String secret) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
             return Optional.empty();
         }
         Optional<ApiToken> token = jdbc.sql(Users.SQL.get("token-by-hash")).param("hash", hash(secret)).query(ROW)
                 .optional();
-        token.ifPresent(t -> jdbc.sql(Users.SQL.get("token-used")).param("id", t.id()).update());
+        java.time.Instant stale = java.time.Instant.now().minus(USE_RECORDED_EVERY);
+        token.filter(t -> t.lastUsedAt().map(used -> used.isBefore(stale)).orElse(true))
+                .ifPresent(t -> jdbc.sql(Users.SQL.get("token-used")).param("id", t.id()).update());
         return token;
     }
 

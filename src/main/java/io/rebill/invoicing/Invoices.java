@@ -143,14 +143,17 @@ public final class Invoices {
         return voided;
     }
 
-    public byte[] pdf(Actor actor, UUID id) {
+    /** The invoice as a PDF, with the invoice it was rendered from (one read of it). */
+    public InvoiceFile pdf(Actor actor, UUID id) {
         Invoice invoice = get(actor, id);
-        return documents.pdf(invoice, details.find(invoice.mspId(), invoice.mspId()).orElseThrow(),
-                details.find(invoice.mspId(), invoice.customerAccountId()).orElseThrow());
+        return new InvoiceFile(invoice, documents.pdf(invoice, details.find(invoice.mspId(), invoice.mspId()).orElseThrow(),
+                details.find(invoice.mspId(), invoice.customerAccountId()).orElseThrow()), "pdf");
     }
 
-    public String csv(Actor actor, UUID id) {
-        return documents.csv(get(actor, id));
+    /** The invoice as CSV (UTF-8), with the invoice it was rendered from (one read of it). */
+    public InvoiceFile csv(Actor actor, UUID id) {
+        Invoice invoice = get(actor, id);
+        return new InvoiceFile(invoice, documents.csv(invoice).getBytes(java.nio.charset.StandardCharsets.UTF_8), "csv");
     }
 
     /** Emails the issued invoice's PDF to {@code to} (default: the customer's contact email); the send is recorded. */

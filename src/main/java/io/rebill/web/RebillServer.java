@@ -1,8 +1,10 @@
 package io.rebill.web;
 
 import io.rebill.costs.CostQuery;
+import io.rebill.costs.TrackedSpend;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.shared.config.RebillSettings;
+import io.rebill.tenancy.Integrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -55,6 +57,11 @@ public class RebillServer {
     @Bean
     CostQuery costQuery(Ingestion ingestion) {
         return new CostQuery(ingestion);
+    }
+
+    @Bean
+    TrackedSpend trackedSpend(Integrations integrations, Ingestion ingestion, CostQuery costs) {
+        return new TrackedSpend(integrations, ingestion, costs);
     }
 
     @EventListener

@@ -61,7 +61,9 @@ INSERT INTO bill_run_customer (run_id, msp_id, customer_key, customer_account_id
 VALUES (:run, :msp, :key, :account, :name, :workflow, :currency, :cost, :charge, :lineCount, CAST(:lines AS jsonb))
 
 -- name: run-customers
-SELECT * FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, customer_key
+-- the figures only: the invoice lines of each row (jsonb) are for the drafts, not for the Billing page
+SELECT customer_key, customer_account_id, name, cost, charge, line_count
+FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, customer_key
 
 -- name: run-outcome
 SELECT outcome FROM bill_run WHERE msp_id = :msp AND id = :id
@@ -99,9 +101,12 @@ WHERE i.msp_id = :msp AND i.id = :id
 SELECT status, period, customer_account_id FROM invoice WHERE msp_id = :msp AND id = :id FOR UPDATE
 
 -- name: lines
-SELECT l.*, c.number AS corrects_number
-FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id AND i.msp_id = :msp
-     LEFT JOIN invoice c ON c.id = l.corrects_invoice_id AND c.msp_id = :msp
+-- The invoices are looked up by their ids too, and the corrected invoice per line: joined on the MSP alone, the
+-- planner hashed every invoice the MSP ever had (twice) to read a page of 50 (docs/benchmarks.md, issue 14 load).
+SELECT l.*, CASE WHEN l.corrects_invoice_id IS NULL THEN NULL
+                 ELSE (SELECT c.number FROM invoice c WHERE c.id = l.corrects_invoice_id AND c.msp_id = :msp)
+            END AS corrects_number
+FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id AND i.msp_id = :msp AND i.id = ANY(:invoices)
 WHERE l.invoice_id = ANY(:invoices) ORDER BY l.invoice_id, l.position
 
 -- name: invoices
@@ -187,13 +192,16 @@ FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
 WHERE i.msp_id = :msp AND i.status = 'issued' AND l.kind = 'correction' AND l.corrects_invoice_id = :invoice
 
 -- name: invoice-refs
-SELECT i.id, i.customer_account_id, i.status, i.number, COALESCE(sum(l.amount), 0) AS total
-FROM invoice i LEFT JOIN invoice_line l ON l.invoice_id = i.id
+-- the lines of each invoice by the line key (a join let the planner scan every line of every period)
+SELECT i.id, i.customer_account_id, i.status, i.number, COALESCE(t.total, 0) AS total
+FROM invoice i LEFT JOIN LATERAL (SELECT sum(l.amount) AS total FROM invoice_line l WHERE l.invoice_id = i.id) t ON true
 WHERE i.msp_id = :msp AND i.period = :period
-GROUP BY i.id, i.customer_account_id, i.status, i.number
 
 -- name: charge-by-service
+-- the invoices of the period first, then their lines by the line key (a join scanned every line of every period)
 SELECT l.description, sum(l.amount) AS amount
-FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
-WHERE i.msp_id = :msp AND i.period = :period AND i.status <> 'void' AND l.kind IN ('service', 'charge', 'credit')
+FROM invoice_line l
+WHERE l.invoice_id = ANY(ARRAY(SELECT i.id FROM invoice i
+                               WHERE i.msp_id = :msp AND i.period = :period AND i.status <> 'void'))
+  AND l.kind IN ('service', 'charge', 'credit')
 GROUP BY l.description ORDER BY amount DESC, l.description LIMIT :limit

@@ -90,15 +90,48 @@ public final class SourceStore {
 
     public java.util.Optional<SourceState> find(String name) {
         Path state = dir(name).resolve("state.json");
-        if (!Files.exists(state)) {
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(state, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
             return java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot read " + state + ": " + e.getMessage(), e);
+        }
+        StateFile file = StateFile.of(attributes);
+        Read cached = READS.get(state);
+        if (cached != null && cached.file().equals(file)) {
+            return java.util.Optional.of(cached.state());
         }
         try {
-            return java.util.Optional.of(JSON.readValue(state.toFile(), SourceState.class));
+            SourceState read = JSON.readValue(state.toFile(), SourceState.class);
+            READS.put(state, new Read(file, read));
+            return java.util.Optional.of(read);
         } catch (RuntimeException e) {
+            if (!Files.exists(state)) {
+                return java.util.Optional.empty(); // deleted between the two looks
+            }
             throw new RebillException(ErrorCode.STORAGE_FAILED, state + " is unreadable: " + e.getMessage()
                     + " (restore it from a backup or re-ingest the source into a new folder)", e);
         }
+    }
+
+    /**
+     * The parsed state.json files of this process, each with the file it was read from. Every page of the portal
+     * reads the sources' states (periods, generations); parsing them each time was a cost of every view (issue 14
+     * item 11). A commit replaces state.json by renaming a new file over it, so a new state is a new file (inode),
+     * and its modification time and size are compared as well; a commit of this process also drops its entry. A
+     * state written by another process (a CLI ingest beside the server) is therefore read again at the next look.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Read> READS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record StateFile(Object key, java.nio.file.attribute.FileTime modified, long size) {
+        static StateFile of(java.nio.file.attribute.BasicFileAttributes a) {
+            return new StateFile(a.fileKey(), a.lastModifiedTime(), a.size());
+        }
+    }
+
+    private record Read(StateFile file, SourceState state) {
     }
 
     public SourceState get(String name) {
@@ -133,6 +166,8 @@ public final class SourceStore {
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                READS.remove(dir.resolve("state.json"));
             }
         } catch (IOException | RuntimeException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED,
@@ -189,6 +224,7 @@ public final class SourceStore {
         Path doomed = dir.resolveSibling("." + dir.getFileName() + ".deleted-" + System.nanoTime());
         try (Lock ignored = lock(name)) {
             Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            READS.remove(dir.resolve("state.json"));
         } catch (IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot delete source " + name + ": " + e.getMessage(), e);
         }

@@ -32,13 +32,15 @@ import java.util.Optional;
 
 /**
  * The MSP's Billing page (issue 11): per period, each customer's cost, charge, margin and invoice, totals, charts of
- * margin by customer and charge by service, the run's status with its progress, unassigned accounts and
+ * margin by customer and by service and charge by service, the run's status with its progress, unassigned accounts and
  * reconciliation; buttons to bill now and to close the period. Actions go through the same facades as the API.
  */
 @Controller
 class BillingPage {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final int CHART_SERVICES = 12;
 
     private final BillRuns runs;
     private final Invoices invoices;
@@ -148,16 +150,24 @@ class BillingPage {
                 i.map(x -> money(x.total(), currency)).orElse("—"));
     }
 
-    /** Chart data as JSON for billing.js: margin per customer, and charge per service from the invoices' lines. */
+    /**
+     * Chart data as JSON for charts.js: margin per customer (the run's figures), charge per service (the invoices'
+     * lines) and margin per service (issue 11 item 5: the daily aggregate the same run wrote, charge minus cost of the
+     * customers' rows; the cost of accounts nobody claims is not a customer's margin and is left out).
+     */
     private String chart(Actor actor, BillingPeriod p, BillingOverview o) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("currency", o.currency());
         data.put("customers", o.customers().stream().map(BillingOverview.CustomerRow::name).toList());
         data.put("margins", o.customers().stream().map(c -> c.margin().setScale(2, java.math.RoundingMode.HALF_UP)
                 .toPlainString()).toList());
-        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, 12);
+        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, CHART_SERVICES);
         data.put("services", List.copyOf(byService.keySet()));
         data.put("charges", byService.values().stream().map(BigDecimal::toPlainString).toList());
+        Map<String, BigDecimal> margins = runs.marginByService(actor, p, CHART_SERVICES);
+        data.put("marginServices", List.copyOf(margins.keySet()));
+        data.put("serviceMargins", margins.values().stream().map(m -> m.setScale(2, java.math.RoundingMode.HALF_UP)
+                .toPlainString()).toList());
         return JSON.writeValueAsString(data);
     }
 

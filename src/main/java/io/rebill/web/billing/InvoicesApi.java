@@ -4,6 +4,7 @@ import io.rebill.identity.Actor;
 import io.rebill.invoicing.BillingDetails;
 import io.rebill.invoicing.Invoice;
 import io.rebill.invoicing.InvoiceDelivery;
+import io.rebill.invoicing.InvoiceFile;
 import io.rebill.invoicing.InvoiceFilter;
 import io.rebill.invoicing.InvoiceStatus;
 import io.rebill.invoicing.Invoices;
@@ -129,24 +130,19 @@ class InvoicesApi {
 
     @GetMapping("/invoices/{id}/pdf")
     ResponseEntity<byte[]> pdf(Actor actor, @PathVariable UUID id) {
-        Invoice invoice = invoices.get(actor, id);
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
-                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(invoice, "pdf"))
-                .body(invoices.pdf(actor, id));
+        return download(invoices.pdf(actor, id), MediaType.APPLICATION_PDF);
     }
 
     @GetMapping("/invoices/{id}/csv")
     ResponseEntity<byte[]> csv(Actor actor, @PathVariable UUID id) {
-        Invoice invoice = invoices.get(actor, id);
-        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(invoice, "csv"))
-                .body(invoices.csv(actor, id).getBytes(StandardCharsets.UTF_8));
+        return download(invoices.csv(actor, id), new MediaType("text", "csv", StandardCharsets.UTF_8));
     }
 
-    static String attachment(Invoice invoice, String extension) {
-        String name = invoice.number().orElse("draft-" + invoice.period() + "-" + invoice.customerName()
-                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
-        return ContentDisposition.attachment().filename(name + "." + extension).build().toString();
+    private static ResponseEntity<byte[]> download(InvoiceFile file, MediaType type) {
+        return ResponseEntity.ok().contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file.fileName())
+                        .build().toString())
+                .body(file.content());
     }
 
     record DetailsJson(UUID accountId, String name, Optional<String> legalName, Optional<String> address,

@@ -1,5 +1,6 @@
 package io.rebill.web.portal;
 
+import io.rebill.costs.TrackedSpend;
 import io.rebill.identity.Actor;
 import io.rebill.identity.AuditLog;
 import io.rebill.identity.Permission;
@@ -35,11 +36,11 @@ import java.util.UUID;
 class ManagedAccountsApi {
     private final Accounts accounts;
     private final AccountRemoval removal;
-    private final SpendTracker spend;
+    private final TrackedSpend spend;
     private final AuditLog audit;
     private final io.rebill.invoicing.BillRuns billRuns;
 
-    ManagedAccountsApi(Accounts accounts, AccountRemoval removal, SpendTracker spend, AuditLog audit,
+    ManagedAccountsApi(Accounts accounts, AccountRemoval removal, TrackedSpend spend, AuditLog audit,
                        io.rebill.invoicing.BillRuns billRuns) {
         this.accounts = accounts;
         this.removal = removal;
@@ -50,7 +51,7 @@ class ManagedAccountsApi {
 
     record ManagedAccountJson(UUID id, String key, String name, String contactEmail, Instant createdAt,
                               String createdBy, Optional<String> match, Optional<SpendJson> trackedSpend) {
-        static ManagedAccountJson of(Account a, Optional<SpendTracker.Spend> spend) {
+        static ManagedAccountJson of(Account a, Optional<TrackedSpend.Spend> spend) {
             return new ManagedAccountJson(a.id(), a.key(), a.name(), a.contactEmail(), a.createdAt(), a.createdBy(),
                     a.matchExpression(), spend.map(SpendJson::of));
         }
@@ -58,8 +59,8 @@ class ManagedAccountsApi {
 
     /** Money leaves the API as an exact decimal string, never a JSON number (clients read those as binary floats). */
     record SpendJson(String period, String amount) {
-        static SpendJson of(SpendTracker.Spend spend) {
-            return new SpendJson(spend.period(), spend.amount().toPlainString());
+        static SpendJson of(TrackedSpend.Spend spend) {
+            return new SpendJson(spend.period().toString(), spend.amount().toPlainString());
         }
     }
 
@@ -88,7 +89,7 @@ class ManagedAccountsApi {
         UUID msp = actor.requireMsp();
         actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
         Account account = accounts.managed(msp, id);
-        return ManagedAccountJson.of(account, Optional.ofNullable(spend.byCustomer(msp).get(id)));
+        return ManagedAccountJson.of(account, spend.of(msp, id));
     }
 
     @PostMapping

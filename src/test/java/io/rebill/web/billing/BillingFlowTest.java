@@ -160,6 +160,30 @@ class BillingFlowTest {
                 "charge Managed services 100.00");
         assertThat(draft.path("total").asString()).isEqualTo("213.31");
         assertThat(draft.path("number").isMissingNode() || draft.path("number").isNull()).isTrue();
+
+        // the Billing page's charts: margin by service over both customers (issue 11 item 5), the unassigned
+        // account's EC2 (7.00) left out: fee 2 x 100, EC2 3.00 + 1.50 (Tax passes through at cost), S3 0.30015
+        JsonNode chart = chart(w.owner().page("/billing/" + PERIOD).body());
+        assertThat(chart.path("marginServices").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("Managed services", "AmazonEC2", "AmazonS3");
+        assertThat(chart.path("serviceMargins").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("200.00", "4.50", "0.30");
+        assertThat(chart.path("margins").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("103.30", "101.50");
+        // charge by service: the drafts' rounded lines (Globex's Tax line is an AmazonEC2 line at cost)
+        assertThat(chart.path("services").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("Managed services", "AmazonEC2", "AmazonS3");
+        assertThat(chart.path("charges").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("200.00", "159.50", "10.31");
+    }
+
+    /** The Billing page's chart data: the JSON in #chart-data's data-chart attribute (charts.js draws it). */
+    static JsonNode chart(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"chart-data\"[^>]*data-chart=\"([^\"]*)\"")
+                .matcher(html);
+        assertThat(m.find()).as("the page has chart data").isTrue();
+        return tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(org.unbescape.html.HtmlEscape.unescapeHtml(m.group(1)));
     }
 
     @Test
@@ -208,7 +232,11 @@ class BillingFlowTest {
                 "PO PO-7781", "AmazonEC2", "USD 103.00", "AmazonS3", "USD 10.31", "Managed services", "USD 100.00",
                 "Tax 20 %", "USD 42.66", "Total", "USD 255.97", "Cloud Partner Ltd", "October 2026");
 
+        String number = "CP-" + today.getYear() + "-000001";
+        assertThat(pdf.headers().firstValue("Content-Disposition").orElse("")).contains("filename=\"" + number + ".pdf\"");
         HttpResponse<byte[]> csv = w.owner().download("/api/v1/invoices/" + issued.path("id").asString() + "/csv");
+        assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).contains("filename=\"" + number + ".csv\"");
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         String csvText = new String(csv.body(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(csvText.lines().toList()).contains(
                 "CP-" + today.getYear() + "-000001,2026-10,Acme Corp,issued,2,service,AmazonS3,,USD,10.30515,10.31",

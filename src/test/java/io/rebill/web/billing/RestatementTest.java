@@ -123,6 +123,8 @@ class RestatementTest {
                 "correction Correction to " + sep + " (September 2026): AmazonRDS 30.90",
                 "correction Correction to " + sep + " (September 2026): AmazonS3 -6.18");
         assertThat(acmeOctober.path("total").asString()).isEqualTo("160.77");
+        assertThat(acmeOctober.path("lines").valueStream().filter(l -> l.path("kind").asString().equals("correction"))
+                .map(l -> l.path("corrects_number").asString()).distinct().toList()).containsExactly(sep);
         JsonNode globexOctober = awaitDraft(owner, globex, "2026-10", d -> d.path("lines").toString().contains("Correction"));
         assertThat(lines(globexOctober)).contains("correction Correction to " + globexSeptember.path("number")
                 .asString() + " (September 2026): AmazonEC2 -51.50");

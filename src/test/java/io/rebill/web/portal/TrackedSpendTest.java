@@ -1,0 +1,117 @@
+package io.rebill.web.portal;
+
+import io.rebill.identity.Role;
+import io.rebill.identity.Users;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Accounts;
+import io.rebill.web.PortalClient;
+import io.rebill.web.PortalClient.Response;
+import io.rebill.web.RebillServer;
+import io.rebill.web.TinyCur;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.rebill.web.ApiSteps.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Managed Accounts list's tracked spend (issue 14 item 11): the sum per linked account is kept between requests,
+ * so it must follow every change of what it is made of: a new ingest of the period (a restatement), an account
+ * moved to another customer, and a newer period.
+ */
+@SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"rebill.admin.password=unused-password-1", "rebill.database.url=",
+                "rebill.billing.automatic=false"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class TrackedSpendTest {
+    @TempDir
+    static Path home;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    Users users;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
+    }
+
+    @Test
+    void trackedSpendFollowsRestatementsReassignmentsAndNewPeriods() {
+        Account msp = accounts.createMsp("t1", "Tracking MSP", "owner@t1.example", "t1.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@t1.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient owner = PortalClient.signIn(port, "owner@t1.example", "owner-password-1");
+        String acme = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@t1.example"))).path("id").asString();
+        String globex = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@t1.example"))).path("id").asString();
+        Path folder = home.resolve("imports").resolve(msp.id().toString()).resolve("payer");
+        TinyCur.write(folder.resolve("september.csv"), List.of(
+                TinyCur.lineIn("2026-09", "s-1", "111111111111", "Usage", "AmazonEC2", "100.00", "100.00"),
+                TinyCur.lineIn("2026-09", "s-2", "222222222222", "Usage", "AmazonEC2", "50.00", "50.00")));
+        String integration = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Main payer",
+                "folder", "payer"))).path("id").asString();
+        link(owner, integration, "111111111111", acme, "2026-09");
+        link(owner, integration, "222222222222", globex, "2026-09");
+        link(owner, integration, "333333333333", globex, "2026-09");
+        ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 100.00");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 50.00");
+
+        // the provider restates September: the new generation's lines count, not the ones summed before
+        TinyCur.write(folder.resolve("september.csv"), List.of(
+                TinyCur.lineIn("2026-09", "s-1", "111111111111", "Usage", "AmazonEC2", "120.25", "120.25"),
+                TinyCur.lineIn("2026-09", "s-2", "222222222222", "Usage", "AmazonEC2", "50.00", "50.00"),
+                TinyCur.lineIn("2026-09", "s-3", "333333333333", "Usage", "AmazonS3", "7.125", "7.125")));
+        ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 120.25");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 57.125");
+        assertThat(ok(owner.get("/api/v1/managed_accounts/" + globex)).path("tracked_spend").path("amount")
+                .asString()).isEqualTo("57.125");
+
+        // an account moved to another customer moves its spend at once
+        link(owner, integration, "111111111111", globex, "2026-09");
+        assertThat(spend(owner, acme)).isEqualTo("none");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 177.375");
+
+        // a newer period becomes the tracked one
+        TinyCur.write(folder.resolve("october.csv"), List.of(
+                TinyCur.line("o-1", "222222222222", "Usage", "AmazonEC2", "9.99", "9.99")));
+        ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
+        assertThat(spend(owner, globex)).isEqualTo("2026-10 9.99");
+    }
+
+    private static String spend(PortalClient owner, String customer) {
+        JsonNode list = ok(owner.get("/api/v1/managed_accounts?limit=200"));
+        JsonNode account = list.path("items").valueStream().filter(a -> a.path("id").asString().equals(customer))
+                .findFirst().orElseThrow();
+        JsonNode spend = account.path("tracked_spend");
+        return spend.isMissingNode() || spend.isNull() ? "none"
+                : spend.path("period").asString() + " " + spend.path("amount").asString();
+    }
+
+    private static void link(PortalClient owner, String integration, String sub, String customer, String from) {
+        Response r = owner.put("/api/v1/integrations/" + integration + "/linked_accounts/" + sub,
+                Map.of("customer_account_id", customer, "from", from));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+}
