@@ -4,15 +4,14 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.rebill.budgets.Alerts;
-import io.rebill.identity.Role;
 import io.rebill.identity.Users;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Account;
-import io.rebill.tenancy.AccountKind;
 import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
+import io.rebill.web.GoldenMonth;
 import io.rebill.web.TinyCur;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -106,30 +104,13 @@ class BudgetsFlowTest {
     private String ec2Budget;
     private String mspCostBudget;
 
-    private static List<String> on(int day, String id, String account, String type, String product, String cost) {
-        List<String> line = new ArrayList<>(TinyCur.line(id, account, type, product, cost, cost));
-        line.set(8, String.format("2026-10-%02dT10:00:00Z", day));
-        line.set(9, String.format("2026-10-%02dT11:00:00Z", day));
-        return line;
-    }
-
     @BeforeAll
     void budgetsAlertsAndChannelsThenBillAMonth() {
-        msp = accounts.createMsp("budgets", "Cloud Partner Budgets", "owner@budgets.example", "budgets.example", "USD",
-                "test");
-        users.addMember(msp.id(), AccountKind.MSP, "owner@budgets.example", "Ana Lee", Optional.of(PASSWORD),
-                Role.OWNER, "test");
-        owner = PortalClient.signIn(port, "owner@budgets.example", PASSWORD);
-        acme = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
-                "contact_email", "admin+acme@budgets.example"))).body().path("id").asString();
-        String globex = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
-                "contact_email", "admin+globex@budgets.example"))).body().path("id").asString();
-        for (String[] u : new String[][]{{acme, "owner@acme.example"}, {globex, "owner@globex.example"}}) {
-            PortalClient manager = PortalClient.signIn(port, "owner@budgets.example", PASSWORD)
-                    .header("Rebill-Account", u[0]);
-            created(manager.post("/api/v1/users", Map.of("email", u[1], "role", "owner", "password",
-                    CUSTOMER_PASSWORD)));
-        }
+        GoldenMonth.Msp golden = GoldenMonth.msp(port, accounts, users, "budgets", "Cloud Partner Budgets",
+                new String[][]{{"acme", "owner@acme.example"}, {"globex", "owner@globex.example"}});
+        msp = golden.account();
+        owner = golden.owner();
+        acme = golden.acme();
         acmeOwner = PortalClient.signIn(port, "owner@acme.example", CUSTOMER_PASSWORD);
         globexOwner = PortalClient.signIn(port, "owner@globex.example", CUSTOMER_PASSWORD);
 
@@ -152,32 +133,14 @@ class BudgetsFlowTest {
         created(owner.post("/api/v1/notification_channels", map("name", "Broken hook", "kind", "slack",
                 "target", HOOKS.url("/broken"), "anomaly_alerts", false)));
 
-        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer/cur.csv"), List.of(
-                on(3, "l-ec2-acme-3", "111111111111", "Usage", "AmazonEC2", "100.00"),
-                on(4, "l-ec2-acme-4", "111111111111", "Usage", "AmazonEC2", "10.005"),
-                on(4, "l-cf-acme", "111111111111", "Usage", "AmazonCloudFront", "40"),
-                on(5, "l-s3-acme", "111111111111", "Usage", "AmazonS3", "5.55"),
-                on(6, "l-ec2-globex", "222222222222", "Usage", "AmazonEC2", "50.00"),
-                on(7, "l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00")));
-        String integration = created(owner.post("/api/v1/integrations", Map.of("provider", "aws",
-                "name", "Main payer", "folder", "payer"))).body().path("id").asString();
-        for (String[] link : new String[][]{{"111111111111", acme}, {"222222222222", globex}}) {
-            ok(owner.put("/api/v1/integrations/" + integration + "/linked_accounts/" + link[0],
-                    Map.of("customer_account_id", link[1], "from", PERIOD)));
-        }
-        created(owner.post("/api/v1/billing_rules", map("key", "no-s3", "title", "Storage is on the house",
-                "kind", "exclusion", "scope", map("services", List.of("AmazonS3")))));
-        created(owner.post("/api/v1/billing_rules", map("key", "cf-75", "title", "CloudFront at 75 %",
-                "kind", "adjustment", "percentage", "75.0", "scope", map("services", List.of("AmazonCloudFront")))));
-        created(owner.post("/api/v1/billing_rules", map("key", "uplift-3", "title", "Uplift 3 %", "kind", "uplift",
-                "percent", "3")));
-        created(owner.post("/api/v1/billing_rules", map("key", "fee", "title", "Management fee", "kind", "charge",
-                "amount", "100", "frequency", "monthly", "invoice", Map.of("service", "Managed services",
-                        "category", "MSP Fee"))));
-        for (String customer : List.of(acme, globex)) {
-            ok(owner.put("/api/v1/managed_accounts/" + customer + "/billing_rules",
-                    Map.of("rules", List.of("no-s3", "cf-75", "uplift-3", "fee"), "from", PERIOD)));
-        }
+        TinyCur.write(GoldenMonth.curFile(home, golden), List.of(
+                GoldenMonth.on(3, "l-ec2-acme-3", "111111111111", "Usage", "AmazonEC2", "100.00"),
+                GoldenMonth.on(4, "l-ec2-acme-4", "111111111111", "Usage", "AmazonEC2", "10.005"),
+                GoldenMonth.on(4, "l-cf-acme", "111111111111", "Usage", "AmazonCloudFront", "40"),
+                GoldenMonth.on(5, "l-s3-acme", "111111111111", "Usage", "AmazonS3", "5.55"),
+                GoldenMonth.on(6, "l-ec2-globex", "222222222222", "Usage", "AmazonEC2", "50.00"),
+                GoldenMonth.on(7, "l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00")));
+        String integration = GoldenMonth.connectAndSetRules(golden);
         ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
         awaitRunsSucceeded(1);
         // 4 alerts of Acme x 3 channels, and the MSP's one alert to its broken channel: every delivery settles

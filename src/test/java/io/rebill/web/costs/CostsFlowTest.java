@@ -1,13 +1,12 @@
 package io.rebill.web.costs;
 
-import io.rebill.identity.Role;
 import io.rebill.identity.Users;
 import io.rebill.tenancy.Account;
-import io.rebill.tenancy.AccountKind;
 import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
+import io.rebill.web.GoldenMonth;
 import io.rebill.web.TinyCur;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
-import static io.rebill.web.ApiSteps.created;
-import static io.rebill.web.ApiSteps.map;
 import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,61 +79,18 @@ class CostsFlowTest {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
     }
 
-    /** A line of {@link TinyCur} used on another day of October 2026. */
-    private static List<String> on(int day, String id, String account, String type, String product, String cost) {
-        List<String> line = new ArrayList<>(TinyCur.line(id, account, type, product, cost, cost));
-        line.set(8, String.format("2026-10-%02dT10:00:00Z", day));
-        line.set(9, String.format("2026-10-%02dT11:00:00Z", day));
-        return line;
-    }
-
     @BeforeAll
     void billAMonth() {
-        msp = accounts.createMsp("costs", "Cloud Partner Costs", "owner@costs.example", "costs.example", "USD", "test");
-        users.addMember(msp.id(), AccountKind.MSP, "owner@costs.example", "Ana Lee", Optional.of(PASSWORD), Role.OWNER,
-                "test");
-        owner = PortalClient.signIn(port, "owner@costs.example", PASSWORD);
-        acme = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
-                "contact_email", "admin+acme@costs.example"))).body().path("id").asString();
-        globex = created(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
-                "contact_email", "admin+globex@costs.example"))).body().path("id").asString();
-        for (String[] u : new String[][]{{acme, "owner@acme.example"}, {acme, "viewer@acme.example"},
-                {globex, "owner@globex.example"}}) {
-            PortalClient manager = PortalClient.signIn(port, "owner@costs.example", PASSWORD).header("Rebill-Account", u[0]);
-            created(manager.post("/api/v1/users", Map.of("email", u[1], "role", u[1].startsWith("viewer") ? "viewer"
-                    : "owner", "password", CUSTOMER_PASSWORD)));
-        }
-        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer/cur.csv"), List.of(
-                on(3, "l-ec2-acme-3", "111111111111", "Usage", "AmazonEC2", "100.00"),
-                on(4, "l-ec2-acme-4", "111111111111", "Usage", "AmazonEC2", "10.005"),
-                on(4, "l-cf-acme", "111111111111", "Usage", "AmazonCloudFront", "40"),
-                on(5, "l-s3-acme", "111111111111", "Usage", "AmazonS3", "5.55"),
-                on(6, "l-ec2-globex", "222222222222", "Usage", "AmazonEC2", "50.00"),
-                on(6, "l-tax-globex", "222222222222", "Tax", "AmazonEC2", "5.00"),
-                on(7, "l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00")));
-        String integration = created(owner.post("/api/v1/integrations", Map.of("provider", "aws",
-                "name", "Main payer", "folder", "payer"))).body().path("id").asString();
-        for (String[] link : new String[][]{{"111111111111", acme}, {"222222222222", globex}}) {
-            Response r = owner.put("/api/v1/integrations/" + integration + "/linked_accounts/" + link[0],
-                    Map.of("customer_account_id", link[1], "from", PERIOD));
-            assertThat(r.status()).as(r.text()).isEqualTo(200);
-        }
-        created(owner.post("/api/v1/billing_rules", map("key", "no-s3", "title", "Storage is on the house",
-                "kind", "exclusion", "scope", map("services", List.of("AmazonS3")))));
-        created(owner.post("/api/v1/billing_rules", map("key", "cf-75", "title", "CloudFront at 75 %",
-                "kind", "adjustment", "percentage", "75.0", "scope", map("services", List.of("AmazonCloudFront")))));
-        created(owner.post("/api/v1/billing_rules", map("key", "uplift-3", "title", "Uplift 3 %", "kind", "uplift",
-                "percent", "3")));
-        created(owner.post("/api/v1/billing_rules", map("key", "fee", "title", "Management fee", "kind", "charge",
-                "amount", "100", "frequency", "monthly", "invoice", Map.of("service", "Managed services",
-                        "category", "MSP Fee"))));
-        for (String customer : List.of(acme, globex)) {
-            Response r = owner.put("/api/v1/managed_accounts/" + customer + "/billing_rules",
-                    Map.of("rules", List.of("no-s3", "cf-75", "uplift-3", "fee"), "from", PERIOD));
-            assertThat(r.status()).as(r.text()).isEqualTo(200);
-        }
-        ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
-        awaitIdleSucceeded();
+        GoldenMonth.Msp golden = GoldenMonth.msp(port, accounts, users, "costs", "Cloud Partner Costs",
+                new String[][]{{"acme", "owner@acme.example"}, {"acme", "viewer@acme.example"},
+                        {"globex", "owner@globex.example"}});
+        msp = golden.account();
+        owner = golden.owner();
+        acme = golden.acme();
+        globex = golden.globex();
+        TinyCur.write(GoldenMonth.curFile(home, golden), GoldenMonth.lines());
+        GoldenMonth.ingest(golden, GoldenMonth.connectAndSetRules(golden));
+        GoldenMonth.awaitIdleSucceeded(jdbc, msp.id());
     }
 
     @Test
@@ -274,25 +227,4 @@ class CostsFlowTest {
         return new BigDecimal(decimal).stripTrailingZeros().toPlainString();
     }
 
-    private void awaitIdleSucceeded() {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<String> statuses = jdbc.sql("SELECT status FROM bill_run WHERE msp_id = :msp").param("msp", msp.id())
-                    .query(String.class).list();
-            if (statuses.contains("failed")) {
-                throw new AssertionError("a bill run failed: " + jdbc.sql("SELECT error FROM bill_run WHERE msp_id = :msp"
-                        + " AND status = 'failed'").param("msp", msp.id()).query(String.class).list());
-            }
-            if (!statuses.isEmpty() && statuses.stream().allMatch("succeeded"::equals)) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("no bill run succeeded in 90 s");
-    }
 }
