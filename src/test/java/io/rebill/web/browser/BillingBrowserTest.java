@@ -4,9 +4,6 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import io.rebill.ingestion.Ingestion;
-import io.rebill.ingestion.ProgressListener;
-import io.rebill.shared.config.RebillSettings;
 import io.rebill.web.TinyCur;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -16,7 +13,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,26 +28,13 @@ class BillingBrowserTest extends BrowserTest {
 
     @DynamicPropertySource
     static void bootstrap(DynamicPropertyRegistry registry) throws Exception {
-        Path file = TinyCur.write(home.resolve("fixture/cur.csv"), List.of(
+        List<List<String>> lines = List.of(
                 TinyCur.line("l-ec2-acme", "111111111111", "Usage", "AmazonEC2", "1000.00", "1200.00"),
                 TinyCur.line("l-s3-acme", "111111111111", "Usage", "AmazonS3", "210.40", "210.40"),
                 TinyCur.line("l-ec2-globex", "222222222222", "Usage", "AmazonEC2", "4500.00", "5000.00"),
                 TinyCur.line("l-rds-globex", "222222222222", "Usage", "AmazonRDS", "1234.56", "1300.00"),
-                TinyCur.line("l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00", "7.00")));
-        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(file), ProgressListener.silent());
-        Path yaml = Files.writeString(home.resolve("msp.yaml"), """
-                msp:
-                  name: Demo MSP
-                  currency: USD
-                customers:
-                  - id: acme-corp
-                    name: Acme Corp
-                    contact_email: billing@acme.example
-                    accounts: ['111111111111']
-                  - id: globex
-                    name: Globex
-                    contact_email: billing@globex.example
-                    accounts: ['222222222222']
+                TinyCur.line("l-ec2-nobody", "333333333333", "Usage", "AmazonEC2", "7.00", "7.00"));
+        bootstrapTwoCustomers(registry, lines, """
                 rules:
                   - id: uplift
                     title: Uplift 3 %
@@ -77,8 +60,6 @@ class BillingBrowserTest extends BrowserTest {
                     workflow: standard
                     from: 2026-10
                 """);
-        registry.add("rebill.bootstrap.source", () -> "payer-1");
-        registry.add("rebill.bootstrap.config", yaml::toString);
     }
 
     @Test

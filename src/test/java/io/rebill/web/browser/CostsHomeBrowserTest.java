@@ -4,12 +4,8 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.rebill.identity.Role;
 import io.rebill.identity.Users;
-import io.rebill.ingestion.Ingestion;
-import io.rebill.ingestion.ProgressListener;
-import io.rebill.shared.config.RebillSettings;
 import io.rebill.tenancy.AccountKind;
 import io.rebill.web.PortalClient;
-import io.rebill.web.TinyCur;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,8 +14,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,39 +38,18 @@ class CostsHomeBrowserTest extends BrowserTest {
     @Autowired
     JdbcClient jdbc;
 
-    private static List<String> on(int day, String id, String account, String product, String cost) {
-        List<String> line = new ArrayList<>(TinyCur.line(id, account, "Usage", product, cost, cost));
-        line.set(8, String.format("2026-10-%02dT10:00:00Z", day));
-        line.set(9, String.format("2026-10-%02dT11:00:00Z", day));
-        return line;
-    }
-
     @DynamicPropertySource
     static void bootstrap(DynamicPropertyRegistry registry) throws Exception {
         List<List<String>> lines = new ArrayList<>();
         for (int day = 1; day <= 31; day++) {
-            lines.add(on(day, "ec2-acme-" + day, "111111111111", "AmazonEC2", (300 + day * 7) + ".25"));
-            lines.add(on(day, "rds-acme-" + day, "111111111111", "AmazonRDS", (120 + day % 5 * 9) + ".10"));
-            lines.add(on(day, "s3-acme-" + day, "111111111111", "AmazonS3", "42.80"));
-            lines.add(on(day, "cf-acme-" + day, "111111111111", "AmazonCloudFront", "18.35"));
-            lines.add(on(day, "ec2-globex-" + day, "222222222222", "AmazonEC2", (900 + day * 11) + ".00"));
+            lines.add(october(day, "ec2-acme-" + day, "111111111111", "AmazonEC2", (300 + day * 7) + ".25"));
+            lines.add(october(day, "rds-acme-" + day, "111111111111", "AmazonRDS", (120 + day % 5 * 9) + ".10"));
+            lines.add(october(day, "s3-acme-" + day, "111111111111", "AmazonS3", "42.80"));
+            lines.add(october(day, "cf-acme-" + day, "111111111111", "AmazonCloudFront", "18.35"));
+            lines.add(october(day, "ec2-globex-" + day, "222222222222", "AmazonEC2", (900 + day * 11) + ".00"));
         }
-        lines.add(on(12, "ec2-nobody", "333333333333", "AmazonEC2", "7.00"));
-        Path file = TinyCur.write(home.resolve("fixture/cur.csv"), lines);
-        new Ingestion(RebillSettings.at(home)).ingest("payer-1", List.of(file), ProgressListener.silent());
-        Path yaml = Files.writeString(home.resolve("msp.yaml"), """
-                msp:
-                  name: Demo MSP
-                  currency: USD
-                customers:
-                  - id: acme-corp
-                    name: Acme Corp
-                    contact_email: billing@acme.example
-                    accounts: ['111111111111']
-                  - id: globex
-                    name: Globex
-                    contact_email: billing@globex.example
-                    accounts: ['222222222222']
+        lines.add(october(12, "ec2-nobody", "333333333333", "AmazonEC2", "7.00"));
+        bootstrapTwoCustomers(registry, lines, """
                 rules:
                   - id: cloudfront
                     title: CloudFront at 90 %
@@ -108,8 +81,6 @@ class CostsHomeBrowserTest extends BrowserTest {
                     workflow: standard
                     from: 2026-10
                 """);
-        registry.add("rebill.bootstrap.source", () -> "payer-1");
-        registry.add("rebill.bootstrap.config", yaml::toString);
     }
 
     @Test
