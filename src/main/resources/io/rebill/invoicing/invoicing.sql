@@ -77,12 +77,15 @@ UPDATE invoice SET run_id = :run, currency = :currency, tax_rate = :taxRate, upd
 WHERE msp_id = :msp AND id = :id AND status = 'draft'
 
 -- name: delete-lines
-DELETE FROM invoice_line WHERE invoice_id = :invoice
+-- a draft's lines (issued invoices' lines are frozen by the trigger), of an invoice of this MSP only
+DELETE FROM invoice_line l USING invoice i
+WHERE l.invoice_id = :invoice AND i.id = l.invoice_id AND i.msp_id = :msp AND i.status = 'draft'
 
 -- name: insert-line
 INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount, corrects_invoice_id,
                           corrects_line)
-VALUES (:invoice, :position, :kind, :description, :category, :exact, :amount, :corrects, :correctsLine)
+SELECT i.id, :position, :kind, :description, :category, :exact, :amount, :corrects, :correctsLine
+FROM invoice i WHERE i.id = :invoice AND i.msp_id = :msp AND i.status = 'draft'
 
 -- name: drafts-of-period
 SELECT id, customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'draft'

@@ -83,7 +83,7 @@ public final class Drafts {
         } else {
             invoices.refreshDraft(msp, id, run, currency, taxRate);
         }
-        invoices.replaceLines(id, lines);
+        invoices.replaceLines(msp, id, lines);
         kept.put(account, id);
     }
 

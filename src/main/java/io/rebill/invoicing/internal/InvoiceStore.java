@@ -84,17 +84,22 @@ public final class InvoiceStore {
                 .param("currency", currency).param("taxRate", taxRate.orElse(null), Types.NUMERIC).update();
     }
 
-    public void replaceLines(UUID invoice, List<Invoice.Line> lines) {
-        jdbc.sql(SQL.get("delete-lines")).param("invoice", invoice).update();
+    /** Replaces the lines of a draft of the MSP; an invoice of another MSP, or no longer a draft, is refused. */
+    public void replaceLines(UUID msp, UUID invoice, List<Invoice.Line> lines) {
+        jdbc.sql(SQL.get("delete-lines")).param("msp", msp).param("invoice", invoice).update();
         int position = 0;
         for (Invoice.Line line : lines) {
-            jdbc.sql(SQL.get("insert-line")).param("invoice", invoice).param("position", ++position)
+            int inserted = jdbc.sql(SQL.get("insert-line")).param("msp", msp).param("invoice", invoice)
+                    .param("position", ++position)
                     .param("kind", line.kind().name().toLowerCase(Locale.ROOT)).param("description", line.description())
                     .param("category", line.category().orElse(null), Types.VARCHAR)
                     .param("exact", line.exact()).param("amount", line.amount())
                     .param("corrects", line.corrects().map(Invoice.Correction::invoiceId).orElse(null), Types.OTHER)
                     .param("correctsLine", line.corrects().map(Invoice.Correction::line).orElse(null), Types.VARCHAR)
                     .update();
+            if (inserted != 1) {
+                throw new IllegalStateException("invoice " + invoice + " is not a draft of MSP " + msp);
+            }
         }
     }
 
