@@ -37,4 +37,9 @@ final class Display {
         BigDecimal pct = now.subtract(before).multiply(BigDecimal.valueOf(100)).divide(before.abs(), 1, RoundingMode.HALF_UP);
         return (pct.signum() > 0 ? "+" : "") + pct.toPlainString() + " %";
     }
+
+    /** {@code 9.6 %}: {@code part} as a percentage of {@code whole} (not zero), one decimal, half-up. */
+    static String percent(BigDecimal part, BigDecimal whole) {
+        return part.multiply(BigDecimal.valueOf(100)).divide(whole.abs(), 1, RoundingMode.HALF_UP).toPlainString() + " %";
+    }
 }

@@ -188,13 +188,18 @@ class HomePage {
         List<Kpi> kpis = new ArrayList<>();
         for (BillingPeriod p : List.of(latest, previous)) {
             CostFigures total = costs.figures(viewer, p, List.of(CostGroup.CUSTOMER));
-            BigDecimal cost = total.totalCost().orElse(BigDecimal.ZERO);
+            // the customers' cost and margin, as the Billing page and the invoices have them; the cost of accounts no
+            // customer claims is the MSP's own and is named beside, so the two pages never show two margins
+            BigDecimal unassigned = unassignedIn(total);
+            BigDecimal cost = total.totalCost().orElse(BigDecimal.ZERO).subtract(unassigned);
             BigDecimal charge = total.totalCharge();
             String when = Display.period(p);
             kpis.add(new Kpi("Cost", total.rows().isEmpty() ? "—" : Display.money(cost, currency),
-                    when + (unassignedIn(total).signum() == 0 ? "" : ", unassigned included")));
+                    when + (unassigned.signum() == 0 ? "" : ", plus " + Display.money(unassigned, currency)
+                            + " unassigned")));
             kpis.add(new Kpi("Charge", total.rows().isEmpty() ? "—" : Display.money(charge, currency), when));
-            kpis.add(new Kpi("Margin", total.rows().isEmpty() ? "—" : Display.money(charge.subtract(cost), currency), when));
+            kpis.add(new Kpi("Margin", total.rows().isEmpty() ? "—" : Display.money(charge.subtract(cost), currency),
+                    when + (cost.signum() == 0 ? "" : ", " + Display.percent(charge.subtract(cost), cost) + " of cost")));
         }
         model.addAttribute("kpis", kpis);
         model.addAttribute("periodLabel", Display.period(latest));

@@ -35,7 +35,9 @@ import java.util.UUID;
  */
 @Controller
 class ManagedAccountsPage {
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, yyyy").withZone(ZoneOffset.UTC);
+    // the month of the tracked spend in the reader's words ("Oct 2026"), as dates are ("6 Dec 2026")
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM yyyy", java.util.Locale.ENGLISH);
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final ManagedAccountsApi api;
     private final IntegrationsApi integrationsApi;
@@ -72,7 +74,8 @@ class ManagedAccountsPage {
     String list(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
         var page = api.list(actor, offset, 50);
         model.addAttribute("rows", page.items().stream().map(a -> new Row(a.id().toString(), a.name(), a.contactEmail(),
-                DATE.format(a.createdAt()), a.trackedSpend().map(s -> io.rebill.web.Amounts.display(new java.math.BigDecimal(s.amount())) + " (" + s.period() + ")")
+                DATE.format(a.createdAt()), a.trackedSpend().map(s -> io.rebill.web.Amounts.display(new java.math.BigDecimal(s.amount())) + " in "
+                        + MONTH.format(java.time.YearMonth.parse(s.period())))
                 .orElse("—"))).toList());
         model.addAttribute("total", page.total());
         model.addAttribute("next", page.next().isPresent() ? offset + page.items().size() : -1);

@@ -97,6 +97,14 @@ class CostsHomeBrowserTest extends BrowserTest {
         // the sources list stays on the MSP's home, and at /sources
         assertThat(page.locator("#source-payer-1")).isVisible();
         screenshot("msp-home");
+        // one margin for a month: the home's first Cost and Margin cards are the Billing page's (customers only; the
+        // unassigned cost named beside), never cost-with-unassigned against charge
+        String homeCost = page.locator("#kpis .kpi").nth(0).locator("strong").innerText();
+        String homeMargin = page.locator("#kpis .kpi").nth(2).locator("strong").innerText();
+        assertThat(page.locator("#kpis .kpi").nth(0)).containsText("plus USD 7.00 unassigned");
+        page.navigate("/billing?period=2026-10");
+        assertThat(page.locator("section.kpis .kpi").nth(0).locator("strong")).hasText(homeCost);
+        assertThat(page.locator("section.kpis .kpi").nth(2).locator("strong")).hasText(homeMargin);
     }
 
     @Test
