@@ -67,8 +67,11 @@ class SecurityConfiguration {
 
     @Bean
     SignInThrottle signInThrottle(@Value("${rebill.sign-in.max-failures-per-account:5}") int perAccount,
-                                  @Value("${rebill.sign-in.max-failures-per-address:20}") int perAddress) {
-        return new SignInThrottle(perAccount, perAddress, Clock.systemUTC());
+                                  @Value("${rebill.sign-in.max-failures-per-address:20}") int perAddress,
+                                  org.springframework.jdbc.core.simple.JdbcClient jdbc,
+                                  org.springframework.transaction.support.TransactionTemplate tx) {
+        // the counts live in PostgreSQL: a restart or a second process does not reset them (issue 14 item 5)
+        return new SignInThrottle(perAccount, perAddress, Clock.systemUTC(), new io.rebill.identity.SignInFailures(jdbc, tx));
     }
 
     @Bean
@@ -83,6 +86,8 @@ class SecurityConfiguration {
                         .permitAll()
                         // SSO: the login page's "Sign in with SSO" and the OpenID Connect redirects (docs/sso.md)
                         .requestMatchers("/login/sso", "/oauth2/**", "/login/oauth2/**").permitAll()
+                        // an invitation's link: the page itself tells a new person from one who must sign in first
+                        .requestMatchers("/invitations/*").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll()
                         .failureHandler(signIn.failureHandler()).successHandler(signIn.successHandler()))
