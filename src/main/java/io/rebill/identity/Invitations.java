@@ -97,6 +97,12 @@ public final class Invitations {
                 .update();
     }
 
+    /** Why the invitation's latest mail did not go out, if it did not. */
+    public Optional<String> sendError(UUID accountId, UUID id) {
+        return jdbc.sql(SQL.get("send-error")).param("account", accountId).param("id", id).query(String.class)
+                .optional();
+    }
+
     /** The invitation a link names; empty for a token that never was (or was replaced by a newer link). */
     public Optional<Invitation> byToken(String token) {
         if (token == null || !token.startsWith("ri_") || token.length() > 100) {

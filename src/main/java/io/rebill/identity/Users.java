@@ -64,8 +64,9 @@ public final class Users {
      *
      * <p>An email that already belongs to a user of another account is not refused, as that would tell the adder
      * the address exists elsewhere (issue 14 item 8): it becomes an invitation of this account, answered and
-     * listed exactly like a user added with a new address (the name, role and sign-in the adder chose). The person
-     * keeps their own account and password; nothing of theirs changes. A customer account never adds addresses in
+     * listed exactly like a user added with a new address (the name, role and sign-in the adder chose), and the
+     * caller mails its link ({@link Invitations}). The person keeps their own account and password; nothing of theirs
+     * changes until they accept. A customer account never adds addresses in
      * its MSP's email domain (or a subdomain): those are the MSP's staff, who act there as Manager User.
      */
     public Member addMember(UUID accountId, AccountKind kind, String email, String displayName, Optional<String> password,

@@ -12,6 +12,9 @@ WHERE account_id = :account AND id = :id AND accepted_at IS NULL AND revoked_at 
 UPDATE invitation SET sent_at = CASE WHEN CAST(:error AS text) IS NULL THEN now() END, send_error = :error
 WHERE account_id = :account AND id = :id
 
+-- name: send-error
+SELECT send_error FROM invitation WHERE account_id = :account AND id = :id
+
 -- name: by-token
 SELECT * FROM invitation WHERE token_hash = :hash
 

@@ -69,10 +69,17 @@ class AccountSettingsPages {
         // a typed password means "set up now" whichever choice is ticked
         boolean invite = how.equals("invite") && password.isEmpty();
         try {
-            users.create(actor, new UsersApi.NewUser(email, name, role,
-                    password.isEmpty() ? Optional.empty() : Optional.of(password), Optional.of(invite)));
-            redirect.addFlashAttribute("message", invite ? "Invited " + email + ": the invitation link is on its"
-                    + " way. They appear as Pending until they accept." : "Added " + email + ".");
+            var created = users.create(actor, new UsersApi.NewUser(email, name, role,
+                    password.isEmpty() ? Optional.empty() : Optional.of(password), Optional.of(invite))).getBody();
+            Optional<String> notSent = invite ? users.mailError(actor, created.id()) : Optional.empty();
+            if (notSent.isPresent()) {
+                redirect.addFlashAttribute("error", "Invited " + email + ", but the invitation email could not be"
+                        + " sent: " + notSent.get() + ". Check the mail server settings (REBILL_SMTP_*), then use"
+                        + " Send again.");
+            } else {
+                redirect.addFlashAttribute("message", invite ? "Invited " + email + ": the invitation link is on"
+                        + " its way. They appear as Pending until they accept." : "Added " + email + ".");
+            }
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
         }

@@ -173,6 +173,11 @@ class UsersApi {
         return error;
     }
 
+    /** Why the invitation's mail did not go out (for the page that just added it); empty when it went. */
+    Optional<String> mailError(Actor actor, UUID id) {
+        return invitations.sendError(actor.account().id(), id);
+    }
+
     /** Issues a new link and mails it; a mail server's refusal is kept and returned, never thrown. */
     private Optional<String> mail(Actor actor, UUID invitationId) {
         Invitations.Issued issued = invitations.issue(actor.account().id(), invitationId);
