@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the account's failures (not the address's, so an attacker's own account cannot reset the count of the address it
  * guesses from).
  *
- * <p>Kept in memory: a restart forgets every count (docs/security.md says so). The map is bounded; when it is full,
- * entries whose failures are forgotten are dropped first, and an attempt that finds it still full is refused, as a
- * flood of failures from many addresses is itself an attack.
+ * <p>The counts live in a {@link Store}: the application's is PostgreSQL ({@code sign_in_failure},
+ * {@link SignInFailures}), so a restart or a second process keeps them; each change of one count is atomic there.
+ * The store is bounded: when it holds {@link #MAX_ENTRIES}, entries whose failures are forgotten are dropped first,
+ * and an attempt that finds it still full is refused, as a flood of failures from many addresses is itself an attack.
  */
 public final class SignInThrottle {
     public static final Duration FIRST_LOCK = Duration.ofMinutes(1);
@@ -38,21 +39,72 @@ public final class SignInThrottle {
         }
     }
 
-    private record Failures(int count, Instant last, Instant lockedUntil) {
+    /** The failures counted under one key (an email typed, or a client address). */
+    public record Failures(int count, Instant last, Instant lockedUntil) {
+        /** When nothing of it matters any more: {@link #MEMORY} after the last failure or after its lock ended. */
+        public Instant forgetAt() {
+            return (lockedUntil.isAfter(last) ? lockedUntil : last).plus(MEMORY);
+        }
+    }
+
+    /** Where the counts live; every change of one key is atomic. */
+    public interface Store {
+        Optional<Failures> get(String key);
+
+        /** Applies {@code change} to the key's failures (null when it has none) atomically and returns the result. */
+        Failures update(String key, java.util.function.UnaryOperator<Failures> change);
+
+        void remove(String key);
+
+        /** Drops every entry forgotten at {@code now}. */
+        void forget(Instant now);
+
+        long size();
+    }
+
+    /** Counts in this process only: for tests of the arithmetic. */
+    public static final class InMemory implements Store {
+        private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Failures> get(String key) {
+            return Optional.ofNullable(failures.get(key));
+        }
+
+        @Override
+        public Failures update(String key, java.util.function.UnaryOperator<Failures> change) {
+            return failures.compute(key, (k, old) -> change.apply(old));
+        }
+
+        @Override
+        public void remove(String key) {
+            failures.remove(key);
+        }
+
+        @Override
+        public void forget(Instant now) {
+            failures.values().removeIf(f -> forgotten(f, now));
+        }
+
+        @Override
+        public long size() {
+            return failures.size();
+        }
     }
 
     private final int accountLimit;
     private final int addressLimit;
     private final Clock clock;
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Store failures;
 
-    public SignInThrottle(int accountLimit, int addressLimit, Clock clock) {
+    public SignInThrottle(int accountLimit, int addressLimit, Clock clock, Store store) {
         if (accountLimit < 1 || addressLimit < 1) {
             throw new IllegalArgumentException("sign-in limits must be at least 1");
         }
         this.accountLimit = accountLimit;
         this.addressLimit = addressLimit;
         this.clock = clock;
+        this.failures = store;
     }
 
     /** The lock that refuses an attempt now for this email from this address, if any. */
@@ -66,7 +118,7 @@ public final class SignInThrottle {
     public Optional<Lock> failed(String email, String address) {
         Instant now = clock.instant();
         if (failures.size() >= MAX_ENTRIES) {
-            failures.values().removeIf(f -> forgotten(f, now));
+            failures.forget(now);
         }
         Failures account = count(accountKey(email), accountLimit, now);
         Failures from = count(addressKey(address), addressLimit, now);
@@ -83,11 +135,11 @@ public final class SignInThrottle {
     }
 
     private Failures count(String key, int limit, Instant now) {
-        if (!failures.containsKey(key) && failures.size() >= MAX_ENTRIES) {
+        if (failures.get(key).isEmpty() && failures.size() >= MAX_ENTRIES) {
             // full of live entries: refuse rather than grow without bound
             return new Failures(limit, now, now.plus(FIRST_LOCK));
         }
-        return failures.compute(key, (k, old) -> {
+        return failures.update(key, old -> {
             int count = old == null || forgotten(old, now) ? 1 : old.count() + 1;
             Instant lockedUntil = count < limit ? Instant.EPOCH : now.plus(lockFor(count - limit));
             return new Failures(count, now, lockedUntil);
@@ -104,21 +156,21 @@ public final class SignInThrottle {
     }
 
     private Optional<Lock> lockOf(String key, Lock.Kind kind, Instant now) {
-        Failures f = failures.get(key);
-        return f != null && f.lockedUntil().isAfter(now) ? Optional.of(new Lock(kind, f.lockedUntil()))
-                : Optional.empty();
+        return failures.get(key).filter(f -> f.lockedUntil().isAfter(now)).map(f -> new Lock(kind, f.lockedUntil()));
     }
 
     private static boolean forgotten(Failures f, Instant now) {
-        Instant latest = f.lockedUntil().isAfter(f.last()) ? f.lockedUntil() : f.last();
-        return !latest.plus(MEMORY).isAfter(now);
+        return !f.forgetAt().isAfter(now);
     }
 
     private static String accountKey(String email) {
-        return "account:" + (email == null ? "" : email.strip().toLowerCase(Locale.ROOT));
+        // no address is longer than 254 characters; a longer typed name still counts, under its first 300
+        String typed = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        return "account:" + (typed.length() > 300 ? typed.substring(0, 300) : typed);
     }
 
     private static String addressKey(String address) {
-        return "address:" + (address == null ? "" : address);
+        String from = address == null ? "" : address;
+        return "address:" + (from.length() > 300 ? from.substring(0, 300) : from);
     }
 }

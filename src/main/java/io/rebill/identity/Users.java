@@ -64,12 +64,28 @@ public final class Users {
      *
      * <p>An email that already belongs to a user of another account is not refused, as that would tell the adder
      * the address exists elsewhere (issue 14 item 8): it becomes an invitation of this account, answered and
-     * listed exactly like a user added with a new address (the name, role and sign-in the adder chose). The person
-     * keeps their own account and password; nothing of theirs changes. A customer account never adds addresses in
+     * listed exactly like a user added with a new address (the name, role and sign-in the adder chose), and the
+     * caller mails its link ({@link Invitations}). The person keeps their own account and password; nothing of theirs
+     * changes until they accept. A customer account never adds addresses in
      * its MSP's email domain (or a subdomain): those are the MSP's staff, who act there as Manager User.
      */
     public Member addMember(UUID accountId, AccountKind kind, String email, String displayName, Optional<String> password,
                             Role role, String createdBy) {
+        return add(accountId, kind, email, displayName, password, role, createdBy, false);
+    }
+
+    /**
+     * Invites an address into the account, whether or not it already has a user (docs/security.md "Invitations"):
+     * always an invitation, listed as Pending until the person accepts the mailed link (see {@link Invitations}),
+     * answered the same either way. The person chooses their own password, so the adder gives none.
+     */
+    public Member invite(UUID accountId, AccountKind kind, String email, String displayName, Role role,
+                         String createdBy) {
+        return add(accountId, kind, email, displayName, Optional.empty(), role, createdBy, true);
+    }
+
+    private Member add(UUID accountId, AccountKind kind, String email, String displayName, Optional<String> password,
+                       Role role, String createdBy, boolean invite) {
         if (!role.validIn(kind)) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "role " + role.dbName() + " exists only in the MSP account");
         }
@@ -89,11 +105,12 @@ public final class Users {
             if (invited || existing.isPresent() && member(accountId, existing.get().id()).isPresent()) {
                 throw new RebillException(ErrorCode.DUPLICATE, "'" + checkedEmail + "' is already a user of this account");
             }
-            if (existing.isPresent()) {
+            if (existing.isPresent() || invite) {
                 UUID invitation = UUID.randomUUID();
                 jdbc.sql(SQL.get("insert-invitation")).param("id", invitation).param("account", accountId)
                         .param("email", checkedEmail).param("name", name).param("role", role.dbName())
-                        .param("withPassword", password.isPresent()).param("createdBy", createdBy).update();
+                        .param("withPassword", invite || password.isPresent()).param("createdBy", createdBy)
+                        .param("listed", invite).update();
                 return member(accountId, invitation).orElseThrow();
             }
             UUID userId = UUID.randomUUID();
@@ -149,12 +166,15 @@ public final class Users {
         });
     }
 
-    /** Removes a user's access to the account; a user left without any account is deleted. */
+    /**
+     * Removes a user's access to the account; a user left without any account is deleted. An open invitation is
+     * revoked: its link then says it was withdrawn.
+     */
     public void remove(UUID accountId, UUID userId) {
         tx.executeWithoutResult(status -> {
             Member current = requireMember(accountId, userId);
             if (isInvitation(accountId, userId)) {
-                jdbc.sql(SQL.get("delete-invitation")).param("account", accountId).param("user", userId).update();
+                jdbc.sql(Invitations.SQL.get("revoke")).param("account", accountId).param("id", userId).update();
                 return;
             }
             if (current.role() == Role.OWNER) {
@@ -229,5 +249,6 @@ public final class Users {
 
     private static final RowMapper<Member> MEMBER = (rs, n) -> new Member(rs.getObject("id", UUID.class),
             rs.getString("email"), rs.getString("display_name"), rs.getBoolean("has_password"),
-            Role.fromDb(rs.getString("role")), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"));
+            Role.fromDb(rs.getString("role")), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
+            Member.Status.fromDb(rs.getString("status")));
 }

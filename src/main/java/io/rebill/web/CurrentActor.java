@@ -28,6 +28,8 @@ import java.util.UUID;
 @Component
 public class CurrentActor {
     public static final String ENTERED_ACCOUNT = "rebill.enteredAccount";
+    /** The account a browser session acts in, of the user's memberships ("Switch account"); else the first. */
+    public static final String CHOSEN_ACCOUNT = "rebill.chosenAccount";
     public static final String ACCOUNT_HEADER = "Rebill-Account";
     public static final String ACTING_AS_HEADER = "Rebill-Acting-As";
     static final String REQUEST_ATTRIBUTE = CurrentActor.class.getName();
@@ -74,7 +76,7 @@ public class CurrentActor {
         }
         User user = users.find(principal.userId())
                 .orElseThrow(() -> new SignedOutException("this user no longer exists; sign in again"));
-        List<Membership> memberships = users.memberships(user.id());
+        List<Membership> memberships = chosenFirst(users.memberships(user.id()), request, principal);
         // a token acts in the account it was made in, and only while its user is still a member there
         Membership home = memberships.stream()
                 .filter(m -> principal.tokenAccount().map(m.accountId()::equals).orElse(true))
@@ -102,6 +104,17 @@ public class CurrentActor {
                     + " (header " + ACCOUNT_HEADER + ")");
         }
         return actor.entering(customer.get());
+    }
+
+    /** A session's chosen membership first, when the user still has it (a user may belong to several accounts). */
+    private static List<Membership> chosenFirst(List<Membership> memberships, HttpServletRequest request,
+                                                PortalUser principal) {
+        HttpSession session = principal.tokenAccount().isPresent() ? null : request.getSession(false);
+        if (session == null || !(session.getAttribute(CHOSEN_ACCOUNT) instanceof UUID chosen)) {
+            return memberships;
+        }
+        return java.util.stream.Stream.concat(memberships.stream().filter(m -> m.accountId().equals(chosen)),
+                memberships.stream().filter(m -> !m.accountId().equals(chosen))).toList();
     }
 
     private static boolean fromHeader(HttpServletRequest request) {

@@ -1,6 +1,7 @@
 package io.rebill.web;
 
 import io.rebill.identity.ApiTokens;
+import io.rebill.identity.SignInFailures;
 import io.rebill.identity.SignInThrottle;
 import io.rebill.identity.TokenScope;
 import io.rebill.identity.Users;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -36,6 +38,7 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,8 +70,10 @@ class SecurityConfiguration {
 
     @Bean
     SignInThrottle signInThrottle(@Value("${rebill.sign-in.max-failures-per-account:5}") int perAccount,
-                                  @Value("${rebill.sign-in.max-failures-per-address:20}") int perAddress) {
-        return new SignInThrottle(perAccount, perAddress, Clock.systemUTC());
+                                  @Value("${rebill.sign-in.max-failures-per-address:20}") int perAddress,
+                                  JdbcClient jdbc, TransactionTemplate tx) {
+        // the counts live in PostgreSQL: a restart or a second process does not reset them (issue 14 item 5)
+        return new SignInThrottle(perAccount, perAddress, Clock.systemUTC(), new SignInFailures(jdbc, tx));
     }
 
     @Bean
@@ -83,6 +88,8 @@ class SecurityConfiguration {
                         .permitAll()
                         // SSO: the login page's "Sign in with SSO" and the OpenID Connect redirects (docs/sso.md)
                         .requestMatchers("/login/sso", "/oauth2/**", "/login/oauth2/**").permitAll()
+                        // an invitation's link: the page itself tells a new person from one who must sign in first
+                        .requestMatchers("/invitations/*").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll()
                         .failureHandler(signIn.failureHandler()).successHandler(signIn.successHandler()))

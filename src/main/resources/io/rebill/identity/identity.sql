@@ -24,45 +24,56 @@ SELECT m.account_id, m.role FROM membership m JOIN account a ON a.id = m.account
 WHERE m.user_id = :user ORDER BY (a.kind = 'msp') DESC, m.created_at, a.id
 
 -- name: member
--- An account's users are its members and the addresses it invited (invitation, identity/Users#addMember).
-SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by
+-- An account's users are its members and the addresses it invited (invitation, identity/Users#addMember) until the
+-- invitation is accepted (then the membership is the row) or revoked. status: a member is 'accepted' when it came
+-- through an invitation listed as one, else 'active'; an invitation added as "Send an invitation" is 'pending' or
+-- 'expired', one added with an initial password or SSO is listed like a user created at once ('active'), so the list
+-- never tells whether the address had a user elsewhere.
+SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at, m.created_by,
+       CASE WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.account_id = m.account_id AND i.accepted_by = u.id
+                         AND i.listed_as_invitation) THEN 'accepted' ELSE 'active' END AS status
 FROM membership m JOIN app_user u ON u.id = m.user_id
 WHERE m.account_id = :account AND m.user_id = :user
 UNION ALL
-SELECT i.id, i.email, i.display_name, i.with_password AS has_password, i.role, i.created_at, i.created_by
-FROM invitation i WHERE i.account_id = :account AND i.id = :user
+SELECT i.id, i.email, i.display_name, i.with_password AS has_password, i.role, i.created_at, i.created_by,
+       CASE WHEN NOT i.listed_as_invitation THEN 'active' WHEN i.expires_at <= now() THEN 'expired'
+            ELSE 'pending' END AS status
+FROM invitation i WHERE i.account_id = :account AND i.id = :user AND i.accepted_at IS NULL AND i.revoked_at IS NULL
 
 -- name: members
 SELECT * FROM (
     SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at,
-           m.created_by
+           m.created_by,
+           CASE WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.account_id = m.account_id AND i.accepted_by = u.id
+                             AND i.listed_as_invitation) THEN 'accepted' ELSE 'active' END AS status
     FROM membership m JOIN app_user u ON u.id = m.user_id
     WHERE m.account_id = :account
     UNION ALL
-    SELECT i.id, i.email, i.display_name, i.with_password, i.role, i.created_at, i.created_by
-    FROM invitation i WHERE i.account_id = :account
+    SELECT i.id, i.email, i.display_name, i.with_password, i.role, i.created_at, i.created_by,
+           CASE WHEN NOT i.listed_as_invitation THEN 'active' WHEN i.expires_at <= now() THEN 'expired'
+                ELSE 'pending' END AS status
+    FROM invitation i WHERE i.account_id = :account AND i.accepted_at IS NULL AND i.revoked_at IS NULL
 ) users ORDER BY lower(email), id LIMIT :limit OFFSET :offset
 
 -- name: count-members
 SELECT (SELECT count(*) FROM membership WHERE account_id = :account)
-     + (SELECT count(*) FROM invitation WHERE account_id = :account)
+     + (SELECT count(*) FROM invitation WHERE account_id = :account AND accepted_at IS NULL AND revoked_at IS NULL)
 
 -- name: is-invitation
-SELECT count(*) FROM invitation WHERE account_id = :account AND id = :user
+SELECT count(*) FROM invitation WHERE account_id = :account AND id = :user AND accepted_at IS NULL
+  AND revoked_at IS NULL
 
 -- name: invited
-SELECT count(*) FROM invitation WHERE account_id = :account AND lower(email) = lower(:email)
+SELECT count(*) FROM invitation WHERE account_id = :account AND lower(email) = lower(:email) AND accepted_at IS NULL
+  AND revoked_at IS NULL
 
 -- name: insert-invitation
-INSERT INTO invitation (id, account_id, email, display_name, role, with_password, created_by)
-VALUES (:id, :account, :email, :name, :role, :withPassword, :createdBy)
+INSERT INTO invitation (id, account_id, email, display_name, role, with_password, created_by, listed_as_invitation)
+VALUES (:id, :account, :email, :name, :role, :withPassword, :createdBy, :listed)
 
 -- name: update-invitation
 UPDATE invitation SET display_name = coalesce(:name, display_name), role = coalesce(:role, role)
-WHERE account_id = :account AND id = :user
-
--- name: delete-invitation
-DELETE FROM invitation WHERE account_id = :account AND id = :user
+WHERE account_id = :account AND id = :user AND accepted_at IS NULL AND revoked_at IS NULL
 
 -- name: msp-domain-of-customer
 SELECT msp.email_domain FROM account customer JOIN account msp ON msp.id = customer.msp_id

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SignInThrottleTest {
     private static final String HOME = "198.51.100.7";
     private final MovableClock clock = new MovableClock();
-    private final SignInThrottle throttle = new SignInThrottle(5, 20, clock);
+    private final SignInThrottle throttle = new SignInThrottle(5, 20, clock, new SignInThrottle.InMemory());
 
     @Test
     void theFifthFailureLocksTheAccountForAMinuteAndEachLaterOneDoublesItUpTo15() {

@@ -108,8 +108,12 @@ public final class PortalClient {
         return this;
     }
 
-    /** Sends this header on every later request (e.g. Rebill-Account). */
+    /** Sends this header on every later request (e.g. Rebill-Account); null stops sending it. */
     public PortalClient header(String name, String value) {
+        if (value == null) {
+            headers.remove(name);
+            return this;
+        }
         headers.put(name, value);
         return this;
     }
@@ -186,6 +190,27 @@ public final class PortalClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Submits a page's form as a browser would: reads the {@code _csrf} field of the page at {@code pagePath}, then
+     * posts {@code fields} to {@code action}; the answer is not followed (a redirect's Location says how it went).
+     */
+    public HttpResponse<String> submit(String pagePath, String action, Map<String, String> fields) {
+        Matcher m = FORM_CSRF.matcher(page(pagePath).body());
+        if (!m.find()) {
+            throw new AssertionError("the page " + pagePath + " has no form with a CSRF token");
+        }
+        StringBuilder body = new StringBuilder("_csrf=" + enc(m.group(1)));
+        fields.forEach((k, v) -> body.append('&').append(enc(k)).append('=').append(enc(v)));
+        return send(HttpRequest.newBuilder(URI.create(base + action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    /** Where the last sign-in through {@link #login} was sent. */
+    public String lastLocation() {
+        return lastLocation;
     }
 
     public HttpResponse<String> page(String path) {

@@ -65,11 +65,21 @@ class AccountSettingsPages {
     @PostMapping("/settings/users")
     String addUser(Actor actor, @RequestParam String email, @RequestParam(defaultValue = "") String name,
                    @RequestParam String role, @RequestParam(defaultValue = "") String password,
-                   RedirectAttributes redirect) {
+                   @RequestParam(defaultValue = "invite") String how, RedirectAttributes redirect) {
+        // a typed password means "set up now" whichever choice is ticked
+        boolean invite = how.equals("invite") && password.isEmpty();
         try {
-            users.create(actor, new UsersApi.NewUser(email, name, role,
-                    password.isEmpty() ? Optional.empty() : Optional.of(password)));
-            redirect.addFlashAttribute("message", "Added " + email + ".");
+            var created = users.create(actor, new UsersApi.NewUser(email, name, role,
+                    password.isEmpty() ? Optional.empty() : Optional.of(password), Optional.of(invite))).getBody();
+            Optional<String> notSent = invite ? users.mailError(actor, created.id()) : Optional.empty();
+            if (notSent.isPresent()) {
+                redirect.addFlashAttribute("error", "Invited " + email + ", but the invitation email could not be"
+                        + " sent: " + notSent.get() + ". Check the mail server settings (REBILL_SMTP_*), then use"
+                        + " Send again.");
+            } else {
+                redirect.addFlashAttribute("message", invite ? "Invited " + email + ": the invitation link is on"
+                        + " its way. They appear as Pending until they accept." : "Added " + email + ".");
+            }
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
         }
@@ -80,6 +90,22 @@ class AccountSettingsPages {
     String changeRole(Actor actor, @PathVariable UUID id, @RequestParam String role, RedirectAttributes redirect) {
         return attempt(redirect, () -> users.update(actor, id, new UsersApi.UserChange(Optional.empty(), Optional.of(role))),
                 "Role changed.", "redirect:/settings/users");
+    }
+
+    @PostMapping("/settings/users/{id}/invite-again")
+    String inviteAgain(Actor actor, @PathVariable UUID id, RedirectAttributes redirect) {
+        try {
+            Optional<String> error = users.sendAgain(actor, id);
+            if (error.isPresent()) {
+                redirect.addFlashAttribute("error", "The invitation email could not be sent: " + error.get()
+                        + ". Check the mail server settings (REBILL_SMTP_*), then send it again.");
+            } else {
+                redirect.addFlashAttribute("message", "Sent the invitation again; the earlier link no longer works.");
+            }
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/settings/users";
     }
 
     @PostMapping("/settings/users/{id}/delete")

@@ -56,6 +56,8 @@ final class AuditSentences {
                     + ("sso".equals(text(d, "via")) ? " (first sign-in with single sign-on)" : "");
             case "user.update" -> who + " made " + text(d, "email") + " " + article(role(d)) + " " + role(d);
             case "user.delete" -> who + " removed " + text(d, "email") + "'s access";
+            case "user.invite_again" -> who + " sent the invitation of " + text(d, "email") + " again";
+            case "user.accept_invitation" -> who + " accepted the invitation as " + role(d);
             case "sso.login" -> who + " signed in with single sign-on";
             case "sso.create" -> who + " set up single sign-on" + forDomain(d);
             case "sso.update" -> who + " changed the single sign-on settings" + forDomain(d);

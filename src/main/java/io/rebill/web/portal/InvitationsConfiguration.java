@@ -1,0 +1,59 @@
+package io.rebill.web.portal;
+
+import io.rebill.identity.InvitationMailer;
+import io.rebill.identity.Invitations;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.util.Properties;
+
+/**
+ * Invitations and the SMTP server their links are mailed through: the same {@code rebill.smtp.*} settings
+ * ({@code REBILL_SMTP_HOST}, ...) as invoices (web/billing/InvoicingConfiguration builds its sender the same way).
+ */
+@Configuration(proxyBeanMethods = false)
+class InvitationsConfiguration {
+
+    @Bean
+    Invitations invitations(JdbcClient jdbc, TransactionTemplate tx, PasswordEncoder encoder) {
+        return new Invitations(jdbc, tx, encoder, Clock.systemUTC());
+    }
+
+    @Bean
+    InvitationMailer invitationMailer(Environment environment) {
+        JavaMailSenderImpl sender = new JavaMailSenderImpl();
+        sender.setHost(environment.getProperty("rebill.smtp.host", "localhost"));
+        sender.setPort(environment.getProperty("rebill.smtp.port", Integer.class, 25));
+        String user = environment.getProperty("rebill.smtp.username", "");
+        if (!user.isBlank()) {
+            sender.setUsername(user);
+            sender.setPassword(environment.getProperty("rebill.smtp.password", ""));
+        }
+        Properties p = sender.getJavaMailProperties();
+        p.put("mail.smtp.auth", String.valueOf(!user.isBlank()));
+        p.put("mail.smtp.starttls.enable", environment.getProperty("rebill.smtp.starttls", "false"));
+        p.put("mail.smtp.connectiontimeout", "10000");
+        p.put("mail.smtp.timeout", "30000");
+        p.put("mail.smtp.writetimeout", "30000");
+        return (to, from, subject, body) -> {
+            try {
+                var message = sender.createMimeMessage();
+                MimeMessageHelper helper = new MimeMessageHelper(message, false, "UTF-8");
+                helper.setTo(to);
+                helper.setFrom(from);
+                helper.setSubject(subject);
+                helper.setText(body);
+                sender.send(message);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new org.springframework.mail.MailPreparationException(e.getMessage(), e);
+            }
+        };
+    }
+}
