@@ -202,14 +202,35 @@ class ReportsPage {
         });
         model.addAttribute("groupLabels", data.groupLabels());
         model.addAttribute("hasRows", !data.rows().isEmpty());
-        model.addAttribute("rows", data.rows().stream().map(r -> new TableRow(r.keys().stream()
-                .map(k -> k == null ? "(none)" : k).toList(), Display.money(r.total(), currency),
+        model.addAttribute("rows", data.rows().stream().filter(ReportsPage::shown).map(r -> new TableRow(
+                keyLabels(data, r), Display.money(r.total(), currency),
                 Display.money(r.previous(), currency), Display.change(r.total(), r.previous()), r.total().signum() < 0))
                 .toList());
         model.addAttribute("total", Display.money(data.total(), currency));
         model.addAttribute("previousTotal", Display.money(data.previousTotal(), currency));
         model.addAttribute("change", Display.change(data.total(), data.previousTotal()));
         model.addAttribute("chart", JSON.writeValueAsString(chart(data, definition, currency)));
+    }
+
+    /**
+     * A group's value as a reader names it: lines no customer claims are "Unassigned" (the MSP's own cost, as on the
+     * Billing page), a line without a value of any other dimension "No region", "No team" and so on.
+     */
+    static List<String> keyLabels(ReportData data, ReportData.Row row) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < row.keys().size(); i++) {
+            String key = row.keys().get(i);
+            String group = i < data.groupLabels().size() ? data.groupLabels().get(i) : "value";
+            labels.add(key != null ? key : group.equalsIgnoreCase("Customer") ? "Unassigned"
+                    : "No " + group.toLowerCase(java.util.Locale.ROOT));
+        }
+        return labels;
+    }
+
+    /** A row with nothing in either window (the unassigned lines of a charge report, say) says nothing: left out. */
+    static boolean shown(ReportData.Row row) {
+        return row.total().signum() != 0 || row.previous().signum() != 0
+                || row.amounts().stream().anyMatch(a -> a.signum() != 0);
     }
 
     /** The chart's data: a label per bucket, a series per group (the largest few, the rest as Other). */
@@ -220,11 +241,11 @@ class ReportsPage {
             case MONTH -> Display.period(new io.rebill.shared.time.BillingPeriod(java.time.YearMonth.from(b)));
         }).toList();
         List<Map<String, Object>> series = new ArrayList<>();
-        List<ReportData.Row> rows = data.rows();
+        List<ReportData.Row> rows = data.rows().stream().filter(ReportsPage::shown).toList();
         for (int i = 0; i < Math.min(rows.size(), CHART_SERIES); i++) {
             ReportData.Row r = rows.get(i);
-            series.add(Map.of("label", r.keys().isEmpty() ? "Total" : String.join(" / ", r.keys().stream()
-                    .map(k -> k == null ? "(none)" : k).toList()), "values", r.amounts().stream()
+            series.add(Map.of("label", r.keys().isEmpty() ? "Total" : String.join(" / ", keyLabels(data, r)),
+                    "values", r.amounts().stream()
                     .map(BigDecimal::toPlainString).toList()));
         }
         if (rows.size() > CHART_SERIES) {
