@@ -23,7 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * The invoicing feature as beans: bill runs (automatic ones follow the billing configuration and the MSP's
@@ -48,20 +47,7 @@ class InvoicingConfiguration {
 
     @Bean
     InvoiceMailer invoiceMailer(Environment environment) {
-        JavaMailSenderImpl sender = new JavaMailSenderImpl();
-        sender.setHost(environment.getProperty("rebill.smtp.host", "localhost"));
-        sender.setPort(environment.getProperty("rebill.smtp.port", Integer.class, 25));
-        String user = environment.getProperty("rebill.smtp.username", "");
-        if (!user.isBlank()) {
-            sender.setUsername(user);
-            sender.setPassword(environment.getProperty("rebill.smtp.password", ""));
-        }
-        Properties p = sender.getJavaMailProperties();
-        p.put("mail.smtp.auth", String.valueOf(!user.isBlank()));
-        p.put("mail.smtp.starttls.enable", environment.getProperty("rebill.smtp.starttls", "false"));
-        p.put("mail.smtp.connectiontimeout", "10000");
-        p.put("mail.smtp.timeout", "30000");
-        p.put("mail.smtp.writetimeout", "30000");
+        JavaMailSenderImpl sender = io.rebill.web.Smtp.sender(environment);
         return (to, from, subject, body, name, attachment) -> {
             try {
                 var message = sender.createMimeMessage();

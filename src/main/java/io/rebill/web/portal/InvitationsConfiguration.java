@@ -12,7 +12,6 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
-import java.util.Properties;
 
 /**
  * Invitations and the SMTP server their links are mailed through: the same {@code rebill.smtp.*} settings
@@ -28,20 +27,7 @@ class InvitationsConfiguration {
 
     @Bean
     InvitationMailer invitationMailer(Environment environment) {
-        JavaMailSenderImpl sender = new JavaMailSenderImpl();
-        sender.setHost(environment.getProperty("rebill.smtp.host", "localhost"));
-        sender.setPort(environment.getProperty("rebill.smtp.port", Integer.class, 25));
-        String user = environment.getProperty("rebill.smtp.username", "");
-        if (!user.isBlank()) {
-            sender.setUsername(user);
-            sender.setPassword(environment.getProperty("rebill.smtp.password", ""));
-        }
-        Properties p = sender.getJavaMailProperties();
-        p.put("mail.smtp.auth", String.valueOf(!user.isBlank()));
-        p.put("mail.smtp.starttls.enable", environment.getProperty("rebill.smtp.starttls", "false"));
-        p.put("mail.smtp.connectiontimeout", "10000");
-        p.put("mail.smtp.timeout", "30000");
-        p.put("mail.smtp.writetimeout", "30000");
+        JavaMailSenderImpl sender = io.rebill.web.Smtp.sender(environment);
         return (to, from, subject, body) -> {
             try {
                 var message = sender.createMimeMessage();
