@@ -17,6 +17,7 @@ import java.util.Map;
  * a statement.
  */
 final class RunStatements {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunStatements.class);
     private final Connection duck;
 
     RunStatements(Connection duck) {
@@ -36,6 +37,8 @@ final class RunStatements {
         try (Statement s = duck.createStatement()) {
             s.execute("SET preserve_insertion_order = " + ordered);
         }
+        // logging.level.io.rebill.rules.internal.RunStatements=DEBUG shows what a bill asks of DuckDB, to EXPLAIN it
+        log.debug("DuckDB statement ({} parameters): {}", params.size(), sql);
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             bind(ps, params);
             ps.execute();
