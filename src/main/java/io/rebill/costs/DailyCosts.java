@@ -45,8 +45,9 @@ public final class DailyCosts {
      * a temporary table of one JSON text per row (a field delimiter and quote that JSON never holds unescaped), then
      * inserted in one statement; {@code accountOfKey} maps a customer's id in the configuration to its account.
      */
-    public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
-                        DailyBill bill) {
+    public Map<String, Long> replace(UUID msp, UUID run, BillingPeriod period,
+                                     Function<String, Optional<UUID>> accountOfKey, DailyBill bill) {
+        long started = System.nanoTime();
         jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
         jdbc.sql(SQL.get("delete-period-rollup")).param("msp", msp).param("period", period.toString()).update();
         Map<String, String> accounts = new LinkedHashMap<>();
@@ -66,7 +67,12 @@ public final class DailyCosts {
         jdbc.sql(SQL.get("insert-staged")).param("msp", msp).param("period", period.toString()).param("run", run)
                 .param("accounts", JSON.writeValueAsString(accounts)).update();
         jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).update();
+        long daily = System.nanoTime();
         replaceTags(msp, run, period, accounts, bill);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        phases.put("daily write", (daily - started) / 1_000_000);
+        phases.put("tag write", (System.nanoTime() - daily) / 1_000_000);
+        return phases;
     }
 
     /** The provider tag keys a bill run sums per value for the reports: the most frequent of the period's lines. */

@@ -113,19 +113,25 @@ public final class Billing {
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
                                Optional<Path> linesFolder, Consumer<String> progress) {
         try (Connection duck = scratch()) {
+            long t0 = System.nanoTime();
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
             BillResult result = run.run();
+            long t1 = System.nanoTime();
             progress.accept("summing the customers' costs per day");
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
             java.nio.file.Files.createDirectories(settings.tempDir());
             Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
             DailyBill daily = new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
+            long t2 = System.nanoTime();
+            daily.phase("bill", (t1 - t0) / 1_000_000).phase("daily aggregate", (t2 - t1) / 1_000_000);
             if (!tags.isEmpty()) {
                 progress.accept("summing the customers' costs per tag");
                 Path tagFile = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-tags-", ".json");
                 daily = daily.withTags(tagFile, new io.rebill.rules.internal.TagAggregate(duck, predicates)
                         .write(run, result, config.currency(), tags, tagFile));
             }
+            long t3 = System.nanoTime();
+            daily.phase("tag aggregate", (t3 - t2) / 1_000_000);
             if (linesFolder.isPresent()) {
                 // last, so that `rebill bench --what lines` times the write from this message to the return
                 progress.accept("keeping the re-billed lines");
@@ -136,7 +142,7 @@ public final class Billing {
                     throw e;
                 }
             }
-            return daily;
+            return daily.phase("kept lines", (System.nanoTime() - t3) / 1_000_000);
         } catch (java.io.IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);

@@ -31,6 +31,7 @@ public final class DailyBill implements AutoCloseable {
 
     private Path tagRows;
     private long tagCount;
+    private final java.util.Map<String, Long> phaseMillis = new java.util.LinkedHashMap<>();
 
     public DailyBill(BillResult result, Path rows, long count) {
         this.result = result;
@@ -56,6 +57,17 @@ public final class DailyBill implements AutoCloseable {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the tag costs in " + tagRows + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Records how long a phase of the run took (bill, daily aggregate, tag aggregate, kept lines). */
+    public DailyBill phase(String name, long millis) {
+        phaseMillis.put(name, millis);
+        return this;
+    }
+
+    /** The phases of the run in the order they ran, with their milliseconds (the bill run's log line). */
+    public java.util.Map<String, Long> phaseMillis() {
+        return java.util.Collections.unmodifiableMap(phaseMillis);
     }
 
     public long tagCount() {
