@@ -126,9 +126,9 @@ public final class RunWorker implements AutoCloseable {
                 Resolved in = inputs.resolve(msp, period);
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
-                // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                // issue 12: and per provider tag key and virtual tag (the tag aggregate reports group by), and its
-                // re-billed lines, kept with the run for the customers' FOCUS files
+                // issue 12: the bill, its daily and tag aggregates (reports read them, never the lines) and its
+                // re-billed lines in one DuckDB job; the aggregates and lines land in the run's folder before the
+                // drafts' transaction, which writes only the small rollup by customer, day, kind and service
                 var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
                 try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags,
                         Optional.of(billing.runFolder(msp, period, id)), throttle)) {
