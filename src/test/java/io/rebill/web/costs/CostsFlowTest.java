@@ -8,6 +8,7 @@ import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
+import io.rebill.web.ApiSteps;
 import io.rebill.web.GoldenMonth;
 import io.rebill.web.TinyCur;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,6 +154,26 @@ class CostsFlowTest {
                 .isEqualTo("SUCCEEDED");
         assertThat(ok(owner.get(byRegion)).path("total").toString()).isEqualTo(before);
         assertThat(billRuns.refreshStoredFigures()).isEmpty();
+    }
+
+    /** A budget narrowed by a fine dimension (charge type) reads the run's fine file; a customer's only its own rows. */
+    @Test
+    void aBudgetNarrowedByChargeTypeReadsTheRunsFineFiguresAndACustomerOnlyItsOwn() {
+        PortalClient globexOwner = PortalClient.signIn(port, "owner@globex.example", CUSTOMER_PASSWORD);
+        String usage = ApiSteps.created(globexOwner.post("/api/v1/budgets", ApiSteps.map("name", "Usage only",
+                "amount", "100", "filters", Map.of("charge_type", List.of("Usage"))))).body().path("id").asString();
+        // Globex: EC2 50.00 x 1.03; its Tax line and the fee are not Usage, Acme's lines are not Globex's
+        assertThat(plain(ok(globexOwner.get("/api/v1/budgets/" + usage)).path("month_to_date").asString()))
+                .isEqualTo("51.5");
+        String tax = ApiSteps.created(owner.post("/api/v1/budgets", ApiSteps.map("name", "Tax cost", "amount", "100",
+                "measure", "cost", "filters", Map.of("charge_type", List.of("Tax"))))).body().path("id").asString();
+        assertThat(plain(ok(owner.get("/api/v1/budgets/" + tax)).path("month_to_date").asString())).isEqualTo("5");
+        String acmeUsage = ApiSteps.created(owner.post("/api/v1/budgets", ApiSteps.map("name", "Acme usage",
+                "amount", "1000", "filters", Map.of("customer", List.of(acme), "charge_type", List.of("Usage")))))
+                .body().path("id").asString();
+        // Acme: EC2 (100.00 + 10.005) x 1.03 + CloudFront 40 x 75 % x 1.03; S3 excluded, the fee is no Usage
+        assertThat(plain(ok(owner.get("/api/v1/budgets/" + acmeUsage)).path("month_to_date").asString()))
+                .isEqualTo("144.20515");
     }
 
     private UUID latestRun() {
