@@ -7,10 +7,7 @@ import io.rebill.ingestion.TestFiles;
 import io.rebill.shared.config.RebillSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -33,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an MSP-only row with charge 0; a customer's own virtual tag covers its lines only.
  */
 class TagAggregateGoldenTest {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path dir;
