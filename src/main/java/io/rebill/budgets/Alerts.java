@@ -50,10 +50,10 @@ public final class Alerts implements AutoCloseable {
             Thread.ofVirtual().name("budget-alerts").factory());
 
     public Alerts(JdbcClient jdbc, TransactionTemplate tx, Notifications notifications, AnomalyMethod method,
-                  Clock clock) {
+                  Clock clock, io.rebill.costs.FineCosts fine) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.figures = new BudgetFigures(jdbc);
+        this.figures = new BudgetFigures(jdbc, fine);
         this.notifications = notifications;
         this.method = method;
         this.clock = clock;

@@ -40,7 +40,7 @@ public final class Budgets {
         this.jdbc = jdbc;
         this.costs = costs;
         this.audit = audit;
-        this.figures = new BudgetFigures(jdbc);
+        this.figures = new BudgetFigures(jdbc, costs.fine());
         this.clock = clock;
     }
 

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The columns of the daily aggregates a budget may be narrowed by (cost_daily's dimensions); {@link #CUSTOMER} is the
- * MSP's only. {@code fine} ones are not in the rollup by service, so a budget using one reads cost_daily.
+ * The columns of the daily aggregates a budget may be narrowed by (the fine daily rows' dimensions); {@link #CUSTOMER}
+ * is the MSP's only. {@code fine} ones are not in the rollup by service, so a budget using one reads the run's fine
+ * daily file (docs/costs.md).
  */
 public enum Dimension {
     SERVICE("service", false),

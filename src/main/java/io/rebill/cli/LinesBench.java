@@ -122,6 +122,11 @@ final class LinesBench {
                     "/api/v1/costs?period=" + PERIOD + "&group_by=day,service"));
             results.add(time(server, http, "MSP: GET /costs month by customer", requests, List.of(),
                     "/api/v1/costs?period=" + PERIOD + "&group_by=customer"));
+            // issue 11 item 8: the fine figures are the run's Parquet files, read with DuckDB on the request
+            results.add(time(server, http, "customer: GET /costs month by region by day (run's fine file)", requests,
+                    List.of(any), "/api/v1/costs?period=" + PERIOD + "&group_by=day,region"));
+            results.add(time(server, http, "MSP: GET /costs month by customer by region (run's fine file)", requests,
+                    List.of(), "/api/v1/costs?period=" + PERIOD + "&group_by=customer,region"));
             out.println();
             out.printf("Over 127.0.0.1, one request at a time, %d customers; load average (1, 5, 15 min): %s%n",
                     customers.size(), BenchCommand.loadAverage());

@@ -32,11 +32,11 @@ public final class CostReports {
     private final Clock clock;
     private final ReportQuery query;
 
-    public CostReports(JdbcClient jdbc, VirtualTags tags, Clock clock) {
+    public CostReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, Clock clock) {
         this.jdbc = jdbc;
         this.tags = tags;
         this.clock = clock;
-        this.query = new ReportQuery(jdbc, SQL);
+        this.query = new ReportQuery(jdbc, fine, SQL);
     }
 
     public List<SavedReport> list(Actor actor) {

@@ -23,50 +23,61 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The costs feature's facade for what customers see of their re-billed costs (issue 12): the daily aggregate each
- * successful bill run writes (table {@code cost_daily}), and the figures reports read from it, never from the line
- * items. A customer's figures are its own charge only (usage after rules, charges and credits); the MSP's add the
- * cost and so the margin, per customer and unassigned.
+ * The costs feature's facade for what customers see of their re-billed costs (issue 12): the daily aggregates each
+ * successful bill run writes, and the figures reports read from them, never from the line items. PostgreSQL holds
+ * the rollup by customer, day, kind and service ({@code cost_daily_service}, written in the transaction of the run's
+ * drafts); the fine rows (also by category, charge type, region and account, and per tag) are Parquet files in the
+ * run's folder, read with DuckDB ({@link FineCosts}). A customer's figures are its own charge only (usage after
+ * rules, charges and credits); the MSP's add the cost and so the margin, per customer and unassigned.
  */
 public final class DailyCosts {
     private static final SqlStatements SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/costs.sql");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final JdbcClient jdbc;
     private final javax.sql.DataSource dataSource;
+    private final FineCosts fine;
 
-    public DailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource) {
+    public DailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource, FineCosts fine) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
+        this.fine = fine;
+    }
+
+    /** The fine figures' reader (budgets narrowed by a fine dimension read through it). */
+    public FineCosts fine() {
+        return fine;
     }
 
     /**
-     * Replaces the MSP's rows of the period with a run's, in the caller's transaction (the run's drafts are written
-     * in the same one, so reports and invoices never disagree). The bill's file is loaded with PostgreSQL's COPY into
-     * a temporary table of one JSON text per row (a field delimiter and quote that JSON never holds unescaped), then
-     * inserted in one statement; {@code accountOfKey} maps a customer's id in the configuration to its account.
+     * Replaces the MSP's rollup of the period with a run's, in the caller's transaction (the run's drafts are written
+     * in the same one, so reports and invoices never disagree; the run's fine files are already in its folder, and
+     * readers find them through this rollup's run). The rollup DuckDB wrote as CSV goes through PostgreSQL's COPY
+     * into typed columns of a temporary table, then into the table in one statement; {@code accountOfKey} maps a
+     * customer's id in the configuration to its account. Returns the phase's milliseconds for the run's log line.
      */
-    public void replace(UUID msp, UUID run, BillingPeriod period, Function<String, Optional<UUID>> accountOfKey,
-                        DailyBill bill) {
-        jdbc.sql(SQL.get("delete-period")).param("msp", msp).param("period", period.toString()).update();
+    public Map<String, Long> replace(UUID msp, UUID run, BillingPeriod period,
+                                     Function<String, Optional<UUID>> accountOfKey, DailyBill bill) {
+        long started = System.nanoTime();
         jdbc.sql(SQL.get("delete-period-rollup")).param("msp", msp).param("period", period.toString()).update();
         Map<String, String> accounts = new LinkedHashMap<>();
         for (CustomerBill c : bill.result().customers()) {
             accountOfKey.apply(c.customerId()).ifPresent(a -> accounts.put(c.customerId(), a.toString()));
         }
         java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource);
-        try (java.io.Reader rows = bill.reader(); java.sql.Statement s = connection.createStatement()) {
-            s.execute(SQL.get("create-stage"));
-            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(SQL.get("copy-stage"), rows);
+        try (java.io.Reader rows = bill.rollupReader(); java.sql.Statement s = connection.createStatement()) {
+            s.execute(SQL.get("create-rollup-stage"));
+            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(SQL.get("copy-rollup-stage"), rows);
         } catch (java.sql.SQLException | java.io.IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "storing the daily costs of " + period + " failed: "
                     + e.getMessage(), e);
         } finally {
             org.springframework.jdbc.datasource.DataSourceUtils.releaseConnection(connection, dataSource);
         }
-        jdbc.sql(SQL.get("insert-staged")).param("msp", msp).param("period", period.toString()).param("run", run)
+        jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).param("run", run)
                 .param("accounts", JSON.writeValueAsString(accounts)).update();
-        jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).update();
-        replaceTags(msp, run, period, accounts, bill);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        phases.put("daily write", (System.nanoTime() - started) / 1_000_000);
+        return phases;
     }
 
     /** The provider tag keys a bill run sums per value for the reports: the most frequent of the period's lines. */
@@ -103,29 +114,7 @@ public final class DailyCosts {
 
     private static final SqlStatements REPORTS_SQL = SqlStatements.load(DailyCosts.class, "/io/rebill/costs/reports.sql");
 
-    /** The tag aggregate's rows of the run, loaded like the daily rows (COPY into a stage, one INSERT). */
-    private void replaceTags(UUID msp, UUID run, BillingPeriod period, Map<String, String> accounts, DailyBill bill) {
-        jdbc.sql(REPORTS_SQL.get("delete-period-tags")).param("msp", msp).param("period", period.toString()).update();
-        Optional<java.io.Reader> tagRows = bill.tagReader();
-        if (tagRows.isEmpty()) {
-            return;
-        }
-        java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource);
-        try (java.io.Reader rows = tagRows.get(); java.sql.Statement s = connection.createStatement()) {
-            s.execute(REPORTS_SQL.get("create-tag-stage"));
-            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(REPORTS_SQL.get("copy-tag-stage"),
-                    rows);
-        } catch (java.sql.SQLException | java.io.IOException e) {
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "storing the tag costs of " + period + " failed: "
-                    + e.getMessage(), e);
-        } finally {
-            org.springframework.jdbc.datasource.DataSourceUtils.releaseConnection(connection, dataSource);
-        }
-        jdbc.sql(REPORTS_SQL.get("insert-staged-tags")).param("msp", msp).param("period", period.toString())
-                .param("run", run).param("accounts", JSON.writeValueAsString(accounts)).update();
-    }
-
-    /** Groupings the rollup by customer, day, kind and service answers; anything finer reads cost_daily. */
+    /** Groupings the rollup by customer, day, kind and service answers; anything finer reads the fine files. */
     private static final java.util.Set<CostGroup> ROLLED_UP = java.util.EnumSet.of(CostGroup.DAY, CostGroup.SERVICE,
             CostGroup.KIND, CostGroup.CUSTOMER);
 
@@ -148,17 +137,14 @@ public final class DailyCosts {
     /** The period's figures as the viewer may see them, grouped by {@code groups} (none: one total row). */
     public CostFigures figures(CostViewer viewer, BillingPeriod period, List<CostGroup> groups) {
         boolean msp = checkGroups(viewer, groups);
+        boolean rollup = ROLLED_UP.containsAll(groups);
         String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
-        String sql = SQL.get(msp ? "msp-figures" : "customer-figures")
-                .replace("{table}", ROLLED_UP.containsAll(groups) ? "cost_daily_service" : "cost_daily")
+        String sql = SQL.get((rollup ? "" : "fine-") + (msp ? "msp-figures" : "customer-figures"))
                 .replace("{select}", groups.isEmpty() ? "" : columns + ",")
                 .replace("{group}", groups.isEmpty() ? "" : "GROUP BY " + columns + " ORDER BY " + columns);
-        var statement = jdbc.sql(sql).param("msp", viewer.msp()).param("period", period.toString());
-        if (viewer instanceof CostViewer.Customer c) {
-            statement = statement.param("customer", c.account());
-        }
         int n = groups.size();
-        List<CostFigures.Row> rows = statement.query((rs, i) -> {
+        List<CostFigures.Row> rows = new ArrayList<>();
+        FineCosts.Rows row = rs -> {
             if (rs.getLong(n + 2) > 1) {
                 throw new RebillException(ErrorCode.BAD_VALUE, "the figures of " + period + " are in several currencies;"
                         + " group them by customer");
@@ -169,9 +155,20 @@ public final class DailyCosts {
             }
             // with no group and no rows, SUM answers one row of nulls (no currency): left out below
             BigDecimal charge = Optional.ofNullable(rs.getBigDecimal(n + 3)).orElse(BigDecimal.ZERO);
-            return new CostFigures.Row(keys, rs.getString(n + 1), charge, msp
-                    ? Optional.of(Optional.ofNullable(rs.getBigDecimal(n + 4)).orElse(BigDecimal.ZERO)) : Optional.empty());
-        }).list();
+            rows.add(new CostFigures.Row(keys, rs.getString(n + 1), charge, msp
+                    ? Optional.of(Optional.ofNullable(rs.getBigDecimal(n + 4)).orElse(BigDecimal.ZERO)) : Optional.empty()));
+        };
+        if (rollup) {
+            var statement = jdbc.sql(sql).param("msp", viewer.msp()).param("period", period.toString());
+            if (viewer instanceof CostViewer.Customer c) {
+                statement = statement.param("customer", c.account());
+            }
+            statement.query(rs -> {
+                row.row(rs);
+            });
+        } else {
+            fine.query(viewer, period, period, FineCosts.Table.DAILY, sql, List.of(), row);
+        }
         // with no group, an empty period still answers one row of SUM(NULL): no figures
         return new CostFigures(period, groups, rows.stream().filter(r -> r.currency() != null).toList());
     }

@@ -23,9 +23,9 @@ public record ReportDimension(Kind kind, String key) {
         REGION("region", "Region", "d.region"),
         /** The customer account's name; the MSP's only. */
         CUSTOMER("customer", "Customer", "a.name"),
-        /** A provider tag's value (cost_daily_tag). */
+        /** A provider tag's value (the run's tags.parquet). */
         TAG("tag", "Tag", "d.tag_value"),
-        /** A virtual tag's value (cost_daily_tag). */
+        /** A virtual tag's value (the run's tags.parquet). */
         VIRTUAL_TAG("virtual_tag", "Virtual tag", "d.tag_value");
 
         private final String text;

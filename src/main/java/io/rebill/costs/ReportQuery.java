@@ -17,17 +17,22 @@ import java.util.Optional;
 
 /**
  * The SQL of a saved report's figures (issue 12 item 2): one GROUP BY over the daily aggregates a bill run wrote,
- * never over line items. The table is the rollup by customer, day and service when the report needs no more, the
- * tag aggregate when it uses a tag or virtual tag, else the fine daily table. Every piece of SQL put together here
- * is a constant of this class or of {@link ReportDimension.Kind}; every value from the report is a bound parameter.
+ * never over line items. A report by service and customer only reads the rollup in PostgreSQL; one that uses a tag
+ * or virtual tag reads the runs' tag aggregate files, any other the runs' fine daily files, with DuckDB
+ * ({@link FineCosts}). Every piece of SQL put together here is a constant of this class or of
+ * {@link ReportDimension.Kind}; every value from the report is a bound parameter.
  */
 final class ReportQuery {
     private final JdbcClient jdbc;
+    private final FineCosts fine;
     private final String template;
+    private final String fineTemplate;
 
-    ReportQuery(JdbcClient jdbc, SqlStatements sql) {
+    ReportQuery(JdbcClient jdbc, FineCosts fine, SqlStatements sql) {
         this.jdbc = jdbc;
+        this.fine = fine;
         this.template = sql.get("report-figures");
+        this.fineTemplate = sql.get("fine-report-figures");
     }
 
     /** Figures of {@code report} for the viewer over the window and the window before. */
@@ -79,31 +84,6 @@ final class ReportQuery {
         boolean rollup = tag.isEmpty() && java.util.stream.Stream.concat(groups.stream(),
                         report.filters().stream().map(ReportDefinition.Filter::dimension))
                 .allMatch(d -> d.kind() == ReportDimension.Kind.SERVICE || d.kind() == ReportDimension.Kind.CUSTOMER);
-        String table = tag.isPresent() ? "cost_daily_tag" : rollup ? "cost_daily_service" : "cost_daily";
-        StringBuilder scope = new StringBuilder();
-        Map<String, Object> params = new HashMap<>();
-        params.put("msp", viewer.msp());
-        params.put("pfrom", new BillingPeriod(java.time.YearMonth.from(window.from())).toString());
-        params.put("pto", new BillingPeriod(java.time.YearMonth.from(window.to())).toString());
-        params.put("from", window.from());
-        params.put("to", window.to());
-        if (viewer instanceof CostViewer.Customer c) {
-            scope.append(" AND d.customer_account_id = :customer AND d.kind IN ('usage', 'charge', 'credit')");
-            params.put("customer", c.account());
-        }
-        tag.ifPresent(t -> {
-            scope.append(" AND d.tag_source = :tagSource AND d.tag_key = :tagKey");
-            params.put("tagSource", t.kind() == ReportDimension.Kind.TAG ? "tag" : "virtual");
-            params.put("tagKey", t.key());
-        });
-        int i = 0;
-        for (ReportDefinition.Filter f : report.filters()) {
-            String p = "f" + i++;
-            String column = f.dimension().kind().column();
-            scope.append(f.exclude() ? " AND (" + column + " IS NULL OR " + column + " NOT IN (:" + p + "))"
-                    : " AND " + column + " IN (:" + p + ")");
-            params.put(p, f.values());
-        }
         String measure = switch (report.measure()) {
             case CHARGE -> "d.charge";
             case COST -> "d.cost";
@@ -114,15 +94,11 @@ final class ReportQuery {
             case WEEK -> "CAST(date_trunc('week', d.day) AS date)";
             case MONTH -> "CAST(date_trunc('month', d.day) AS date)";
         };
-        String sql = template.replace("{bucket}", bucket)
+        String sql = (rollup ? template : fineTemplate).replace("{bucket}", bucket)
                 .replace("{k1}", groups.isEmpty() ? "CAST(NULL AS text)" : groups.get(0).kind().column())
                 .replace("{k2}", groups.size() < 2 ? "CAST(NULL AS text)" : groups.get(1).kind().column())
-                .replace("{table}", table).replace("{measure}", measure).replace("{scope}", scope.toString());
-        var statement = jdbc.sql(sql);
-        for (Map.Entry<String, Object> p : params.entrySet()) {
-            statement = statement.param(p.getKey(), p.getValue());
-        }
-        statement.query(rs -> {
+                .replace("{measure}", measure);
+        FineCosts.Rows rows = rs -> {
             if (rs.getLong("currencies") > 1) {
                 throw new RebillException(ErrorCode.BAD_VALUE, "the figures from " + window.from() + " to "
                         + window.to() + " are in several currencies; filter the report to one customer");
@@ -131,8 +107,56 @@ final class ReportQuery {
             for (int k = 0; k < groups.size(); k++) {
                 keys.add(rs.getString(k == 0 ? "k1" : "k2"));
             }
-            java.sql.Date day = rs.getDate("bucket");
-            sink.accept(day == null ? null : day.toLocalDate(), keys, rs.getString("currency"), rs.getBigDecimal("amount"));
+            String day = rs.getString("bucket");
+            sink.accept(day == null ? null : LocalDate.parse(day.substring(0, 10)), keys, rs.getString("currency"),
+                    rs.getBigDecimal("amount"));
+        };
+        BillingPeriod from = new BillingPeriod(java.time.YearMonth.from(window.from()));
+        BillingPeriod to = new BillingPeriod(java.time.YearMonth.from(window.to()));
+        if (!rollup) {
+            StringBuilder scope = new StringBuilder();
+            List<Object> params = new ArrayList<>(List.of(window.from(), window.to()));
+            tag.ifPresent(t -> {
+                scope.append(" AND d.tag_source = ? AND d.tag_key = ?");
+                params.add(t.kind() == ReportDimension.Kind.TAG ? "tag" : "virtual");
+                params.add(t.key());
+            });
+            for (ReportDefinition.Filter f : report.filters()) {
+                String column = f.dimension().kind().column();
+                String list = String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"));
+                scope.append(f.exclude() ? " AND (" + column + " IS NULL OR " + column + " NOT IN (" + list + "))"
+                        : " AND " + column + " IN (" + list + ")");
+                params.addAll(f.values());
+            }
+            fine.query(viewer, from, to, tag.isPresent() ? FineCosts.Table.TAGS : FineCosts.Table.DAILY,
+                    sql.replace("{scope}", scope.toString()), params, rows);
+            return;
+        }
+        StringBuilder scope = new StringBuilder();
+        Map<String, Object> params = new HashMap<>();
+        params.put("msp", viewer.msp());
+        params.put("pfrom", from.toString());
+        params.put("pto", to.toString());
+        params.put("from", window.from());
+        params.put("to", window.to());
+        if (viewer instanceof CostViewer.Customer c) {
+            scope.append(" AND d.customer_account_id = :customer AND d.kind IN ('usage', 'charge', 'credit')");
+            params.put("customer", c.account());
+        }
+        int i = 0;
+        for (ReportDefinition.Filter f : report.filters()) {
+            String p = "f" + i++;
+            String column = f.dimension().kind().column();
+            scope.append(f.exclude() ? " AND (" + column + " IS NULL OR " + column + " NOT IN (:" + p + "))"
+                    : " AND " + column + " IN (:" + p + ")");
+            params.put(p, f.values());
+        }
+        var statement = jdbc.sql(sql.replace("{scope}", scope.toString()));
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            statement = statement.param(p.getKey(), p.getValue());
+        }
+        statement.query(rs -> {
+            rows.row(rs);
         });
     }
 

@@ -137,6 +137,25 @@ public final class BillRuns implements AutoCloseable {
         runs.recover().forEach(r -> worker.submit(r, false));
     }
 
+    /**
+     * Asks for a bill run of every open period whose figures are from a run that kept no fine aggregate files (a
+     * data folder of an earlier version, issue 11 item 8): reports by region, account, category, charge type or tag
+     * read those files, and say the figures are being refreshed until the run has written them. A closed period is
+     * never billed again; its figures by day, service and customer stay. Returns the runs asked for.
+     */
+    public List<BillRun> refreshStoredFigures() {
+        List<BillRun> queued = new ArrayList<>();
+        for (io.rebill.costs.FineCosts.Missing m : daily.fine().missing()) {
+            if (closes.find(m.msp(), m.period()).isPresent()) {
+                continue;
+            }
+            BillRun run = runs.queue(m.msp(), m.period(), RunTrigger.SETUP, "Rebill (figures refresh after an upgrade)");
+            worker.submit(run, false);
+            queued.add(run);
+        }
+        return queued;
+    }
+
     /** Bills the period now (the Billing page's button, {@code POST /bill_runs}). */
     public BillRun request(Actor actor, BillingPeriod period) {
         UUID msp = actor.requireMsp();

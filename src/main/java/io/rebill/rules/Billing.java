@@ -108,40 +108,72 @@ public final class Billing {
 
     /**
      * As above, and keeps the run's re-billed lines in {@code linesFolder} (issue 12 item 7, {@link #runFolder}): one
-     * file clustered by customer that a customer's FOCUS file is read from on request ({@link #customerFocus}).
+     * file clustered by customer that a customer's FOCUS file is read from on request ({@link #customerFocus}), with
+     * the fine daily and tag aggregates beside it ({@link RunFiles}). Without a folder the aggregates go to a temp
+     * folder that closing the bill deletes.
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
                                Optional<Path> linesFolder, Consumer<String> progress) {
+        Path rollup = null;
+        Path temp = null;
         try (Connection duck = scratch()) {
+            long t0 = System.nanoTime();
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
             BillResult result = run.run();
-            progress.accept("summing the customers' costs per day");
+            long billed = System.nanoTime();
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
             java.nio.file.Files.createDirectories(settings.tempDir());
-            Path file = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-costs-", ".json");
-            DailyBill daily = new DailyBill(result, file, new DailyAggregate(duck).write(result, config.currency(), file));
-            if (!tags.isEmpty()) {
-                progress.accept("summing the customers' costs per tag");
-                Path tagFile = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-tags-", ".json");
-                daily = daily.withTags(tagFile, new io.rebill.rules.internal.TagAggregate(duck, predicates)
-                        .write(run, result, config.currency(), tags, tagFile));
-            }
-            if (linesFolder.isPresent()) {
-                // last, so that `rebill bench --what lines` times the write from this message to the return
-                progress.accept("keeping the re-billed lines");
-                try {
-                    RunLines.write(duck, run, config, period, result, linesFolder.get());
-                } catch (RuntimeException e) {
-                    daily.close();
-                    throw e;
+            Path rollupFile = rollup = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-rollup-", ".csv");
+            Map<String, Long> phases = new LinkedHashMap<>();
+            phases.put("bill", (billed - t0) / 1_000_000);
+            DailyBill[] daily = new DailyBill[1];
+            Consumer<Path> aggregates = folder -> {
+                long t1 = System.nanoTime();
+                progress.accept("summing the customers' costs per day");
+                Path dailyFile = folder.resolve(RunFiles.DAILY);
+                daily[0] = new DailyBill(result, linesFolder.map(f -> f.resolve(RunFiles.DAILY)).orElse(dailyFile),
+                        new DailyAggregate(duck).write(result, config.currency(), dailyFile, rollupFile), rollupFile,
+                        linesFolder.isPresent() ? Optional.empty() : Optional.of(folder));
+                long t2 = System.nanoTime();
+                phases.put("daily aggregate", (t2 - t1) / 1_000_000);
+                if (!tags.isEmpty()) {
+                    progress.accept("summing the customers' costs per tag");
+                    long n = new io.rebill.rules.internal.TagAggregate(duck, predicates).write(run, result,
+                            config.currency(), tags, folder.resolve(RunFiles.TAGS));
+                    daily[0].withTags(linesFolder.map(f -> f.resolve(RunFiles.TAGS))
+                            .orElse(folder.resolve(RunFiles.TAGS)), n);
                 }
+                phases.put("tag aggregate", (System.nanoTime() - t2) / 1_000_000);
+                // last, so that `rebill bench --what lines` times the write from this message to the return
+                if (linesFolder.isPresent()) {
+                    progress.accept("keeping the re-billed lines");
+                }
+            };
+            if (linesFolder.isPresent()) {
+                RunLines.write(duck, run, config, period, result, linesFolder.get(), aggregates);
+            } else {
+                temp = java.nio.file.Files.createTempDirectory(settings.tempDir(), "daily-");
+                aggregates.accept(temp);
             }
-            return daily;
-        } catch (java.io.IOException e) {
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "no room for the daily costs under "
+            long end = System.nanoTime();
+            phases.forEach(daily[0]::phase);
+            long aggregated = phases.values().stream().mapToLong(Long::longValue).sum();
+            return daily[0].phase("kept lines", Math.max(0, (end - t0) / 1_000_000 - aggregated));
+        } catch (java.io.IOException | SQLException | RuntimeException e) {
+            if (rollup != null) {
+                io.rebill.shared.io.Trees.delete(rollup);
+            }
+            if (temp != null) {
+                io.rebill.shared.io.Trees.delete(temp);
+            }
+            if (e instanceof RebillException re) {
+                throw re;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed or no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);
-        } catch (SQLException e) {
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }
     }
 
@@ -152,7 +184,7 @@ public final class Billing {
 
     /** Where a bill run of the application keeps its re-billed lines: REBILL_HOME/runs/MSP/PERIOD/RUN. */
     public Path runFolder(UUID msp, BillingPeriod period, UUID run) {
-        return settings.home().resolve("runs").resolve(msp.toString()).resolve(period.toString()).resolve(run.toString());
+        return RunFiles.folder(settings.home(), msp, period, run);
     }
 
     /**

@@ -45,6 +45,16 @@ WHERE d.msp_id = :msp AND d.period = :period {scope} AND d.kind IN ({kinds})
 GROUP BY d.day, d.kind
 ORDER BY d.day
 
+-- name: fine-budget-days
+-- DuckDB over the period's daily.parquet: io.rebill.costs.FineCosts puts the MSP's rows, or the customer's own of
+-- the kinds it sees, as d; {filters}: the budget's dimensions, each IN its bound values
+SELECT CAST(d.day AS VARCHAR) AS day, d.kind, sum(d.{measure}) AS amount, min(d.currency) AS currency,
+       count(DISTINCT d.currency) AS currencies
+FROM {rows}
+WHERE d.kind IN ({kinds}) {filters}
+GROUP BY d.day, d.kind
+ORDER BY d.day
+
 -- name: fire-alert
 -- an alert fires once per budget, basis, threshold and month: nothing is returned when it fired before
 INSERT INTO budget_alert_fired (account_id, budget_id, period, basis, percent, figure)

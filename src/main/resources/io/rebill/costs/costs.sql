@@ -1,42 +1,32 @@
--- The daily cost aggregates bill runs write (issue 12). Every statement is scoped by the MSP (:msp); a customer's
--- reads also by its account (:customer) and by the kinds a customer sees (usage, charge, credit), and never select
--- the cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only; {table} is
--- cost_daily_service when they are among day, service, kind and customer, else the fine cost_daily.
-
--- name: delete-period
-DELETE FROM cost_daily WHERE msp_id = :msp AND period = :period
+-- The daily cost figures bill runs write (issue 12). PostgreSQL holds the rollup by customer, day, kind and service
+-- (cost_daily_service); the fine rows are Parquet files in the run's folder (io.rebill.costs.FineCosts reads them
+-- with DuckDB: the statements marked DuckDB below). Every statement is scoped by the MSP (:msp); a customer's reads
+-- also by its account (:customer) and by the kinds a customer sees (usage, charge, credit), and never select the
+-- cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only.
 
 -- name: delete-period-rollup
 DELETE FROM cost_daily_service WHERE msp_id = :msp AND period = :period
 
+-- name: create-rollup-stage
+-- the run's rollup as DuckDB wrote it (CSV, no header), straight into typed columns
+CREATE TEMP TABLE IF NOT EXISTS cost_daily_service_stage (customer_key text, day date NOT NULL, kind text NOT NULL,
+    service text NOT NULL, currency text NOT NULL, cost numeric NOT NULL, charge numeric NOT NULL)
+    ON COMMIT DELETE ROWS
+
+-- name: copy-rollup-stage
+COPY cost_daily_service_stage (customer_key, day, kind, service, currency, cost, charge) FROM STDIN (FORMAT csv)
+
 -- name: insert-rollup
+-- :accounts maps the configuration's customer keys to their customer accounts (about one per customer); it is
+-- parsed once, as a joined set (a cast per row parsed the whole map again for every row: seconds at 1 M lines)
 INSERT INTO cost_daily_service (msp_id, period, run_id, customer_account_id, day, kind, service, currency, cost,
                                 charge)
-SELECT msp_id, period, run_id, customer_account_id, day, kind, service, currency, sum(cost), sum(charge)
-FROM cost_daily WHERE msp_id = :msp AND period = :period
-GROUP BY msp_id, period, run_id, customer_account_id, day, kind, service, currency
-
--- name: create-stage
-CREATE TEMP TABLE IF NOT EXISTS cost_daily_stage (j text NOT NULL) ON COMMIT DELETE ROWS
-
--- name: copy-stage
-COPY cost_daily_stage (j) FROM STDIN (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')
-
--- name: insert-staged
--- the rows COPY staged, one JSON object each (amounts as exact decimal text); :accounts maps customer keys to
--- their customer accounts
-INSERT INTO cost_daily (msp_id, period, run_id, customer_key, customer_account_id, day, kind, service,
-                        service_category, charge_type, region, sub_account_id, currency, cost, charge)
-SELECT :msp, :period, :run, r.customer_key, CAST(CAST(:accounts AS jsonb) ->> r.customer_key AS uuid), r.day, r.kind,
-       r.service, r.service_category, r.charge_type, r.region, r.sub_account_id, r.currency, CAST(r.cost AS numeric),
-       CAST(r.charge AS numeric)
-FROM cost_daily_stage s, jsonb_to_record(CAST(s.j AS jsonb)) AS r(customer_key text, day date, kind text,
-     service text, service_category text, charge_type text, region text, sub_account_id text, currency text,
-     cost text, charge text)
+SELECT :msp, :period, :run, CAST(m.value AS uuid), s.day, s.kind, s.service, s.currency, s.cost, s.charge
+FROM cost_daily_service_stage s LEFT JOIN jsonb_each_text(CAST(:accounts AS jsonb)) m ON m.key = s.customer_key
 
 -- name: customer-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge
-FROM {table} d
+FROM cost_daily_service d
 WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :customer
   AND d.kind IN ('usage', 'charge', 'credit')
 {group}
@@ -44,14 +34,48 @@ WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :custom
 -- name: msp-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge,
        sum(d.cost) AS cost
-FROM {table} d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+FROM cost_daily_service d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
 WHERE d.msp_id = :msp AND d.period = :period
 {group}
 
+-- name: fine-customer-figures
+-- DuckDB over the period's daily.parquet; FineCosts puts the customer's own rows of the kinds it sees as d
+SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge
+FROM {rows}
+{group}
+
+-- name: fine-msp-figures
+-- DuckDB over the period's daily.parquet; FineCosts puts the MSP's rows as d, the customer account joined as a
+SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge,
+       sum(d.cost) AS cost
+FROM {rows}
+{group}
+
 -- name: customer-periods
-SELECT DISTINCT period FROM cost_daily
+SELECT DISTINCT period FROM cost_daily_service
 WHERE msp_id = :msp AND customer_account_id = :customer AND kind IN ('usage', 'charge', 'credit')
 ORDER BY period DESC
 
 -- name: msp-periods
-SELECT DISTINCT period FROM cost_daily WHERE msp_id = :msp ORDER BY period DESC
+SELECT DISTINCT period FROM cost_daily_service WHERE msp_id = :msp ORDER BY period DESC
+
+-- name: runs-of-periods
+-- the run whose figures each period shows (the rollup and the files are the same run's)
+SELECT period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_service
+WHERE msp_id = :msp AND period BETWEEN :from AND :to
+GROUP BY period ORDER BY period
+
+-- name: runs-of-every-msp
+-- at start: each MSP's periods and the run their figures are from (FineCosts.missing)
+SELECT msp_id, period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_service GROUP BY msp_id, period
+
+-- name: customer-key
+-- a customer account's id in its MSP's configuration: the key its rows carry in the fine files
+SELECT key FROM account WHERE id = :customer AND msp_id = :msp AND kind = 'customer'
+
+-- name: customer-account
+SELECT key, id, name FROM account WHERE id = :customer AND msp_id = :msp AND kind = 'customer'
+
+-- name: msp-accounts
+-- every customer account of the MSP
+SELECT key, id, name FROM account WHERE msp_id = :msp AND kind = 'customer'

@@ -48,30 +48,25 @@ SELECT t.id, t.account_id, t.rules, a.kind FROM virtual_tag t JOIN account a ON 
 WHERE t.account_id = :msp OR a.msp_id = :msp
 ORDER BY t.account_id, t.id
 
--- name: delete-period-tags
-DELETE FROM cost_daily_tag WHERE msp_id = :msp AND period = :period
-
--- name: create-tag-stage
-CREATE TEMP TABLE IF NOT EXISTS cost_daily_tag_stage (j text NOT NULL) ON COMMIT DELETE ROWS
-
--- name: copy-tag-stage
-COPY cost_daily_tag_stage (j) FROM STDIN (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')
-
--- name: insert-staged-tags
-INSERT INTO cost_daily_tag (msp_id, period, run_id, customer_key, customer_account_id, day, kind, service,
-                            tag_source, tag_key, tag_value, currency, cost, charge)
-SELECT :msp, :period, :run, r.customer_key, CAST(CAST(:accounts AS jsonb) ->> r.customer_key AS uuid), r.day, r.kind,
-       r.service, r.tag_source, r.tag_key, r.tag_value, r.currency, CAST(r.cost AS numeric), CAST(r.charge AS numeric)
-FROM cost_daily_tag_stage s, jsonb_to_record(CAST(s.j AS jsonb)) AS r(customer_key text, day date, kind text,
-     service text, tag_source text, tag_key text, tag_value text, currency text, cost text, charge text)
-
 -- name: report-figures
--- {bucket}, {k1}, {k2}: constants of io.rebill.costs.ReportQuery; {table}: cost_daily, cost_daily_service or
--- cost_daily_tag; {scope}: the customer's account and kinds, the tag's source and key, and the filters (bound)
+-- over the rollup cost_daily_service (a report by service and customer only); {bucket}, {k1}, {k2}: constants of
+-- io.rebill.costs.ReportQuery; {scope}: the customer's account and kinds, and the filters (bound)
 SELECT {bucket} AS bucket, {k1} AS k1, {k2} AS k2, min(d.currency) AS currency,
        count(DISTINCT d.currency) AS currencies, sum({measure}) AS amount
-FROM {table} d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+FROM cost_daily_service d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
 WHERE d.msp_id = :msp AND d.period BETWEEN :pfrom AND :pto AND d.day BETWEEN :from AND :to
+{scope}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
+
+-- name: fine-report-figures
+-- DuckDB over the periods' daily.parquet or tags.parquet: io.rebill.costs.FineCosts puts the MSP's rows, or the
+-- customer's own of the kinds it sees, as d with the customer account joined as a; {scope}: the tag's source and
+-- key and the filters (bound, after the window's first and last day)
+SELECT CAST({bucket} AS VARCHAR) AS bucket, {k1} AS k1, {k2} AS k2, min(d.currency) AS currency,
+       count(DISTINCT d.currency) AS currencies, sum({measure}) AS amount
+FROM {rows}
+WHERE d.day BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 {scope}
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3

@@ -7,10 +7,7 @@ import io.rebill.ingestion.TestFiles;
 import io.rebill.shared.config.RebillSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -33,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an MSP-only row with charge 0; a customer's own virtual tag covers its lines only.
  */
 class TagAggregateGoldenTest {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path dir;
@@ -98,16 +94,22 @@ class TagAggregateGoldenTest {
                 ingestion.lineItemFiles("payer", SEPT), TAGS, m -> { });
     }
 
+    /** The rows of the run's tag aggregate file (Parquet), read with plain DuckDB. */
     private static List<Row> rows(DailyBill bill) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(bill.tagReader().orElseThrow())) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                JsonNode r = JSON.readTree(line);
-                rows.add(new Row(r.path("customer_key").isNull() ? null : r.path("customer_key").asString(),
-                        r.path("kind").asString(), r.path("service").asString(), r.path("tag_source").asString(),
-                        r.path("tag_key").asString(), r.path("tag_value").isNull() ? null : r.path("tag_value").asString(),
-                        new BigDecimal(r.path("cost").asString()), new BigDecimal(r.path("charge").asString())));
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.PreparedStatement ps = duck.prepareStatement("SELECT customer_key, kind, service, tag_source,"
+                     + " tag_key, tag_value, CAST(cost AS VARCHAR), CAST(charge AS VARCHAR) FROM read_parquet(?)")) {
+            ps.setString(1, bill.tagFile().orElseThrow().toString());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), new BigDecimal(rs.getString(7)),
+                            new BigDecimal(rs.getString(8))));
+                }
             }
+        } catch (java.sql.SQLException e) {
+            throw new IOException(e);
         }
         return rows;
     }

@@ -126,9 +126,9 @@ public final class RunWorker implements AutoCloseable {
                 Resolved in = inputs.resolve(msp, period);
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
-                // issue 12: the bill and its daily aggregate (reports read it, never the lines) in one DuckDB job
-                // issue 12: and per provider tag key and virtual tag (the tag aggregate reports group by), and its
-                // re-billed lines, kept with the run for the customers' FOCUS files
+                // issue 12: the bill, its daily and tag aggregates (reports read them, never the lines) and its
+                // re-billed lines in one DuckDB job; the aggregates and lines land in the run's folder before the
+                // drafts' transaction, which writes only the small rollup by customer, day, kind and service
                 var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
                 try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags,
                         Optional.of(billing.runFolder(msp, period, id)), throttle)) {
@@ -137,16 +137,21 @@ public final class RunWorker implements AutoCloseable {
                     Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
                             p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
                     Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                    Map<String, Long> phases = new LinkedHashMap<>(billed.phaseMillis());
                     int written = tx.execute(s -> {
+                        long t = System.nanoTime();
                         int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
-                        dailyCosts.replace(msp, id, period, keys, billed);
+                        phases.put("drafts write", (System.nanoTime() - t) / 1_000_000);
+                        phases.putAll(dailyCosts.replace(msp, id, period, keys, billed));
                         runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
                         return n;
                     });
                     billing.keepOnlyRun(msp, period, id);
+                    // one line an operator reads to see where a run's time went (issue 11 item 8)
                     log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
-                            + " {} ms", id, period, result.lines(), result.customers().size(), written, billed.count(),
-                            result.reconciles() ? "holds" : "FAILS", (System.nanoTime() - started) / 1_000_000);
+                            + " {} ms ({})", id, period, result.lines(), result.customers().size(), written,
+                            billed.count(), result.reconciles() ? "holds" : "FAILS",
+                            (System.nanoTime() - started) / 1_000_000, phases(phases));
                 }
                 tellFinished(new RunFinished(msp, id, period));
             } catch (RebillException e) {
@@ -159,6 +164,14 @@ public final class RunWorker implements AutoCloseable {
         } finally {
             machine.release();
         }
+    }
+
+    /** {@code bill 1,234 ms, daily aggregate 56 ms, ...} in the order the phases ran. */
+    private static String phases(Map<String, Long> phases) {
+        StringBuilder text = new StringBuilder();
+        phases.forEach((name, ms) -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%,d", ms)).append(" ms"));
+        return text.toString();
     }
 
     private void tellFinished(RunFinished run) {

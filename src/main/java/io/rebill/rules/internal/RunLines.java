@@ -51,15 +51,30 @@ public final class RunLines {
     /** Writes the run's lines, charges and customers into {@code folder}, which must not exist yet. */
     public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
                              Path folder) {
-        write(duck, run, config, period, result, folder, ROW_GROUP);
+        write(duck, run, config, period, result, folder, ROW_GROUP, staging -> { });
+    }
+
+    /**
+     * As above; {@code first} writes more of the run's files into the staging folder before the lines (the fine
+     * aggregates), so that they appear with the lines in the one rename or not at all.
+     */
+    public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
+                             Path folder, java.util.function.Consumer<Path> first) {
+        write(duck, run, config, period, result, folder, ROW_GROUP, first);
     }
 
     /** As above, with {@code rowGroup} lines per row group (tests make several row groups of a few lines). */
     public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
                              Path folder, int rowGroup) {
+        write(duck, run, config, period, result, folder, rowGroup, staging -> { });
+    }
+
+    private static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period,
+                              BillResult result, Path folder, int rowGroup, java.util.function.Consumer<Path> first) {
         Path staging = folder.resolveSibling("." + folder.getFileName() + ".staging-" + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
+            first.accept(staging);
             run.copyBilledLines(COLUMNS, "ORDER BY customer_id", staging.resolve(LINES),
                     "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup);
             try (Statement s = duck.createStatement()) {

@@ -19,8 +19,9 @@ import java.util.List;
 
 /**
  * The tag aggregate of a finished {@link BillingRun} (issue 12 items 2 and 4): per customer, day, kind and service,
- * the cost and charge of every value of the chosen provider tag keys and of every virtual tag, written by DuckDB to a
- * file (one JSON object a line, exact decimal text) that the costs feature copies into PostgreSQL. Set-based: one
+ * the cost and charge of every value of the chosen provider tag keys and of every virtual tag, written by DuckDB as
+ * Parquet ordered by customer ({@link io.rebill.rules.RunFiles#TAGS}, kept with the run; reports read it with
+ * DuckDB). Set-based: one
  * more pass of the run's chain sums its lines by customer, day, service, exclusion, tags and virtual tag values
  * ({@link BillingRun#createFromLines}); everything after reads that small table and the run's {@code extra}.
  *
@@ -75,8 +76,8 @@ public final class TagAggregate {
             }
             valueOf.append(" END");
             String first = result.period().month().atDay(1).toString();
-            String sql = "COPY (SELECT customer_key, CAST(day AS VARCHAR) AS day, kind, service, tag_source, tag_key,"
-                    + " tag_value, currency, CAST(cost AS VARCHAR) AS cost, CAST(charge AS VARCHAR) AS charge FROM ("
+            String sql = "CREATE OR REPLACE TEMP TABLE rb_tags AS SELECT customer_key, day, kind, service, tag_source,"
+                    + " tag_key, tag_value, currency, cost, charge FROM ("
                     // excluded and unassigned rows carry the MSP's cost only, as in the daily aggregate
                     + " SELECT l.customer_id AS customer_key, COALESCE(l.usage_day, CAST(? AS DATE)) AS day,"
                     + " CASE WHEN l.customer_id IS NULL THEN 'unassigned' WHEN l.excluded THEN 'excluded' ELSE 'usage'"
@@ -90,12 +91,7 @@ public final class TagAggregate {
                     + " UNION ALL SELECT e.customer_id, CAST(? AS DATE), e.kind, e.service, k.tag_source, k.tag_key, NULL,"
                     + " COALESCE((SELECT min(g.billing_currency) FROM rb_tag_lines g WHERE g.customer_id = e.customer_id),"
                     + " ?), 0, e.amount FROM extra e JOIN rb_tag_keys k ON k.customer_key IS NULL"
-                    + " OR k.customer_key = e.customer_id)"
-                    + " ORDER BY customer_key NULLS FIRST, day, tag_source, tag_key, service) TO '"
-                    + DuckDb.literal(file.toString()) + "' (FORMAT json)";
-            try (Statement s = duck.createStatement()) {
-                s.execute("SET preserve_insertion_order = true");
-            }
+                    + " OR k.customer_key = e.customer_id)";
             try (PreparedStatement ps = duck.prepareStatement(sql)) {
                 ps.setString(1, first);
                 ps.setString(2, defaultCurrency);
@@ -103,9 +99,18 @@ public final class TagAggregate {
                 ps.setString(4, defaultCurrency);
                 ps.execute();
             }
-            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM read_json('"
-                    + DuckDb.literal(file.toString()) + "', format = 'newline_delimited')")) {
-                return rs.next() ? rs.getLong(1) : 0;
+            try (Statement s = duck.createStatement()) {
+                s.execute("SET preserve_insertion_order = true");
+                // by customer first (a customer's report reads its row groups only), then by the key a report uses
+                s.execute("COPY (SELECT * FROM rb_tags ORDER BY customer_key NULLS FIRST, tag_source, tag_key, day,"
+                        + " service) TO '" + DuckDb.literal(file.toString()) + "' (FORMAT parquet, COMPRESSION zstd,"
+                        + " ROW_GROUP_SIZE " + DailyAggregate.ROW_GROUP + ")");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM rb_tags")) {
+                    rs.next();
+                    long rows = rs.getLong(1);
+                    s.execute("DROP TABLE rb_tags");
+                    return rows;
+                }
             }
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "the tag aggregate of " + result.period()

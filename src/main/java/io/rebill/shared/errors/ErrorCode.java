@@ -34,7 +34,12 @@ public enum ErrorCode {
     /** The billing period is closed: nothing of it changes any more. */
     PERIOD_CLOSED(Category.CONFLICT),
     /** The caller is signed in but their role does not allow the action. */
-    FORBIDDEN(Category.FORBIDDEN);
+    FORBIDDEN(Category.FORBIDDEN),
+    /**
+     * A period's fine cost figures (by region, account, category, charge type or tag) are not there yet: a bill run
+     * writes them again (data stored by an earlier version); try again in a minute.
+     */
+    FIGURES_REFRESHING(Category.CONFLICT);
 
     public enum Category { INPUT, NOT_FOUND, INTEGRITY, CONFLICT, FORBIDDEN, INTERNAL }
 

@@ -73,9 +73,14 @@ class InvoicingConfiguration {
                 Clock.systemUTC());
     }
 
-    /** Runs that a stopped server left behind: the running ones failed, the queued ones run now. */
+    /**
+     * Runs that a stopped server left behind: the running ones failed, the queued ones run now; and periods whose
+     * figures an earlier version stored without the fine aggregate files are billed again.
+     */
     @EventListener
     void ready(ApplicationReadyEvent event) {
-        event.getApplicationContext().getBean(BillRuns.class).recover();
+        BillRuns runs = event.getApplicationContext().getBean(BillRuns.class);
+        runs.recover();
+        runs.refreshStoredFigures();
     }
 }

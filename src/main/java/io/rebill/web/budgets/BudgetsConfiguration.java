@@ -46,11 +46,11 @@ class BudgetsConfiguration {
 
     @Bean(destroyMethod = "close")
     Alerts alerts(JdbcClient jdbc, TransactionTemplate tx, Notifications notifications, BillRuns runs,
-                  Environment environment) {
+                  Environment environment, io.rebill.costs.FineCosts fine) {
         Alerts alerts = new Alerts(jdbc, tx, notifications, new Alerts.AnomalyMethod(
                 new BigDecimal(environment.getProperty("rebill.anomalies.sigmas", "3")),
                 new BigDecimal(environment.getProperty("rebill.anomalies.min-change", "10")),
-                environment.getProperty("rebill.anomalies.min-active-days", Integer.class, 7)), Clock.systemUTC());
+                environment.getProperty("rebill.anomalies.min-active-days", Integer.class, 7)), Clock.systemUTC(), fine);
         runs.onFinished(run -> alerts.afterRun(run.msp(), run.period()));
         return alerts;
     }

@@ -2,8 +2,10 @@ package io.rebill.web.costs;
 
 import io.rebill.costs.CostReports;
 import io.rebill.costs.DailyCosts;
+import io.rebill.costs.FineCosts;
 import io.rebill.costs.VirtualTags;
 import io.rebill.rules.PredicateCompiler;
+import io.rebill.shared.config.RebillSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,8 +14,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @Configuration(proxyBeanMethods = false)
 class CostsConfiguration {
     @Bean
-    DailyCosts dailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource) {
-        return new DailyCosts(jdbc, dataSource);
+    FineCosts fineCosts(JdbcClient jdbc, RebillSettings settings) {
+        return new FineCosts(jdbc, settings);
+    }
+
+    @Bean
+    DailyCosts dailyCosts(JdbcClient jdbc, javax.sql.DataSource dataSource, FineCosts fine) {
+        return new DailyCosts(jdbc, dataSource, fine);
     }
 
     @Bean
@@ -22,7 +29,7 @@ class CostsConfiguration {
     }
 
     @Bean
-    CostReports costReports(JdbcClient jdbc, VirtualTags tags) {
-        return new CostReports(jdbc, tags, java.time.Clock.systemUTC());
+    CostReports costReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine) {
+        return new CostReports(jdbc, tags, fine, java.time.Clock.systemUTC());
     }
 }

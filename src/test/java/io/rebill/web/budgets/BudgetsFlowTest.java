@@ -169,7 +169,7 @@ class BudgetsFlowTest {
         assertThat(new BigDecimal(budget.path("month_to_date").asString())).isEqualByComparingTo(new BigDecimal(
                 ok(acmeOwner.get("/api/v1/costs?period=" + PERIOD)).path("total").path("charge").asString()));
         assertThat(new BigDecimal(budget.path("month_to_date").asString())).isEqualByComparingTo(jdbc.sql("""
-                SELECT sum(charge) FROM cost_daily WHERE msp_id = :msp AND period = :p AND customer_account_id = :c
+                SELECT sum(charge) FROM cost_daily_service WHERE msp_id = :msp AND period = :p AND customer_account_id = :c
                 AND kind IN ('usage', 'charge', 'credit')""").param("msp", msp.id()).param("p", PERIOD)
                 .param("c", UUID.fromString(acme)).query(BigDecimal.class).single());
         // October is over: the forecast is the month's figure
@@ -185,7 +185,7 @@ class BudgetsFlowTest {
                 .isEqualTo("113.30515");
         // the MSP's budget on its cost: every line's cost, the excluded and the unassigned ones too
         JsonNode cost = ok(owner.get("/api/v1/budgets/" + mspCostBudget));
-        BigDecimal expected = jdbc.sql("SELECT sum(cost) FROM cost_daily WHERE msp_id = :msp AND period = :p")
+        BigDecimal expected = jdbc.sql("SELECT sum(cost) FROM cost_daily_service WHERE msp_id = :msp AND period = :p")
                 .param("msp", msp.id()).param("p", PERIOD).query(BigDecimal.class).single();
         assertThat(new BigDecimal(cost.path("month_to_date").asString())).isEqualByComparingTo(expected)
                 .isEqualByComparingTo("212.555");

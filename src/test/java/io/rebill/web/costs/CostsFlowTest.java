@@ -1,11 +1,14 @@
 package io.rebill.web.costs;
 
 import io.rebill.identity.Users;
+import io.rebill.rules.RunFiles;
+import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Account;
 import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
+import io.rebill.web.ApiSteps;
 import io.rebill.web.GoldenMonth;
 import io.rebill.web.TinyCur;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +71,8 @@ class CostsFlowTest {
     Users users;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    io.rebill.invoicing.BillRuns billRuns;
 
     private Account msp;
     private PortalClient owner;
@@ -94,25 +99,102 @@ class CostsFlowTest {
     }
 
     @Test
-    void everyCustomersDailyRowsAddUpToItsDraftBeforeRoundingAndToTheRunsCharge() {
-        UUID run = jdbc.sql("SELECT id FROM bill_run WHERE msp_id = :msp AND status = 'succeeded' ORDER BY finished_at"
-                + " DESC LIMIT 1").param("msp", msp.id()).query(UUID.class).single();
+    void everyCustomersDailyRowsAddUpToItsDraftBeforeRoundingAndToTheRunsCharge() throws Exception {
+        UUID run = latestRun();
+        Path folder = RunFiles.folder(home, msp.id(), BillingPeriod.parse(PERIOD), run);
         for (String customer : List.of(acme, globex)) {
             UUID account = UUID.fromString(customer);
-            BigDecimal daily = jdbc.sql("SELECT sum(charge) FROM cost_daily WHERE msp_id = :msp AND period = :p AND"
-                    + " customer_account_id = :c AND kind IN ('usage', 'charge', 'credit')")
+            // the rollup in PostgreSQL (written with the drafts) and the fine rows the run kept as Parquet
+            BigDecimal rollup = jdbc.sql("SELECT sum(charge) FROM cost_daily_service WHERE msp_id = :msp AND period = :p"
+                    + " AND customer_account_id = :c AND kind IN ('usage', 'charge', 'credit')")
                     .param("msp", msp.id()).param("p", PERIOD).param("c", account).query(BigDecimal.class).single();
+            BigDecimal fine = fineCharge(folder.resolve(RunFiles.DAILY), accounts.find(account).orElseThrow().key());
             BigDecimal runCharge = jdbc.sql("SELECT charge FROM bill_run_customer WHERE run_id = :run AND"
                     + " customer_account_id = :c").param("run", run).param("c", account).query(BigDecimal.class).single();
             BigDecimal draftExact = jdbc.sql("SELECT sum(l.exact) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id"
                     + " WHERE i.msp_id = :msp AND i.customer_account_id = :c AND i.period = :p AND i.status = 'draft'")
                     .param("msp", msp.id()).param("c", account).param("p", PERIOD).query(BigDecimal.class).single();
-            assertThat(daily).as(customer).isEqualByComparingTo(runCharge).isEqualByComparingTo(draftExact);
-            assertThat(jdbc.sql("SELECT DISTINCT run_id FROM cost_daily WHERE msp_id = :msp AND period = :p")
+            assertThat(rollup).as(customer).isEqualByComparingTo(runCharge).isEqualByComparingTo(draftExact)
+                    .isEqualByComparingTo(fine);
+            assertThat(jdbc.sql("SELECT DISTINCT run_id FROM cost_daily_service WHERE msp_id = :msp AND period = :p")
                     .param("msp", msp.id()).param("p", PERIOD).query(UUID.class).list()).containsExactly(run);
         }
+        // the fine aggregates live beside the run's kept lines, not in PostgreSQL
+        assertThat(folder.resolve(RunFiles.DAILY)).isRegularFile();
+        assertThat(folder.resolve(RunFiles.TAGS)).isRegularFile();
         // Acme: EC2 (100.00 + 10.005) x 1.03 = 113.30515, CloudFront 40 x 75 % x 1.03 = 30.9, fee 100; S3 excluded
         assertThat(customerTotal(acme)).isEqualTo("244.20515");
+        assertThat(plain(fineCharge(folder.resolve(RunFiles.DAILY), accounts.find(UUID.fromString(acme)).orElseThrow()
+                .key()).toPlainString())).isEqualTo("244.20515");
+    }
+
+    /**
+     * A data folder of an earlier version: the period's latest run kept no fine aggregate files. A report that needs
+     * them says the figures are being refreshed (409, never an empty table), the rollup still answers, and the start's
+     * refresh bills the period again, after which the fine figures are back and add up as before.
+     */
+    @Test
+    void aPeriodWhoseRunKeptNoFineFilesSaysItIsBeingRefreshedUntilTheRefreshRunHasWrittenThem() {
+        UUID run = latestRun();
+        Path folder = RunFiles.folder(home, msp.id(), BillingPeriod.parse(PERIOD), run);
+        String byRegion = "/api/v1/costs?period=" + PERIOD + "&group_by=customer,region";
+        String before = ok(owner.get(byRegion)).path("total").toString();
+        io.rebill.shared.io.Trees.delete(folder.resolve(RunFiles.DAILY));
+        io.rebill.shared.io.Trees.delete(folder.resolve(RunFiles.TAGS));
+
+        Response refreshing = owner.get(byRegion);
+        assertThat(refreshing.status()).as(refreshing.text()).isEqualTo(409);
+        assertThat(refreshing.text()).contains("FIGURES_REFRESHING").contains(PERIOD).contains("being refreshed");
+        assertThat(ok(owner.get("/api/v1/costs?period=" + PERIOD + "&group_by=customer")).path("total").toString())
+                .isEqualTo(before);
+
+        List<io.rebill.invoicing.BillRun> asked = billRuns.refreshStoredFigures();
+        assertThat(asked).hasSize(1);
+        assertThat(billRuns.await(msp.id(), asked.get(0).id(), java.time.Duration.ofSeconds(90)).status().name())
+                .isEqualTo("SUCCEEDED");
+        assertThat(ok(owner.get(byRegion)).path("total").toString()).isEqualTo(before);
+        assertThat(billRuns.refreshStoredFigures()).isEmpty();
+    }
+
+    /** A budget narrowed by a fine dimension (charge type) reads the run's fine file; a customer's only its own rows. */
+    @Test
+    void aBudgetNarrowedByChargeTypeReadsTheRunsFineFiguresAndACustomerOnlyItsOwn() {
+        PortalClient globexOwner = PortalClient.signIn(port, "owner@globex.example", CUSTOMER_PASSWORD);
+        String usage = ApiSteps.created(globexOwner.post("/api/v1/budgets", ApiSteps.map("name", "Usage only",
+                "amount", "100", "filters", Map.of("charge_type", List.of("Usage"))))).body().path("id").asString();
+        // Globex: EC2 50.00 x 1.03; its Tax line and the fee are not Usage, Acme's lines are not Globex's
+        assertThat(plain(ok(globexOwner.get("/api/v1/budgets/" + usage)).path("month_to_date").asString()))
+                .isEqualTo("51.5");
+        String tax = ApiSteps.created(owner.post("/api/v1/budgets", ApiSteps.map("name", "Tax cost", "amount", "100",
+                "measure", "cost", "filters", Map.of("charge_type", List.of("Tax"))))).body().path("id").asString();
+        assertThat(plain(ok(owner.get("/api/v1/budgets/" + tax)).path("month_to_date").asString())).isEqualTo("5");
+        String acmeUsage = ApiSteps.created(owner.post("/api/v1/budgets", ApiSteps.map("name", "Acme usage",
+                "amount", "1000", "filters", Map.of("customer", List.of(acme), "charge_type", List.of("Usage")))))
+                .body().path("id").asString();
+        // Acme: EC2 (100.00 + 10.005) x 1.03 + CloudFront 40 x 75 % x 1.03; S3 excluded, the fee is no Usage
+        assertThat(plain(ok(owner.get("/api/v1/budgets/" + acmeUsage)).path("month_to_date").asString()))
+                .isEqualTo("144.20515");
+    }
+
+    private UUID latestRun() {
+        return jdbc.sql("SELECT id FROM bill_run WHERE msp_id = :msp AND status = 'succeeded' ORDER BY finished_at"
+                + " DESC LIMIT 1").param("msp", msp.id()).query(UUID.class).single();
+    }
+
+    /** A customer's visible charge in a run's daily.parquet, read with plain DuckDB. */
+    private static BigDecimal fineCharge(Path daily, String customerKey) {
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.PreparedStatement ps = duck.prepareStatement("SELECT CAST(sum(charge) AS VARCHAR) FROM"
+                     + " read_parquet(?) WHERE customer_key = ? AND kind IN ('usage', 'charge', 'credit')")) {
+            ps.setString(1, daily.toString());
+            ps.setString(2, customerKey);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new BigDecimal(rs.getString(1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -218,7 +300,7 @@ class CostsFlowTest {
     }
 
     private String customerTotal(String customer) {
-        return plain(jdbc.sql("SELECT sum(charge) FROM cost_daily WHERE msp_id = :msp AND customer_account_id = :c AND"
+        return plain(jdbc.sql("SELECT sum(charge) FROM cost_daily_service WHERE msp_id = :msp AND customer_account_id = :c AND"
                 + " kind IN ('usage', 'charge', 'credit')").param("msp", msp.id()).param("c", UUID.fromString(customer))
                 .query(BigDecimal.class).single().toPlainString());
     }

@@ -1,0 +1,204 @@
+package io.rebill.costs;
+
+import io.rebill.rules.RunFiles;
+import io.rebill.shared.config.RebillSettings;
+import io.rebill.shared.duckdb.DuckDb;
+import io.rebill.shared.errors.ErrorCode;
+import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.sql.SqlStatements;
+import io.rebill.shared.time.BillingPeriod;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The fine cost figures (issue 11 item 8, issue 12 item 7): the daily and tag aggregates a bill run keeps as Parquet
+ * in its folder ({@link RunFiles}), read with DuckDB (in memory, a connection per read) by the reports, figures and
+ * budgets that group or filter by a dimension the PostgreSQL rollup {@code cost_daily_service} does not hold. The
+ * folder of a period is that of the run whose rollup PostgreSQL holds, i.e. its latest successful run (the rollup is
+ * written in the transaction of the run's drafts, so reports and invoices agree).
+ *
+ * <p>Tenancy: the files are the MSP's own (its folder). A customer reads only its own rows: its key in the MSP's
+ * configuration (looked up with the MSP and the account in SQL) and the kinds a customer sees are a filter of the
+ * innermost read, bound as parameters, so its query never sees another customer's row; DuckDB reads only the row
+ * groups whose customer_key min/max hold it.
+ */
+public final class FineCosts {
+    private static final SqlStatements SQL = SqlStatements.load(FineCosts.class, "/io/rebill/costs/costs.sql");
+
+    /** Which aggregate a query reads. */
+    public enum Table {
+        DAILY(RunFiles.DAILY), TAGS(RunFiles.TAGS);
+
+        private final String file;
+
+        Table(String file) {
+            this.file = file;
+        }
+    }
+
+    /** Receives each row of a query's answer. */
+    @FunctionalInterface
+    public interface Rows {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /** A period whose latest run has no fine aggregates (billed before they were kept as files). */
+    public record Missing(UUID msp, BillingPeriod period, UUID run) {
+    }
+
+    private final JdbcClient jdbc;
+    private final RebillSettings settings;
+
+    public FineCosts(JdbcClient jdbc, RebillSettings settings) {
+        this.jdbc = jdbc;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs {@code sql} over the viewer's fine rows of the periods {@code from} to {@code to}: every {@code {rows}} in
+     * it becomes the rows as {@code d}, with the customer account (columns {@code a.account_id}, {@code a.name})
+     * joined as {@code a}. {@code sql} is put together from constants only; {@code params} are bound in order after
+     * the ones {@code {rows}} binds (so {@code {rows}} comes before every {@code ?} of the caller). Periods without
+     * figures are skipped; a period whose run has no files answers {@link ErrorCode#FIGURES_REFRESHING}.
+     */
+    public void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, Table table, String sql,
+                      List<Object> params, Rows rows) {
+        Optional<String> customerKey = switch (viewer) {
+            case CostViewer.Msp m -> Optional.empty();
+            case CostViewer.Customer c -> {
+                Optional<String> key = jdbc.sql(SQL.get("customer-key")).param("msp", c.msp())
+                        .param("customer", c.account()).query(String.class).optional();
+                if (key.isEmpty()) {
+                    yield Optional.empty();
+                }
+                yield key;
+            }
+        };
+        if (viewer instanceof CostViewer.Customer && customerKey.isEmpty()) {
+            return; // an account the MSP does not bill has no figures
+        }
+        // a newer run of a period may succeed and remove this run's folder between the lookup and the read: once
+        // more with the folders looked up again, then the error
+        for (int attempt = 1; ; attempt++) {
+            Optional<List<Path>> files = files(viewer.msp(), from, to, table, attempt >= 2);
+            if (files.isEmpty()) {
+                continue;
+            }
+            if (files.get().isEmpty()) {
+                return;
+            }
+            try {
+                read(viewer, customerKey, files.get(), sql, params, rows);
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 2 || files.get().stream().allMatch(Files::exists)) {
+                    throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the cost figures from " + from
+                            + " to " + to + " failed in DuckDB: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void read(CostViewer viewer, Optional<String> customerKey, List<Path> files, String sql,
+                      List<Object> params, Rows rows) throws SQLException {
+        String source = "read_parquet(" + DuckDb.fileList(files) + ")";
+        String from = customerKey.isPresent()
+                ? "(SELECT * FROM " + source + " WHERE customer_key = ? AND kind IN ('usage', 'charge', 'credit')) d"
+                : source + " d";
+        String[] parts = sql.split("\\{rows}", -1);
+        try (Connection duck = DuckDb.open(settings)) {
+            try (Statement s = duck.createStatement()) {
+                s.execute("CREATE TEMP TABLE rb_accounts (customer_key VARCHAR, account_id VARCHAR, name VARCHAR)");
+            }
+            try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_accounts VALUES (?, ?, ?)")) {
+                var statement = switch (viewer) {
+                    case CostViewer.Msp m -> jdbc.sql(SQL.get("msp-accounts")).param("msp", m.msp());
+                    case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-account")).param("msp", c.msp())
+                            .param("customer", c.account());
+                };
+                var accounts = statement.query((rs, i) -> new String[]{rs.getString("key"), rs.getString("id"), rs.getString("name")})
+                        .list();
+                for (String[] a : accounts) {
+                    ps.setString(1, a[0]);
+                    ps.setString(2, a[1]);
+                    ps.setString(3, a[2]);
+                    ps.addBatch();
+                }
+                if (!accounts.isEmpty()) {
+                    ps.executeBatch();
+                }
+            }
+            String joined = from + " LEFT JOIN rb_accounts a ON a.customer_key = d.customer_key";
+            List<Object> all = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                customerKey.ifPresent(all::add);
+            }
+            all.addAll(params);
+            try (PreparedStatement ps = duck.prepareStatement(String.join(joined, parts))) {
+                for (int i = 0; i < all.size(); i++) {
+                    ps.setObject(i + 1, all.get(i) == null ? null : all.get(i).toString());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.row(rs);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The table's file of each period from..to that has figures, oldest first. A file that is not there: empty (look
+     * again: a newer run may just have replaced the folder), or on the {@code last} look the error that says the
+     * figures are being refreshed (a run billed by an earlier version, which kept no aggregate files).
+     */
+    private Optional<List<Path>> files(UUID msp, BillingPeriod from, BillingPeriod to, Table table, boolean last) {
+        TreeMap<String, UUID> runs = new TreeMap<>();
+        jdbc.sql(SQL.get("runs-of-periods")).param("msp", msp).param("from", from.toString())
+                .param("to", to.toString()).query(rs -> {
+                    runs.put(rs.getString("period"), UUID.fromString(rs.getString("run_id")));
+                });
+        List<Path> files = new ArrayList<>();
+        for (var e : runs.entrySet()) {
+            Path file = RunFiles.folder(settings.home(), msp, BillingPeriod.parse(e.getKey()), e.getValue())
+                    .resolve(table.file);
+            if (!Files.exists(file)) {
+                if (!last) {
+                    return Optional.empty();
+                }
+                throw new RebillException(ErrorCode.FIGURES_REFRESHING, "the figures of " + e.getKey() + " by region,"
+                        + " provider account, category, charge type or tag are being refreshed: they were stored by an"
+                        + " earlier version of Rebill, and a bill run of the period writes them again (a closed period"
+                        + " keeps its figures by day, service and customer only); try again in a minute");
+            }
+            files.add(file);
+        }
+        return Optional.of(files);
+    }
+
+    /** Every MSP's period whose latest run has no fine aggregates (what a start after an upgrade bills again). */
+    public List<Missing> missing() {
+        List<Missing> missing = new ArrayList<>();
+        jdbc.sql(SQL.get("runs-of-every-msp")).query(rs -> {
+            UUID msp = rs.getObject("msp_id", UUID.class);
+            BillingPeriod period = BillingPeriod.parse(rs.getString("period"));
+            UUID run = UUID.fromString(rs.getString("run_id"));
+            if (!Files.exists(RunFiles.folder(settings.home(), msp, period, run).resolve(RunFiles.DAILY))) {
+                missing.add(new Missing(msp, period, run));
+            }
+        });
+        return missing;
+    }
+}
