@@ -100,6 +100,7 @@ class BudgetsFlowTest {
     private PortalClient acmeOwner;
     private PortalClient globexOwner;
     private String acme;
+    private String globex;
     private String acmeBudget;
     private String ec2Budget;
     private String mspCostBudget;
@@ -111,6 +112,7 @@ class BudgetsFlowTest {
         msp = golden.account();
         owner = golden.owner();
         acme = golden.acme();
+        globex = golden.globex();
         acmeOwner = PortalClient.signIn(port, "owner@acme.example", CUSTOMER_PASSWORD);
         globexOwner = PortalClient.signIn(port, "owner@globex.example", CUSTOMER_PASSWORD);
 
@@ -373,6 +375,15 @@ class BudgetsFlowTest {
                 .param("b", UUID.fromString(id)).query(Long.class).single()).isEqualTo(3);
         assertThat(HOOKS.calls("/globex-ops")).isEqualTo(3);
 
+        // the MSP's staff edit it inside Globex as Manager User: Created By stays Globex's Owner
+        PortalClient manager = PortalClient.signIn(port, "owner@budgets.example", PASSWORD)
+                .header("Rebill-Account", globex);
+        JsonNode managed = ok(manager.put("/api/v1/budgets/" + id, map("name", "Globex total", "amount", "200",
+                "alerts", List.of(alert("actual", "50"), alert("actual", "100"), alert("forecast", "120")),
+                "recipients", List.of(ops, money))));
+        assertThat(managed.path("created_by").asString()).isEqualTo(made.path("created_by").asString())
+                .isNotEqualTo("Manager User");
+
         // the page's edit form carries the budget's values and saves like the API
         String form = globexOwner.page("/budgets?edit=" + id).body();
         assertThat(form).contains("Edit budget Globex total").contains("value=\"200\"").contains("Save budget");
@@ -396,8 +407,10 @@ class BudgetsFlowTest {
                 who + " changed the budget Globex total for Globex: amount USD 100.00 (was USD 200.00)",
                 who + " changed the budget Globex total for Globex: amount USD 200.00 (was USD 100.00)",
                 who + " deleted the budget Globex total for Globex");
-        assertThat(auditSentences(globexOwner)).containsAll(expected);
-        assertThat(auditSentences(owner)).containsAll(expected);
+        assertThat(auditSentences(globexOwner)).containsAll(expected)
+                .contains("Manager User changed the budget Globex total for Globex: alerts");
+        assertThat(auditSentences(owner)).containsAll(expected)
+                .anyMatch(t -> t.endsWith(" (as Manager User) changed the budget Globex total for Globex: alerts"));
     }
 
     /** Cost reports and virtual tags made, changed and deleted in a customer account read as sentences there. */
