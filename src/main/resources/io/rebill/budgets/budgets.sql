@@ -108,13 +108,21 @@ WITH series AS (
                                                       ROWS BETWEEN :window PRECEDING AND 1 PRECEDING) AS account_days
     FROM (SELECT DISTINCT account_id FROM keys) a CROSS JOIN days
          LEFT JOIN (SELECT DISTINCT account_id, day FROM series) s ON s.account_id = a.account_id AND s.day = days.day
+), bounds AS (
+    -- a cheap first pass: the median lies between the window's lowest and highest figure, so a day within
+    -- :minChange of both cannot be an anomaly (the rows window covers at least the :window calendar days)
+    SELECT dense.*, min(amount) OVER w AS low, max(amount) OVER w AS high
+    FROM dense
+    WINDOW w AS (PARTITION BY account_id, service ORDER BY day ROWS BETWEEN :window PRECEDING AND 1 PRECEDING)
+), candidates AS (
+    SELECT account_id, service, currency, day, amount FROM bounds
+    WHERE day >= CAST(:periodStart AS date) - 1 AND (amount >= low + :minChange OR amount <= high - :minChange)
 ), med AS (
     SELECT d.account_id, d.service, d.currency, d.day, d.amount,
            percentile_disc(0.5) WITHIN GROUP (ORDER BY w.amount) AS median,
            count(*) FILTER (WHERE w.amount <> 0) AS active
-    FROM dense d JOIN dense w ON w.account_id = d.account_id AND w.service = d.service
-                             AND w.day BETWEEN d.day - :window AND d.day - 1
-    WHERE d.day >= CAST(:periodStart AS date) - 1
+    FROM candidates d JOIN dense w ON w.account_id = d.account_id AND w.service = d.service
+                                  AND w.day BETWEEN d.day - :window AND d.day - 1
     GROUP BY d.account_id, d.service, d.currency, d.day, d.amount
 ), spread AS (
     SELECT m.account_id, m.service, m.currency, m.day, m.amount, m.median, m.active,
@@ -128,14 +136,14 @@ WITH series AS (
                 AND abs(x.amount - x.median) >= :minRelative * abs(x.median)
                 AND abs(x.amount - x.median) > :sigmas * x.spread) AS outlier
     FROM spread x JOIN history h ON h.account_id = x.account_id AND h.day = x.day
-), spikes AS (
-    SELECT f.*, lag(f.outlier) OVER (PARTITION BY f.account_id, f.service ORDER BY f.day) AS outlier_before
-    FROM flagged f
 )
 INSERT INTO cost_anomaly (account_id, msp_id, service, day, currency, amount, baseline, deviation)
-SELECT account_id, :msp, service, day, currency, amount, median, round(spread, 10)
-FROM spikes
-WHERE day >= CAST(:periodStart AS date) AND outlier AND NOT coalesce(outlier_before, false)
+SELECT f.account_id, :msp, f.service, f.day, f.currency, f.amount, f.median, round(f.spread, 10)
+FROM flagged f
+WHERE f.day >= CAST(:periodStart AS date) AND f.outlier
+  -- the same spike as the day before (the 2nd follows the last day of the month before: the 1st is left out)
+  AND NOT EXISTS (SELECT 1 FROM flagged p WHERE p.account_id = f.account_id AND p.service = f.service AND p.outlier
+                  AND p.day = CASE WHEN extract(day FROM f.day) = 2 THEN f.day - 2 ELSE f.day - 1 END)
 ON CONFLICT DO NOTHING
 RETURNING account_id, service, day, currency, amount, baseline, deviation
 
