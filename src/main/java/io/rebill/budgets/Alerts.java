@@ -37,7 +37,18 @@ public final class Alerts implements AutoCloseable {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
     /** The anomaly method's settings: see docs/budgets.md. */
-    public record AnomalyMethod(BigDecimal sigmas, BigDecimal minChange, int minActiveDays) {
+    public record AnomalyMethod(BigDecimal sigmas, BigDecimal minChange, BigDecimal minRelative, int minActiveDays,
+                                int windowDays) {
+        public AnomalyMethod {
+            if (windowDays < 7 || windowDays > 28) {
+                throw new IllegalArgumentException("rebill.anomalies.window-days must be 7 to 28 (the baseline reads"
+                        + " the month before), not " + windowDays);
+            }
+            if (minActiveDays < 1 || minActiveDays > windowDays) {
+                throw new IllegalArgumentException("rebill.anomalies.min-active-days must be 1 to window-days ("
+                        + windowDays + "), not " + minActiveDays);
+            }
+        }
     }
 
     private final JdbcClient jdbc;
@@ -123,7 +134,7 @@ public final class Alerts implements AutoCloseable {
         Integer n = tx.execute(x -> {
             boolean first = !jdbc.sql(SQL.get("fire-alert")).param("account", b.accountId()).param("budget", b.id())
                     .param("period", period.toString()).param("basis", t.basis().key()).param("percent", t.percent())
-                    .param("figure", figure).query(UUID.class).list().isEmpty();
+                    .param("amount", b.amount()).param("figure", figure).query(UUID.class).list().isEmpty();
             if (first) {
                 String month = period.month().getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH)
                         + " " + period.month().getYear();
@@ -136,7 +147,8 @@ public final class Alerts implements AutoCloseable {
                         + s.forecast().map(f -> ", forecast " + DisplayAmounts.display(f, b.currency())).orElse("")
                         + ").";
                 jdbc.sql(SQL.get("enqueue-budget-alert")).param("account", b.accountId()).param("subject", subject)
-                        .param("body", body).update();
+                        .param("body", body).param("channels", BudgetRows.recipientsJson(b.recipients()),
+                                java.sql.Types.VARCHAR).update();
             }
             return first ? 1 : 0;
         });
@@ -162,15 +174,18 @@ public final class Alerts implements AutoCloseable {
         Map<UUID, Integer> perAccount = tx.execute(x -> {
             List<Found> rows = jdbc.sql(SQL.get("detect-anomalies")).param("msp", msp).param("period", period.toString())
                     .param("previous", new BillingPeriod(period.month().minusMonths(1)).toString())
-                    .param("from", start.minusDays(14)).param("lastComplete", lastComplete).param("periodStart", start)
+                    .param("from", start.minusDays(method.windowDays())).param("lastComplete", lastComplete)
+                    .param("periodStart", start).param("window", method.windowDays())
                     .param("minActive", method.minActiveDays()).param("minChange", method.minChange())
-                    .param("sigmas", method.sigmas())
+                    .param("minRelative", method.minRelative()).param("sigmas", method.sigmas())
                     .query((rs, i) -> new Found(rs.getObject("account_id", UUID.class), new Anomaly(
                             rs.getString("service"), rs.getObject("day", LocalDate.class), rs.getString("currency"),
                             rs.getBigDecimal("amount"), rs.getBigDecimal("baseline"), rs.getBigDecimal("deviation"))))
                     .list();
             Map<UUID, List<Anomaly>> byAccount = new LinkedHashMap<>();
-            rows.forEach(f -> byAccount.computeIfAbsent(f.account(), a -> new ArrayList<>()).add(f.anomaly()));
+            rows.stream().sorted(java.util.Comparator.comparing((Found f) -> f.anomaly().day())
+                            .thenComparing(f -> f.anomaly().service()))
+                    .forEach(f -> byAccount.computeIfAbsent(f.account(), a -> new ArrayList<>()).add(f.anomaly()));
             byAccount.forEach((account, list) -> jdbc.sql(SQL.get("enqueue-anomaly-alert")).param("account", account)
                     .param("subject", list.size() == 1 ? "Cost anomaly: " + list.getFirst().service()
                             : list.size() + " cost anomalies")
@@ -183,8 +198,12 @@ public final class Alerts implements AutoCloseable {
     }
 
     static String sentence(Anomaly a) {
-        return a.service() + " on " + DAY.format(a.day()) + ": " + DisplayAmounts.display(a.amount(), a.currency())
-                + " against a 14-day average of " + DisplayAmounts.display(a.baseline(), a.currency()) + " ("
+        String day = a.service() + " on " + DAY.format(a.day()) + ": " + DisplayAmounts.display(a.amount(),
+                a.currency());
+        if (a.baseline().signum() == 0 && a.deviation().signum() == 0) {
+            return day + ", a new service (nothing in the weeks before).";
+        }
+        return day + " against a usual " + DisplayAmounts.display(a.baseline(), a.currency()) + " a day ("
                 + (a.change().signum() > 0 ? "+" : "") + DisplayAmounts.display(a.change()) + ").";
     }
 

@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 
 /**
- * A service's daily figure that left its trailing baseline (docs/budgets.md): the day's amount, the mean of the 14
- * days before it and their standard deviation.
+ * A service's daily figure that left its trailing baseline (docs/budgets.md): the day's amount, the median of the
+ * 28 days before it (0 for a new service) and their robust spread (1.4826 x the median absolute deviation).
  */
 public record Anomaly(String service, LocalDate day, String currency, BigDecimal amount, BigDecimal baseline,
                       BigDecimal deviation) {

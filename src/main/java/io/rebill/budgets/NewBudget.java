@@ -8,10 +8,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
-/** What a user asks for when making a budget; checked here, and against the account in {@link Budgets#create}. */
+/**
+ * What a user asks for when making or editing a budget; checked here, and against the account in
+ * {@link Budgets#create} and {@link Budgets#update}. {@code recipients}: channel ids of the account that get the
+ * budget's alerts (empty: every channel with budget alerts on).
+ */
 public record NewBudget(String name, BigDecimal amount, Optional<Measure> measure, BudgetFilter filter,
-                        List<AlertThreshold> alerts) {
+                        List<AlertThreshold> alerts, List<UUID> recipients) {
+    public NewBudget(String name, BigDecimal amount, Optional<Measure> measure, BudgetFilter filter,
+                     List<AlertThreshold> alerts) {
+        this(name, amount, measure, filter, alerts, List.of());
+    }
+
     public NewBudget {
         name = name == null ? "" : name.strip();
         if (name.isEmpty() || name.length() > 200) {
@@ -30,6 +40,10 @@ public record NewBudget(String name, BigDecimal amount, Optional<Measure> measur
         }
         if (new HashSet<>(alerts).size() != alerts.size()) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "alerts lists the same threshold twice");
+        }
+        recipients = recipients == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(recipients));
+        if (recipients.size() > 20) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "a budget has at most 20 recipients (channels)");
         }
     }
 }

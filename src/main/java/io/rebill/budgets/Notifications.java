@@ -84,7 +84,7 @@ public final class Notifications implements AutoCloseable {
                     + request.name() + "'");
         }
         audit.record(actor, "notification_channel.create", id.toString(), Map.of("name", request.name(),
-                "kind", request.kind().key()));
+                "kind", request.kind().key(), "account", actor.account().name()));
         return find(scope, id);
     }
 
@@ -92,7 +92,8 @@ public final class Notifications implements AutoCloseable {
         AccountScope scope = AccountScope.changing(actor);
         Channel channel = find(scope, id);
         jdbc.sql(SQL.get("delete-channel")).param("account", scope.account()).param("id", id).update();
-        audit.record(actor, "notification_channel.delete", id.toString(), Map.of("name", channel.name()));
+        audit.record(actor, "notification_channel.delete", id.toString(), Map.of("name", channel.name(),
+                "account", actor.account().name()));
     }
 
     /** The account's latest 100 deliveries, newest first. */

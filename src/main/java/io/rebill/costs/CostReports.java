@@ -31,8 +31,10 @@ public final class CostReports {
     private final VirtualTags tags;
     private final Clock clock;
     private final ReportQuery query;
+    private final io.rebill.identity.AuditLog audit;
 
-    public CostReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, Clock clock) {
+    public CostReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, Clock clock, io.rebill.identity.AuditLog audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.tags = tags;
         this.clock = clock;
@@ -56,25 +58,34 @@ public final class CostReports {
         jdbc.sql(SQL.get("insert-report")).param("id", id).param("account", actor.account().id())
                 .param("title", title(title)).param("definition", JSON.writeValueAsString(definition.toJson()))
                 .param("createdBy", actor.createdBy()).param("user", actor.userId()).update();
-        return find(actor, id);
+        SavedReport created = find(actor, id);
+        audit.record(actor, "cost_report.create", id.toString(), java.util.Map.of("title", created.title(),
+                "account", actor.account().name()));
+        return created;
     }
 
     public SavedReport update(Actor actor, UUID id, String title, ReportDefinition definition) {
         CostViewer viewer = requireWriter(actor);
-        find(actor, id);
+        String was = find(actor, id).title();
         check(actor, viewer, definition);
         jdbc.sql(SQL.get("update-report")).param("id", id).param("account", actor.account().id())
                 .param("title", title(title)).param("definition", JSON.writeValueAsString(definition.toJson())).update();
-        return find(actor, id);
+        SavedReport changed = find(actor, id);
+        audit.record(actor, "cost_report.update", id.toString(), java.util.Map.of("title", changed.title(),
+                "was", was, "account", actor.account().name()));
+        return changed;
     }
 
     public void delete(Actor actor, UUID id) {
         requireWriter(actor);
-        if (find(actor, id).isDefault()) {
+        SavedReport report = find(actor, id);
+        if (report.isDefault()) {
             throw new RebillException(ErrorCode.IN_USE, "cost report " + id + " is the account's default report; change"
                     + " it instead of deleting it");
         }
         jdbc.sql(SQL.get("delete-report")).param("id", id).param("account", actor.account().id()).update();
+        audit.record(actor, "cost_report.delete", id.toString(), java.util.Map.of("title", report.title(),
+                "account", actor.account().name()));
     }
 
     /** The report's figures over its window as of today (UTC) and the window before. */

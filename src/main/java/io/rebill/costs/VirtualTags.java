@@ -30,8 +30,10 @@ public final class VirtualTags {
     static final int MAX_RULES = 50;
     private final JdbcClient jdbc;
     private final PredicateCompiler predicates;
+    private final io.rebill.identity.AuditLog audit;
 
-    public VirtualTags(JdbcClient jdbc, PredicateCompiler predicates) {
+    public VirtualTags(JdbcClient jdbc, PredicateCompiler predicates, io.rebill.identity.AuditLog audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.predicates = predicates;
     }
@@ -58,22 +60,28 @@ public final class VirtualTags {
         String k = checked(actor, id, key, rules);
         jdbc.sql(SQL.get("insert-tag")).param("id", id).param("account", actor.account().id()).param("key", k)
                 .param("rules", json(rules)).param("createdBy", actor.createdBy()).param("user", actor.userId()).update();
+        audit.record(actor, "virtual_tag.create", id.toString(), Map.of("key", k, "rules", rules.size(),
+                "account", actor.account().name()));
         return get(actor, id);
     }
 
     public VirtualTag update(Actor actor, UUID id, String key, List<VirtualTag.Rule> rules) {
         requireWriter(actor);
-        get(actor, id);
+        String was = get(actor, id).key();
         String k = checked(actor, id, key, rules);
         jdbc.sql(SQL.get("update-tag")).param("id", id).param("account", actor.account().id()).param("key", k)
                 .param("rules", json(rules)).update();
+        audit.record(actor, "virtual_tag.update", id.toString(), Map.of("key", k, "was", was, "rules",
+                rules.size(), "account", actor.account().name()));
         return get(actor, id);
     }
 
     public void delete(Actor actor, UUID id) {
         requireWriter(actor);
-        get(actor, id);
+        String key = get(actor, id).key();
         jdbc.sql(SQL.get("delete-tag")).param("id", id).param("account", actor.account().id()).update();
+        audit.record(actor, "virtual_tag.delete", id.toString(), Map.of("key", key, "account",
+                actor.account().name()));
     }
 
     /** Parses {@code [{"condition": "...", "value": "..."}]} as a request sends it. */

@@ -27,16 +27,24 @@ public final class BudgetRows {
         });
         List<Map<String, String>> alerts = JSON.readValue(rs.getString("alerts"), new TypeReference<>() {
         });
+        String channels = rs.getString("channel_ids");
+        List<String> recipients = channels == null ? List.of() : JSON.readValue(channels, new TypeReference<>() {
+        });
         return new Budget(rs.getObject("id", UUID.class), rs.getObject("account_id", UUID.class), rs.getString("name"),
                 rs.getBigDecimal("amount"), rs.getString("currency"), Measure.parse(rs.getString("measure")),
                 BudgetFilter.of(filters), alerts.stream().map(a -> new AlertThreshold(
                         AlertThreshold.Basis.parse(a.get("basis")), new BigDecimal(a.get("percent")))).toList(),
-                rs.getString("created_by"), rs.getTimestamp("created_at").toInstant());
+                recipients.stream().map(UUID::fromString).toList(), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant());
     }
 
     public static String filtersJson(BudgetFilter filter) {
         Map<String, List<String>> byKey = filter.byKey();
         return JSON.writeValueAsString(byKey);
+    }
+
+    /** The recipients as stored: NULL when the budget names none (every channel with budget alerts on). */
+    public static String recipientsJson(List<UUID> recipients) {
+        return recipients.isEmpty() ? null : JSON.writeValueAsString(recipients.stream().map(UUID::toString).toList());
     }
 
     public static String alertsJson(List<AlertThreshold> alerts) {

@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -55,7 +56,8 @@ class BudgetsApi {
     }
 
     record BudgetJson(UUID id, String name, String amount, String currency, String measure,
-                      Map<String, List<String>> filters, List<AlertJson> alerts, String createdBy, Instant createdAt,
+                      Map<String, List<String>> filters, List<AlertJson> alerts, List<UUID> recipients,
+                      String createdBy, Instant createdAt,
                       String period, String monthToDate, Optional<String> forecast, String percentUsed,
                       Optional<String> forecastPercent, boolean monthComplete) {
         static BudgetJson of(BudgetStatus s) {
@@ -67,7 +69,7 @@ class BudgetsApi {
                         fired.map(f -> f.figure().toPlainString()));
             }).toList();
             return new BudgetJson(b.id(), b.name(), b.amount().toPlainString(), b.currency(), b.measure().key(),
-                    b.filter().byKey(), alerts, b.createdBy(), b.createdAt(), s.period().toString(),
+                    b.filter().byKey(), alerts, b.recipients(), b.createdBy(), b.createdAt(), s.period().toString(),
                     s.monthToDate().toPlainString(), s.forecast().map(BigDecimal::toPlainString),
                     s.percentUsed().toPlainString(), s.forecastPercent().map(BigDecimal::toPlainString),
                     s.monthComplete());
@@ -81,7 +83,7 @@ class BudgetsApi {
     }
 
     record NewBudgetJson(String name, String amount, Optional<String> measure, Map<String, List<String>> filters,
-                         List<NewAlertJson> alerts) {
+                         List<NewAlertJson> alerts, List<UUID> recipients) {
         NewBudgetJson {
             measure = measure == null ? Optional.empty() : measure; // absent from the body
         }
@@ -99,14 +101,24 @@ class BudgetsApi {
 
     @PostMapping("/budgets")
     ResponseEntity<BudgetJson> create(Actor actor, @RequestBody NewBudgetJson body) {
-        NewBudget request = new NewBudget(body.name(), decimal(body.amount(), "amount"),
+        Budget created = budgets.create(actor, request(body));
+        return ResponseEntity.status(HttpStatus.CREATED).body(BudgetJson.of(budgets.get(actor, created.id(),
+                Optional.empty())));
+    }
+
+    /** Replaces what the user set (the body of a POST; an absent measure keeps the budget's). */
+    @PutMapping("/budgets/{id}")
+    BudgetJson update(Actor actor, @PathVariable UUID id, @RequestBody NewBudgetJson body) {
+        budgets.update(actor, id, request(body));
+        return BudgetJson.of(budgets.get(actor, id, Optional.empty()));
+    }
+
+    private static NewBudget request(NewBudgetJson body) {
+        return new NewBudget(body.name(), decimal(body.amount(), "amount"),
                 body.measure().map(Measure::parse), body.filters() == null ? BudgetFilter.NONE
                 : BudgetFilter.of(body.filters()), body.alerts() == null ? List.of() : body.alerts().stream()
                 .map(a -> new AlertThreshold(AlertThreshold.Basis.parse(a.basis()), decimal(a.percent(),
-                        "alerts.percent"))).toList());
-        Budget created = budgets.create(actor, request);
-        return ResponseEntity.status(HttpStatus.CREATED).body(BudgetJson.of(budgets.get(actor, created.id(),
-                Optional.empty())));
+                        "alerts.percent"))).toList(), body.recipients() == null ? List.of() : body.recipients());
     }
 
     @GetMapping("/budgets/{id}")

@@ -21,7 +21,7 @@ import java.util.Properties;
 /**
  * The budgets feature as beans, and its one hook into bill runs: after each successful run, {@link Alerts} evaluates
  * the MSP's budgets and anomalies. Settings (docs/budgets.md): {@code rebill.notifications.allow-http-loopback},
- * {@code .poll-ms}, {@code .retry-base-ms}, {@code .max-attempts}; {@code rebill.anomalies.sigmas},
+ * {@code .poll-ms}, {@code .retry-base-ms}, {@code .max-attempts}; {@code rebill.anomalies.sigmas}, {@code .min-relative}, {@code .window-days},
  * {@code .min-change}, {@code .min-active-days}; mail goes through the invoices' SMTP server ({@code REBILL_SMTP_*}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,9 +48,11 @@ class BudgetsConfiguration {
     Alerts alerts(JdbcClient jdbc, TransactionTemplate tx, Notifications notifications, BillRuns runs,
                   Environment environment, io.rebill.costs.FineCosts fine) {
         Alerts alerts = new Alerts(jdbc, tx, notifications, new Alerts.AnomalyMethod(
-                new BigDecimal(environment.getProperty("rebill.anomalies.sigmas", "3")),
-                new BigDecimal(environment.getProperty("rebill.anomalies.min-change", "10")),
-                environment.getProperty("rebill.anomalies.min-active-days", Integer.class, 7)), Clock.systemUTC(), fine);
+                new BigDecimal(environment.getProperty("rebill.anomalies.sigmas", "3.5")),
+                new BigDecimal(environment.getProperty("rebill.anomalies.min-change", "20")),
+                new BigDecimal(environment.getProperty("rebill.anomalies.min-relative", "1")),
+                environment.getProperty("rebill.anomalies.min-active-days", Integer.class, 14),
+                environment.getProperty("rebill.anomalies.window-days", Integer.class, 28)), Clock.systemUTC(), fine);
         runs.onFinished(run -> alerts.afterRun(run.msp(), run.period()));
         return alerts;
     }

@@ -2,6 +2,7 @@ package io.rebill.web.budgets;
 
 import io.rebill.budgets.AlertThreshold;
 import io.rebill.budgets.Anomaly;
+import io.rebill.budgets.Budget;
 import io.rebill.budgets.BudgetFilter;
 import io.rebill.budgets.BudgetStatus;
 import io.rebill.budgets.Budgets;
@@ -71,8 +72,31 @@ class BudgetsPage {
     record PeriodOption(String value, String label, boolean selected) {
     }
 
+    /** The budget form's values: empty for a new budget, the budget's own when editing ({@code ?edit=id}). */
+    record Form(String id, String name, String amount, String measure, String services, String regions,
+                String actualAlerts, String forecastAlerts) {
+        static final Form NEW = new Form(null, "", "", "charge", "", "", "50, 80, 100", "100");
+    }
+
+    record ChannelOption(String id, String label, boolean checked) {
+    }
+
+    private static Form form(Budget b) {
+        Map<String, List<String>> f = b.filter().byKey();
+        return new Form(b.id().toString(), b.name(), b.amount().toPlainString(), b.measure().key(),
+                String.join(", ", f.getOrDefault("service", List.of())),
+                String.join(", ", f.getOrDefault("region", List.of())),
+                thresholds(b, AlertThreshold.Basis.ACTUAL), thresholds(b, AlertThreshold.Basis.FORECAST));
+    }
+
+    private static String thresholds(Budget b, AlertThreshold.Basis basis) {
+        return String.join(", ", b.alerts().stream().filter(t -> t.basis() == basis)
+                .map(t -> t.percent().stripTrailingZeros().toPlainString()).toList());
+    }
+
     @GetMapping("/budgets")
-    String show(Actor actor, @RequestParam Optional<String> period, Model model) {
+    String show(Actor actor, @RequestParam Optional<String> period, @RequestParam Optional<String> edit,
+                Model model) {
         List<BudgetStatus> all = budgets.list(actor, period.filter(p -> !p.isBlank()).map(BillingPeriod::parse));
         List<BillingPeriod> periods = budgets.periods(actor);
         BillingPeriod shown = all.isEmpty() ? period.filter(p -> !p.isBlank()).map(BillingPeriod::parse)
@@ -87,6 +111,12 @@ class BudgetsPage {
                 : Permission.CREATE_ACCOUNT_RESOURCES));
         model.addAttribute("chart", chart(all));
         model.addAttribute("anomalies", notifications.anomalies(actor).stream().map(BudgetsPage::anomaly).toList());
+        Optional<Budget> editing = edit.filter(e -> !e.isBlank()).map(UUID::fromString)
+                .map(id -> budgets.get(actor, id, Optional.empty()).budget());
+        model.addAttribute("form", editing.map(BudgetsPage::form).orElse(Form.NEW));
+        model.addAttribute("channels", notifications.channels(actor).stream().map(c -> new ChannelOption(
+                c.id().toString(), c.name() + " (" + c.kind().key() + ")", editing.map(b -> b.recipients()
+                .contains(c.id())).orElse(false))).toList());
         return "budgets";
     }
 
@@ -96,23 +126,58 @@ class BudgetsPage {
                   @RequestParam(defaultValue = "") String services, @RequestParam(defaultValue = "") String regions,
                   @RequestParam(name = "actual_alerts", defaultValue = "") String actualAlerts,
                   @RequestParam(name = "forecast_alerts", defaultValue = "") String forecastAlerts,
-                  RedirectAttributes redirect) {
+                  @RequestParam(defaultValue = "") List<UUID> recipients, RedirectAttributes redirect) {
         try {
-            Map<Dimension, List<String>> filter = new EnumMap<>(Dimension.class);
-            list(services).ifPresent(v -> filter.put(Dimension.SERVICE, v));
-            list(regions).ifPresent(v -> filter.put(Dimension.REGION, v));
-            List<AlertThreshold> alerts = new ArrayList<>();
-            list(actualAlerts).ifPresent(v -> v.forEach(p -> alerts.add(new AlertThreshold(
-                    AlertThreshold.Basis.ACTUAL, BudgetsApi.decimal(p.replace("%", ""), "alerts")))));
-            list(forecastAlerts).ifPresent(v -> v.forEach(p -> alerts.add(new AlertThreshold(
-                    AlertThreshold.Basis.FORECAST, BudgetsApi.decimal(p.replace("%", ""), "alerts")))));
-            budgets.create(actor, new NewBudget(name, BudgetsApi.decimal(amount.replace(",", ""), "amount"),
-                    Optional.of(Measure.parse(measure)), new BudgetFilter(filter), alerts));
+            budgets.create(actor, request(name, amount, Optional.of(measure), services, regions, actualAlerts,
+                    forecastAlerts, recipients, Map.of()));
             redirect.addFlashAttribute("message", "Budget " + name.strip() + " created.");
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
         }
         return "redirect:/budgets";
+    }
+
+    /** The edit form's submit: everything the new-budget form has, for an existing budget (Created By stays). */
+    @PostMapping("/budgets/{id}")
+    String update(Actor actor, @PathVariable UUID id, @RequestParam String name, @RequestParam String amount,
+                  @RequestParam Optional<String> measure,
+                  @RequestParam(defaultValue = "") String services, @RequestParam(defaultValue = "") String regions,
+                  @RequestParam(name = "actual_alerts", defaultValue = "") String actualAlerts,
+                  @RequestParam(name = "forecast_alerts", defaultValue = "") String forecastAlerts,
+                  @RequestParam(defaultValue = "") List<UUID> recipients, RedirectAttributes redirect) {
+        try {
+            // the dimensions the form does not show (set through the API) are kept as they are
+            Map<Dimension, List<String>> kept = new EnumMap<>(Dimension.class);
+            budgets.get(actor, id, Optional.empty()).budget().filter().values().forEach((d, v) -> {
+                if (d != Dimension.SERVICE && d != Dimension.REGION) {
+                    kept.put(d, v);
+                }
+            });
+            budgets.update(actor, id, request(name, amount, measure, services, regions, actualAlerts,
+                    forecastAlerts, recipients, kept));
+            redirect.addFlashAttribute("message", "Budget " + name.strip() + " saved.");
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+            return "redirect:/budgets?edit=" + id;
+        }
+        return "redirect:/budgets";
+    }
+
+    private static NewBudget request(String name, String amount, Optional<String> measure, String services,
+                                     String regions, String actualAlerts, String forecastAlerts,
+                                     List<UUID> recipients, Map<Dimension, List<String>> kept) {
+        Map<Dimension, List<String>> filter = new EnumMap<>(Dimension.class);
+        filter.putAll(kept);
+        list(services).ifPresent(v -> filter.put(Dimension.SERVICE, v));
+        list(regions).ifPresent(v -> filter.put(Dimension.REGION, v));
+        List<AlertThreshold> alerts = new ArrayList<>();
+        list(actualAlerts).ifPresent(v -> v.forEach(p -> alerts.add(new AlertThreshold(
+                AlertThreshold.Basis.ACTUAL, BudgetsApi.decimal(p.replace("%", ""), "alerts")))));
+        list(forecastAlerts).ifPresent(v -> v.forEach(p -> alerts.add(new AlertThreshold(
+                AlertThreshold.Basis.FORECAST, BudgetsApi.decimal(p.replace("%", ""), "alerts")))));
+        return new NewBudget(name, BudgetsApi.decimal(amount.replace(",", ""), "amount"),
+                measure.filter(m -> !m.isBlank()).map(Measure::parse), new BudgetFilter(filter), alerts,
+                recipients == null ? List.of() : recipients);
     }
 
     @PostMapping("/budgets/{id}/delete")

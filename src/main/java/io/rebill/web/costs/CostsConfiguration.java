@@ -24,12 +24,12 @@ class CostsConfiguration {
     }
 
     @Bean
-    VirtualTags virtualTags(JdbcClient jdbc) {
-        return new VirtualTags(jdbc, PredicateCompiler.cel());
+    VirtualTags virtualTags(JdbcClient jdbc, io.rebill.identity.AuditLog audit) {
+        return new VirtualTags(jdbc, PredicateCompiler.cel(), audit);
     }
 
     @Bean
-    CostReports costReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine) {
-        return new CostReports(jdbc, tags, fine, java.time.Clock.systemUTC());
+    CostReports costReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, io.rebill.identity.AuditLog audit) {
+        return new CostReports(jdbc, tags, fine, java.time.Clock.systemUTC(), audit);
     }
 }

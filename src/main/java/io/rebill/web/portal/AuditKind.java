@@ -14,7 +14,9 @@ enum AuditKind {
     INTEGRATIONS("Integrations and linked accounts", List.of("integration", "linked_account", "provider_accounts")),
     BILLING("Billing rules and workflows", List.of("billing_rule", "workflow", "billing_rules", "billing_assignment",
             "billing_config", "exchange_rate")),
-    INVOICES("Bills and invoices", List.of("invoice", "bill_run", "bill"));
+    INVOICES("Bills and invoices", List.of("invoice", "bill_run", "bill")),
+    COSTS("Cost reports, budgets and alerts", List.of("cost_report", "virtual_tag", "budget",
+            "notification_channel"));
 
     final String label;
     final List<String> prefixes;

@@ -113,6 +113,20 @@ final class AuditSentences {
                     + (d.path("moved").asInt(0) > 0 ? ", " + count(d, "moved") + " moved from other customers" : "");
             case "provider_accounts.unlink" -> who + " took back " + count(d, "count") + " provider account(s) from "
                     + account(e, d) + " from " + month(text(d, "from"));
+            case "cost_report.create" -> who + " created the cost report " + text(d, "title") + in(d);
+            case "cost_report.update" -> who + " changed the cost report " + renamedTitle(d) + in(d);
+            case "cost_report.delete" -> who + " deleted the cost report " + text(d, "title") + in(d);
+            case "virtual_tag.create" -> who + " created the virtual tag " + text(d, "key") + in(d) + rules(d);
+            case "virtual_tag.update" -> who + " changed the virtual tag " + renamedKey(d) + in(d) + rules(d);
+            case "virtual_tag.delete" -> who + " deleted the virtual tag " + text(d, "key") + in(d);
+            case "budget.create" -> who + " created the budget " + text(d, "name") + in(d) + ", "
+                    + money(d, "amount") + " a month";
+            case "budget.update" -> who + " changed the budget " + renamedName(d) + in(d) + budgetChanges(d);
+            case "budget.delete" -> who + " deleted the budget " + text(d, "name") + in(d);
+            case "notification_channel.create" -> who + " added the " + channelKind(d) + " channel "
+                    + text(d, "name") + in(d);
+            case "notification_channel.delete" -> who + " removed the notification channel " + text(d, "name")
+                    + in(d);
             default -> unknown(who, e.action(), d);
         };
     }
@@ -192,6 +206,57 @@ final class AuditSentences {
         String before = change.substring(0, arrow);
         String after = change.substring(arrow + 4);
         return before.equals(after) ? after : before + " (now " + after + ")";
+    }
+
+    /** " for Acme": the account the resource belongs to, when the entry names it. */
+    private static String in(JsonNode d) {
+        return d.has("account") ? " for " + text(d, "account") : "";
+    }
+
+    private static String money(JsonNode d, String field) {
+        try {
+            return io.rebill.shared.money.DisplayAmounts.display(new java.math.BigDecimal(text(d, field)),
+                    text(d, "currency"));
+        } catch (RuntimeException e) {
+            return text(d, field);
+        }
+    }
+
+    private static String renamedName(JsonNode d) {
+        String name = text(d, "name");
+        return d.has("was") && !text(d, "was").equals(name) ? text(d, "was") + " (now " + name + ")" : name;
+    }
+
+    private static String renamedTitle(JsonNode d) {
+        String title = text(d, "title");
+        return d.has("was") && !text(d, "was").equals(title) ? text(d, "was") + " (now " + title + ")" : title;
+    }
+
+    private static String rules(JsonNode d) {
+        return d.has("rules") ? " (" + count(d, "rules") + (d.path("rules").asInt() == 1 ? " rule)" : " rules)") : "";
+    }
+
+    /** ": amount USD 1,200.00 (was USD 1,500.00), alerts, recipients" for what an edit changed besides the name. */
+    private static String budgetChanges(JsonNode d) {
+        List<String> parts = new ArrayList<>();
+        d.path("changed").forEach(c -> {
+            switch (c.asString()) {
+                case "name" -> { }
+                case "amount" -> parts.add("amount " + money(d, "amount") + " (was " + money(d, "was_amount") + ")");
+                case "filter" -> parts.add("what it counts");
+                default -> parts.add(c.asString());
+            }
+        });
+        return parts.isEmpty() ? "" : ": " + String.join(", ", parts);
+    }
+
+    private static String channelKind(JsonNode d) {
+        return switch (text(d, "kind")) {
+            case "email" -> "email";
+            case "slack" -> "Slack";
+            case "teams" -> "Microsoft Teams";
+            default -> text(d, "kind");
+        };
     }
 
     private static String renamedKey(JsonNode d) {

@@ -165,6 +165,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /budgets                                                  401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             POST   /budgets                                                  401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
             GET    /budgets/{id}                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            PUT    /budgets/{id}                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             DELETE /budgets/{id}                                             401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             GET    /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             POST   /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
@@ -807,6 +808,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         r.put("POST /budgets", x -> new Call("POST", "/budgets", Map.of("name", "Budget " + next(), "amount", "100",
                 "alerts", List.of(Map.of("basis", "actual", "percent", "80")))));
         r.put("GET /budgets/{id}", x -> get("/budgets/" + budgetsOf(x.target()).budget()));
+        r.put("PUT /budgets/{id}", x -> new Call("PUT", "/budgets/" + budgetsOf(x.target()).budget(), Map.of("name",
+                "Budget " + next(), "amount", "120", "alerts", List.of(Map.of("basis", "actual", "percent", "90")))));
         r.put("DELETE /budgets/{id}", x -> new Call("DELETE", "/budgets/" + freshBudget(x.target()), null));
         r.put("GET /notification_channels", x -> get("/notification_channels"));
         r.put("POST /notification_channels", x -> new Call("POST", "/notification_channels", Map.of("name",

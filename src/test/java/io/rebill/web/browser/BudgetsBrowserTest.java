@@ -93,6 +93,19 @@ class BudgetsBrowserTest extends BrowserTest {
                 + " && Chart.getChart('budgets-chart').data.labels.length === 2");
         screenshot("msp-budgets");
 
+        // edit it: the form opens filled in; a new amount and one recipient are saved, Created By stays
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit budget Production")).click();
+        assertThat(page.getByLabel("Monthly amount")).hasValue("60000");
+        page.getByLabel("Monthly amount").fill("70000");
+        page.getByLabel("Ops webhook (slack)").check();
+        screenshot("edit-budget");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save budget")).click();
+        assertThat(page.locator("p.alert.ok")).containsText("Budget Production saved.");
+        assertThat(page.locator("#budgets")).containsText("USD 70,000.00");
+        org.assertj.core.api.Assertions.assertThat(api.get("/api/v1/budgets").body().path("items").valueStream()
+                .filter(b -> b.path("name").asString().equals("Production")).findFirst().orElseThrow()
+                .path("recipients")).hasSize(1);
+
         page.navigate("/settings/notifications");
         page.waitForFunction("() => document.querySelector('#deliveries') !== null");
         long until = System.currentTimeMillis() + 30_000;

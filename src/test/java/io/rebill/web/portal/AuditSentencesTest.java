@@ -91,6 +91,33 @@ class AuditSentencesTest {
         expected.put(say("billing_period.close", "p", "{\"period\":\"2026-09\"}"), "Ana Lee closed September 2026");
         expected.put(say("billing_details.update", "a", "{\"account\":\"Acme\"}"),
                 "Ana Lee changed the billing details of Acme");
+        expected.put(say("budget.create", "b", "{\"name\":\"Production\",\"amount\":\"1500.00\",\"currency\":\"USD\",\"account\":\"Acme\"}"),
+                "Ana Lee created the budget Production for Acme, USD 1,500.00 a month");
+        expected.put(say("budget.update", "b", "{\"name\":\"Prod\",\"was\":\"Production\",\"amount\":\"1200\","
+                        + "\"was_amount\":\"1500.00\",\"currency\":\"USD\",\"account\":\"Acme\","
+                        + "\"changed\":[\"name\",\"amount\",\"filter\",\"alerts\",\"recipients\"]}"),
+                "Ana Lee changed the budget Production (now Prod) for Acme: amount USD 1,200.00 (was USD 1,500.00),"
+                        + " what it counts, alerts, recipients");
+        expected.put(say("budget.update", "b", "{\"name\":\"Prod\",\"was\":\"Prod\",\"changed\":[]}"),
+                "Ana Lee changed the budget Prod");
+        expected.put(say("budget.delete", "b", "{\"name\":\"Prod\",\"account\":\"Acme\"}"),
+                "Ana Lee deleted the budget Prod for Acme");
+        expected.put(say("notification_channel.create", "c", "{\"name\":\"FinOps\",\"kind\":\"teams\",\"account\":\"Acme\"}"),
+                "Ana Lee added the Microsoft Teams channel FinOps for Acme");
+        expected.put(say("notification_channel.delete", "c", "{\"name\":\"FinOps\",\"account\":\"Acme\"}"),
+                "Ana Lee removed the notification channel FinOps for Acme");
+        expected.put(say("cost_report.create", "r", "{\"title\":\"By service\",\"account\":\"Acme\"}"),
+                "Ana Lee created the cost report By service for Acme");
+        expected.put(say("cost_report.update", "r", "{\"title\":\"Services\",\"was\":\"By service\",\"account\":\"Acme\"}"),
+                "Ana Lee changed the cost report By service (now Services) for Acme");
+        expected.put(say("cost_report.delete", "r", "{\"title\":\"Services\",\"account\":\"Acme\"}"),
+                "Ana Lee deleted the cost report Services for Acme");
+        expected.put(say("virtual_tag.create", "t", "{\"key\":\"Team\",\"rules\":1,\"account\":\"Acme\"}"),
+                "Ana Lee created the virtual tag Team for Acme (1 rule)");
+        expected.put(say("virtual_tag.update", "t", "{\"key\":\"Teams\",\"was\":\"Team\",\"rules\":3,\"account\":\"Acme\"}"),
+                "Ana Lee changed the virtual tag Team (now Teams) for Acme (3 rules)");
+        expected.put(say("virtual_tag.delete", "t", "{\"key\":\"Teams\",\"account\":\"Acme\"}"),
+                "Ana Lee deleted the virtual tag Teams for Acme");
         expected.forEach((actual, wanted) -> assertThat(actual).isEqualTo(wanted));
     }
 
