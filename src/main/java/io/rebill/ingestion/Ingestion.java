@@ -3,6 +3,7 @@ package io.rebill.ingestion;
 import io.rebill.ingestion.internal.Ingester;
 import io.rebill.ingestion.internal.Reconciler;
 import io.rebill.ingestion.internal.RemoteSync;
+import io.rebill.ingestion.internal.BlobSync;
 import io.rebill.ingestion.internal.SourceStore;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
@@ -58,6 +59,9 @@ public final class Ingestion {
     public SyncResult sync(String source, SourceLocation location, ProgressListener progress) {
         if (location instanceof RemoteExport remote) {
             return new RemoteSync(settings, store).sync(source, remote, progress);
+        }
+        if (location instanceof AzureBlobContainer azure) {
+            return new BlobSync(settings, store).sync(source, azure, progress);
         }
         IngestResult result = ingest(source, location.fetch(settings.tempDir()), progress);
         return new SyncResult(source, result.unchanged() ? List.of() : result.periods(),
