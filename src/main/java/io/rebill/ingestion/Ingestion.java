@@ -53,8 +53,9 @@ public final class Ingestion {
 
     /**
      * Reads what is new at the location into the source: for a {@link RemoteExport} (S3) each billing period whose
-     * newest manifest names objects the source has not ingested yet, downloading nothing else; for any other
-     * location its files, as {@link #ingest(String, List, ProgressListener)} does.
+     * newest manifest names objects the source has not ingested yet, downloading nothing else; for an
+     * {@link AzureBlobContainer} the latest runs, downloading only blobs whose ETag changed; for any other location
+     * its files, as {@link #ingest(String, List, ProgressListener)} does.
      */
     public SyncResult sync(String source, SourceLocation location, ProgressListener progress) {
         if (location instanceof RemoteExport remote) {

@@ -94,6 +94,11 @@ public final class ConfigFiles {
         } catch (InvalidMspConfigException e) {
             throw new InvalidBillingConfigException(e.problems().stream().map(MspYamlImport::fileProblem).toList());
         }
+        if (rates.isEmpty() && !config.exchangeRates().rates().isEmpty()) {
+            // never drop a file's rates silently (an import before the application has wired the rates feature)
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "msp.yaml: exchange_rates cannot be stored yet (the"
+                    + " exchange rates feature is not running); import the file again once the server has started");
+        }
         return tx.execute(status -> {
             db.lock(msp);
             Snapshot before = ctx.snapshot(msp, checkedIn);
