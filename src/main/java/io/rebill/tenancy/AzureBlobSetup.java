@@ -98,6 +98,13 @@ final class AzureBlobSetup {
         };
     }
 
+    static void requireProvider(String provider) {
+        if (!List.of("azure", "focus").contains(provider)) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "an Azure Blob export is read for provider azure or"
+                    + " focus, not " + provider);
+        }
+    }
+
     private static URI endpoint(String accountUrl, boolean allowEndpoints) {
         URI uri;
         try {

@@ -115,17 +115,17 @@ public final class IntegrationSetup {
                             .param("account", account).param("id", created.id()).update());
                 }
                 case "s3" -> {
-                    requireS3Provider(created.provider());
+                    S3Setup.requireProvider(created.provider());
                     S3Settings s3 = spec.s3().orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT,
                             "s3 settings (bucket, report_name, and access keys or a role) are required for an S3"
                                     + " integration"));
-                    location = s3Location(s3);
+                    location = S3Setup.location(s3, allowS3Endpoints);
                     credential = s3.secretAccessKey().filter(k -> !k.isBlank())
                             .map(k -> secrets.seal(k.strip(), context(created.id()))).orElse(null);
-                    credentials(created.id(), (IntegrationLocation.S3) location, Optional.ofNullable(credential));
+                    S3Setup.credentials(created.id(), (IntegrationLocation.S3) location, Optional.ofNullable(credential));
                 }
                 case "azure_blob" -> {
-                    requireAzureProvider(created.provider());
+                    AzureBlobSetup.requireProvider(created.provider());
                     AzureBlobSetup.Checked azure = AzureBlobSetup.check(spec.azureBlob().orElseThrow(() ->
                             new RebillException(ErrorCode.BAD_ARGUMENT, "azure_blob settings (container, and a"
                                     + " connection_string or account_url with account_key or sas_token) are required"
@@ -168,11 +168,11 @@ public final class IntegrationSetup {
                     throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + id + " does not read from S3;"
                             + " its S3 settings cannot be changed");
                 }
-                IntegrationLocation.S3 location = s3Location(s3.get());
+                IntegrationLocation.S3 location = S3Setup.location(s3.get(), allowS3Endpoints);
                 Optional<String> credential = s3.get().secretAccessKey().filter(k -> !k.isBlank())
                         .map(k -> secrets.seal(k.strip(), context(id)))
                         .or(() -> storedCredential(account, id).filter(c -> location.accessKeyId().isPresent()));
-                credentials(id, location, credential);
+                S3Setup.credentials(id, location, credential);
                 jdbc.sql(SQL.get("set-location")).param("kind", location.kind())
                         .param("location", IntegrationRows.json(location))
                         .param("credential", credential.orElse(null), Types.VARCHAR)
@@ -375,74 +375,6 @@ public final class IntegrationSetup {
 
     private Optional<String> storedCredential(UUID account, UUID id) {
         return jdbc.sql(SQL.get("credential")).param("account", account).param("id", id).query(String.class).optional();
-    }
-
-    private IntegrationLocation.S3 s3Location(S3Settings s) {
-        Optional<String> endpoint = s.endpoint().filter(e -> !e.isBlank()).map(String::strip);
-        if (endpoint.isPresent()) {
-            if (!allowS3Endpoints) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "endpoint: this server reads S3 exports from AWS"
-                        + " only; the operator allows other S3-compatible stores with rebill.integrations"
-                        + ".allow-s3-endpoints=true");
-            }
-            URI uri;
-            try {
-                uri = URI.create(endpoint.get());
-            } catch (IllegalArgumentException e) {
-                uri = null;
-            }
-            if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "endpoint '" + endpoint.get() + "' is not an"
-                        + " http(s) URL");
-            }
-        }
-        // S3Export checks the bucket, report name and region the way S3 names them
-        S3Export checked = new S3Export(s.bucket(), s.prefix(), s.reportName(), s.region(), endpoint.map(URI::create),
-                Optional.empty(), new S3Credentials.AccessKey("", ""));
-        Optional<String> role = s.roleArn().filter(r -> !r.isBlank()).map(String::strip);
-        Optional<String> keyId = s.accessKeyId().filter(k -> !k.isBlank()).map(String::strip);
-        if (role.isPresent() == keyId.isPresent()) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "give either access_key_id (with secret_access_key) or"
-                    + " role_arn (with external_id), not " + (role.isPresent() ? "both" : "neither"));
-        }
-        if (role.isPresent()) {
-            if (!role.get().matches("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}")) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "role_arn '" + role.get() + "' is not an IAM role"
-                        + " ARN like arn:aws:iam::123456789012:role/rebill-billing-read");
-            }
-            String externalId = s.externalId().map(String::strip).filter(x -> x.matches("[\\w+=,.@:/-]{2,1224}"))
-                    .orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT, "external_id is required with"
-                            + " role_arn (2 to 1224 letters, digits and + = , . @ : / -): the role's trust policy"
-                            + " should require it"));
-            return new IntegrationLocation.S3(checked.bucket(), checked.prefix(), checked.exportName(), checked.region(),
-                    endpoint, Optional.empty(), role, Optional.of(externalId));
-        }
-        if (!keyId.get().matches("[A-Z0-9]{16,128}")) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "access_key_id '" + keyId.get() + "' is not an AWS"
-                    + " access key id (like AKIAIOSFODNN7EXAMPLE)");
-        }
-        return new IntegrationLocation.S3(checked.bucket(), checked.prefix(), checked.exportName(), checked.region(),
-                endpoint, keyId, Optional.empty(), Optional.empty());
-    }
-
-    private static void credentials(UUID id, IntegrationLocation.S3 location, Optional<String> credential) {
-        if (location.accessKeyId().isPresent() && credential.isEmpty()) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "secret_access_key is required with access_key_id");
-        }
-    }
-
-    private static void requireS3Provider(String provider) {
-        if (!List.of("aws", "focus").contains(provider)) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "an S3 export is read for provider aws or focus, not "
-                    + provider);
-        }
-    }
-
-    private static void requireAzureProvider(String provider) {
-        if (!List.of("azure", "focus").contains(provider)) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "an Azure Blob export is read for provider azure or"
-                    + " focus, not " + provider);
-        }
     }
 
     private static int syncMinutes(Optional<Integer> minutes) {
