@@ -62,6 +62,11 @@ public final class BillingRules {
         ctx.onChange(listener);
     }
 
+    /** msp.yaml carries the MSP's exchange rates (issue 13 item 6): an export writes them, an import replaces them. */
+    public void useExchangeRates(io.rebill.rates.ExchangeRateBook book) {
+        files.useExchangeRates(book);
+    }
+
     /**
      * A JSON object as the store takes it (a request body): decimals exact, a key given twice refused. {@code what}
      * names the body in the error ("request body").

@@ -6,7 +6,10 @@ import io.rebill.shared.errors.RebillException;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,9 +21,40 @@ import java.util.Objects;
  * @param endpoint  the account's blob endpoint; Azurite's is {@code http://127.0.0.1:10000/devstoreaccount1}
  * @param container the container the export writes to
  * @param prefix    the export's folder inside the container ("" for all of it)
+ * @param kind      which dataset the export writes: the amortized one is read as amortized whatever its folder's name
  */
-public record AzureBlobContainer(URI endpoint, String container, String prefix, Credential credential)
-        implements SourceLocation {
+public record AzureBlobContainer(URI endpoint, String container, String prefix, Credential credential,
+                                 ExportKind kind) implements SourceLocation {
+
+    /**
+     * The export's dataset (Cost Management > Exports): actual cost (what Microsoft invoices, billed), amortized cost
+     * (effective) or the FOCUS export, which carries both. The reader tells FOCUS from cost details by the header; an
+     * amortized export's files are kept under a folder named {@code amortized}, which is how the reader knows them.
+     */
+    public enum ExportKind {
+        ACTUAL, AMORTIZED, FOCUS;
+
+        /** The kind as the API and msp settings name it: actual, amortized or focus. */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static ExportKind parse(String value) {
+            String v = value == null || value.isBlank() ? "actual" : value.strip().toLowerCase(Locale.ROOT);
+            for (ExportKind k : values()) {
+                if (k.value().equals(v)) {
+                    return k;
+                }
+            }
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "export_kind '" + value + "' is not one of [actual,"
+                    + " amortized, focus]; choose the dataset the Cost Management export writes");
+        }
+    }
+
+    /** An export of actual cost (the dataset Microsoft invoices). */
+    public AzureBlobContainer(URI endpoint, String container, String prefix, Credential credential) {
+        this(endpoint, container, prefix, credential, ExportKind.ACTUAL);
+    }
 
     /** How Rebill signs its requests: the account's shared key, or a SAS token with read and list rights. */
     public sealed interface Credential {
@@ -64,6 +98,58 @@ public record AzureBlobContainer(URI endpoint, String container, String prefix, 
                     + " lower-case letters, digits and single hyphens, as Azure names containers");
         }
         prefix = prefix == null ? "" : prefix.replaceAll("^/+", "");
+        kind = kind == null ? ExportKind.ACTUAL : kind;
+    }
+
+    /**
+     * The location an Azure storage connection string names (the portal's Storage account > Access keys >
+     * Connection string, or one with a SharedAccessSignature): its blob endpoint from {@code BlobEndpoint}, else
+     * {@code DefaultEndpointsProtocol://AccountName.blob.EndpointSuffix}, signed with {@code AccountKey} or
+     * {@code SharedAccessSignature}. An error names the part that is missing, never the string.
+     */
+    public static AzureBlobContainer ofConnectionString(String connectionString, String container, String prefix,
+                                                        ExportKind kind) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (String part : (connectionString == null ? "" : connectionString.strip()).split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                parts.put(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+            } else if (!part.isBlank()) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, "connection_string: a part without '=' (expected"
+                        + " Name=value pairs separated by ';', as Storage account > Access keys > Connection string"
+                        + " shows them)");
+            }
+        }
+        String account = parts.get("accountname");
+        URI endpoint;
+        if (parts.containsKey("blobendpoint")) {
+            try {
+                endpoint = URI.create(parts.get("blobendpoint"));
+            } catch (IllegalArgumentException e) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, "connection_string: BlobEndpoint is not a URL");
+            }
+        } else if (account != null && !account.isBlank()) {
+            String protocol = parts.getOrDefault("defaultendpointsprotocol", "https");
+            String suffix = parts.getOrDefault("endpointsuffix", "core.windows.net");
+            endpoint = URI.create(protocol + "://" + account + ".blob." + suffix);
+        } else {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "connection_string names neither AccountName nor"
+                    + " BlobEndpoint; copy the whole connection string from the storage account's Access keys");
+        }
+        Credential credential;
+        if (parts.containsKey("accountkey")) {
+            if (account == null || account.isBlank()) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, "connection_string has an AccountKey but no"
+                        + " AccountName");
+            }
+            credential = new SharedKey(account, parts.get("accountkey"));
+        } else if (parts.containsKey("sharedaccesssignature")) {
+            credential = new Sas(parts.get("sharedaccesssignature"));
+        } else {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "connection_string has neither AccountKey nor"
+                    + " SharedAccessSignature; Rebill needs one of them to read the container");
+        }
+        return new AzureBlobContainer(endpoint, container, prefix, credential, kind);
     }
 
     private static boolean isLoopback(URI uri) {
@@ -83,6 +169,7 @@ public record AzureBlobContainer(URI endpoint, String container, String prefix, 
     public List<Path> fetch(Path workDir) {
         return AzureBlobFetch.fetch(this, workDir);
     }
+
 
     @Override
     public String toString() {

@@ -44,7 +44,11 @@ public enum CanonicalColumn {
     EFFECTIVE_COST("DECIMAL(38,24)", true),
     LIST_COST("DECIMAL(38,24)", true),
     CONTRACTED_COST("DECIMAL(38,24)", true),
-    LIST_UNIT_PRICE("DECIMAL(38,24)");
+    LIST_UNIT_PRICE("DECIMAL(38,24)"),
+    // the provider's names of the accounts, where its export has them (issue 12 item 8); last, so the columns before
+    // them keep their places, and files stored before them have none (StoredLines reads those as NULL)
+    SUB_ACCOUNT_NAME("VARCHAR"),
+    BILLING_ACCOUNT_NAME("VARCHAR");
 
     public static final String MONEY_TYPE = "DECIMAL(38,24)";
     /**

@@ -3,6 +3,7 @@ package io.rebill.ingestion;
 import io.rebill.ingestion.internal.Ingester;
 import io.rebill.ingestion.internal.Reconciler;
 import io.rebill.ingestion.internal.RemoteSync;
+import io.rebill.ingestion.internal.BlobSync;
 import io.rebill.ingestion.internal.SourceStore;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.time.BillingPeriod;
@@ -52,12 +53,16 @@ public final class Ingestion {
 
     /**
      * Reads what is new at the location into the source: for a {@link RemoteExport} (S3) each billing period whose
-     * newest manifest names objects the source has not ingested yet, downloading nothing else; for any other
-     * location its files, as {@link #ingest(String, List, ProgressListener)} does.
+     * newest manifest names objects the source has not ingested yet, downloading nothing else; for an
+     * {@link AzureBlobContainer} the latest runs, downloading only blobs whose ETag changed; for any other location
+     * its files, as {@link #ingest(String, List, ProgressListener)} does.
      */
     public SyncResult sync(String source, SourceLocation location, ProgressListener progress) {
         if (location instanceof RemoteExport remote) {
             return new RemoteSync(settings, store).sync(source, remote, progress);
+        }
+        if (location instanceof AzureBlobContainer azure) {
+            return new BlobSync(settings, store).sync(source, azure, progress);
         }
         IngestResult result = ingest(source, location.fetch(settings.tempDir()), progress);
         return new SyncResult(source, result.unchanged() ? List.of() : result.periods(),

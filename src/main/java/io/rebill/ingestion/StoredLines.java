@@ -77,16 +77,28 @@ public final class StoredLines {
                 replace.add("CAST(map_entries(tags) AS " + CanonicalColumn.TAGS_TYPE + ") AS tags");
             }
             String read = canonical(group.getValue(), extra);
-            parts.add(replace.isEmpty() ? read : "SELECT * REPLACE (" + String.join(", ", replace) + ") FROM (" + read + ")");
+            // files stored before the account names were kept have none: NULL, as for an export without names
+            String names = group.getKey().names() ? "" : ", " + ACCOUNT_NAMES.stream()
+                    .map(c -> "CAST(NULL AS VARCHAR) AS " + c).collect(java.util.stream.Collectors.joining(", "));
+            parts.add(replace.isEmpty() && names.isEmpty() ? read : "SELECT *" + (replace.isEmpty() ? ""
+                    : " REPLACE (" + String.join(", ", replace) + ")") + names + " FROM (" + read + ")");
         }
         return new Relation("(" + String.join(" UNION ALL BY NAME ", parts) + ")", widest);
     }
 
-    /** How a stored file keeps its costs (the scale) and its tags (a MAP in files stored before tags were lists). */
-    private record Layout(int moneyScale, boolean mapTags) implements Comparable<Layout> {
+    /** The account-name columns; files stored before them lack them. */
+    private static final List<String> ACCOUNT_NAMES = List.of(CanonicalColumn.SUB_ACCOUNT_NAME.column(),
+            CanonicalColumn.BILLING_ACCOUNT_NAME.column());
+
+    /**
+     * How a stored file keeps its costs (the scale) and its tags (a MAP in files stored before tags were lists), and
+     * whether it has the account-name columns.
+     */
+    private record Layout(int moneyScale, boolean mapTags, boolean names) implements Comparable<Layout> {
         @Override
         public int compareTo(Layout o) {
-            return moneyScale != o.moneyScale ? Integer.compare(moneyScale, o.moneyScale) : Boolean.compare(mapTags, o.mapTags);
+            return moneyScale != o.moneyScale ? Integer.compare(moneyScale, o.moneyScale)
+                    : mapTags != o.mapTags ? Boolean.compare(mapTags, o.mapTags) : Boolean.compare(names, o.names);
         }
     }
 
@@ -100,11 +112,15 @@ public final class StoredLines {
     private static Map<Layout, List<Path>> layouts(Connection duck, List<Path> files) throws SQLException {
         Map<String, Integer> scaleOf = new HashMap<>();
         Map<String, Boolean> mapTagsOf = new HashMap<>();
+        java.util.Set<String> named = new java.util.HashSet<>();
         try (Statement s = duck.createStatement();
              ResultSet rs = s.executeQuery("SELECT file_name, name, scale, converted_type FROM parquet_schema("
-                     + DuckDb.fileList(files) + ") WHERE name IN ('billed_cost', 'tags')")) {
+                     + DuckDb.fileList(files) + ") WHERE name IN ('billed_cost', 'tags', '"
+                     + CanonicalColumn.SUB_ACCOUNT_NAME.column() + "')")) {
             while (rs.next()) {
-                if (rs.getString(2).equals("billed_cost")) {
+                if (rs.getString(2).equals(CanonicalColumn.SUB_ACCOUNT_NAME.column())) {
+                    named.add(rs.getString(1));
+                } else if (rs.getString(2).equals("billed_cost")) {
                     scaleOf.put(rs.getString(1), rs.getInt(3));
                 } else {
                     mapTagsOf.put(rs.getString(1), "MAP".equals(rs.getString(4)));
@@ -117,7 +133,8 @@ public final class StoredLines {
             if (scale == null) {
                 throw new IllegalStateException(f + " is not a stored line item file: it has no billed_cost column");
             }
-            byLayout.computeIfAbsent(new Layout(scale, mapTagsOf.getOrDefault(f.toString(), false)), k -> new ArrayList<>()).add(f);
+            byLayout.computeIfAbsent(new Layout(scale, mapTagsOf.getOrDefault(f.toString(), false),
+                    named.contains(f.toString())), k -> new ArrayList<>()).add(f);
         }
         return byLayout;
     }

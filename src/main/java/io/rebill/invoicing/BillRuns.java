@@ -286,8 +286,10 @@ public final class BillRuns implements AutoCloseable {
         String yaml = invoice.runId().flatMap(run -> runs.configYaml(msp, run)).orElseThrow(() -> new RebillException(
                 ErrorCode.UNKNOWN_ID, "the bill run of invoice " + invoiceId + " is gone; run the bill again"));
         MspConfig pinned = MspConfigFile.parse("the configuration of the invoice's bill run", yaml, e -> { });
-        // the pinned text has no exchange rates (msp.yaml has none yet): the drill-down converts at today's rates
-        MspConfig config = pinned.withExchangeRates(exchangeRates.apply(msp, pinned.currency()));
+        // the pinned text holds the rates the run used; a run pinned before msp.yaml had exchange_rates converts
+        // at today's rates
+        MspConfig config = pinned.exchangeRates().rates().isEmpty()
+                ? pinned.withExchangeRates(exchangeRates.apply(msp, pinned.currency())) : pinned;
         return billing.ruleEffects(config, invoice.period(), inputs(msp, invoice.period()).files(), key, topLines);
     }
 
@@ -348,7 +350,8 @@ public final class BillRuns implements AutoCloseable {
 
     private RunWorker.Resolved inputs(UUID msp, BillingPeriod period) {
         MspConfig rulesConfig = rules.config(msp, period);
-        MspConfig config = rulesConfig.withExchangeRates(exchangeRates.apply(msp, rulesConfig.currency()));
+        // the period's rates only: the run's pinned msp.yaml names exactly the rates its bill used
+        MspConfig config = rulesConfig.withExchangeRates(exchangeRates.apply(msp, rulesConfig.currency()).of(period));
         List<Path> files = new ArrayList<>();
         List<BillRun.PinnedSource> pinned = new ArrayList<>();
         for (Integration integration : integrations.of(msp)) {

@@ -175,8 +175,10 @@ public final class ProviderAccounts {
             for (SeenAccounts.Seen s : seen.of(i.sourceName(), period, latest.get().generation(),
                     ingestion.lineItemFiles(i.sourceName(), period))) {
                 Optional<UUID> owner = Optional.ofNullable(owners.get(s.subAccountId()));
-                // the canonical line keeps no account name yet (docs/portal.md): the slot stays empty until it does
-                out.add(new ProviderAccount(i.id(), i.name(), s.subAccountId(), Optional.empty(), s.payer(),
+                // the provider's name where the export has one (CUR, FOCUS, Azure, Google Cloud); files stored before
+                // names were kept have none
+                out.add(new ProviderAccount(i.id(), i.name(), s.subAccountId(), Optional.ofNullable(s.name())
+                        .filter(n -> !n.isBlank()), s.payer(),
                         period.toString(), s.cost(), s.currency(), owner, owner.map(names::get)));
             }
         }

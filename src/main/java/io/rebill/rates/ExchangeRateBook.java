@@ -79,6 +79,38 @@ public final class ExchangeRateBook {
                 .map(r -> new ExchangeRates.Rate(r.from(), r.period(), r.rate())).toList());
     }
 
+    /**
+     * Makes the MSP's rates exactly {@code rates} (an msp.yaml import, billing as code: a rate the file leaves out is
+     * removed); a rate that stays the same keeps who entered it and when. The caller has checked the rights of
+     * changing rates and records the change. Returns how many rates were added, changed or removed.
+     */
+    public int replaceAll(UUID msp, ExchangeRates rates, String by) {
+        String to = currencyOf(msp);
+        if (!rates.rates().isEmpty() && !rates.currency().equals(to)) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "exchange_rates convert into " + rates.currency()
+                    + " (msp.currency) but the MSP bills in " + to + "; set msp.currency to " + to);
+        }
+        int changed = 0;
+        for (RateStore.Row row : store.list(msp)) {
+            if (rates.rate(row.from(), row.period()).isEmpty()) {
+                store.delete(msp, row.from(), row.period());
+                changed++;
+            }
+        }
+        for (ExchangeRates.Rate rate : rates.rates()) {
+            if (rate.from().equals(to)) {
+                throw new RebillException(ErrorCode.BAD_ARGUMENT, "exchange_rates: from " + to + " is the MSP's own"
+                        + " billing currency: its lines need no rate");
+            }
+            var before = store.find(msp, rate.from(), rate.period());
+            if (before.isEmpty() || before.get().rate().compareTo(rate.rate()) != 0) {
+                store.upsert(msp, rate.from(), rate.period(), rate.rate(), by);
+                changed++;
+            }
+        }
+        return changed;
+    }
+
     private String currencyOf(UUID msp) {
         return store.mspCurrency(msp).orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "no account " + msp));
     }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * The whole billing configuration of one MSP (billing-as-code, msp.yaml): customers in claim order, rules,
  * workflows and their assignments over time; and the exchange rates of lines in other currencies (issue 13 item 6:
- * kept by the portal, not written to msp.yaml yet).
+ * kept by the portal, written to msp.yaml as exchange_rates).
  */
 public record MspConfig(String mspName, String currency, List<Customer> customers, List<Rule> rules,
                         List<Workflow> workflows, List<Assignment> assignments, ExchangeRates exchangeRates) {

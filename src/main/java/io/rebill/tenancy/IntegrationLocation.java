@@ -34,6 +34,20 @@ public sealed interface IntegrationLocation {
         }
     }
 
+    /**
+     * An Azure Cost Management export in Azure Blob Storage: the storage account's blob endpoint ({@code accountUrl},
+     * shown; from a connection string, its endpoint without the key), the container, the export's folder and its
+     * dataset ({@code exportKind}: actual, amortized or focus). {@code auth} says which secret signs in, kept sealed
+     * apart from this record: connection_string, account_key or sas_token.
+     */
+    record AzureBlob(String accountUrl, String container, String prefix, String exportKind, String auth)
+            implements IntegrationLocation {
+        @Override
+        public String kind() {
+            return "azure_blob";
+        }
+    }
+
     /** Files uploaded through the portal or the API. */
     record Uploads() implements IntegrationLocation {
         @Override

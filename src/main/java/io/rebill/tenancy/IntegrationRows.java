@@ -27,6 +27,9 @@ final class IntegrationRows {
                     text(settings, "endpoint"), text(settings, "access_key_id"), text(settings, "role_arn"),
                     text(settings, "external_id"));
             case "uploads" -> new IntegrationLocation.Uploads();
+            case "azure_blob" -> new IntegrationLocation.AzureBlob(text(settings, "account_url").orElse(""),
+                    text(settings, "container").orElse(""), text(settings, "prefix").orElse(""),
+                    text(settings, "export_kind").orElse("actual"), text(settings, "auth").orElse("connection_string"));
             default -> new IntegrationLocation.Folder(Optional.ofNullable(rs.getString("folder")));
         };
     }
@@ -49,6 +52,13 @@ final class IntegrationRows {
                 s3.accessKeyId().ifPresent(k -> m.put("access_key_id", k));
                 s3.roleArn().ifPresent(r -> m.put("role_arn", r));
                 s3.externalId().ifPresent(x -> m.put("external_id", x));
+            }
+            case IntegrationLocation.AzureBlob azure -> {
+                m.put("account_url", azure.accountUrl());
+                m.put("container", azure.container());
+                m.put("prefix", azure.prefix());
+                m.put("export_kind", azure.exportKind());
+                m.put("auth", azure.auth());
             }
             case IntegrationLocation.Folder folder -> { }
             case IntegrationLocation.Uploads uploads -> { }

@@ -75,14 +75,33 @@ public final class IntegrationSetup {
         }
     }
 
-    /** A new integration: {@code kind} is folder (the default), s3 or uploads. */
+    /**
+     * What an Azure Blob export is set up with: a connection string, or the account URL with an account key or a SAS
+     * token (the secret is write-only; none given on a change keeps the stored one), the container, the export's
+     * folder and its dataset (actual, amortized or focus; default actual).
+     */
+    public record AzureBlobSettings(Optional<String> accountUrl, String container, String prefix,
+                                    Optional<String> exportKind, Optional<String> connectionString,
+                                    Optional<String> accountKey, Optional<String> sasToken) {
+        @Override
+        public String toString() {
+            return "AzureBlobSettings[" + container + "/" + prefix + "]";
+        }
+    }
+
+    /** A new integration: {@code kind} is folder (the default), s3, azure_blob or uploads. */
     public record NewIntegration(String provider, String name, Optional<String> kind, Optional<String> folder,
-                                 Optional<S3Settings> s3, Optional<Integer> syncMinutes) {
+                                 Optional<S3Settings> s3, Optional<AzureBlobSettings> azureBlob,
+                                 Optional<Integer> syncMinutes) {
+        public NewIntegration(String provider, String name, Optional<String> kind, Optional<String> folder,
+                              Optional<S3Settings> s3, Optional<Integer> syncMinutes) {
+            this(provider, name, kind, folder, s3, Optional.empty(), syncMinutes);
+        }
     }
 
     public Integration create(UUID account, NewIntegration spec, String createdBy) {
         String kind = spec.kind().map(k -> k.strip().toLowerCase(Locale.ROOT)).filter(k -> !k.isEmpty())
-                .orElse(spec.s3().isPresent() ? "s3" : "folder");
+                .orElse(spec.s3().isPresent() ? "s3" : spec.azureBlob().isPresent() ? "azure_blob" : "folder");
         int minutes = syncMinutes(spec.syncMinutes());
         return tx.execute(status -> {
             Integration created = integrations.create(account, spec.provider(), spec.name(), Optional.empty(), createdBy);
@@ -96,23 +115,31 @@ public final class IntegrationSetup {
                             .param("account", account).param("id", created.id()).update());
                 }
                 case "s3" -> {
-                    requireS3Provider(created.provider());
+                    S3Setup.requireProvider(created.provider());
                     S3Settings s3 = spec.s3().orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT,
                             "s3 settings (bucket, report_name, and access keys or a role) are required for an S3"
                                     + " integration"));
-                    location = s3Location(s3);
+                    location = S3Setup.location(s3, allowS3Endpoints);
                     credential = s3.secretAccessKey().filter(k -> !k.isBlank())
                             .map(k -> secrets.seal(k.strip(), context(created.id()))).orElse(null);
-                    credentials(created.id(), (IntegrationLocation.S3) location, Optional.ofNullable(credential));
+                    S3Setup.credentials(created.id(), (IntegrationLocation.S3) location, Optional.ofNullable(credential));
+                }
+                case "azure_blob" -> {
+                    AzureBlobSetup.requireProvider(created.provider());
+                    AzureBlobSetup.Checked azure = AzureBlobSetup.check(spec.azureBlob().orElseThrow(() ->
+                            new RebillException(ErrorCode.BAD_ARGUMENT, "azure_blob settings (container, and a"
+                                    + " connection_string or account_url with account_key or sas_token) are required"
+                                    + " for an Azure Blob integration")), Optional.empty(), allowS3Endpoints);
+                    location = azure.location();
+                    credential = azure.secret().map(k -> secrets.seal(k, context(created.id()))).orElseThrow();
                 }
                 case "uploads" -> location = new IntegrationLocation.Uploads();
                 default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "kind '" + kind
-                        + "' is not one of [folder, s3, uploads]");
+                        + "' is not one of [folder, s3, azure_blob, uploads]");
             }
             jdbc.sql(SQL.get("set-location")).param("kind", location.kind()).param("location", IntegrationRows.json(location))
                     .param("credential", credential, Types.VARCHAR).param("syncMinutes", minutes)
-                    .param("next", location instanceof IntegrationLocation.S3 ? at(clock.instant()) : null,
-                            Types.TIMESTAMP_WITH_TIMEZONE)
+                    .param("next", scheduled(location) ? at(clock.instant()) : null, Types.TIMESTAMP_WITH_TIMEZONE)
                     .param("account", account).param("id", created.id()).update();
             Integration integration = integrations.find(account, created.id());
             // inside the transaction: if the source cannot be configured, the integration is not created either
@@ -125,6 +152,15 @@ public final class IntegrationSetup {
      * Changes an S3 integration's settings (a secret left empty keeps the stored one) and how often it syncs.
      */
     public Integration change(UUID account, UUID id, Optional<S3Settings> s3, Optional<Integer> syncMinutes) {
+        return change(account, id, s3, Optional.empty(), syncMinutes);
+    }
+
+    /**
+     * Changes an S3 or Azure Blob integration's settings (a secret left empty keeps the stored one) and how often it
+     * syncs.
+     */
+    public Integration change(UUID account, UUID id, Optional<S3Settings> s3, Optional<AzureBlobSettings> azureBlob,
+                              Optional<Integer> syncMinutes) {
         return tx.execute(status -> {
             Integration integration = integrations.find(account, id);
             if (s3.isPresent()) {
@@ -132,14 +168,32 @@ public final class IntegrationSetup {
                     throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + id + " does not read from S3;"
                             + " its S3 settings cannot be changed");
                 }
-                IntegrationLocation.S3 location = s3Location(s3.get());
+                IntegrationLocation.S3 location = S3Setup.location(s3.get(), allowS3Endpoints);
                 Optional<String> credential = s3.get().secretAccessKey().filter(k -> !k.isBlank())
                         .map(k -> secrets.seal(k.strip(), context(id)))
                         .or(() -> storedCredential(account, id).filter(c -> location.accessKeyId().isPresent()));
-                credentials(id, location, credential);
+                S3Setup.credentials(id, location, credential);
                 jdbc.sql(SQL.get("set-location")).param("kind", location.kind())
                         .param("location", IntegrationRows.json(location))
                         .param("credential", credential.orElse(null), Types.VARCHAR)
+                        .param("syncMinutes", syncMinutes(syncMinutes.or(() -> Optional.of((int) integration.sync()
+                                .every().toMinutes()))))
+                        .param("next", at(clock.instant()), Types.TIMESTAMP_WITH_TIMEZONE)
+                        .param("account", account).param("id", id).update();
+            } else if (azureBlob.isPresent()) {
+                if (!(integration.location() instanceof IntegrationLocation.AzureBlob stored)) {
+                    throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + id + " does not read from"
+                            + " Azure Blob Storage; its azure_blob settings cannot be changed");
+                }
+                AzureBlobSetup.Checked azure = AzureBlobSetup.check(azureBlob.get(), Optional.of(stored),
+                        allowS3Endpoints);
+                String credential = azure.secret().map(k -> secrets.seal(k, context(id)))
+                        .or(() -> storedCredential(account, id)).orElseThrow(() -> new RebillException(
+                                ErrorCode.BAD_ARGUMENT, "integration " + integration.name() + " has no stored secret;"
+                                + " give connection_string, account_key or sas_token"));
+                jdbc.sql(SQL.get("set-location")).param("kind", azure.location().kind())
+                        .param("location", IntegrationRows.json(azure.location()))
+                        .param("credential", credential, Types.VARCHAR)
                         .param("syncMinutes", syncMinutes(syncMinutes.or(() -> Optional.of((int) integration.sync()
                                 .every().toMinutes()))))
                         .param("next", at(clock.instant()), Types.TIMESTAMP_WITH_TIMEZONE)
@@ -176,7 +230,7 @@ public final class IntegrationSetup {
             return ingestion.sync(integration.sourceName(), location, ProgressListener.silent());
         } finally {
             jdbc.sql(SQL.get("synced")).param("at", at(started), Types.TIMESTAMP_WITH_TIMEZONE)
-                    .param("next", integration.location() instanceof IntegrationLocation.S3
+                    .param("next", scheduled(integration.location())
                             ? at(started.plus(integration.sync().every())) : null, Types.TIMESTAMP_WITH_TIMEZONE)
                     .param("account", account).param("id", id).update();
         }
@@ -191,7 +245,12 @@ public final class IntegrationSetup {
         Integration integration = integrations.find(account, id);
         if (!(integration.location() instanceof IntegrationLocation.Uploads)) {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "integration " + integration.name() + " reads its files"
-                    + " from " + (integration.location() instanceof IntegrationLocation.S3 ? "S3" : "a folder")
+                    + " from " + switch (integration.location()) {
+                        case IntegrationLocation.S3 s3 -> "S3";
+                        case IntegrationLocation.AzureBlob a -> "Azure Blob Storage";
+                        case IntegrationLocation.Folder f -> "a folder";
+                        case IntegrationLocation.Uploads u -> "uploads";
+                    }
                     + "; files are uploaded to an integration of kind uploads");
         }
         try {
@@ -212,7 +271,17 @@ public final class IntegrationSetup {
         }
     }
 
-    /** S3 integrations due for their scheduled sync, each with its account (the scheduler runs for the operator). */
+    /** Remote exports (S3, Azure Blob) sync on a schedule; a folder is read on demand, uploads as they arrive. */
+    private static boolean scheduled(IntegrationLocation location) {
+        return switch (location) {
+            case IntegrationLocation.S3 s3 -> true;
+            case IntegrationLocation.AzureBlob a -> true;
+            case IntegrationLocation.Folder f -> false;
+            case IntegrationLocation.Uploads u -> false;
+        };
+    }
+
+    /** S3 and Azure Blob integrations due for their scheduled sync, each with its account (the scheduler runs for the operator). */
     public List<Due> due() {
         return jdbc.sql(SQL.get("due")).param("now", at(clock.instant()), Types.TIMESTAMP_WITH_TIMEZONE)
                 .query((rs, n) -> new Due(rs.getObject("account_id", UUID.class), rs.getObject("id", UUID.class))).list();
@@ -226,6 +295,7 @@ public final class IntegrationSetup {
         boolean readsSomewhere = switch (integration.location()) {
             case IntegrationLocation.Folder f -> f.folder().isPresent();
             case IntegrationLocation.S3 s3 -> true;
+            case IntegrationLocation.AzureBlob a -> true;
             case IntegrationLocation.Uploads u -> false;
         };
         if (readsSomewhere) {
@@ -240,6 +310,11 @@ public final class IntegrationSetup {
                     folderOf(integration.accountId()).toString())));
             case IntegrationLocation.S3 s3 -> new S3Export(s3.bucket(), s3.prefix(), s3.reportName(), s3.region(),
                     s3.endpoint().map(URI::create), Optional.empty(), s3Credentials(integration, s3));
+            case IntegrationLocation.AzureBlob azure -> AzureBlobSetup.container(azure,
+                    storedCredential(integration.accountId(), integration.id())
+                            .map(c -> secrets.open(c, context(integration.id())))
+                            .orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT, "integration "
+                                    + integration.name() + " has no stored secret; set its connection string")));
             case IntegrationLocation.Uploads u -> new LocalFolder(folderOf(integration.accountId()));
         };
     }
@@ -300,67 +375,6 @@ public final class IntegrationSetup {
 
     private Optional<String> storedCredential(UUID account, UUID id) {
         return jdbc.sql(SQL.get("credential")).param("account", account).param("id", id).query(String.class).optional();
-    }
-
-    private IntegrationLocation.S3 s3Location(S3Settings s) {
-        Optional<String> endpoint = s.endpoint().filter(e -> !e.isBlank()).map(String::strip);
-        if (endpoint.isPresent()) {
-            if (!allowS3Endpoints) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "endpoint: this server reads S3 exports from AWS"
-                        + " only; the operator allows other S3-compatible stores with rebill.integrations"
-                        + ".allow-s3-endpoints=true");
-            }
-            URI uri;
-            try {
-                uri = URI.create(endpoint.get());
-            } catch (IllegalArgumentException e) {
-                uri = null;
-            }
-            if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "endpoint '" + endpoint.get() + "' is not an"
-                        + " http(s) URL");
-            }
-        }
-        // S3Export checks the bucket, report name and region the way S3 names them
-        S3Export checked = new S3Export(s.bucket(), s.prefix(), s.reportName(), s.region(), endpoint.map(URI::create),
-                Optional.empty(), new S3Credentials.AccessKey("", ""));
-        Optional<String> role = s.roleArn().filter(r -> !r.isBlank()).map(String::strip);
-        Optional<String> keyId = s.accessKeyId().filter(k -> !k.isBlank()).map(String::strip);
-        if (role.isPresent() == keyId.isPresent()) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "give either access_key_id (with secret_access_key) or"
-                    + " role_arn (with external_id), not " + (role.isPresent() ? "both" : "neither"));
-        }
-        if (role.isPresent()) {
-            if (!role.get().matches("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}")) {
-                throw new RebillException(ErrorCode.BAD_ARGUMENT, "role_arn '" + role.get() + "' is not an IAM role"
-                        + " ARN like arn:aws:iam::123456789012:role/rebill-billing-read");
-            }
-            String externalId = s.externalId().map(String::strip).filter(x -> x.matches("[\\w+=,.@:/-]{2,1224}"))
-                    .orElseThrow(() -> new RebillException(ErrorCode.BAD_ARGUMENT, "external_id is required with"
-                            + " role_arn (2 to 1224 letters, digits and + = , . @ : / -): the role's trust policy"
-                            + " should require it"));
-            return new IntegrationLocation.S3(checked.bucket(), checked.prefix(), checked.exportName(), checked.region(),
-                    endpoint, Optional.empty(), role, Optional.of(externalId));
-        }
-        if (!keyId.get().matches("[A-Z0-9]{16,128}")) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "access_key_id '" + keyId.get() + "' is not an AWS"
-                    + " access key id (like AKIAIOSFODNN7EXAMPLE)");
-        }
-        return new IntegrationLocation.S3(checked.bucket(), checked.prefix(), checked.exportName(), checked.region(),
-                endpoint, keyId, Optional.empty(), Optional.empty());
-    }
-
-    private static void credentials(UUID id, IntegrationLocation.S3 location, Optional<String> credential) {
-        if (location.accessKeyId().isPresent() && credential.isEmpty()) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "secret_access_key is required with access_key_id");
-        }
-    }
-
-    private static void requireS3Provider(String provider) {
-        if (!List.of("aws", "focus").contains(provider)) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "an S3 export is read for provider aws or focus, not "
-                    + provider);
-        }
     }
 
     private static int syncMinutes(Optional<Integer> minutes) {

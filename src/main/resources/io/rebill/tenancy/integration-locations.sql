@@ -19,7 +19,7 @@ SELECT credential FROM integration WHERE account_id = :account AND id = :id
 
 -- name: due
 SELECT account_id, id FROM integration
-WHERE location_kind = 's3' AND next_sync_at IS NOT NULL AND next_sync_at <= :now
+WHERE location_kind IN ('s3', 'azure_blob') AND next_sync_at IS NOT NULL AND next_sync_at <= :now
 ORDER BY next_sync_at LIMIT 50
 
 -- name: stored-credentials

@@ -86,6 +86,31 @@ class BillCliTest {
     }
 
     @Test
+    void theFocusFileNamesEachSubAccountAsTheProviderDoes() throws Exception {
+        // the public FOCUS sample names its sub accounts (SubAccountName): the re-billed FOCUS file keeps the name
+        Path config = Files.writeString(dir.resolve("msp.yaml"), """
+                msp: {name: Cloudy MSP, currency: USD}
+                customers:
+                  - {id: atlas, name: Atlas, contact_email: billing@atlas.example, accounts: ['51738928782']}
+                workflows:
+                  - {id: at-cost, title: At cost, rules: []}
+                assignments:
+                  - {customer: atlas, workflow: at-cost, from: 2024-09}
+                """);
+        Path out = dir.resolve("out");
+        CliRunner.Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", out.toString(),
+                io.rebill.TestData.shared("focus-1.0-sample/focus_sample.csv").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT DISTINCT SubAccountId, SubAccountName FROM read_parquet('"
+                     + out.resolve("line_items/atlas.parquet") + "') WHERE SubAccountId IS NOT NULL")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1) + " " + rs.getString(2)).isEqualTo("51738928782 Atlas Nimbus");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
     void aBadConfigNamesFileAndLine() throws Exception {
         Path config = Files.writeString(dir.resolve("msp.yaml"), CONFIG.replace("line.tags['customer']", "line.tagz['customer']"));
         CliRunner.Run r = rebill("bill", "--config", config.toString(), "--period", "2024-09", "--out", dir.resolve("o").toString(),

@@ -2,8 +2,6 @@ package io.rebill.ingestion;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobContainerClientBuilder;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -15,16 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static io.rebill.ingestion.LineItemFixture.aLineItem;
 import static io.rebill.ingestion.Stored.plain;
@@ -36,12 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * storage emulator, installed from npm by .ci/azurite.sh) started here as a child process on loopback.
  */
 class AzureBlobContainerTest {
-    /** Azurite's well-known development account (documented by Microsoft; not a secret). */
-    static final String ACCOUNT = "devstoreaccount1";
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    static final String ACCOUNT = AzuriteServer.ACCOUNT;
+    static final String KEY = AzuriteServer.KEY;
     static final BillingPeriod SEPT = BillingPeriod.parse("2024-09");
 
-    static Process azurite;
+    static AzuriteServer azurite;
     static URI endpoint;
 
     @TempDir
@@ -51,39 +44,15 @@ class AzureBlobContainerTest {
     String containerName;
 
     @BeforeAll
-    static void startAzurite(@TempDir Path data) throws Exception {
-        Process install = new ProcessBuilder("bash", ".ci/azurite.sh").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String main = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (install.waitFor() != 0 || main.isEmpty()) {
-            throw new IllegalStateException(".ci/azurite.sh could not install Azurite 3.37.0 (needs node 20 and npm)");
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        azurite = new ProcessBuilder("node", main, "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
-                "--location", data.toString(), "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl")
-                .redirectErrorStream(true).redirectOutput(data.resolve("azurite.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                break;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !azurite.isAlive()) {
-                    throw new IllegalStateException("Azurite did not start: " + Files.readString(data.resolve("azurite.log")));
-                }
-                Thread.sleep(200);
-            }
-        }
-        endpoint = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT);
+    static void startAzurite(@TempDir Path data) {
+        azurite = AzuriteServer.start(data);
+        endpoint = azurite.endpoint();
     }
 
     @AfterAll
-    static void stopAzurite() throws InterruptedException {
+    static void stopAzurite() {
         if (azurite != null) {
-            azurite.destroy();
-            azurite.waitFor(10, TimeUnit.SECONDS);
+            azurite.close();
         }
     }
 
@@ -91,9 +60,7 @@ class AzureBlobContainerTest {
     void setUp() {
         ingestion = new Ingestion(RebillSettings.at(dir.resolve("home")));
         containerName = "exports-" + UUID.randomUUID().toString().substring(0, 8);
-        container = new BlobContainerClientBuilder().endpoint(endpoint + "/" + containerName)
-                .credential(new StorageSharedKeyCredential(ACCOUNT, KEY)).buildClient();
-        container.create();
+        container = azurite.newContainer(containerName);
     }
 
     private void upload(String name, List<LineItemFixture> lines) throws IOException {
@@ -143,6 +110,42 @@ class AzureBlobContainerTest {
                 .hasMessageContaining("azure-blob://127.0.0.1:").hasMessageContaining("/" + containerName + "/costs/monthly-actual")
                 .hasMessageContaining("403").hasMessageNotContaining(wrong);
         assertThat(plain(ingestion.source("azure-1").period(SEPT).orElseThrow().sums().billed())).isEqualTo("4");
+    }
+
+    @Test
+    void anAmortizedExportIsReadAsAmortizedWhateverItsFolderIsCalled() throws Exception {
+        // an unused reservation: billed through its purchase in the amortized dataset (billed 0, effective 2.5)
+        upload("costs/daily/20240901-20240930/run-1/part_0_0001.csv", List.of(aLineItem().type("UnusedReservation")
+                .cost("2.5")));
+        AzureBlobContainer.Credential key = new AzureBlobContainer.SharedKey(ACCOUNT, KEY);
+
+        ingestion.ingest("actual", new AzureBlobContainer(endpoint, containerName, "costs/daily", key,
+                AzureBlobContainer.ExportKind.ACTUAL), ProgressListener.silent());
+        ingestion.ingest("amortized", new AzureBlobContainer(endpoint, containerName, "costs/daily", key,
+                AzureBlobContainer.ExportKind.AMORTIZED), ProgressListener.silent());
+
+        StoredPeriod actual = ingestion.source("actual").period(SEPT).orElseThrow();
+        StoredPeriod amortized = ingestion.source("amortized").period(SEPT).orElseThrow();
+        assertThat(plain(actual.sums().billed())).isEqualTo("2.5");
+        assertThat(plain(amortized.sums().billed())).isEqualTo("0");
+        assertThat(plain(amortized.sums().effective())).isEqualTo("2.5");
+    }
+
+    @Test
+    void aConnectionStringNamesTheEndpointAndKeyAndAnIncompleteOneIsRefusedWithoutEchoingIt() {
+        AzureBlobContainer fromString = AzureBlobContainer.ofConnectionString(azurite.connectionString(), containerName,
+                "costs", AzureBlobContainer.ExportKind.FOCUS);
+        assertThat(fromString.endpoint()).isEqualTo(endpoint);
+        assertThat(fromString.credential()).isEqualTo(new AzureBlobContainer.SharedKey(ACCOUNT, KEY));
+        assertThat(AzureBlobContainer.ofConnectionString("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey="
+                + KEY + ";EndpointSuffix=core.windows.net", "exports", "", AzureBlobContainer.ExportKind.ACTUAL)
+                .endpoint()).hasToString("https://acme.blob.core.windows.net");
+        assertThatThrownBy(() -> AzureBlobContainer.ofConnectionString("AccountName=acme;EndpointSuffix=core.windows.net",
+                "exports", "", AzureBlobContainer.ExportKind.ACTUAL))
+                .hasMessageContaining("neither AccountKey nor SharedAccessSignature");
+        assertThatThrownBy(() -> AzureBlobContainer.ofConnectionString("AccountKey=" + KEY, "exports", "",
+                AzureBlobContainer.ExportKind.ACTUAL)).hasMessageContaining("names neither AccountName nor BlobEndpoint")
+                .hasMessageNotContaining(KEY);
     }
 
     @Test

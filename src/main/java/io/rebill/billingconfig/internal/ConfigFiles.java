@@ -8,6 +8,7 @@ import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
 import io.rebill.ingestion.SourceState;
 import io.rebill.ingestion.StoredPeriod;
+import io.rebill.rates.ExchangeRateBook;
 import io.rebill.rules.BillDiff;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.config.InvalidMspConfigException;
@@ -41,6 +42,8 @@ public final class ConfigFiles {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Assignments assignments;
+    /** The MSP's exchange rates, written to and read from msp.yaml (none until the application wires them). */
+    private volatile Optional<ExchangeRateBook> rates = Optional.empty();
 
     public ConfigFiles(StoreContext ctx, Assignments assignments) {
         this.ctx = ctx;
@@ -48,6 +51,11 @@ public final class ConfigFiles {
         this.tx = ctx.tx;
         this.clock = ctx.clock;
         this.assignments = assignments;
+    }
+
+    /** Where the MSP's exchange rates are kept: an export writes them, an import replaces them. */
+    public void useExchangeRates(ExchangeRateBook book) {
+        this.rates = Optional.of(book);
     }
 
     /**
@@ -58,7 +66,10 @@ public final class ConfigFiles {
     public String exportYaml(Actor actor, Optional<BillingPeriod> period) {
         UUID msp = Access.viewer(actor);
         actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
-        return MspConfigFile.toYaml(config(msp, period.orElse(ctx.currentPeriod())));
+        MspConfig config = config(msp, period.orElse(ctx.currentPeriod()));
+        // every rate of the MSP, whatever the period: an import of the file replaces them all
+        return MspConfigFile.toYaml(rates.map(r -> config.withExchangeRates(r.ratesFor(msp, config.currency())))
+                .orElse(config));
     }
 
     /** The MSP's configuration as the billing engine takes it, for a period's linked accounts. */
@@ -83,13 +94,20 @@ public final class ConfigFiles {
         } catch (InvalidMspConfigException e) {
             throw new InvalidBillingConfigException(e.problems().stream().map(MspYamlImport::fileProblem).toList());
         }
+        if (rates.isEmpty() && !config.exchangeRates().rates().isEmpty()) {
+            // never drop a file's rates silently (an import before the application has wired the rates feature)
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "msp.yaml: exchange_rates cannot be stored yet (the"
+                    + " exchange rates feature is not running); import the file again once the server has started");
+        }
         return tx.execute(status -> {
             db.lock(msp);
             Snapshot before = ctx.snapshot(msp, checkedIn);
             ConfigImport result = new MspYamlImport(db, clock).replace(before, config, checkedIn, actor.createdBy());
+            int ratesChanged = rates.map(r -> r.replaceAll(msp, config.exchangeRates(), actor.createdBy())).orElse(0);
             ctx.recordChange(actor, "billing_config.import", msp.toString(), Map.of("rules", config.rules().size(),
                     "workflows", config.workflows().size(), "assignments", config.assignments().size(),
-                    "customers", config.customers().size()));
+                    "customers", config.customers().size(), "exchange_rates", config.exchangeRates().rates().size(),
+                    "exchange_rates_changed", ratesChanged));
             return result;
         });
     }

@@ -41,7 +41,15 @@ public final class AzureBlobFetch {
     private AzureBlobFetch() {
     }
 
+    /** The files to ingest, and how many objects (and bytes) this fetch downloaded rather than found unchanged. */
+    public record Fetched(List<Path> files, int downloaded, long bytes) {
+    }
+
     public static List<Path> fetch(AzureBlobContainer location, Path workDir) {
+        return fetchCounting(location, workDir).files();
+    }
+
+    public static Fetched fetchCounting(AzureBlobContainer location, Path workDir) {
         BlobContainerClient client = client(location);
         List<BlobItem> blobs = new ArrayList<>();
         try {
@@ -65,11 +73,24 @@ public final class AzureBlobFetch {
                     + " .gz, .parquet) under this prefix; is the export's folder right?");
         }
         Path root = workDir.resolve("azure-blob").resolve(location.container());
-        List<Path> files = new ArrayList<>();
-        for (BlobItem blob : latest) {
-            files.add(download(client, location, blob, root));
+        if (location.kind() == AzureBlobContainer.ExportKind.AMORTIZED) {
+            // the reader tells the amortized dataset by its path (SourceFormat.isAmortized), whatever the prefix says
+            root = root.resolve("amortized");
         }
-        return files;
+        List<Path> files = new ArrayList<>();
+        int downloaded = 0;
+        long bytes = 0;
+        for (BlobItem blob : latest) {
+            Path file = root.resolve(blob.getName()).normalize();
+            boolean fresh = download(client, location, blob, root);
+            if (fresh) {
+                downloaded++;
+                Long length = blob.getProperties().getContentLength();
+                bytes += length == null ? 0 : length;
+            }
+            files.add(file);
+        }
+        return new Fetched(files, downloaded, bytes);
     }
 
     /** Of blobs in Cost Management's run layout, only those of the latest run of each date range. */
@@ -96,7 +117,8 @@ public final class AzureBlobFetch {
         return run.stream().map(b -> b.getProperties().getLastModified()).max(Comparator.naturalOrder()).orElseThrow();
     }
 
-    private static Path download(BlobContainerClient client, AzureBlobContainer location, BlobItem blob, Path root) {
+    /** Downloads the blob unless the copy beside it has the same ETag; true when it was downloaded. */
+    private static boolean download(BlobContainerClient client, AzureBlobContainer location, BlobItem blob, Path root) {
         Path target = root.resolve(blob.getName()).normalize();
         if (!target.startsWith(root)) {
             throw new RebillException(ErrorCode.BAD_VALUE, location.describe() + ": blob name '" + blob.getName()
@@ -106,7 +128,7 @@ public final class AzureBlobFetch {
         String etag = blob.getProperties().getETag();
         try {
             if (Files.exists(target) && Files.exists(etagFile) && Files.readString(etagFile).equals(etag)) {
-                return target;
+                return false;
             }
             Files.createDirectories(target.getParent());
             Path part = target.resolveSibling(target.getFileName() + ".part");
@@ -114,7 +136,7 @@ public final class AzureBlobFetch {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(etagFile, etag == null ? "" : etag, StandardCharsets.UTF_8);
             log.info("downloaded {} ({} bytes) from {}", blob.getName(), blob.getProperties().getContentLength(), location.describe());
-            return target;
+            return true;
         } catch (HttpResponseException e) {
             throw refused(location, e);
         } catch (IOException | RuntimeException e) {

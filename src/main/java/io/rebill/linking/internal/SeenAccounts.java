@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * whether it is the payer itself (it appears as a billing account of the lines). One DuckDB pass over the period.
  */
 public final class SeenAccounts {
-    public record Seen(String subAccountId, boolean payer, BigDecimal cost, String currency) {
+    /** {@code name}: the provider's name of the account where its export has one (null otherwise). */
+    public record Seen(String subAccountId, String name, boolean payer, BigDecimal cost, String currency) {
     }
 
     private record Key(String source, BillingPeriod period, String generation) {
@@ -54,17 +55,19 @@ public final class SeenAccounts {
         }
         try (Connection duck = DuckDb.open(settings)) {
             String lines = StoredLines.read(duck, files, "").sql();
-            String sql = "WITH l AS (SELECT sub_account_id, billing_account_id, billing_currency, effective_cost FROM "
-                    + lines + " WHERE billing_period = ? AND sub_account_id IS NOT NULL)"
+            // an account named differently on two lines (renamed mid-month) shows one of its names: the greatest
+            String sql = "WITH l AS (SELECT sub_account_id, sub_account_name, billing_account_id, billing_currency,"
+                    + " effective_cost FROM " + lines + " WHERE billing_period = ? AND sub_account_id IS NOT NULL)"
                     + " SELECT sub_account_id, sub_account_id IN (SELECT billing_account_id FROM l WHERE billing_account_id"
-                    + " IS NOT NULL) AS payer, COALESCE(sum(effective_cost), 0), min(billing_currency)"
-                    + " FROM l GROUP BY sub_account_id ORDER BY sub_account_id";
+                    + " IS NOT NULL) AS payer, COALESCE(sum(effective_cost), 0), min(billing_currency),"
+                    + " max(sub_account_name) FROM l GROUP BY sub_account_id ORDER BY sub_account_id";
             List<Seen> out = new ArrayList<>();
             try (PreparedStatement ps = duck.prepareStatement(sql)) {
                 ps.setString(1, period.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Seen(rs.getString(1), rs.getBoolean(2), rs.getBigDecimal(3), rs.getString(4)));
+                        out.add(new Seen(rs.getString(1), rs.getString(5), rs.getBoolean(2), rs.getBigDecimal(3),
+                                rs.getString(4)));
                     }
                 }
             }

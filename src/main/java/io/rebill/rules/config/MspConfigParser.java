@@ -5,6 +5,7 @@ import io.rebill.rules.Customer;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.Rule;
 import io.rebill.rules.Workflow;
+import io.rebill.shared.money.ExchangeRates;
 import io.rebill.shared.time.BillingPeriod;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,6 +17,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
@@ -81,9 +83,11 @@ final class MspConfigParser {
         List<Rule> rules = items(top, "rules", "id, title, kind", "rule", this::rule);
         List<Workflow> workflows = items(top, "workflows", "id, title, rules", "workflow", this::workflow);
         List<Assignment> assignments = assignments(top);
+        List<ExchangeRates.Rate> rates = exchangeRates(top, currency);
 
         problems.throwIfAny();
-        return new MspConfig(name.orElseThrow(), currency.orElseThrow(), customers, rules, workflows, assignments);
+        return new MspConfig(name.orElseThrow(), currency.orElseThrow(), customers, rules, workflows, assignments,
+                new ExchangeRates(currency.orElseThrow(), rates));
     }
 
     private Optional<MappingNode> root(String yaml) {
@@ -324,6 +328,54 @@ final class MspConfigParser {
                 return Optional.empty();
             }
             return build(map, () -> new Assignment(customer.get(), workflow.get(), from.get()));
+        });
+    }
+
+    // ---- exchange rates (issue 13 item 6) ----
+
+    /**
+     * The rates of lines in other currencies: one per source currency and billing period, 1 {@code from} =
+     * {@code rate} units of the MSP's currency, at most {@link ExchangeRates#MAX_RATE_SCALE} decimal places.
+     */
+    private List<ExchangeRates.Rate> exchangeRates(YamlMap top, Optional<String> currency) {
+        Map<String, Node> seen = new HashMap<>();
+        String codeExpected = "an ISO 4217 currency code in capitals, e.g. EUR";
+        String rateExpected = "a decimal above 0 with at most " + ExchangeRates.MAX_RATE_SCALE
+                + " decimal places, e.g. 1.0825 (1 unit of 'from' in the MSP's currency)";
+        return items(top, "exchange_rates", "from, period, rate", "exchange rate", map -> {
+            map.rejectUnknownKeys(Keys.EXCHANGE_RATE);
+            Optional<String> from = map.text("from", true, codeExpected);
+            if (from.isPresent() && !isCurrency(from.get())) {
+                map.wrongValue("from", map.value("from").orElseThrow(), codeExpected);
+                from = Optional.empty();
+            }
+            if (from.isPresent() && currency.filter(from.get()::equals).isPresent()) {
+                map.problem(map.value("from").orElseThrow(), "'from' " + from.get() + " is the MSP's own currency:"
+                        + " its lines need no rate");
+                from = Optional.empty();
+            }
+            Optional<BillingPeriod> period = map.period("period", true);
+            Optional<BigDecimal> rate = map.required("rate", rateExpected).flatMap(n -> {
+                Optional<BigDecimal> value = Nodes.decimal(n).filter(r -> r.signum() > 0).map(BigDecimal::stripTrailingZeros)
+                        .filter(r -> Math.max(r.scale(), 0) <= ExchangeRates.MAX_RATE_SCALE && r.precision() - r.scale() <= 12);
+                if (value.isEmpty()) {
+                    map.wrongValue("rate", n, rateExpected);
+                }
+                return value;
+            });
+            if (from.isPresent() && period.isPresent()) {
+                Node at = map.value("period").orElseThrow();
+                Node first = seen.putIfAbsent(from.get() + " " + period.get(), at);
+                if (first != null) {
+                    map.problem(at, from.get() + " already has a rate for " + period.get() + " (line "
+                            + Nodes.line(first) + "); give one rate per currency and billing period");
+                    return Optional.empty();
+                }
+            }
+            if (from.isEmpty() || period.isEmpty() || rate.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ExchangeRates.Rate(from.get(), period.get(), rate.get()));
         });
     }
 

@@ -6,6 +6,7 @@ import io.rebill.rules.MspConfig;
 import io.rebill.rules.Rule;
 import io.rebill.rules.Scope;
 import io.rebill.rules.Workflow;
+import io.rebill.shared.money.ExchangeRates;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -35,17 +36,23 @@ final class MspConfigWriter {
     }
 
     static String toYaml(MspConfig config) {
-        MappingNode root = new Entries()
+        Entries root = new Entries()
                 .put("msp", new Entries().text("name", config.mspName()).text("currency", config.currency()).node())
                 .put("customers", block(config.customers().stream().map(MspConfigWriter::customer).toList()))
                 .put("rules", block(config.rules().stream().map(MspConfigWriter::rule).toList()))
                 .put("workflows", block(config.workflows().stream().map(MspConfigWriter::workflow).toList()))
-                .put("assignments", block(config.assignments().stream().map(MspConfigWriter::assignment).toList()))
-                .node();
+                .put("assignments", block(config.assignments().stream().map(MspConfigWriter::assignment).toList()));
+        // written only when there are rates: a configuration billing one currency reads as it always did
+        if (!config.exchangeRates().rates().isEmpty()) {
+            root.put("exchange_rates", block(config.exchangeRates().rates().stream()
+                    .sorted(java.util.Comparator.comparing(ExchangeRates.Rate::from)
+                            .thenComparing(ExchangeRates.Rate::period))
+                    .map(MspConfigWriter::exchangeRate).toList()));
+        }
         StringWriter out = new StringWriter();
         out.write("# Billing configuration of " + config.mspName().replace('\n', ' ')
                 + " (msp.yaml; every key is described in docs/msp-config.md)\n");
-        new Yaml(options()).serialize(root, out);
+        new Yaml(options()).serialize(root.node(), out);
         return out.toString();
     }
 
@@ -170,6 +177,14 @@ final class MspConfigWriter {
                 .text("customer", assignment.customerId())
                 .text("workflow", assignment.workflowId())
                 .text("from", assignment.from().toString())
+                .node();
+    }
+
+    private static Node exchangeRate(ExchangeRates.Rate rate) {
+        return new Entries()
+                .text("from", rate.from())
+                .text("period", rate.period().toString())
+                .number("rate", rate.rate())
                 .node();
     }
 

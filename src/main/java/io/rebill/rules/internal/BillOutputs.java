@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  */
 public final class BillOutputs {
     /** The columns of the run's lines that {@link #focus} reads. */
-    static final List<String> LINE_COLUMNS = List.of("customer_id", "sub_account_id", "provider_name",
+    static final List<String> LINE_COLUMNS = List.of("customer_id", "sub_account_id", "sub_account_name", "provider_name",
             "charge_period_start", "charge_period_end", "charge_category", "charge_class", "charge_description",
             "service_name", "service_category", "region_id", "availability_zone", "resource_id", "sku_id",
             "consumed_quantity", "pricing_unit", "billing_currency", "commitment_discount_id", "commitment_discount_type",

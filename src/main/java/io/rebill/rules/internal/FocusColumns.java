@@ -195,8 +195,9 @@ public final class FocusColumns {
             column("SkuPriceDetails", Level.CONDITIONAL, Type.JSON, true, "CAST(NULL AS JSON)", NO),
             column("SkuPriceId", Level.CONDITIONAL, Type.STRING, true, "CAST(NULL AS VARCHAR)", NO),
             column("SubAccountId", Level.CONDITIONAL, Type.STRING, true, "sub_account_id", NO),
-            // CUR and FOCUS inputs as ingested keep the account's id, not its name: the id is the name shown
-            column("SubAccountName", Level.CONDITIONAL, Type.STRING, true, "sub_account_id", NO),
+            // the provider's name of the account where its export has one (CUR 2.0, FOCUS, Azure, Google Cloud),
+            // else its id: FOCUS wants a name whenever there is an id
+            column("SubAccountName", Level.CONDITIONAL, Type.STRING, true, "COALESCE(sub_account_name, sub_account_id)", NO),
             column("SubAccountType", Level.CONDITIONAL, Type.STRING, true, SUB_ACCOUNT_TYPE_SQL, NO),
             column("Tags", Level.CONDITIONAL, Type.JSON, true, "to_json(" + CanonicalColumn.tagMapSql("tags") + ")", NO));
 

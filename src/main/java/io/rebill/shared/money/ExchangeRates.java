@@ -20,7 +20,9 @@ public record ExchangeRates(String currency, List<Rate> rates) {
     public static final int MAX_RATE_SCALE = 10;
 
     public ExchangeRates {
-        rates = List.copyOf(rates);
+        // in one order (currency, then period) whatever order they were entered in: two configurations with the same
+        // rates are equal, and msp.yaml writes them so
+        rates = rates.stream().sorted(java.util.Comparator.comparing(Rate::from).thenComparing(Rate::period)).toList();
         // a configuration without rates keeps whatever currency it names; rates need a code to convert into
         currency = rates.isEmpty() ? Objects.requireNonNull(currency, "currency") : checkCurrency(currency, "currency");
     }
@@ -33,6 +35,11 @@ public record ExchangeRates(String currency, List<Rate> rates) {
     public Optional<BigDecimal> rate(String from, BillingPeriod period) {
         return rates.stream().filter(r -> r.from().equals(from) && r.period().equals(period)).map(Rate::rate)
                 .findFirst();
+    }
+
+    /** Only the rates of {@code period}: what a bill of that period uses, and what its run pins. */
+    public ExchangeRates of(BillingPeriod period) {
+        return new ExchangeRates(currency, rates.stream().filter(r -> r.period().equals(period)).toList());
     }
 
     public record Rate(String from, BillingPeriod period, BigDecimal rate) {

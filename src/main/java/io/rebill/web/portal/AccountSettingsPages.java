@@ -119,6 +119,9 @@ class AccountSettingsPages {
         model.addAttribute("integrations", list);
         model.addAttribute("cards", IntegrationCards.of(list));
         model.addAttribute("intervals", IntegrationCards.INTERVALS);
+        model.addAttribute("exportKinds", java.util.Map.of("actual", "Actual cost (billed)", "amortized",
+                "Amortized cost (effective)", "focus", "FOCUS (both)").entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey()).toList());
         // messages name files by their name only; the folder root is the MSP's to see, never a customer's
         model.addAttribute("messages", list.stream().filter(i -> i.message().isPresent()).collect(
                 java.util.stream.Collectors.toMap(i -> i.id().toString(), i -> io.rebill.web.ServerPaths.withoutFolders(i.message().get()))));
@@ -136,11 +139,14 @@ class AccountSettingsPages {
                           @RequestParam java.util.Map<String, String> form, RedirectAttributes redirect) {
         try {
             Optional<IntegrationsApi.S3Json> s3 = "s3".equals(kind) ? Optional.of(s3(form)) : Optional.empty();
+            Optional<IntegrationsApi.AzureBlobJson> azure = "azure_blob".equals(kind) ? Optional.of(azureBlob(form))
+                    : Optional.empty();
             integrations.create(actor, new IntegrationsApi.NewIntegration(provider, name, Optional.of(kind),
-                    folder.isBlank() ? Optional.empty() : Optional.of(folder), s3,
+                    folder.isBlank() ? Optional.empty() : Optional.of(folder), s3, azure,
                     Optional.ofNullable(form.get("sync_minutes")).filter(m -> !m.isBlank()).map(Integer::valueOf)));
             redirect.addFlashAttribute("message", "Connected " + name + "."
-                    + ("s3".equals(kind) ? " It syncs now and then on its schedule; Sync now reads it at once." : ""));
+                    + (s3.isPresent() || azure.isPresent()
+                    ? " It syncs now and then on its schedule; Sync now reads it at once." : ""));
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
         }
@@ -153,6 +159,18 @@ class AccountSettingsPages {
         return new IntegrationsApi.S3Json(form.getOrDefault("bucket", ""), f.apply("prefix"),
                 form.getOrDefault("report_name", ""), f.apply("region"), f.apply("endpoint"), f.apply("access_key_id"),
                 f.apply("secret_access_key"), f.apply("role_arn"), f.apply("external_id"));
+    }
+
+    /** The Azure Blob form: a connection string, or the account URL with an account key or a SAS token. */
+    private static IntegrationsApi.AzureBlobJson azureBlob(java.util.Map<String, String> form) {
+        java.util.function.Function<String, Optional<String>> f = k -> Optional.ofNullable(form.get(k))
+                .filter(v -> !v.isBlank());
+        String secret = form.getOrDefault("azure_secret", "");
+        String auth = form.getOrDefault("azure_auth", "connection_string");
+        Optional<String> given = Optional.of(secret).filter(v -> !v.isBlank());
+        return new IntegrationsApi.AzureBlobJson(f.apply("account_url"), form.getOrDefault("container", ""),
+                f.apply("prefix"), f.apply("export_kind"), auth.equals("connection_string") ? given : Optional.empty(),
+                auth.equals("account_key") ? given : Optional.empty(), auth.equals("sas_token") ? given : Optional.empty());
     }
 
     /** A new secret access key for an S3 integration (the stored one is never shown, so it can only be replaced). */
@@ -169,6 +187,24 @@ class AccountSettingsPages {
                     Optional.ofNullable((String) current.get("role_arn")),
                     Optional.ofNullable((String) current.get("external_id")))), Optional.empty()));
         }, "Replaced the secret access key.", "redirect:/settings/integrations");
+    }
+
+    /** A new secret for an Azure Blob integration, of the kind it signs in with (the stored one is never shown). */
+    @PostMapping("/settings/integrations/{id}/azure-secret")
+    String replaceAzureSecret(Actor actor, @PathVariable UUID id, @RequestParam("azure_secret") String secret,
+                              RedirectAttributes redirect) {
+        return attempt(redirect, () -> {
+            var current = integrations.get(actor, id).location().orElseThrow();
+            String auth = String.valueOf(current.get("auth"));
+            Optional<String> given = Optional.of(secret);
+            integrations.change(actor, id, new IntegrationsApi.IntegrationChange(Optional.empty(), Optional.of(
+                    new IntegrationsApi.AzureBlobJson(Optional.empty(), String.valueOf(current.get("container")),
+                            Optional.of(String.valueOf(current.get("prefix"))),
+                            Optional.of(String.valueOf(current.get("export_kind"))),
+                            auth.equals("connection_string") ? given : Optional.empty(),
+                            auth.equals("account_key") ? given : Optional.empty(),
+                            auth.equals("sas_token") ? given : Optional.empty())), Optional.empty()));
+        }, "Replaced the secret.", "redirect:/settings/integrations");
     }
 
     @PostMapping("/settings/integrations/{id}/schedule")

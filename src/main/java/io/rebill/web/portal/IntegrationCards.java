@@ -27,6 +27,12 @@ record IntegrationCards(IntegrationsApi.IntegrationJson integration, String kind
         INTERVALS.put(1440, "Once a day");
     }
 
+    /** An Azure export's dataset and how it signs in, in words. */
+    static final Map<String, String> EXPORT_KINDS = Map.of("actual", "actual cost", "amortized", "amortized cost",
+            "focus", "FOCUS");
+    private static final Map<String, String> AUTHS = Map.of("connection_string", "Connection string",
+            "account_key", "Account key", "sas_token", "SAS token");
+
     static List<IntegrationCards> of(List<IntegrationsApi.IntegrationJson> integrations) {
         return integrations.stream().map(IntegrationCards::of).toList();
     }
@@ -42,6 +48,14 @@ record IntegrationCards(IntegrationsApi.IntegrationJson integration, String kind
                             ? "Role " + location.get("role_arn") + " with external id " + location.get("external_id")
                             : "Access key " + location.get("access_key_id") + " · secret access key "
                             + (Boolean.TRUE.equals(location.get("secret_access_key_set")) ? "set" : "not set")),
+                    Optional.of(every(i.syncMinutes()) + i.lastSyncAt().map(t -> " · last synced " + WHEN.format(t)
+                            + " UTC").orElse(" · not synced yet")));
+            case "azure_blob" -> new IntegrationCards(i, kind, "Azure export in Blob Storage "
+                    + location.get("account_url") + "/" + location.get("container")
+                    + (String.valueOf(location.get("prefix")).isEmpty() ? "" : "/" + location.get("prefix"))
+                    + " (" + EXPORT_KINDS.getOrDefault(String.valueOf(location.get("export_kind")), "")
+                    + ")", Optional.of(AUTHS.getOrDefault(String.valueOf(location.get("auth")), "Secret") + " "
+                    + (Boolean.TRUE.equals(location.get("secret_set")) ? "set" : "not set")),
                     Optional.of(every(i.syncMinutes()) + i.lastSyncAt().map(t -> " · last synced " + WHEN.format(t)
                             + " UTC").orElse(" · not synced yet")));
             case "uploads" -> new IntegrationCards(i, kind, "Files uploaded here or through the API", Optional.empty(),

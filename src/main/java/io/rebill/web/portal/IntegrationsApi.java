@@ -88,11 +88,34 @@ class IntegrationsApi {
         }
     }
 
-    /** {@code kind}: folder (default), s3 (with {@code s3}) or uploads; {@code sync_minutes} default 360 (6 hours). */
+    /**
+     * {@code kind}: folder (default), s3 (with {@code s3}), azure_blob (with {@code azure_blob}) or uploads;
+     * {@code sync_minutes} default 360 (6 hours).
+     */
     record NewIntegration(String provider, String name, Optional<String> kind, Optional<String> folder,
-                          Optional<S3Json> s3, Optional<Integer> syncMinutes) {
+                          Optional<S3Json> s3, Optional<AzureBlobJson> azureBlob, Optional<Integer> syncMinutes) {
         NewIntegration(String provider, String name, Optional<String> folder) {
-            this(provider, name, Optional.empty(), folder, Optional.empty(), Optional.empty());
+            this(provider, name, Optional.empty(), folder, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Azure Blob settings as sent: the connection string, account key and SAS token are write-only. */
+    record AzureBlobJson(Optional<String> accountUrl, String container, Optional<String> prefix,
+                         Optional<String> exportKind, Optional<String> connectionString, Optional<String> accountKey,
+                         Optional<String> sasToken) {
+        IntegrationSetup.AzureBlobSettings settings() {
+            return new IntegrationSetup.AzureBlobSettings(opt(accountUrl), container, opt(prefix).orElse(""),
+                    opt(exportKind), opt(connectionString), opt(accountKey), opt(sasToken));
+        }
+
+        boolean replacesSecret() {
+            return java.util.stream.Stream.of(opt(connectionString), opt(accountKey), opt(sasToken))
+                    .anyMatch(v -> v.filter(x -> !x.isBlank()).isPresent());
+        }
+
+        @Override
+        public String toString() {
+            return "AzureBlobJson[" + container + "]";
         }
     }
 
@@ -111,7 +134,10 @@ class IntegrationsApi {
         }
     }
 
-    record IntegrationChange(Optional<S3Json> s3, Optional<Integer> syncMinutes) {
+    record IntegrationChange(Optional<S3Json> s3, Optional<AzureBlobJson> azureBlob, Optional<Integer> syncMinutes) {
+        IntegrationChange(Optional<S3Json> s3, Optional<Integer> syncMinutes) {
+            this(s3, Optional.empty(), syncMinutes);
+        }
     }
 
     static <T> Optional<T> opt(Optional<T> value) {
@@ -156,6 +182,14 @@ class IntegrationsApi {
                 s3.roleArn().ifPresent(r -> m.put("role_arn", r));
                 s3.externalId().ifPresent(x -> m.put("external_id", x));
             }
+            case IntegrationLocation.AzureBlob azure -> {
+                m.put("account_url", azure.accountUrl());
+                m.put("container", azure.container());
+                m.put("prefix", azure.prefix());
+                m.put("export_kind", azure.exportKind());
+                m.put("auth", azure.auth());
+                m.put("secret_set", i.sync().credentialSet());
+            }
             case IntegrationLocation.Folder f -> { }
             case IntegrationLocation.Uploads u -> { }
         }
@@ -180,22 +214,26 @@ class IntegrationsApi {
         ManagedAccountsApi.required(body.name(), "name");
         Integration created = setup.create(actor.account().id(), new IntegrationSetup.NewIntegration(body.provider(),
                 body.name(), opt(body.kind()), opt(body.folder()), opt(body.s3()).map(S3Json::settings),
-                opt(body.syncMinutes())), actor.createdBy());
+                opt(body.azureBlob()).map(AzureBlobJson::settings), opt(body.syncMinutes())), actor.createdBy());
         audit.record(actor, "integration.create", created.id().toString(),
                 Map.of("name", created.name(), "provider", created.provider(), "kind", created.location().kind()));
         return ResponseEntity.status(HttpStatus.CREATED).header("Location", "/api/v1/integrations/" + created.id())
                 .body(json(created, false));
     }
 
-    /** Changes an S3 export's settings (replacing its secret only when one is sent) or how often it syncs. */
+    /**
+     * Changes an S3 or Azure Blob export's settings (replacing its secret only when one is sent) or how often it
+     * syncs.
+     */
     @PatchMapping("/integrations/{id}")
     IntegrationJson change(Actor actor, @PathVariable UUID id, @RequestBody IntegrationChange body) {
         actor.require(managePermission(actor));
         Integration changed = setup.change(actor.account().id(), id, opt(body.s3()).map(S3Json::settings),
-                opt(body.syncMinutes()));
+                opt(body.azureBlob()).map(AzureBlobJson::settings), opt(body.syncMinutes()));
         audit.record(actor, "integration.change", id.toString(), Map.of("name", changed.name(),
                 "secret_replaced", opt(body.s3()).flatMap(s -> opt(s.secretAccessKey())).filter(k -> !k.isBlank())
-                        .isPresent(), "sync_minutes", changed.sync().every().toMinutes()));
+                        .isPresent() || opt(body.azureBlob()).filter(AzureBlobJson::replacesSecret).isPresent(),
+                "sync_minutes", changed.sync().every().toMinutes()));
         return json(changed, false);
     }
 

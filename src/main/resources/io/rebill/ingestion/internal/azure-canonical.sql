@@ -9,6 +9,8 @@ SELECT
     strftime(COALESCE({{ts:BillingPeriodStartDate}}, {{ts:Date}}), '%Y-%m')       AS billing_period,
     {{str:BillingAccountId}}                                                      AS billing_account_id,
     lower(COALESCE({{str:SubscriptionId}}, {{str:SubscriptionGuid}}))             AS sub_account_id,
+    {{str:SubscriptionName}}                                                      AS sub_account_name,
+    {{str:BillingAccountName}}                                                    AS billing_account_name,
     'Microsoft'                                                                   AS provider_name,
     COALESCE({{str:PublisherName}}, 'Microsoft')                                  AS publisher_name,
     'Microsoft'                                                                   AS invoice_issuer_name,

@@ -5,6 +5,8 @@ SELECT
     strftime({{ts:UsageDateTime}}, '%Y-%m')                                        AS billing_period,
     CAST(NULL AS VARCHAR)                                                         AS billing_account_id,
     lower({{str:SubscriptionGuid}})                                               AS sub_account_id,
+    {{str:SubscriptionName}}                                                      AS sub_account_name,
+    CAST(NULL AS VARCHAR)                                                         AS billing_account_name,
     'Microsoft'                                                                   AS provider_name,
     'Microsoft'                                                                   AS publisher_name,
     'Microsoft'                                                                   AS invoice_issuer_name,

@@ -9,6 +9,8 @@ SELECT
     strftime({{ts:bill/BillingPeriodStartDate}}, '%Y-%m')                        AS billing_period,
     {{str:bill/PayerAccountId}}                                                   AS billing_account_id,
     {{str:lineItem/UsageAccountId}}                                               AS sub_account_id,
+    {{str:lineItem/UsageAccountName}}                                             AS sub_account_name,
+    {{str:bill/PayerAccountName}}                                                 AS billing_account_name,
     'AWS'                                                                         AS provider_name,
     COALESCE({{str:lineItem/LegalEntity}}, {{str:bill/BillingEntity}})            AS publisher_name,
     {{str:bill/InvoicingEntity}}                                                  AS invoice_issuer_name,

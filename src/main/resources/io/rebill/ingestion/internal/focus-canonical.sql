@@ -4,6 +4,8 @@ SELECT
     strftime(COALESCE({{ts:BillingPeriodStart}}, {{ts:ChargePeriodStart}}), '%Y-%m') AS billing_period,
     {{str:BillingAccountId}}                                                      AS billing_account_id,
     {{str:SubAccountId}}                                                          AS sub_account_id,
+    {{str:SubAccountName}}                                                        AS sub_account_name,
+    {{str:BillingAccountName}}                                                    AS billing_account_name,
     COALESCE({{str:ProviderName}}, {{str:ServiceProviderName}})                   AS provider_name,
     {{str:PublisherName}}                                                         AS publisher_name,
     {{str:InvoiceIssuerName}}                                                     AS invoice_issuer_name,

@@ -7,6 +7,8 @@ SELECT
     rb_invoice_month({{str:invoice.month}}, '{{column:invoice.month}}')          AS billing_period,
     {{str:billing_account_id}}                                                    AS billing_account_id,
     {{str:project.id}}                                                            AS sub_account_id,
+    {{str:project.name}}                                                          AS sub_account_name,
+    CAST(NULL AS VARCHAR)                                                         AS billing_account_name,
     'Google Cloud'                                                                AS provider_name,
     COALESCE({{str:seller_name}}, 'Google')                                       AS publisher_name,
     'Google'                                                                      AS invoice_issuer_name,

@@ -52,13 +52,13 @@ class MspConfigErrorsTest {
     @Test
     void emptyFile() {
         assertThat(problems("# nothing yet\n")).isEqualTo("msp.yaml:1:1: the file is empty; expected a map with"
-                + " the keys msp, customers, rules, workflows, assignments");
+                + " the keys msp, customers, rules, workflows, assignments, exchange_rates");
     }
 
     @Test
     void fileThatIsNotAMap() {
         assertThat(problems("- msp\n")).isEqualTo("msp.yaml:1:1: the file must be a map with the keys msp,"
-                + " customers, rules, workflows, assignments; found a list");
+                + " customers, rules, workflows, assignments, exchange_rates; found a list");
     }
 
     @Test
@@ -89,7 +89,7 @@ class MspConfigErrorsTest {
                 customer:
                   - id: acme
                 """)).isEqualTo("msp.yaml:2:1: top level: unknown key 'customer' (did you mean 'customers'?);"
-                + " expected one of: msp, customers, rules, workflows, assignments");
+                + " expected one of: msp, customers, rules, workflows, assignments, exchange_rates");
     }
 
     @Test
@@ -576,6 +576,30 @@ class MspConfigErrorsTest {
                 .isInstanceOfSatisfying(RebillException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.FILE_NOT_FOUND))
                 .hasMessageEndingWith("nope.yaml: no such file");
+    }
+
+    // ---- exchange rates ----
+
+    @Test
+    void exchangeRatesNameEachBadValueByLine() {
+        assertThat(problems(MSP + """
+                exchange_rates:
+                  - {from: eur, period: 2026-10, rate: 1.1}
+                  - {from: USD, period: 2026-10, rate: 1}
+                  - {from: EUR, period: 2026-10, rate: 0}
+                  - {from: GBP, period: 2026-10, rate: 1.12345678901}
+                  - {from: JPY, period: 2026-10, rate: 0.0067}
+                  - {from: JPY, period: 2026-10, rate: 0.0068}
+                  - {from: CHF, period: October, rate: 1.2, source: ecb}
+                """)).contains(
+                "msp.yaml:3:12: exchange rate #1: 'from' must be an ISO 4217 currency code in capitals, e.g. EUR",
+                "msp.yaml:4:12: exchange rate #2: 'from' USD is the MSP's own currency: its lines need no rate",
+                "msp.yaml:5:40: exchange rate #3: 'rate' must be a decimal above 0 with at most 10 decimal places",
+                "msp.yaml:6:40: exchange rate #4: 'rate' must be a decimal above 0 with at most 10 decimal places",
+                "msp.yaml:8:25: exchange rate #6: JPY already has a rate for 2026-10 (line 7); give one rate per"
+                        + " currency and billing period",
+                "msp.yaml:9:25: exchange rate #7: 'period' must be a billing period of the form YYYY-MM",
+                "unknown key 'source'");
     }
 
     private static String problems(String yaml) {

@@ -43,6 +43,38 @@ class MspConfigRoundTripTest {
     }
 
     @Test
+    void exchangeRatesRoundTripExactlyAndAreWrittenOnlyWhenThereAreAny() {
+        MspConfig config = MspConfigFile.parse("msp.yaml", """
+                msp: {name: Euro Partner, currency: USD}
+                exchange_rates:
+                  - {from: GBP, period: 2026-10, rate: 1.2712}
+                  - {from: EUR, period: 2026-10, rate: 1.08250}
+                  - {from: EUR, period: 2026-09, rate: 1.1}
+                """, CHECKER);
+        String yaml = MspConfigFile.toYaml(config);
+
+        // sorted by currency and period; a rate keeps its value, trailing zeros dropped as the portal stores it
+        assertThat(yaml).endsWith("""
+                exchange_rates:
+                  - from: EUR
+                    period: 2026-09
+                    rate: 1.1
+                  - from: EUR
+                    period: 2026-10
+                    rate: 1.0825
+                  - from: GBP
+                    period: 2026-10
+                    rate: 1.2712
+                """);
+        MspConfig back = MspConfigFile.parse("exported.yaml", yaml, CHECKER);
+        assertThat(back).isEqualTo(config);
+        assertThat(back.exchangeRates().rate("EUR", BillingPeriod.parse("2026-10")).orElseThrow().toPlainString())
+                .isEqualTo("1.0825");
+        assertThat(MspConfigFile.toYaml(back)).isEqualTo(yaml);
+        assertThat(MspConfigFile.toYaml(awkward())).doesNotContain("exchange_rates");
+    }
+
+    @Test
     void exportReadsLikeAHandWrittenFile() {
         String yaml = MspConfigFile.toYaml(awkward());
         assertThat(yaml).startsWith("# Billing configuration of 2024 Cloud (msp.yaml; every key is described in");

@@ -77,6 +77,7 @@ class MspSchemaTest {
         assertThat(keys(defs.get("invoice").get("properties"))).containsExactlyElementsOf(Keys.INVOICE);
         assertThat(keys(defs.get("workflow").get("properties"))).containsExactlyElementsOf(Keys.WORKFLOW);
         assertThat(keys(defs.get("assignment").get("properties"))).containsExactlyElementsOf(Keys.ASSIGNMENT);
+        assertThat(keys(defs.get("exchange_rate").get("properties"))).containsExactlyElementsOf(Keys.EXCHANGE_RATE);
 
         JsonNode rule = defs.get("rule");
         assertThat(keys(rule.get("properties"))).containsExactlyElementsOf(Keys.RULE_COMMON);

@@ -123,4 +123,33 @@ class IntegrationsBrowserTest extends BrowserTest {
                 .doesNotContain("upload-");
         screenshot("s3-and-uploads");
     }
+
+    /**
+     * Integrations > Connect an Azure export in Blob Storage: the SAS token is never shown again (only that it is set);
+     * the card says where the export is read from, which dataset and how often it syncs.
+     */
+    @Test
+    void theOwnerConnectsAnAzureExportInBlobStorage() {
+        signInAsAdmin();
+        page.navigate("/settings/integrations");
+        Locator form = page.locator("form").filter(new Locator.FilterOptions().setHasText("Connect an Azure export"));
+        form.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("EA enrollment");
+        form.locator("select[name=azure_auth]").selectOption("sas_token");
+        form.getByLabel("Connection string, account key or SAS token").fill("sv=2022-11-02&ss=b&sp=rl&sig=SECRETSIGNATURE");
+        form.getByLabel("Account URL (not with a connection string)").fill("https://acmebilling.blob.core.windows.net");
+        form.getByLabel("Container").fill("exports");
+        form.getByLabel("Export folder (prefix)").fill("costs/monthly-amortized");
+        form.locator("select[name=export_kind]").selectOption("amortized");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Connect Azure export")).click();
+
+        Locator azure = page.locator("section[data-integration='EA enrollment']");
+        assertThat(azure).containsText("Azure export in Blob Storage https://acmebilling.blob.core.windows.net/exports/"
+                + "costs/monthly-amortized (amortized cost)");
+        assertThat(azure).containsText("SAS token set");
+        assertThat(azure).containsText("Syncs every 6 hours");
+        assertThat(azure.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Sync now"))).isVisible();
+        assertThat(azure.getByText("Replace the SAS token")).isVisible();
+        org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain("SECRETSIGNATURE");
+        screenshot("azure-blob-export");
+    }
 }

@@ -56,6 +56,9 @@ class ExchangeRatesApiTest {
     @Autowired
     Users users;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
@@ -153,6 +156,91 @@ class ExchangeRatesApiTest {
         assertThat(places.status()).isEqualTo(400);
         assertThat(places.detail()).contains("more than 10 decimal places");
         assertThat(ok(w.owner().get("/api/v1/exchange_rates")).path("rates").size()).isZero();
+    }
+
+    @Test
+    void theRunPinsTheRateItUsedAndTheCliBillsThePinnedMspYamlToTheSameAmounts() throws Exception {
+        World w = world();
+        ok(w.owner().put("/api/v1/exchange_rates/EUR/" + PERIOD, Map.of("rate", "1.0825")));
+        ok(w.owner().put("/api/v1/exchange_rates/EUR/2026-09", Map.of("rate", "0.9")));
+        ok(w.owner().post("/api/v1/integrations/" + w.integration() + "/ingest", null));
+        JsonNode run = awaitIdle(w.owner());
+        assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("succeeded");
+        JsonNode draft = onlyDraft(w);
+
+        String pinned = jdbc.sql("SELECT config_yaml FROM bill_run WHERE id = :id")
+                .param("id", java.util.UUID.fromString(run.path("id").asString())).query(String.class).single();
+        // the run's msp.yaml names the rate its bill used, and only the rates of its period
+        assertThat(io.rebill.rules.config.MspConfigFile.parse("pinned", pinned, e -> { }).exchangeRates().rates())
+                .containsExactly(new io.rebill.shared.money.ExchangeRates.Rate("EUR", io.rebill.shared.time.BillingPeriod
+                        .parse(PERIOD), new java.math.BigDecimal("1.0825")));
+        assertThat(pinned).contains("exchange_rates:").doesNotContain("2026-09");
+
+        // the CLI bills the same EUR file with the pinned msp.yaml: the same amounts as the draft
+        Path config = java.nio.file.Files.writeString(home.resolve("pinned-msp.yaml"), pinned);
+        Path out = home.resolve("cli-out");
+        var stdout = new java.io.StringWriter();
+        var stderr = new java.io.StringWriter();
+        int exit = io.rebill.cli.RebillCommand.execute(new java.io.PrintWriter(stdout, true),
+                new java.io.PrintWriter(stderr, true), "--data-dir", home.resolve("cli-home").toString(), "bill",
+                "--config", config.toString(), "--period", PERIOD, "--out", out.toString(), curOf(w).toString());
+        assertThat(exit).as(stderr.toString()).isZero();
+        List<String> summary = java.nio.file.Files.readAllLines(out.resolve("summary.csv"));
+        assertThat(summary).hasSize(2);
+        assertThat(summary.get(1)).endsWith("," + draft.path("total").asString() + ",USD");
+        assertThat(draft.path("total").asString()).isEqualTo("119.08");
+        List<String> cliLines = java.nio.file.Files.readAllLines(out.resolve("invoices").resolve(
+                summary.get(1).substring(0, summary.get(1).indexOf(',')) + ".csv")).stream().skip(1)
+                .map(l -> l.split(",")).map(f -> f[2] + " " + f[3] + " " + f[6]).toList();
+        assertThat(cliLines).containsExactlyElementsOf(lines(draft));
+
+        // without exchange_rates the CLI refuses the EUR lines, naming the rate to enter
+        String withoutRates = pinned.substring(0, pinned.indexOf("exchange_rates:"));
+        Path bare = java.nio.file.Files.writeString(home.resolve("bare-msp.yaml"), withoutRates);
+        var refusal = new java.io.StringWriter();
+        int refused = io.rebill.cli.RebillCommand.execute(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(refusal, true), "--data-dir", home.resolve("cli-home").toString(), "bill",
+                "--config", bare.toString(), "--period", PERIOD, "--out", home.resolve("cli-bare").toString(),
+                curOf(w).toString());
+        assertThat(refused).isNotZero();
+        assertThat(refusal.toString()).contains("EUR", "2026-10");
+    }
+
+    @Test
+    void mspYamlCarriesTheRatesExportImportExportIsIdenticalAndAnImportReplacesThem() {
+        World w = world();
+        ok(w.owner().put("/api/v1/exchange_rates/EUR/" + PERIOD, Map.of("rate", "1.0825")));
+        ok(w.owner().put("/api/v1/exchange_rates/GBP/2026-09", Map.of("rate", "1.2712")));
+        String first = w.owner().get("/api/v1/billing_config?period=" + PERIOD).text();
+        assertThat(first).contains("exchange_rates:", "from: EUR", "period: 2026-10", "rate: 1.0825", "from: GBP",
+                "rate: 1.2712");
+
+        Response imported = w.owner().put("/api/v1/billing_config?period=" + PERIOD, Map.of("yaml", first));
+        assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+        assertThat(w.owner().get("/api/v1/billing_config?period=" + PERIOD).text()).isEqualTo(first);
+
+        // billing as code: the file's rates replace the MSP's (GBP left out is removed, EUR changed)
+        String changed = first.replace("rate: 1.0825", "rate: 1.09").replaceAll(
+                "(?m)^  - from: GBP\\n    period: '?2026-09'?\\n    rate: 1.2712\\n", "");
+        assertThat(changed).doesNotContain("GBP");
+        Response replaced = w.owner().put("/api/v1/billing_config?period=" + PERIOD, Map.of("yaml", changed));
+        assertThat(replaced.status()).as(replaced.text()).isEqualTo(200);
+        List<String> rates = new ArrayList<>();
+        ok(w.owner().get("/api/v1/exchange_rates")).path("rates").forEach(r -> rates.add(r.path("from_currency")
+                .asString() + " " + r.path("period").asString() + " " + r.path("rate").asString()));
+        assertThat(rates).containsExactly("EUR 2026-10 1.09");
+
+        Response own = w.owner().put("/api/v1/billing_config?period=" + PERIOD, Map.of("yaml",
+                changed.replace("from: EUR", "from: USD")));
+        assertThat(own.status()).isEqualTo(400);
+        assertThat(own.text()).contains("USD is the MSP's own currency");
+    }
+
+    /** The EUR CUR file the world's integration reads. */
+    private Path curOf(World w) {
+        String msp = jdbc.sql("SELECT account_id FROM integration WHERE id = :id")
+                .param("id", java.util.UUID.fromString(w.integration())).query(String.class).single();
+        return home.resolve("imports").resolve(msp).resolve("payer/cur.csv");
     }
 
     private static List<String> lines(JsonNode invoice) {

@@ -244,4 +244,29 @@ class ProviderAccountsApiTest {
         assertThat(steal.status()).isEqualTo(404);
         assertThat(steal.text()).doesNotContain("Main payer", "Picker MSP");
     }
+
+    @Test
+    void thePickerShowsAndSearchesTheNameTheExportGivesAnAccount() throws Exception {
+        // the public FOCUS sample's latest period (2024-10) holds one sub account, OCI tenancy "cloudnativecoop"
+        Account msp = accounts.createMsp("named", "Named MSP", "owner@named.example", "named.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@named.example", "Nia Named", Optional.of(PASSWORD),
+                Role.OWNER, "test");
+        PortalClient named = PortalClient.signIn(port, "owner@named.example", PASSWORD);
+        Path folder = java.nio.file.Files.createDirectories(home.resolve("imports").resolve(msp.id().toString())
+                .resolve("focus"));
+        java.nio.file.Files.copy(io.rebill.TestData.shared("focus-1.0-sample/focus_sample.csv"),
+                folder.resolve("focus_sample.csv"));
+        String focus = created(named.post("/api/v1/integrations", Map.of("provider", "focus", "name", "FOCUS export",
+                "folder", "focus"))).body().path("id").asString();
+        ok(named.post("/api/v1/integrations/" + focus + "/ingest", null));
+        String customer = created(named.post("/api/v1/managed_accounts", Map.of("name", "Coop",
+                "contact_email", "admin+coop@named.example"))).body().path("id").asString();
+
+        JsonNode found = ok(named.get("/api/v1/managed_accounts/" + customer + "/provider_accounts?q=cloudnative"));
+
+        assertThat(found.path("total").asLong()).isEqualTo(1);
+        assertThat(found.path("items").get(0).path("name").asString()).isEqualTo("cloudnativecoop");
+        assertThat(found.path("items").get(0).path("sub_account_id").asString()).startsWith("ocid6.tenancy.");
+        assertThat(found.path("items").get(0).path("period").asString()).isEqualTo("2024-10");
+    }
 }
