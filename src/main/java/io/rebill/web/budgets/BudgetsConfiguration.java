@@ -10,13 +10,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * The budgets feature as beans, and its one hook into bill runs: after each successful run, {@link Alerts} evaluates
@@ -34,7 +32,7 @@ class BudgetsConfiguration {
 
     @Bean(destroyMethod = "close")
     Notifications notifications(JdbcClient jdbc, AuditLog audit, Environment environment) {
-        return new Notifications(jdbc, audit, mailSender(environment), environment.getProperty("rebill.smtp.from",
+        return new Notifications(jdbc, audit, io.rebill.web.Smtp.sender(environment), environment.getProperty("rebill.smtp.from",
                 "alerts@" + environment.getProperty("rebill.admin.email", "admin@msp.example").replaceFirst(".*@", "")),
                 new Notifications.Settings(
                         environment.getProperty("rebill.notifications.allow-http-loopback", Boolean.class, false),
@@ -61,24 +59,5 @@ class BudgetsConfiguration {
     @org.springframework.context.event.EventListener
     void ready(org.springframework.boot.context.event.ApplicationReadyEvent event) {
         event.getApplicationContext().getBean(Alerts.class).catchUp();
-    }
-
-    /** The SMTP server invoices are sent through (the same REBILL_SMTP_* settings as InvoicingConfiguration). */
-    private static JavaMailSenderImpl mailSender(Environment environment) {
-        JavaMailSenderImpl sender = new JavaMailSenderImpl();
-        sender.setHost(environment.getProperty("rebill.smtp.host", "localhost"));
-        sender.setPort(environment.getProperty("rebill.smtp.port", Integer.class, 25));
-        String user = environment.getProperty("rebill.smtp.username", "");
-        if (!user.isBlank()) {
-            sender.setUsername(user);
-            sender.setPassword(environment.getProperty("rebill.smtp.password", ""));
-        }
-        Properties p = sender.getJavaMailProperties();
-        p.put("mail.smtp.auth", String.valueOf(!user.isBlank()));
-        p.put("mail.smtp.starttls.enable", environment.getProperty("rebill.smtp.starttls", "false"));
-        p.put("mail.smtp.connectiontimeout", "10000");
-        p.put("mail.smtp.timeout", "30000");
-        p.put("mail.smtp.writetimeout", "30000");
-        return sender;
     }
 }
