@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Managed Accounts list's tracked spend (issue 14 item 11): the sum per linked account is kept between requests,
  * so it must follow every change of what it is made of: a new ingest of the period (a restatement), an account
- * moved to another customer, and a newer period.
+ * moved to another customer, and a newer period. The integration's linked accounts ({@code seen}), kept per stored
+ * generation by the linking feature, follow the same changes.
  */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"rebill.admin.password=unused-password-1", "rebill.database.url=",
@@ -76,6 +77,7 @@ class TrackedSpendTest {
         ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
         assertThat(spend(owner, acme)).isEqualTo("2026-09 100.00");
         assertThat(spend(owner, globex)).isEqualTo("2026-09 50.00");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Acme Corp, 2026-09 222222222222 Globex");
 
         // the provider restates September: the new generation's lines count, not the ones summed before
         TinyCur.write(folder.resolve("september.csv"), List.of(
@@ -87,17 +89,30 @@ class TrackedSpendTest {
         assertThat(spend(owner, globex)).isEqualTo("2026-09 57.125");
         assertThat(ok(owner.get("/api/v1/managed_accounts/" + globex)).path("tracked_spend").path("amount")
                 .asString()).isEqualTo("57.125");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Acme Corp, 2026-09 222222222222 Globex,"
+                + " 2026-09 333333333333 Globex");
 
         // an account moved to another customer moves its spend at once
         link(owner, integration, "111111111111", globex, "2026-09");
         assertThat(spend(owner, acme)).isEqualTo("none");
         assertThat(spend(owner, globex)).isEqualTo("2026-09 177.375");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Globex, 2026-09 222222222222 Globex,"
+                + " 2026-09 333333333333 Globex");
 
         // a newer period becomes the tracked one
         TinyCur.write(folder.resolve("october.csv"), List.of(
                 TinyCur.line("o-1", "222222222222", "Usage", "AmazonEC2", "9.99", "9.99")));
         ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
         assertThat(spend(owner, globex)).isEqualTo("2026-10 9.99");
+        assertThat(seen(owner, integration)).isEqualTo("2026-10 222222222222 Globex");
+    }
+
+    /** The integration's linked accounts as the API lists them ("seen": its latest period, each with its customer). */
+    private static String seen(PortalClient owner, String integration) {
+        return ok(owner.get("/api/v1/integrations/" + integration + "/linked_accounts")).path("seen").valueStream()
+                .map(a -> a.path("period").asString() + " " + a.path("sub_account_id").asString() + " "
+                        + a.path("customer_name").asString("none"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String spend(PortalClient owner, String customer) {
