@@ -5,6 +5,8 @@ import io.rebill.identity.Users;
 import io.rebill.tenancy.Account;
 import io.rebill.tenancy.AccountKind;
 import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integrations;
+import io.rebill.shared.time.BillingPeriod;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +52,9 @@ class TrackedSpendTest {
 
     @Autowired
     Users users;
+
+    @Autowired
+    Integrations integrations;
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -113,6 +119,44 @@ class TrackedSpendTest {
                 .map(a -> a.path("period").asString() + " " + a.path("sub_account_id").asString() + " "
                         + a.path("customer_name").asString("none"))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * Who each linked account bills to in a period (what the tracked spend and the bill read): the latest assignment
+     * of each integration's account not after the period, none once unassigned, only the MSP's own.
+     */
+    @Test
+    void ownersFollowTheAssignmentHistoryOfTheMspOnly() {
+        Account msp = accounts.createMsp("t2", "History MSP", "owner@t2.example", "t2.example", "USD", "test");
+        Account other = accounts.createMsp("t3", "Other MSP", "owner@t3.example", "t3.example", "USD", "test");
+        UUID acme = accounts.createManaged(msp.id(), "Acme", "billing+acme@t2.example", "test").id();
+        UUID globex = accounts.createManaged(msp.id(), "Globex", "billing+globex@t2.example", "test").id();
+        UUID stranger = accounts.createManaged(other.id(), "Stranger", "billing+stranger@t3.example", "test").id();
+        UUID a = integrations.create(msp.id(), "aws", "Payer A", Optional.empty(), "test").id();
+        UUID b = integrations.create(msp.id(), "aws", "Payer B", Optional.empty(), "test").id();
+        UUID o = integrations.create(other.id(), "aws", "Other payer", Optional.empty(), "test").id();
+        assign(msp.id(), a, "111111111111", Optional.of(acme), "2026-01");
+        assign(msp.id(), a, "111111111111", Optional.of(globex), "2026-06");
+        assign(msp.id(), a, "111111111111", Optional.empty(), "2026-09");
+        assign(msp.id(), a, "222222222222", Optional.of(acme), "2026-03");
+        assign(msp.id(), b, "222222222222", Optional.of(globex), "2026-01");
+        assign(other.id(), o, "333333333333", Optional.of(stranger), "2026-01");
+
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2025-12"))).isEmpty();
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-02")))
+                .isEqualTo(Map.of("111111111111", acme, "222222222222", globex));
+        // from 2026-03 both integrations bill 222222222222: the one with the lower id is kept
+        UUID both = a.toString().compareTo(b.toString()) < 0 ? acme : globex;
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-07")))
+                .isEqualTo(Map.of("111111111111", globex, "222222222222", both));
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-10")))
+                .isEqualTo(Map.of("222222222222", both));
+        assertThat(integrations.ownersIn(other.id(), BillingPeriod.parse("2026-10")))
+                .isEqualTo(Map.of("333333333333", stranger));
+    }
+
+    private void assign(UUID msp, UUID integration, String sub, Optional<UUID> customer, String from) {
+        integrations.assign(msp, integration, sub, customer, BillingPeriod.parse(from), accounts, "test");
     }
 
     private static String spend(PortalClient owner, String customer) {
