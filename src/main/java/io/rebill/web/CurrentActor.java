@@ -20,9 +20,9 @@ import java.util.UUID;
 
 /**
  * Turns the signed-in principal into the request's {@link Actor}: the user's home account and role (read from the
- * database on every request, in one statement: {@link Users#signedIn}), and the customer account an MSP user entered: in the browser session after
- * "Enter Account", or per API request with the {@value #ACCOUNT_HEADER} header. Responses made inside a customer
- * account say so in {@value #ACTING_AS_HEADER} and {@value #ACCOUNT_HEADER}.
+ * database on every request, in one statement: {@link Users#signedIn}), and the customer account an MSP user
+ * entered: in the browser session after "Enter Account", or per API request with the {@value #ACCOUNT_HEADER}
+ * header. Responses made inside a customer account say so in {@value #ACTING_AS_HEADER} and {@value #ACCOUNT_HEADER}.
  */
 @Component
 public class CurrentActor {
