@@ -60,6 +60,7 @@ final class LoadBench {
             HttpClient http = server.signIn(password);
             String csrf = server.csrf(http);
             topUp(server, http, csrf);
+            settle(server, http, csrf);
             String token = server.call(http, csrf, "POST", "/api/v1/api_tokens",
                     Map.of("name", "load bench " + UUID.randomUUID(), "scope", "write"), 201).path("token").asString();
             JsonNode integrations = server.call(http, csrf, "GET", "/api/v1/integrations", null, 200);
@@ -126,6 +127,32 @@ final class LoadBench {
             String number = String.format(Locale.ROOT, "%04d", n);
             server.call(http, csrf, "POST", "/api/v1/managed_accounts", Map.of("name", "Load Customer " + number,
                     "contact_email", "billing+load" + number + "@" + domain), 201);
+        }
+    }
+
+    /**
+     * Waits until no bill run is queued or running: each managed account created bills the open periods again in the
+     * background, and a run measured beside the requests would count its CPU as theirs (at most 30 minutes).
+     */
+    private void settle(BenchServer server, HttpClient http, String csrf) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        boolean said = false;
+        while (true) {
+            JsonNode runs = server.call(http, csrf, "GET", "/api/v1/bill_runs?limit=50", null, 200).path("items");
+            long busy = runs.valueStream().map(r -> r.path("status").asString())
+                    .filter(s -> s.equals("queued") || s.equals("running")).count();
+            if (busy == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RebillException(ErrorCode.STORAGE_FAILED, busy + " bill runs still queued or running after"
+                        + " 30 minutes; see " + server.log());
+            }
+            if (!said) {
+                say("waiting for %d bill runs (the new accounts changed the configuration) to finish", busy);
+                said = true;
+            }
+            Thread.sleep(2_000);
         }
     }
 

@@ -6,6 +6,7 @@ import io.rebill.shared.paging.Page;
 import io.rebill.shared.paging.PageRequest;
 import io.rebill.shared.sql.SqlStatements;
 import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Accounts;
 import io.rebill.tenancy.ContactEmail;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,6 +50,32 @@ public final class Users {
     public Optional<String> passwordHash(UUID id) {
         return jdbc.sql(SQL.get("find-user")).param("id", id).query((rs, n) -> rs.getString("password_hash"))
                 .optional().flatMap(Optional::ofNullable);
+    }
+
+    /**
+     * The signed-in user with the account they act from, read once per request in one statement (it was three: the
+     * user, the memberships, the account). The account is the one {@code onlyAccount} names (an API token acts only
+     * in the account it was made in) or else the first membership, the MSP account first. Empty when the user was
+     * deleted; {@link SignedIn#home()} empty when they are no longer a member there. Read on every request, never
+     * kept, so a deleted user, a removed membership and a changed role apply to the very next request.
+     */
+    public Optional<SignedIn> signedIn(UUID userId, Optional<UUID> onlyAccount) {
+        return signedIn(userId, onlyAccount, Optional.empty());
+    }
+
+    /** As above; {@code chosen}: the account a session chose among the user's accounts, used first while a member. */
+    public Optional<SignedIn> signedIn(UUID userId, Optional<UUID> onlyAccount, Optional<UUID> chosen) {
+        return jdbc.sql(SQL.get("signed-in")).param("user", userId)
+                .param("account", onlyAccount.orElse(null), Types.OTHER)
+                .param("chosen", chosen.orElse(null), Types.OTHER)
+                .query((rs, n) -> {
+                    User user = new User(rs.getObject("user_id", UUID.class), rs.getString("user_email"),
+                            rs.getString("user_display_name"), rs.getBoolean("user_has_password"),
+                            rs.getTimestamp("user_created_at").toInstant());
+                    String role = rs.getString("member_role");
+                    return new SignedIn(user, role == null ? Optional.empty()
+                            : Optional.of(new SignedIn.Home(Accounts.ROW.mapRow(rs, n), Role.fromDb(role))));
+                }).optional();
     }
 
     /** Memberships, the MSP account first: the first one is where a user lands after signing in. */

@@ -76,6 +76,15 @@ public final class ProviderAccounts {
         return new Page<>(all.subList(from, to), page.offset(), page.limit(), all.size());
     }
 
+    /**
+     * The provider accounts one integration saw in its latest period (none before its first ingest), ordered by id,
+     * each with the customer it is billed to then: the linked-accounts list of the integration's API. The accounts and
+     * costs come from the per-generation cache ({@link SeenAccounts}), the assignments are read now.
+     */
+    public List<ProviderAccount> seen(UUID msp, UUID integration) {
+        return all(msp, Optional.of(integration));
+    }
+
     /** The latest period an integration holds, when it holds any: links made from the picker start there. */
     public Optional<BillingPeriod> latestPeriod(UUID msp, UUID integration) {
         return latest(integrations.find(msp, integration)).map(StoredPeriod::period);

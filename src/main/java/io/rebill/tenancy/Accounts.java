@@ -197,7 +197,8 @@ public final class Accounts {
         return new RebillException(ErrorCode.UNKNOWN_ID, "no account " + id);
     }
 
-    static final RowMapper<Account> ROW = (rs, n) -> new Account(
+    /** An account from a row of {@code account} (its columns by name): also for identity's one-read sign-in. */
+    public static final RowMapper<Account> ROW = (rs, n) -> new Account(
             rs.getObject("id", UUID.class),
             AccountKind.fromDb(rs.getString("kind")),
             Optional.ofNullable(rs.getObject("msp_id", UUID.class)),

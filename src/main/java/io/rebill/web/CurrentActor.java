@@ -1,7 +1,7 @@
 package io.rebill.web;
 
 import io.rebill.identity.Actor;
-import io.rebill.identity.Membership;
+import io.rebill.identity.SignedIn;
 import io.rebill.identity.User;
 import io.rebill.identity.Users;
 import io.rebill.shared.errors.ErrorCode;
@@ -15,15 +15,14 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Turns the signed-in principal into the request's {@link Actor}: the user's home account and role (read from the
- * database on every request), and the customer account an MSP user entered: in the browser session after
- * "Enter Account", or per API request with the {@value #ACCOUNT_HEADER} header. Responses made inside a customer
- * account say so in {@value #ACTING_AS_HEADER} and {@value #ACCOUNT_HEADER}.
+ * database on every request, in one statement: {@link Users#signedIn}), and the customer account an MSP user
+ * entered: in the browser session after "Enter Account", or per API request with the {@value #ACCOUNT_HEADER}
+ * header. Responses made inside a customer account say so in {@value #ACTING_AS_HEADER} and {@value #ACCOUNT_HEADER}.
  */
 @Component
 public class CurrentActor {
@@ -74,16 +73,14 @@ public class CurrentActor {
         if (auth == null || !(auth.getPrincipal() instanceof PortalUser principal)) {
             throw new RebillException(ErrorCode.FORBIDDEN, "sign in first");
         }
-        User user = users.find(principal.userId())
+        // one read: the user, the membership the request acts through and its account (a token: only the account
+        // it was made in, and only while its user is still a member there)
+        SignedIn signedIn = users.signedIn(principal.userId(), principal.tokenAccount(), chosen(request, principal))
                 .orElseThrow(() -> new SignedOutException("this user no longer exists; sign in again"));
-        List<Membership> memberships = chosenFirst(users.memberships(user.id()), request, principal);
-        // a token acts in the account it was made in, and only while its user is still a member there
-        Membership home = memberships.stream()
-                .filter(m -> principal.tokenAccount().map(m.accountId()::equals).orElse(true))
-                .findFirst()
-                .orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
-                        "your user has no access to this account any more; ask an Owner of the account"));
-        Account homeAccount = accounts.find(home.accountId()).orElseThrow();
+        SignedIn.Home home = signedIn.home().orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
+                "your user has no access to this account any more; ask an Owner of the account"));
+        User user = signedIn.user();
+        Account homeAccount = home.account();
         Actor actor = new Actor(user.id(), user.email(), user.displayName(), homeAccount, home.role(), homeAccount,
                 principal.tokenScope());
         Optional<UUID> entered = enteredAccount(request, principal);
@@ -107,14 +104,11 @@ public class CurrentActor {
     }
 
     /** A session's chosen membership first, when the user still has it (a user may belong to several accounts). */
-    private static List<Membership> chosenFirst(List<Membership> memberships, HttpServletRequest request,
-                                                PortalUser principal) {
+    /** The account the session chose under "Your accounts" (never for a token, which acts where it was made). */
+    private static Optional<UUID> chosen(HttpServletRequest request, PortalUser principal) {
         HttpSession session = principal.tokenAccount().isPresent() ? null : request.getSession(false);
-        if (session == null || !(session.getAttribute(CHOSEN_ACCOUNT) instanceof UUID chosen)) {
-            return memberships;
-        }
-        return java.util.stream.Stream.concat(memberships.stream().filter(m -> m.accountId().equals(chosen)),
-                memberships.stream().filter(m -> !m.accountId().equals(chosen))).toList();
+        return session != null && session.getAttribute(CHOSEN_ACCOUNT) instanceof UUID chosen
+                ? Optional.of(chosen) : Optional.empty();
     }
 
     private static boolean fromHeader(HttpServletRequest request) {

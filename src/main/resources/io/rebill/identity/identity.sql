@@ -19,6 +19,24 @@ DELETE FROM app_user u WHERE u.id = :id AND NOT EXISTS (SELECT 1 FROM membership
 -- name: insert-membership
 INSERT INTO membership (user_id, account_id, role, created_by) VALUES (:user, :account, :role, :createdBy)
 
+-- name: signed-in
+-- Who a request is (identity/Users#signedIn), in one read: the user, the membership they act through (the one in
+-- :account when an API token names it, else the account the session chose under "Your accounts" (:chosen), else the
+-- first, the MSP account first) and that account's row. No row: the
+-- user was deleted; no membership columns: their access there was removed.
+SELECT u.id AS user_id, u.email AS user_email, u.display_name AS user_display_name,
+       u.password_hash IS NOT NULL AS user_has_password, u.created_at AS user_created_at,
+       home.role AS member_role, a.*
+FROM app_user u
+LEFT JOIN LATERAL (
+    SELECT m.account_id, m.role FROM membership m JOIN account ma ON ma.id = m.account_id
+    WHERE m.user_id = u.id AND (CAST(:account AS uuid) IS NULL OR m.account_id = CAST(:account AS uuid))
+    ORDER BY m.account_id IS NOT DISTINCT FROM CAST(:chosen AS uuid) DESC, (ma.kind = 'msp') DESC, m.created_at, ma.id
+    LIMIT 1
+) home ON true
+LEFT JOIN account a ON a.id = home.account_id
+WHERE u.id = :user
+
 -- name: memberships-of-user
 SELECT m.account_id, m.role FROM membership m JOIN account a ON a.id = m.account_id
 WHERE m.user_id = :user ORDER BY (a.kind = 'msp') DESC, m.created_at, a.id

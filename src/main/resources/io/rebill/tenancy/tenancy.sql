@@ -81,6 +81,14 @@ SELECT l.*, a.name AS customer_name FROM linked_account_assignment l
 LEFT JOIN account a ON a.id = l.customer_account_id AND a.msp_id = :msp
 WHERE l.msp_id = :msp ORDER BY l.integration_id, l.sub_account_id, l.from_period
 
+-- name: owners-in
+-- Who each linked account is billed to in :period: per (integration, sub account) the assignment with the latest
+-- from_period not after it (YYYY-MM compares as text), null when that one bills nobody (tenancy/Integrations#ownersIn).
+SELECT DISTINCT ON (integration_id, sub_account_id) integration_id, sub_account_id, customer_account_id
+FROM linked_account_assignment
+WHERE msp_id = :msp AND from_period COLLATE "C" <= :period
+ORDER BY integration_id, sub_account_id, from_period COLLATE "C" DESC
+
 -- name: delete-linked-account
 DELETE FROM linked_account_assignment
 WHERE msp_id = :msp AND integration_id = :integration AND sub_account_id = :sub AND from_period = :from

@@ -1,16 +1,12 @@
 package io.rebill.web.portal;
 
-import io.rebill.costs.CostDimension;
-import io.rebill.costs.CostQuery;
-import io.rebill.costs.CostRequest;
 import io.rebill.identity.Actor;
 import io.rebill.identity.AuditLog;
 import io.rebill.identity.Permission;
-import io.rebill.ingestion.CostBasis;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.ingestion.SourceState;
-import io.rebill.ingestion.StoredPeriod;
 import io.rebill.ingestion.SyncResult;
+import io.rebill.linking.ProviderAccounts;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Accounts;
 import io.rebill.tenancy.Integration;
@@ -33,12 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Provider integrations, both ways of the seed: an account's own (workflow 1: a customer's own payer, configured in
@@ -52,19 +46,19 @@ class IntegrationsApi {
     private final Integrations integrations;
     private final Accounts accounts;
     private final Ingestion ingestion;
-    private final CostQuery costs;
     private final AuditLog audit;
     private final IntegrationSetup setup;
 
     private final io.rebill.invoicing.BillRuns billRuns;
+    private final ProviderAccounts providerAccounts;
 
-    IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, CostQuery costs, AuditLog audit,
-                    IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns) {
+    IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, AuditLog audit,
+                    IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns, ProviderAccounts providerAccounts) {
         this.billRuns = billRuns;
+        this.providerAccounts = providerAccounts;
         this.integrations = integrations;
         this.accounts = accounts;
         this.ingestion = ingestion;
-        this.costs = costs;
         this.audit = audit;
         this.setup = setup;
     }
@@ -367,21 +361,14 @@ class IntegrationsApi {
                         .map(LinkedAccountJson::of).toList())).toList();
     }
 
+    /**
+     * The accounts the integration saw in its latest period, with the customer each is billed to then. Read through
+     * the linking feature's cache of each stored generation (a re-ingest makes a new one), so a request does not
+     * sum the period's lines in DuckDB again; the assignments and customer names are read at each request.
+     */
     List<Discovered> discovered(UUID msp, Integration integration) {
-        Optional<SourceState> state = ingestion.find(integration.sourceName());
-        Optional<BillingPeriod> latest = state.flatMap(s -> s.periods().stream().map(StoredPeriod::period)
-                .max(Comparator.naturalOrder()));
-        if (latest.isEmpty()) {
-            return List.of();
-        }
-        Map<String, UUID> owners = integrations.ownersIn(msp, latest.get());
-        Map<UUID, String> names = owners.values().stream().distinct()
-                .collect(Collectors.toMap(c -> c, c -> accounts.managed(msp, c).name()));
-        return costs.run(new CostRequest(List.of(integration.sourceName()), latest.get(),
-                        List.of(CostDimension.parse("sub_account_id")), CostBasis.EFFECTIVE)).rows().stream()
-                .map(r -> r.keys().get(0)).filter(k -> k != null).sorted()
-                .map(sub -> new Discovered(sub, latest.get().toString(), Optional.ofNullable(owners.get(sub)),
-                        Optional.ofNullable(owners.get(sub)).map(names::get)))
+        return providerAccounts.seen(msp, integration.id()).stream()
+                .map(a -> new Discovered(a.subAccountId(), a.period(), a.customerId(), a.customerName()))
                 .toList();
     }
 

@@ -5,6 +5,8 @@ import io.rebill.identity.Users;
 import io.rebill.tenancy.Account;
 import io.rebill.tenancy.AccountKind;
 import io.rebill.tenancy.Accounts;
+import io.rebill.tenancy.Integrations;
+import io.rebill.shared.time.BillingPeriod;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Managed Accounts list's tracked spend (issue 14 item 11): the sum per linked account is kept between requests,
  * so it must follow every change of what it is made of: a new ingest of the period (a restatement), an account
- * moved to another customer, and a newer period.
+ * moved to another customer, and a newer period. The integration's linked accounts ({@code seen}), kept per stored
+ * generation by the linking feature, follow the same changes.
  */
 @SpringBootTest(classes = RebillServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"rebill.admin.password=unused-password-1", "rebill.database.url=",
@@ -48,6 +52,9 @@ class TrackedSpendTest {
 
     @Autowired
     Users users;
+
+    @Autowired
+    Integrations integrations;
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -76,6 +83,7 @@ class TrackedSpendTest {
         ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
         assertThat(spend(owner, acme)).isEqualTo("2026-09 100.00");
         assertThat(spend(owner, globex)).isEqualTo("2026-09 50.00");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Acme Corp, 2026-09 222222222222 Globex");
 
         // the provider restates September: the new generation's lines count, not the ones summed before
         TinyCur.write(folder.resolve("september.csv"), List.of(
@@ -87,17 +95,68 @@ class TrackedSpendTest {
         assertThat(spend(owner, globex)).isEqualTo("2026-09 57.125");
         assertThat(ok(owner.get("/api/v1/managed_accounts/" + globex)).path("tracked_spend").path("amount")
                 .asString()).isEqualTo("57.125");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Acme Corp, 2026-09 222222222222 Globex,"
+                + " 2026-09 333333333333 Globex");
 
         // an account moved to another customer moves its spend at once
         link(owner, integration, "111111111111", globex, "2026-09");
         assertThat(spend(owner, acme)).isEqualTo("none");
         assertThat(spend(owner, globex)).isEqualTo("2026-09 177.375");
+        assertThat(seen(owner, integration)).isEqualTo("2026-09 111111111111 Globex, 2026-09 222222222222 Globex,"
+                + " 2026-09 333333333333 Globex");
 
         // a newer period becomes the tracked one
         TinyCur.write(folder.resolve("october.csv"), List.of(
                 TinyCur.line("o-1", "222222222222", "Usage", "AmazonEC2", "9.99", "9.99")));
         ok(owner.post("/api/v1/integrations/" + integration + "/ingest", null));
         assertThat(spend(owner, globex)).isEqualTo("2026-10 9.99");
+        assertThat(seen(owner, integration)).isEqualTo("2026-10 222222222222 Globex");
+    }
+
+    /** The integration's linked accounts as the API lists them ("seen": its latest period, each with its customer). */
+    private static String seen(PortalClient owner, String integration) {
+        return ok(owner.get("/api/v1/integrations/" + integration + "/linked_accounts")).path("seen").valueStream()
+                .map(a -> a.path("period").asString() + " " + a.path("sub_account_id").asString() + " "
+                        + a.path("customer_name").asString("none"))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * Who each linked account bills to in a period (what the tracked spend and the bill read): the latest assignment
+     * of each integration's account not after the period, none once unassigned, only the MSP's own.
+     */
+    @Test
+    void ownersFollowTheAssignmentHistoryOfTheMspOnly() {
+        Account msp = accounts.createMsp("t2", "History MSP", "owner@t2.example", "t2.example", "USD", "test");
+        Account other = accounts.createMsp("t3", "Other MSP", "owner@t3.example", "t3.example", "USD", "test");
+        UUID acme = accounts.createManaged(msp.id(), "Acme", "billing+acme@t2.example", "test").id();
+        UUID globex = accounts.createManaged(msp.id(), "Globex", "billing+globex@t2.example", "test").id();
+        UUID stranger = accounts.createManaged(other.id(), "Stranger", "billing+stranger@t3.example", "test").id();
+        UUID a = integrations.create(msp.id(), "aws", "Payer A", Optional.empty(), "test").id();
+        UUID b = integrations.create(msp.id(), "aws", "Payer B", Optional.empty(), "test").id();
+        UUID o = integrations.create(other.id(), "aws", "Other payer", Optional.empty(), "test").id();
+        assign(msp.id(), a, "111111111111", Optional.of(acme), "2026-01");
+        assign(msp.id(), a, "111111111111", Optional.of(globex), "2026-06");
+        assign(msp.id(), a, "111111111111", Optional.empty(), "2026-09");
+        assign(msp.id(), a, "222222222222", Optional.of(acme), "2026-03");
+        assign(msp.id(), b, "222222222222", Optional.of(globex), "2026-01");
+        assign(other.id(), o, "333333333333", Optional.of(stranger), "2026-01");
+
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2025-12"))).isEmpty();
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-02")))
+                .isEqualTo(Map.of("111111111111", acme, "222222222222", globex));
+        // from 2026-03 both integrations bill 222222222222: the one with the lower id is kept
+        UUID both = a.toString().compareTo(b.toString()) < 0 ? acme : globex;
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-07")))
+                .isEqualTo(Map.of("111111111111", globex, "222222222222", both));
+        assertThat(integrations.ownersIn(msp.id(), BillingPeriod.parse("2026-10")))
+                .isEqualTo(Map.of("222222222222", both));
+        assertThat(integrations.ownersIn(other.id(), BillingPeriod.parse("2026-10")))
+                .isEqualTo(Map.of("333333333333", stranger));
+    }
+
+    private void assign(UUID msp, UUID integration, String sub, Optional<UUID> customer, String from) {
+        integrations.assign(msp, integration, sub, customer, BillingPeriod.parse(from), accounts, "test");
     }
 
     private static String spend(PortalClient owner, String customer) {
