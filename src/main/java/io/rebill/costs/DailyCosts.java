@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * The costs feature's facade for what customers see of their re-billed costs (issue 12): the daily aggregates each
  * successful bill run writes, and the figures reports read from them, never from the line items. PostgreSQL holds
  * the rollup by customer, day, kind and service ({@code cost_daily_service}, written in the transaction of the run's
- * drafts); the fine rows (also by category, charge type, region and account, and per tag) are Parquet files in the
+ * drafts) and its sums by customer, day and kind ({@code cost_daily_customer}, same transaction, read by whatever
+ * needs no service); the fine rows (also by category, charge type, region and account, and per tag) are Parquet files in the
  * run's folder, read with DuckDB ({@link FineCosts}). A customer's figures are its own charge only (usage after
  * rules, charges and credits); the MSP's add the cost and so the margin, per customer and unassigned.
  */
@@ -75,6 +76,8 @@ public final class DailyCosts {
         }
         jdbc.sql(SQL.get("insert-rollup")).param("msp", msp).param("period", period.toString()).param("run", run)
                 .param("accounts", JSON.writeValueAsString(accounts)).update();
+        jdbc.sql(SQL.get("delete-period-customer-rollup")).param("msp", msp).param("period", period.toString()).update();
+        jdbc.sql(SQL.get("insert-customer-rollup")).param("msp", msp).param("period", period.toString()).update();
         Map<String, Long> phases = new LinkedHashMap<>();
         phases.put("daily write", (System.nanoTime() - started) / 1_000_000);
         return phases;
@@ -118,6 +121,10 @@ public final class DailyCosts {
     private static final java.util.Set<CostGroup> ROLLED_UP = java.util.EnumSet.of(CostGroup.DAY, CostGroup.SERVICE,
             CostGroup.KIND, CostGroup.CUSTOMER);
 
+    /** Groupings the rollup by customer, day and kind ({@code cost_daily_customer}, no service) answers. */
+    private static final java.util.Set<CostGroup> BY_CUSTOMER = java.util.EnumSet.of(CostGroup.DAY, CostGroup.KIND,
+            CostGroup.CUSTOMER);
+
     /**
      * Who the actor reads figures as: the MSP's staff with View Managed Accounts (Owner, Integration Owner) read the
      * MSP's; inside a customer account (its users, or the MSP's staff as Manager User) View Account reads that
@@ -140,6 +147,7 @@ public final class DailyCosts {
         boolean rollup = ROLLED_UP.containsAll(groups);
         String columns = groups.stream().map(CostGroup::column).collect(Collectors.joining(", "));
         String sql = SQL.get((rollup ? "" : "fine-") + (msp ? "msp-figures" : "customer-figures"))
+                .replace("{table}", BY_CUSTOMER.containsAll(groups) ? "cost_daily_customer" : "cost_daily_service")
                 .replace("{select}", groups.isEmpty() ? "" : columns + ",")
                 .replace("{group}", groups.isEmpty() ? "" : "GROUP BY " + columns + " ORDER BY " + columns);
         int n = groups.size();

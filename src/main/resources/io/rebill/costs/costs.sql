@@ -1,11 +1,15 @@
 -- The daily cost figures bill runs write (issue 12). PostgreSQL holds the rollup by customer, day, kind and service
--- (cost_daily_service); the fine rows are Parquet files in the run's folder (io.rebill.costs.FineCosts reads them
+-- (cost_daily_service) and its sums by customer, day and kind (cost_daily_customer, {table} below when a read groups
+-- by none but those); the fine rows are Parquet files in the run's folder (io.rebill.costs.FineCosts reads them
 -- with DuckDB: the statements marked DuckDB below). Every statement is scoped by the MSP (:msp); a customer's reads
 -- also by its account (:customer) and by the kinds a customer sees (usage, charge, credit), and never select the
 -- cost. {select} and {group} are the grouping columns, taken from io.rebill.costs.CostGroup only.
 
 -- name: delete-period-rollup
 DELETE FROM cost_daily_service WHERE msp_id = :msp AND period = :period
+
+-- name: delete-period-customer-rollup
+DELETE FROM cost_daily_customer WHERE msp_id = :msp AND period = :period
 
 -- name: create-rollup-stage
 -- the run's rollup as DuckDB wrote it (CSV, no header), straight into typed columns
@@ -24,9 +28,17 @@ INSERT INTO cost_daily_service (msp_id, period, run_id, customer_account_id, day
 SELECT :msp, :period, :run, CAST(m.value AS uuid), s.day, s.kind, s.service, s.currency, s.cost, s.charge
 FROM cost_daily_service_stage s LEFT JOIN jsonb_each_text(CAST(:accounts AS jsonb)) m ON m.key = s.customer_key
 
+-- name: insert-customer-rollup
+-- the same period's rows summed over services, from the rollup just written (same transaction, same run)
+INSERT INTO cost_daily_customer (msp_id, period, run_id, customer_account_id, day, kind, currency, cost, charge)
+SELECT msp_id, period, run_id, customer_account_id, day, kind, currency, sum(cost), sum(charge)
+FROM cost_daily_service
+WHERE msp_id = :msp AND period = :period
+GROUP BY msp_id, period, run_id, customer_account_id, day, kind, currency
+
 -- name: customer-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge
-FROM cost_daily_service d
+FROM {table} d
 WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :customer
   AND d.kind IN ('usage', 'charge', 'credit')
 {group}
@@ -34,7 +46,7 @@ WHERE d.msp_id = :msp AND d.period = :period AND d.customer_account_id = :custom
 -- name: msp-figures
 SELECT {select} min(d.currency) AS currency, count(DISTINCT d.currency) AS currencies, sum(d.charge) AS charge,
        sum(d.cost) AS cost
-FROM cost_daily_service d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
+FROM {table} d LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id
 WHERE d.msp_id = :msp AND d.period = :period
 {group}
 
@@ -52,12 +64,12 @@ FROM {rows}
 {group}
 
 -- name: customer-periods
-SELECT DISTINCT period FROM cost_daily_service
+SELECT DISTINCT period FROM cost_daily_customer
 WHERE msp_id = :msp AND customer_account_id = :customer AND kind IN ('usage', 'charge', 'credit')
 ORDER BY period DESC
 
 -- name: msp-periods
-SELECT DISTINCT period FROM cost_daily_service WHERE msp_id = :msp ORDER BY period DESC
+SELECT DISTINCT period FROM cost_daily_customer WHERE msp_id = :msp ORDER BY period DESC
 
 -- name: runs-of-periods
 -- the run whose figures each period shows (the rollup and the files are the same run's)

@@ -217,6 +217,39 @@ class CostsFlowTest {
         assertThat(body.path("periods").toString()).contains(PERIOD);
     }
 
+    /**
+     * The MSP's figures by customer, day and kind read the rollup by customer (cost_daily_customer, written from the
+     * service rollup in the run's transaction): every row equals the service rollup's sum over services exactly, and
+     * so does the by-customer total, with the same rows (none lost, none added).
+     */
+    @Test
+    void theMspsByCustomerFiguresEqualTheServiceRollupsSumsExactly() {
+        Map<String, String> expected = new java.util.TreeMap<>();
+        jdbc.sql("SELECT coalesce(a.name, 'unassigned') AS name, CAST(d.day AS text) AS day, d.kind,"
+                        + " sum(d.charge) AS charge, sum(d.cost) AS cost FROM cost_daily_service d"
+                        + " LEFT JOIN account a ON a.id = d.customer_account_id AND a.msp_id = d.msp_id"
+                        + " WHERE d.msp_id = :msp AND d.period = :p GROUP BY 1, 2, 3")
+                .param("msp", msp.id()).param("p", PERIOD).query(rs -> {
+                    expected.put(rs.getString("name") + " " + rs.getString("day") + " " + rs.getString("kind"),
+                            plain(rs.getBigDecimal("charge").toPlainString()) + " / "
+                                    + plain(rs.getBigDecimal("cost").toPlainString()));
+                });
+        Map<String, String> actual = new java.util.TreeMap<>();
+        for (JsonNode row : ok(owner.get("/api/v1/costs?period=" + PERIOD + "&group_by=customer,day,kind")).path("rows")) {
+            String name = row.path("customer").isNull() ? "unassigned" : row.path("customer").asString();
+            actual.put(name + " " + row.path("day").asString() + " " + row.path("kind").asString(),
+                    plain(row.path("charge").asString()) + " / " + plain(row.path("cost").asString()));
+        }
+        assertThat(expected).isNotEmpty().containsEntry("Acme Corp 2026-10-01 charge", "100 / 0");
+        assertThat(actual).isEqualTo(expected);
+        assertThat(jdbc.sql("SELECT count(*) FROM cost_daily_customer WHERE msp_id = :msp AND period = :p")
+                .param("msp", msp.id()).param("p", PERIOD).query(Long.class).single()).isEqualTo(expected.size());
+        assertThat(plain(ok(owner.get("/api/v1/costs?period=" + PERIOD + "&group_by=customer")).path("total")
+                .path("charge").asString())).isEqualTo(plain(jdbc.sql("SELECT sum(charge) FROM cost_daily_service"
+                + " WHERE msp_id = :msp AND period = :p").param("msp", msp.id()).param("p", PERIOD)
+                .query(BigDecimal.class).single().toPlainString()));
+    }
+
     @Test
     void aCustomerReadsItsChargePerDayAndServiceAsIfNativeWithTheFeeOnTheFirstDay() {
         PortalClient acmeOwner = PortalClient.signIn(port, "owner@acme.example", CUSTOMER_PASSWORD);
