@@ -3,7 +3,10 @@ package io.rebill.web.api;
 import io.rebill.TestData;
 import io.rebill.identity.Role;
 import io.rebill.identity.Users;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
 import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Integrations;
 import io.rebill.web.PortalClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,6 +15,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -35,6 +40,8 @@ class OwnIntegrationCostsHomeTest extends ApiTestBase {
     int port;
     @Autowired
     Users users;
+    @Autowired
+    Ingestion ingestion;
 
     private PortalClient customerOwner(PortalClient msp, String key) {
         String account = created(msp.post("/api/v1/managed_accounts", map("name", "Own Costs " + key + " Corp",
@@ -51,8 +58,9 @@ class OwnIntegrationCostsHomeTest extends ApiTestBase {
         PortalClient other = customerOwner(msp, "b");
         String id = created(customer.post("/api/v1/integrations", map("provider", "focus",
                 "name", "Our own FOCUS export", "kind", "uploads"))).body().path("id").asString();
-        String september = Files.readAllLines(TestData.shared("focus-1.0-sample/focus_sample.csv"),
-                        StandardCharsets.UTF_8).stream().filter(line -> !line.contains(OCTOBER_LINE))
+        List<String> sample = Files.readAllLines(TestData.shared("focus-1.0-sample/focus_sample.csv"),
+                StandardCharsets.UTF_8);
+        String september = sample.stream().filter(line -> !line.contains(OCTOBER_LINE))
                 .collect(Collectors.joining("\n", "", "\n"));
         ok(customer.upload("/api/v1/integrations/" + id + "/uploads?file_name=september.csv",
                 september.getBytes(StandardCharsets.UTF_8), "text/csv"));
@@ -68,5 +76,17 @@ class OwnIntegrationCostsHomeTest extends ApiTestBase {
             assertThat(page).doesNotContain("Your own integrations").doesNotContain("14.98")
                     .doesNotContain("14.97651418586").doesNotContain("Our own FOCUS export");
         }
+
+        // a restatement (only the sample's 554 EC2 lines of September, 13.00000000000) is a new stored generation:
+        // the next request sums the new lines instead of serving the figures cached for the old ones
+        String ec2Only = sample.stream().filter(line -> line == sample.getFirst()
+                        || line.contains("\"Amazon Elastic Compute Cloud\"") && !line.contains(OCTOBER_LINE))
+                .collect(Collectors.joining("\n", "", "\n"));
+        Path restated = Files.writeString(home().resolve("own-ec2-only.csv"), ec2Only);
+        ingestion.ingest(Integrations.sourceName(UUID.fromString(id)), List.of(restated), ProgressListener.silent());
+
+        String after = customer.page("/").body();
+        assertThat(after).contains("Your own integrations", "September 2024", ">USD 13.00<", "title=\"USD 13.00\"")
+                .doesNotContain("14.98").doesNotContain("Azure Kubernetes Service");
     }
 }
