@@ -1,6 +1,7 @@
 package io.rebill.web;
 
 import io.rebill.costs.CostQuery;
+import io.rebill.costs.OwnIntegrationCosts;
 import io.rebill.costs.TrackedSpend;
 import io.rebill.ingestion.Ingestion;
 import io.rebill.shared.config.RebillSettings;
@@ -62,6 +63,11 @@ public class RebillServer {
     @Bean
     TrackedSpend trackedSpend(Integrations integrations, Ingestion ingestion, CostQuery costs) {
         return new TrackedSpend(integrations, ingestion, costs);
+    }
+
+    @Bean
+    OwnIntegrationCosts ownIntegrationCosts(Integrations integrations, Ingestion ingestion, CostQuery costs) {
+        return new OwnIntegrationCosts(integrations, ingestion, costs);
     }
 
     @EventListener

@@ -4,6 +4,7 @@ import io.rebill.costs.CostFigures;
 import io.rebill.costs.CostGroup;
 import io.rebill.costs.CostViewer;
 import io.rebill.costs.DailyCosts;
+import io.rebill.costs.OwnIntegrationCosts;
 import io.rebill.identity.Actor;
 import io.rebill.identity.Permission;
 import io.rebill.ingestion.Ingestion;
@@ -48,15 +49,17 @@ class HomePage {
     private final Integrations integrations;
     private final Ingestion ingestion;
     private final SourcesSection sources;
+    private final OwnIntegrationCosts own;
     private final Clock clock = Clock.systemUTC();
 
     HomePage(DailyCosts costs, Invoices invoices, Integrations integrations, Ingestion ingestion,
-             SourcesSection sources) {
+             SourcesSection sources, OwnIntegrationCosts own) {
         this.costs = costs;
         this.invoices = invoices;
         this.integrations = integrations;
         this.ingestion = ingestion;
         this.sources = sources;
+        this.own = own;
     }
 
     record Kpi(String label, String value, String note) {
@@ -101,6 +104,7 @@ class HomePage {
         model.addAttribute("focusFiles", periods.stream().map(p -> Map.of("period", Display.period(p),
                 "csv", "/api/v1/costs/focus?period=" + p + "&format=csv",
                 "parquet", "/api/v1/costs/focus?period=" + p + "&format=parquet")).toList());
+        ownIntegrations(actor, periods.stream().findFirst(), model);
         if (periods.isEmpty()) {
             return;
         }
@@ -158,6 +162,26 @@ class HomePage {
         chart.put("days", chargeByDay.keySet().stream().map(d -> Display.DAY.format(d).replaceAll(" \\d{4}$", "")).toList());
         chart.put("dayCharges", chargeByDay.values().stream().map(BigDecimal::toPlainString).toList());
         model.addAttribute("chart", JSON.writeValueAsString(chart));
+    }
+
+    /**
+     * Issue 12 item 1: the costs of the integrations this customer account set up itself, as its provider reports
+     * them (never an MSP charge), beside the re-billed figures; only the viewer's own account's integrations.
+     */
+    private void ownIntegrations(Actor actor, Optional<BillingPeriod> rebilled, Model model) {
+        Optional<OwnIntegrationCosts.Figures> figures = own.of(actor.account().id(), rebilled);
+        model.addAttribute("hasOwn", figures.isPresent());
+        figures.ifPresent(f -> {
+            model.addAttribute("ownPeriod", Display.period(f.period()));
+            model.addAttribute("ownTotal", String.join(" + ", f.totals().entrySet().stream()
+                    .map(e -> Display.money(e.getValue(), e.getKey())).toList()));
+            model.addAttribute("ownTotalExact", String.join(" + ", f.totals().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().toPlainString()).toList()));
+            model.addAttribute("ownSources", f.sources().stream().map(s -> Map.of("name", s.integration(),
+                    "cost", Display.money(s.cost(), s.currency()))).toList());
+            model.addAttribute("ownServices", f.services().stream().limit(TOP_SERVICES).map(s -> Map.of(
+                    "name", s.name(), "cost", Display.money(s.cost(), s.currency()))).toList());
+        });
     }
 
     /** The cost of lines nobody claims: the row without a customer when grouped by customer, else 0 (not known). */

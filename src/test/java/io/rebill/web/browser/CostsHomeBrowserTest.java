@@ -4,6 +4,11 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.rebill.identity.Role;
 import io.rebill.identity.Users;
+import io.rebill.TestData;
+import io.rebill.ingestion.Ingestion;
+import io.rebill.ingestion.ProgressListener;
+import io.rebill.tenancy.Integration;
+import io.rebill.tenancy.Integrations;
 import io.rebill.tenancy.AccountKind;
 import io.rebill.web.PortalClient;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +45,10 @@ class CostsHomeBrowserTest extends BrowserTest {
     Users users;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    Integrations integrations;
+    @Autowired
+    Ingestion ingestion;
 
     @DynamicPropertySource
     static void bootstrap(DynamicPropertyRegistry registry) throws Exception {
@@ -136,7 +148,42 @@ class CostsHomeBrowserTest extends BrowserTest {
                 + " && Chart.getChart('daily-chart').data.labels.length === 31");
         String text = page.locator("main").innerText();
         org.assertj.core.api.Assertions.assertThat(text).doesNotContainIgnoringCase("margin")
-                .doesNotContain("Globex").doesNotContain("CloudFront at 90").doesNotContain("Cost");
+                .doesNotContain("Globex").doesNotContain("CloudFront at 90").doesNotContain("Cost")
+                .doesNotContain("Your own integrations");
         screenshot("customer-home");
+    }
+
+    /**
+     * Issue 12 item 1: Globex's own integration (the FOCUS 1.0 sample's September 2024 lines moved to October 2026,
+     * EffectiveCost 14.97651418586, summed outside Rebill) shows on its home beside the re-billed month, as the
+     * provider's cost.
+     */
+    @Test
+    void aCustomersHomeShowsItsOwnIntegrationsCostBesideTheRebilledCharge() throws Exception {
+        UUID globex = jdbc.sql("SELECT id FROM account WHERE key = 'globex'").query(UUID.class).single();
+        String owner = "owner@globex.example";
+        if (users.findByEmail(owner).isEmpty()) {
+            users.addMember(globex, AccountKind.CUSTOMER, owner, "Gus Globex", Optional.of(CUSTOMER_PASSWORD),
+                    Role.OWNER, "test");
+        }
+        String october = Files.readAllLines(TestData.shared("focus-1.0-sample/focus_sample.csv"), StandardCharsets.UTF_8)
+                .stream().filter(line -> !line.contains("\"2024-11-01 00:00:00\",\"2024-10-01 00:00:00\""))
+                .map(line -> line.replace("2024-10-01 00:00:00", "2026-11-01 00:00:00").replace("2024-09-", "2026-10-"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        Path file = Files.writeString(Files.createTempFile("globex-own-", ".csv"), october);
+        Integration own = integrations.create(globex, "focus", "Globex's own FOCUS export", Optional.empty(), "test");
+        ingestion.ingest(own.sourceName(), List.of(file), ProgressListener.silent());
+
+        signIn(owner, CUSTOMER_PASSWORD);
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions()
+                .setName("Your own integrations October 2026"))).isVisible();
+        assertThat(page.locator("#own-integrations strong")).hasText("USD 14.98");
+        assertThat(page.locator("#own-integrations strong")).hasAttribute("title", "USD 14.97651418586");
+        assertThat(page.locator("#own-integrations")).containsText("not a charge from your MSP");
+        assertThat(page.locator("#own-integration-costs")).containsText("Globex's own FOCUS export");
+        assertThat(page.locator("#own-integration-services tbody tr").first()).containsText("Amazon Elastic Compute Cloud");
+        assertThat(page.locator("#own-integration-services tbody tr").first()).containsText("USD 13.00");
+        page.locator("#own-integrations").scrollIntoViewIfNeeded();
+        screenshot("customer-home-own-integrations");
     }
 }
