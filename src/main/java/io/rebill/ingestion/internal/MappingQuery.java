@@ -34,10 +34,7 @@ final class MappingQuery {
 
     private final SniffedFile file;
     private final int moneyScale;
-    /**
-     * The scale of the stored costs in the same select: {@link #moneyScale} itself, or for the input side (read at 24
-     * places) the narrower scale of the mapping it sits beside, whose parse of each text amount it reuses.
-     */
+    /** The stored costs' scale in the same select: the input side (24 places) reuses their parse of a text amount. */
     private final int storedScale;
     private final Map<String, String> byKey = new HashMap<>();
     /**
@@ -172,10 +169,7 @@ final class MappingQuery {
         };
     }
 
-    /**
-     * A Google Cloud credit's amount (text) at this query's money scale, as {@code {{num:X}}} reads a column: parsed in
-     * {@link #lines()} at the stored scale.
-     */
+    /** A Google Cloud credit's amount at this query's money scale, as {@code {{num:X}}} reads a column. */
     private String creditAmount() {
         return moneyScale == storedScale ? "rb_credit_amount"
                 : reusedParse("rb_credit_amount", moneyText("rb_credit.amount", "credits.amount", moneyScale));
@@ -188,9 +182,8 @@ final class MappingQuery {
     }
 
     /**
-     * The input side's amount from the stored side's parse of the same text ({@link #inputAmounts()}); a value that
-     * does not fit 24 places (10^14 or more) goes through {@code parse}, which names it as before; {@code parse} is
-     * written inline, not as a column of the source, so that only such values (and NULLs) are parsed again.
+     * The input side's amount from the stored side's parse ({@link #inputAmounts()}); a value that does not fit 24
+     * places (10^14 or more) goes through {@code parse}, inline so that only such values and NULLs are parsed again.
      */
     private static String reusedParse(String stored, String parse) {
         return "COALESCE(TRY_CAST(" + stored + " AS " + MONEY + "), " + parse + ")";
@@ -225,7 +218,7 @@ final class MappingQuery {
         if (actual == null) {
             return switch (kind) {
                 case "num", "qty" -> "CAST(NULL AS " + MONEY + ")";
-            case "month" -> "CAST(NULL AS VARCHAR)";
+                case "month" -> "CAST(NULL AS VARCHAR)";
                 case "ts" -> "CAST(NULL AS TIMESTAMP)";
                 default -> "CAST(NULL AS VARCHAR)";
             };
