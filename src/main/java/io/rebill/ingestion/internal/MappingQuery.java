@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class MappingQuery {
     static final String MONEY = CanonicalColumn.MONEY_TYPE;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|product|column):([^}]+)}}|\\{\\{(tags|source|input|amortized|credit_amount)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(num|qty|ts|str|month|product|column):([^}]+)}}|\\{\\{(tags|source|input|amortized|credit_amount)}}");
     private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^\\s*--.*$");
     private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
     private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
@@ -34,6 +34,8 @@ final class MappingQuery {
 
     private final SniffedFile file;
     private final int moneyScale;
+    /** The stored costs' scale in the same select: the input side (24 places) reuses their parse of a text amount. */
+    private final int storedScale;
     private final Map<String, String> byKey = new HashMap<>();
     /**
      * The parsed values (money, quantities, timestamps) the rendered SQL reads, each computed once per line in the
@@ -56,12 +58,13 @@ final class MappingQuery {
      * Parquet column whose type may hold more places makes {@link #needsWideMoney()} true.
      */
     MappingQuery(SniffedFile file, int moneyScale) {
-        this(file, moneyScale, new LinkedHashMap<>());
+        this(file, moneyScale, moneyScale, new LinkedHashMap<>());
     }
 
-    private MappingQuery(SniffedFile file, int moneyScale, Map<String, String> computed) {
+    private MappingQuery(SniffedFile file, int moneyScale, int storedScale, Map<String, String> computed) {
         this.file = file;
         this.moneyScale = moneyScale;
+        this.storedScale = storedScale;
         this.computed = computed;
         for (String column : file.columns()) {
             byKey.putIfAbsent(key(column), column);
@@ -112,9 +115,15 @@ final class MappingQuery {
         return sql.append(" FROM (").append(inner).append(")").toString();
     }
 
-    /** The input side of reconciliation as select-list entries, always at 24 places (the input as it is). */
+    /**
+     * The input side of reconciliation as select-list entries, always at 24 places (the input as it is). A text amount
+     * is parsed once per line for both sides: the stored side's parse at its narrower scale has already refused any
+     * value with more places (rebill-money-scale), so at 24 places it is the same number; parsing the text a second
+     * time cost a sixth of an Azure or Google Cloud staging read (docs/benchmarks.md).
+     */
     private String inputAmounts() {
-        return new MappingQuery(file, CanonicalColumn.MONEY_SCALE, computed).render(Sql.resource(file.format().inputAmountsSql()));
+        return new MappingQuery(file, CanonicalColumn.MONEY_SCALE, moneyScale, computed)
+                .render(Sql.resource(file.format().inputAmountsSql()));
     }
 
     /** A template rendered for this file; an input placeholder renders as nothing. */
@@ -152,16 +161,32 @@ final class MappingQuery {
      */
     String lines() {
         return switch (file.format()) {
-            case GCP_BILLING -> "(SELECT *, unnest(list_prepend(NULL, " + ProviderColumns.gcpCredits(byKey.get("credits"),
-                    file.parquetTypes()) + ")) AS rb_credit FROM " + source() + ")";
+            // a credit's amount is parsed once per line however often the mapping and the input side read it
+            case GCP_BILLING -> "(SELECT *, " + moneyText("rb_credit.amount", "credits.amount", moneyScale)
+                    + " AS rb_credit_amount FROM (SELECT *, unnest(list_prepend(NULL, " + ProviderColumns.gcpCredits(
+                    byKey.get("credits"), file.parquetTypes()) + ")) AS rb_credit FROM " + source() + "))";
             case CUR_LEGACY, CUR_SNAKE, FOCUS, AZURE_COST_DETAILS, AZURE_USAGE -> source();
         };
     }
 
-    /** A Google Cloud credit's amount (text) at this query's money scale, as {@code {{num:X}}} reads a column. */
+    /** A Google Cloud credit's amount at this query's money scale, as {@code {{num:X}}} reads a column. */
     private String creditAmount() {
-        return (moneyScale == CanonicalColumn.MONEY_SCALE ? "rb_money(" : "rb_money_" + moneyScale + "(")
-                + "rb_credit.amount, 'credits.amount')";
+        return moneyScale == storedScale ? "rb_credit_amount"
+                : reusedParse("rb_credit_amount", moneyText("rb_credit.amount", "credits.amount", moneyScale));
+    }
+
+    /** A text amount through rb_money (24 places) or rb_money_N, which name the column of a value they reject. */
+    private static String moneyText(String text, String column, int scale) {
+        return (scale == CanonicalColumn.MONEY_SCALE ? "rb_money(" : "rb_money_" + scale + "(") + text + ", '"
+                + DuckDb.literal(column) + "')";
+    }
+
+    /**
+     * The input side's amount from the stored side's parse ({@link #inputAmounts()}); a value that does not fit 24
+     * places (10^14 or more) goes through {@code parse}, inline so that only such values and NULLs are parsed again.
+     */
+    private static String reusedParse(String stored, String parse) {
+        return "COALESCE(TRY_CAST(" + stored + " AS " + MONEY + "), " + parse + ")";
     }
 
     /**
@@ -193,6 +218,7 @@ final class MappingQuery {
         if (actual == null) {
             return switch (kind) {
                 case "num", "qty" -> "CAST(NULL AS " + MONEY + ")";
+                case "month" -> "CAST(NULL AS VARCHAR)";
                 case "ts" -> "CAST(NULL AS TIMESTAMP)";
                 default -> "CAST(NULL AS VARCHAR)";
             };
@@ -200,28 +226,37 @@ final class MappingQuery {
         String id = DuckDb.identifier(actual);
         String parquetType = file.parquetTypes().get(actual);
         return switch (kind) {
-            case "num" -> once(money(id, actual, parquetType));
+            // Google Cloud's invoice.month as the period, of the mapping and of the input side: checked once per line,
+            // its text not a column of its own (a column of the source cannot read another one that can fail)
+            case "month" -> once("rb_invoice_month(" + text(id, actual, parquetType) + ", '" + DuckDb.literal(actual) + "')");
+            case "num" -> moneyScale > storedScale && isText(parquetType)
+                    ? reusedParse(once(money(id, actual, parquetType, storedScale)), money(id, actual, parquetType, moneyScale))
+                    : once(money(id, actual, parquetType, moneyScale));
             case "qty" -> once(wideNumber(id, actual, parquetType));
             case "ts" -> parquetType != null && (parquetType.startsWith("TIMESTAMP") || parquetType.equals("DATE"))
                     ? "CAST(" + id + " AS TIMESTAMP)"
                     : once("rb_ts(" + asText(id, parquetType) + ", '" + DuckDb.literal(actual) + "')");
-            default -> once("rb_str(" + (parquetType == null ? id : "rb_text(CAST(" + id + " AS VARCHAR))") + ", '"
-                    + DuckDb.literal(actual) + "')");
+            default -> once(text(id, actual, parquetType));
         };
     }
 
-    /** A money value at this query's scale; text below 24 places is checked to lose no digit (macros.sql). */
-    private String money(String id, String column, String parquetType) {
-        if (moneyScale == CanonicalColumn.MONEY_SCALE) {
+    /** A text value (a name, an id) with a NUL byte refused, naming its column (macros.sql). */
+    private static String text(String id, String column, String parquetType) {
+        return "rb_str(" + (parquetType == null ? id : "rb_text(CAST(" + id + " AS VARCHAR))") + ", '" + DuckDb.literal(column) + "')";
+    }
+
+    /** A money value at {@code scale} places; text below 24 places is checked to lose no digit (macros.sql). */
+    private String money(String id, String column, String parquetType, int scale) {
+        if (scale == CanonicalColumn.MONEY_SCALE) {
             return wideNumber(id, column, parquetType);
         }
-        if (parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType)) {
-            return "rb_money_" + moneyScale + "(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')";
+        if (isText(parquetType)) {
+            return moneyText(asText(id, parquetType), column, scale);
         }
-        if (!exactAt(parquetType, moneyScale)) {
+        if (!exactAt(parquetType, scale)) {
             needsWideMoney = true;
         }
-        return "CAST(" + id + " AS " + CanonicalColumn.money(moneyScale) + ")";
+        return "CAST(" + id + " AS " + CanonicalColumn.money(scale) + ")";
     }
 
     /**
@@ -232,6 +267,11 @@ final class MappingQuery {
         return parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType)
                 ? "rb_money(" + asText(id, parquetType) + ", '" + DuckDb.literal(column) + "')"
                 : "CAST(" + id + " AS " + MONEY + ")";
+    }
+
+    /** An amount read from its text: a CSV column, a Parquet text column, or a DOUBLE through its shortest decimal. */
+    private static boolean isText(String parquetType) {
+        return parquetType == null || parquetType.equals("VARCHAR") || isBinaryFloat(parquetType);
     }
 
     /** DOUBLE or FLOAT: the provider's decimal amount stored in binary (AWS CUR 2.0 Parquet). */

@@ -4,7 +4,7 @@
 -- export line once with rb_credit NULL, and once more for each of its credits with rb_credit set (MappingQuery): a
 -- credit is a line of its own with charge category Credit, so billed cost = cost + credits.
 SELECT
-    rb_invoice_month({{str:invoice.month}}, '{{column:invoice.month}}')          AS billing_period,
+    {{month:invoice.month}}                                                        AS billing_period,
     {{str:billing_account_id}}                                                    AS billing_account_id,
     {{str:project.id}}                                                            AS sub_account_id,
     {{str:project.name}}                                                          AS sub_account_name,

@@ -5,9 +5,10 @@ CREATE OR REPLACE TEMP MACRO rb_ts(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          -- UTC written with Z (CUR, FOCUS) takes the plain cast, no substring (10 M values in 0.24 s instead of 1.3 s):
          -- what it does not parse (a date with Z, an offset and Z) goes through the cases below, as before
-         -- and so does UTC written +00:00 (Google Cloud's BigQuery export: 2020-11-09 23:00:00+00:00), without its offset
-         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') THEN TRY_CAST(x AS TIMESTAMP)
-                            WHEN ends_with(x, '+00:00') THEN TRY_CAST(left(x, length(x) - 6) AS TIMESTAMP) END, CASE
+         -- and so does UTC written +00:00 (Google Cloud's BigQuery export: 2020-11-09 23:00:00+00:00): the plain cast
+         -- reads the offset and leaves the time as written, right for +00:00 only (no copy of the text without it: half
+         -- the time per value)
+         ELSE COALESCE(CASE WHEN ends_with(x, 'Z') OR ends_with(x, '+00:00') THEN TRY_CAST(x AS TIMESTAMP) END, CASE
          -- US dates: Azure's 9/1/2023 and 09/01/2023 (a four-digit year: strptime alone, no regular expression, as
          -- Azure writes two per line), the FOCUS examples' 5/1/25
          WHEN contains(x, '/') THEN COALESCE(
