@@ -10,7 +10,6 @@ import io.rebill.tenancy.Integrations;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,12 +64,7 @@ public final class OwnIntegrationCosts {
     private final Integrations integrations;
     private final Ingestion ingestion;
     private final CostQuery costs;
-    private final Map<Key, CostReport> reports = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CostReport> eldest) {
-            return size() > CACHED_REPORTS;
-        }
-    });
+    private final Map<Key, CostReport> reports = io.rebill.shared.cache.Lru.of(CACHED_REPORTS);
 
     public OwnIntegrationCosts(Integrations integrations, Ingestion ingestion, CostQuery costs) {
         this.integrations = integrations;

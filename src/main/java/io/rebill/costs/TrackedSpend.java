@@ -9,10 +9,8 @@ import io.rebill.tenancy.Integration;
 import io.rebill.tenancy.Integrations;
 
 import java.math.BigDecimal;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,12 +42,7 @@ public final class TrackedSpend {
     private final Integrations integrations;
     private final Ingestion ingestion;
     private final CostQuery costs;
-    private final Map<Key, CostReport> reports = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CostReport> eldest) {
-            return size() > CACHED_REPORTS;
-        }
-    });
+    private final Map<Key, CostReport> reports = io.rebill.shared.cache.Lru.of(CACHED_REPORTS);
 
     public TrackedSpend(Integrations integrations, Ingestion ingestion, CostQuery costs) {
         this.integrations = integrations;

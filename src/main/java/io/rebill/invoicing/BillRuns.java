@@ -62,13 +62,7 @@ public final class BillRuns implements AutoCloseable {
             (msp, currency) -> io.rebill.shared.money.ExchangeRates.none(currency);
     private final io.rebill.costs.DailyCosts daily;
     /** Margin by service per successful run: a run's daily aggregate never changes once written (its own rows). */
-    private final Map<UUID, Map<String, java.math.BigDecimal>> marginsOfRun = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<UUID, Map<String, java.math.BigDecimal>> eldest) {
-                    return size() > 256;
-                }
-            });
+    private final Map<UUID, Map<String, java.math.BigDecimal>> marginsOfRun = io.rebill.shared.cache.Lru.of(256);
 
     /**
      * @param coalesce  how long an automatic run waits for more changes before it starts
