@@ -122,24 +122,13 @@ public final class FineCosts {
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE TEMP TABLE rb_accounts (customer_key VARCHAR, account_id VARCHAR, name VARCHAR)");
             }
-            try (PreparedStatement ps = duck.prepareStatement("INSERT INTO rb_accounts VALUES (?, ?, ?)")) {
-                var statement = switch (viewer) {
-                    case CostViewer.Msp m -> jdbc.sql(SQL.get("msp-accounts")).param("msp", m.msp());
-                    case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-account")).param("msp", c.msp())
-                            .param("customer", c.account());
-                };
-                var accounts = statement.query((rs, i) -> new String[]{rs.getString("key"), rs.getString("id"), rs.getString("name")})
-                        .list();
-                for (String[] a : accounts) {
-                    ps.setString(1, a[0]);
-                    ps.setString(2, a[1]);
-                    ps.setString(3, a[2]);
-                    ps.addBatch();
-                }
-                if (!accounts.isEmpty()) {
-                    ps.executeBatch();
-                }
-            }
+            var statement = switch (viewer) {
+                case CostViewer.Msp m -> jdbc.sql(SQL.get("msp-accounts")).param("msp", m.msp());
+                case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-account")).param("msp", c.msp())
+                        .param("customer", c.account());
+            };
+            DuckDb.insertRows(duck, "rb_accounts", "(?, ?, ?)", statement.query((rs, i) -> new Object[]{
+                    rs.getString("key"), rs.getString("id"), rs.getString("name")}).list());
             String joined = from + " LEFT JOIN rb_accounts a ON a.customer_key = d.customer_key";
             List<Object> all = new ArrayList<>();
             for (int i = 1; i < parts.length; i++) {

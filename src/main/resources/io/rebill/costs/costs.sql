@@ -72,14 +72,15 @@ ORDER BY period DESC
 SELECT DISTINCT period FROM cost_daily_customer WHERE msp_id = :msp ORDER BY period DESC
 
 -- name: runs-of-periods
--- the run whose figures each period shows (the rollup and the files are the same run's)
-SELECT period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_service
+-- the run whose figures each period shows (the rollups and the files are the same run's; the customer rollup is
+-- the small one: a twelfth of the service rollup's rows at 1 M lines)
+SELECT period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_customer
 WHERE msp_id = :msp AND period BETWEEN :from AND :to
 GROUP BY period ORDER BY period
 
 -- name: runs-of-every-msp
 -- at start: each MSP's periods and the run their figures are from (FineCosts.missing)
-SELECT msp_id, period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_service GROUP BY msp_id, period
+SELECT msp_id, period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_customer GROUP BY msp_id, period
 
 -- name: customer-key
 -- a customer account's id in its MSP's configuration: the key its rows carry in the fine files

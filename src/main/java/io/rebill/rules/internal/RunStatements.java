@@ -5,9 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -78,17 +75,7 @@ final class RunStatements {
      * JDBC batch one statement per row, which took a tenth of a second for a thousand accounts.
      */
     void insertRows(String table, String row, List<Object[]> rows) throws SQLException {
-        int perStatement = 500;
-        for (int from = 0; from < rows.size(); from += perStatement) {
-            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
-            List<Object> params = new ArrayList<>();
-            chunk.forEach(r -> params.addAll(Arrays.asList(r)));
-            try (PreparedStatement ps = duck.prepareStatement("INSERT INTO " + table + " VALUES "
-                    + String.join(", ", Collections.nCopies(chunk.size(), row)))) {
-                bind(ps, params);
-                ps.execute();
-            }
-        }
+        io.rebill.shared.duckdb.DuckDb.insertRows(duck, table, row, rows);
     }
 
     /** Binds parameters in order; decimals as their exact text, so DuckDB casts them without a double in between. */

@@ -91,4 +91,32 @@ public final class DuckDb {
     public static String identifier(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
+
+    /**
+     * Inserts rows into a table, {@code row} (e.g. {@code (?, ?)}) per row, up to 500 rows a statement: DuckDB runs
+     * a JDBC batch one statement per row (a tenth of a second for a thousand rows). Values are bound with
+     * {@link java.sql.PreparedStatement#setObject}, a {@code BigDecimal} as its exact text.
+     */
+    public static void insertRows(Connection duck, String table, String row, java.util.List<Object[]> rows)
+            throws SQLException {
+        int perStatement = 500;
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            java.util.List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
+            try (java.sql.PreparedStatement ps = duck.prepareStatement("INSERT INTO " + table + " VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), row)))) {
+                int i = 0;
+                for (Object[] r : chunk) {
+                    for (Object v : r) {
+                        i++;
+                        if (v instanceof java.math.BigDecimal d) {
+                            ps.setString(i, d.toPlainString());
+                        } else {
+                            ps.setObject(i, v);
+                        }
+                    }
+                }
+                ps.execute();
+            }
+        }
+    }
 }
