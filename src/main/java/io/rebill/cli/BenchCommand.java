@@ -217,19 +217,23 @@ final class BenchCommand implements Callable<Integer> {
         List<Step> cli = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             DraftsBench.Result d = new DraftsBench(dir.resolve("drafts-" + rows), out).run(settings, parquet, accountsFile);
-            spec.commandLine().getErr().printf("drafts: ingest call %.1f s, then drafts ready after %.1f s (the run: %.1f s)%n",
-                    d.ingestSeconds(), d.draftsSeconds(), d.runTookMs() / 1e3);
+            spec.commandLine().getErr().printf("drafts: ingest call %.1f s, then drafts ready after %.1f s, cost figures"
+                    + " after %.1f s (the run: %.1f s)%n", d.ingestSeconds(), d.draftsSeconds(), d.figuresSeconds(),
+                    d.runTookMs() / 1e3);
             product.add(d);
             cli.add(step(dir, "bill", parquet, home, accountsFile));
         }
         out.println();
         out.printf("%d runs, alternating; load average (1, 5, 15 min) before: %s, after: %s%n", runs, loadBefore, loadAverage());
-        out.println("| run | lines | ingest call s | ingest end to drafts ready s | the run's own s | drafts | CLI bill s | ratio |");
-        out.println("|---|---|---|---|---|---|---|---|");
+        out.println("| run | lines | ingest call s | ingest end to drafts ready s | ingest end to cost figures s"
+                + " | the run's own s | drafts | CLI bill s | drafts ratio | figures ratio |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < product.size(); i++) {
             DraftsBench.Result d = product.get(i);
-            out.printf("| %d | %,d | %.1f | %.2f | %.2f | %d | %.2f | %.2fx |%n", i + 1, d.lines(), d.ingestSeconds(),
-                    d.draftsSeconds(), d.runTookMs() / 1e3, d.drafts(), cli.get(i).seconds(), d.draftsSeconds() / cli.get(i).seconds());
+            double bill = cli.get(i).seconds();
+            out.printf("| %d | %,d | %.1f | %.2f | %.2f | %.2f | %d | %.2f | %.2fx | %.2fx |%n", i + 1, d.lines(),
+                    d.ingestSeconds(), d.draftsSeconds(), d.figuresSeconds(), d.runTookMs() / 1e3, d.drafts(), bill,
+                    d.draftsSeconds() / bill, d.figuresSeconds() / bill);
         }
         out.flush();
         return ExitCodes.OK;

@@ -61,6 +61,7 @@ public final class BillRuns implements AutoCloseable {
     private volatile java.util.function.BiFunction<UUID, String, io.rebill.shared.money.ExchangeRates> exchangeRates =
             (msp, currency) -> io.rebill.shared.money.ExchangeRates.none(currency);
     private final io.rebill.costs.DailyCosts daily;
+    private final Duration coalesce;
     /** Margin by service per successful run: a run's daily aggregate never changes once written (its own rows). */
     private final Map<UUID, Map<String, java.math.BigDecimal>> marginsOfRun = io.rebill.shared.cache.Lru.of(256);
 
@@ -108,6 +109,7 @@ public final class BillRuns implements AutoCloseable {
                 return open;
             }
         }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), coalesce, 1);
+        this.coalesce = coalesce;
     }
 
     /**
@@ -126,9 +128,24 @@ public final class BillRuns implements AutoCloseable {
         this.exchangeRates = rates;
     }
 
-    /** Fails the runs a stopped server left running and queues the waiting ones again. */
+    /**
+     * Fails the runs a stopped server left running and queues the waiting ones again; a period whose run stopped
+     * after its drafts were committed (its cost figures not yet) is billed again, so that its reports match its drafts.
+     */
     public void recover() {
-        runs.recover().forEach(r -> worker.submit(r, false));
+        RunStore.Left left = runs.recover();
+        java.util.Set<String> queued = new java.util.HashSet<>();
+        left.queued().forEach(r -> {
+            queued.add(r.mspId() + "/" + r.period());
+            worker.submit(r, false);
+        });
+        for (BillRun r : left.interrupted()) {
+            if (r.draftsReadyAt().isPresent() && closes.find(r.mspId(), r.period()).isEmpty()
+                    && queued.add(r.mspId() + "/" + r.period())) {
+                worker.submit(runs.queue(r.mspId(), r.period(), RunTrigger.SETUP,
+                        "Rebill (a run the server's stop interrupted)"), false);
+            }
+        }
     }
 
     /**
@@ -177,8 +194,18 @@ public final class BillRuns implements AutoCloseable {
                     : requestAutomatically(msp, next.get(), trigger, by);
         }
         BillRun run = runs.queue(msp, period, trigger, by);
-        worker.submit(run, trigger.automatic());
+        // stored data is complete when an ingest reports it (each ingest is atomic), so its run waits only for the
+        // other periods and integrations of the same sync; edits come in bursts of clicks and wait longer
+        worker.submit(run, !trigger.automatic() ? Duration.ZERO
+                : trigger == RunTrigger.INGEST ? min(coalesce, INGEST_COALESCE) : coalesce);
         return Optional.of(run);
+    }
+
+    /** How long a run after an ingest waits at most for more ingests before it starts. */
+    static final Duration INGEST_COALESCE = Duration.ofMillis(250);
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** An integration of {@code account} stored new data for these periods: an MSP's drafts follow. */
@@ -212,6 +239,11 @@ public final class BillRuns implements AutoCloseable {
         return runs.latestSucceeded(msp, period);
     }
 
+    /** The period's run that is running now, if any (closing waits for it). */
+    Optional<BillRun> running(UUID msp, BillingPeriod period) {
+        return runs.running(msp, period);
+    }
+
     /** Waits (polling) until the run has finished; for setup and tests. */
     public BillRun await(UUID msp, UUID id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -242,7 +274,8 @@ public final class BillRuns implements AutoCloseable {
     public BillingOverview overview(Actor actor, BillingPeriod period) {
         UUID msp = viewer(actor);
         Optional<BillRun> latest = runs.latest(msp, period);
-        Optional<BillRun> billed = runs.latestSucceeded(msp, period);
+        // the run whose drafts stand: its figures are the drafts' (its cost figures for the reports may follow)
+        Optional<BillRun> billed = runs.latestBilled(msp, period);
         Map<UUID, BillingOverview.InvoiceRef> refs = new java.util.HashMap<>();
         Map<UUID, UUID> customerOf = new java.util.HashMap<>();
         for (BillingOverview.InvoiceRef ref : invoices.refs(msp, period, customerOf)) {

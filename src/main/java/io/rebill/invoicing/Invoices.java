@@ -198,6 +198,11 @@ public final class Invoices {
         return tx.execute(s -> {
             closes.lockMsp(msp);
             closes.requireOpen(msp, period);
+            // a run writes its drafts, then its cost figures: a period closes with the figures of its drafts
+            runs.running(msp, period).ifPresent(r -> {
+                throw new RebillException(ErrorCode.INVOICE_STATE, "a bill run of " + period + " is running ("
+                        + r.progress().orElse("starting") + "); close the period when it has finished");
+            });
             List<String> drafts = store.ofPeriod(msp, period).stream().filter(i -> i.status() == InvoiceStatus.DRAFT)
                     .map(Invoice::customerName).sorted().toList();
             if (!drafts.isEmpty()) {

@@ -114,18 +114,31 @@ public final class Billing {
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
                                Optional<Path> linesFolder, Consumer<String> progress) {
+        return billDaily(config, period, lineItems, tags, linesFolder, progress, result -> { });
+    }
+
+    /**
+     * As above, and hands the bill to {@code billed} as soon as it is computed, before the daily and tag aggregates
+     * and the kept lines (issue 11 item 8: the application commits the drafts there, so that they are ready in the
+     * time of the bill alone). An exception from {@code billed} ends the bill with it, before any file is written.
+     */
+    public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
+                               Optional<Path> linesFolder, Consumer<String> progress, Consumer<BillResult> billed) {
         Path rollup = null;
         Path temp = null;
         try (Connection duck = scratch()) {
             long t0 = System.nanoTime();
             BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
             BillResult result = run.run();
-            long billed = System.nanoTime();
+            long billedAt = System.nanoTime();
+            billed.accept(result);
+            long handed = System.nanoTime();
             // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
             java.nio.file.Files.createDirectories(settings.tempDir());
             Path rollupFile = rollup = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-rollup-", ".csv");
             Map<String, Long> phases = new LinkedHashMap<>();
-            phases.put("bill", (billed - t0) / 1_000_000);
+            phases.put("bill", (billedAt - t0) / 1_000_000);
+            phases.put("drafts", (handed - billedAt) / 1_000_000);
             DailyBill[] daily = new DailyBill[1];
             Consumer<Path> aggregates = folder -> {
                 long t1 = System.nanoTime();

@@ -27,6 +27,14 @@ SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period ORDER BY request
 SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'succeeded'
 ORDER BY finished_at DESC, id LIMIT 1
 
+-- name: running-run
+SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'running' LIMIT 1
+
+-- name: latest-billed-run
+-- the run whose drafts stand: its per-customer figures and outcome are the Billing page's
+SELECT * FROM bill_run WHERE msp_id = :msp AND period = :period AND drafts_ready_at IS NOT NULL
+ORDER BY drafts_ready_at DESC, id LIMIT 1
+
 -- name: start-run
 UPDATE bill_run SET status = 'running', started_at = now(), progress = 'starting'
 WHERE msp_id = :msp AND id = :id AND status = 'queued'
@@ -37,6 +45,11 @@ WHERE msp_id = :msp AND id = :id
 
 -- name: progress
 UPDATE bill_run SET progress = :progress WHERE msp_id = :msp AND id = :id AND status = 'running'
+
+-- name: drafts-ready
+UPDATE bill_run SET drafts_ready_at = now(), progress = 'drafts ready; computing the cost figures for the reports',
+       line_count = :lines, reconciles = :reconciles, outcome = CAST(:outcome AS jsonb)
+WHERE msp_id = :msp AND id = :id AND status = 'running'
 
 -- name: finish-run
 UPDATE bill_run SET status = 'succeeded', finished_at = now(), progress = NULL, line_count = :lines,
@@ -49,16 +62,54 @@ WHERE msp_id = :msp AND id = :id
 
 -- name: interrupted-runs
 UPDATE bill_run SET status = 'failed', finished_at = now(), progress = NULL,
-       error = 'interrupted: the server stopped while this run was billing; run it again'
+       error = CASE WHEN drafts_ready_at IS NULL
+                    THEN 'interrupted: the server stopped while this run was billing; run it again'
+                    ELSE 'interrupted after its drafts were ready: the server stopped while it computed the cost'
+                         || ' figures; the period is billed again at start so that the reports match the drafts' END
 WHERE status = 'running'
+RETURNING *
 
 -- name: queued-runs
 SELECT * FROM bill_run WHERE status = 'queued' ORDER BY requested_at
 
--- name: insert-run-customer
+-- name: insert-run-customers
+-- every customer of a run in one statement (:rows a JSON array; amounts as exact decimal text)
 INSERT INTO bill_run_customer (run_id, msp_id, customer_key, customer_account_id, name, workflow, currency, cost,
                                charge, line_count, lines)
-VALUES (:run, :msp, :key, :account, :name, :workflow, :currency, :cost, :charge, :lineCount, CAST(:lines AS jsonb))
+SELECT :run, :msp, r.key, r.account, r.name, r.workflow, r.currency, r.cost, r.charge, r.line_count, r.lines
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(key text, account uuid, name text, workflow text, currency text,
+                                                  cost numeric, charge numeric, line_count bigint, lines jsonb)
+
+-- name: insert-drafts
+INSERT INTO invoice (id, msp_id, customer_account_id, period, status, run_id, currency, tax_rate)
+SELECT d.id, :msp, d.customer, :period, 'draft', :run, d.currency, d.tax_rate
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS d(id uuid, customer uuid, currency text, tax_rate numeric)
+
+-- name: refresh-drafts
+UPDATE invoice i SET run_id = :run, currency = d.currency, tax_rate = d.tax_rate, updated_at = now()
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS d(id uuid, currency text, tax_rate numeric)
+WHERE i.msp_id = :msp AND i.id = d.id AND i.status = 'draft'
+
+-- name: delete-drafts-lines
+DELETE FROM invoice_line l USING invoice i
+WHERE l.invoice_id = ANY(CAST(:invoices AS uuid[])) AND i.id = l.invoice_id AND i.msp_id = :msp AND i.status = 'draft'
+
+-- name: insert-drafts-lines
+-- the lines of many drafts of this MSP in one statement; a row for an invoice that is not a draft of the MSP
+-- inserts nothing, and the caller compares the count
+INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount, corrects_invoice_id,
+                          corrects_line)
+SELECT i.id, l.position, l.kind, l.description, l.category, l.exact, l.amount, l.corrects, l.corrects_line
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS l(invoice uuid, position integer, kind text, description text,
+                                                  category text, exact numeric, amount numeric, corrects uuid,
+                                                  corrects_line text)
+JOIN invoice i ON i.id = l.invoice AND i.msp_id = :msp AND i.status = 'draft'
+
+-- name: delete-drafts
+DELETE FROM invoice WHERE msp_id = :msp AND id = ANY(CAST(:ids AS uuid[])) AND status = 'draft'
+
+-- name: tax-rates
+SELECT id, tax_rate FROM account WHERE msp_id = :msp AND tax_rate IS NOT NULL
 
 -- name: run-customers
 -- the figures only: the invoice lines of each row (jsonb) are for the drafts, not for the Billing page
@@ -68,30 +119,8 @@ FROM bill_run_customer WHERE msp_id = :msp AND run_id = :run ORDER BY name, cust
 -- name: run-outcome
 SELECT outcome FROM bill_run WHERE msp_id = :msp AND id = :id
 
--- name: insert-invoice
-INSERT INTO invoice (id, msp_id, customer_account_id, period, status, run_id, currency, tax_rate)
-VALUES (:id, :msp, :customer, :period, 'draft', :run, :currency, :taxRate)
-
--- name: refresh-draft
-UPDATE invoice SET run_id = :run, currency = :currency, tax_rate = :taxRate, updated_at = now()
-WHERE msp_id = :msp AND id = :id AND status = 'draft'
-
--- name: delete-lines
--- a draft's lines (issued invoices' lines are frozen by the trigger), of an invoice of this MSP only
-DELETE FROM invoice_line l USING invoice i
-WHERE l.invoice_id = :invoice AND i.id = l.invoice_id AND i.msp_id = :msp AND i.status = 'draft'
-
--- name: insert-line
-INSERT INTO invoice_line (invoice_id, position, kind, description, category, exact, amount, corrects_invoice_id,
-                          corrects_line)
-SELECT i.id, :position, :kind, :description, :category, :exact, :amount, :corrects, :correctsLine
-FROM invoice i WHERE i.id = :invoice AND i.msp_id = :msp AND i.status = 'draft'
-
 -- name: drafts-of-period
 SELECT id, customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'draft'
-
--- name: delete-draft
-DELETE FROM invoice WHERE msp_id = :msp AND id = :id AND status = 'draft'
 
 -- name: issued-of-period
 SELECT customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'issued'

@@ -4,6 +4,8 @@ import io.rebill.invoicing.BillingDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Types;
+import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,6 +17,14 @@ public final class DetailsStore {
 
     public DetailsStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** The tax rate of each of the MSP's customer accounts that has one. */
+    public Map<UUID, BigDecimal> taxRates(UUID msp) {
+        Map<UUID, BigDecimal> rates = new java.util.HashMap<>();
+        jdbc.sql(SQL.get("tax-rates")).param("msp", msp).query((rs, n) -> rates.put(rs.getObject("id", UUID.class),
+                rs.getBigDecimal("tax_rate").stripTrailingZeros())).list();
+        return rates;
     }
 
     /** The MSP's own details or one of its customer accounts'; empty for any other account. */

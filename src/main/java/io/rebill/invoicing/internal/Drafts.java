@@ -11,7 +11,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,49 +41,67 @@ public final class Drafts {
     }
 
     /**
-     * Returns how many drafts now stand for the period. {@code corrections} are the correction lines each customer
-     * account carries into this period (a customer with corrections and no usage gets a draft of corrections).
+     * Returns how many drafts now stand. {@code corrections} are the correction lines each customer account carries
+     * into this period (a customer with corrections and no usage gets a draft of corrections). A handful of
+     * statements whatever the number of customers (issue 11 item 8: the drafts are what the MSP waits for): the
+     * run's customers, the new drafts, the refreshed ones, their lines and the drafts no longer billed, each in one.
      */
     public int write(UUID msp, UUID run, BillingPeriod period, String currency, BillResult result,
                      Function<String, Optional<UUID>> accountOfKey, Map<UUID, List<Invoice.Line>> corrections) {
         Map<UUID, UUID> drafts = invoices.drafts(msp, period);
         Set<UUID> issued = invoices.issuedCustomers(msp, period);
-        Map<UUID, UUID> kept = new HashMap<>();
+        Map<UUID, BigDecimal> taxRates = details.taxRates(msp);
+        Batch batch = new Batch(drafts);
+        List<Map<String, Object>> customers = new ArrayList<>();
         for (CustomerBill bill : result.customers()) {
             Optional<UUID> account = accountOfKey.apply(bill.customerId());
-            insertCustomer(msp, run, bill, account);
+            customers.add(customerRow(bill, account));
             if (account.isPresent() && !issued.contains(account.get())) {
-                draft(msp, run, period, account.get(), bill.currency(), Optional.of(bill),
-                        corrections.getOrDefault(account.get(), List.of()), drafts, kept);
+                Optional<BigDecimal> taxRate = Optional.ofNullable(taxRates.get(account.get()));
+                batch.draft(account.get(), bill.currency(), taxRate,
+                        lines(bill, taxRate, corrections.getOrDefault(account.get(), List.of())));
             }
         }
         corrections.forEach((account, lines) -> {
-            if (!kept.containsKey(account) && !issued.contains(account)) {
-                draft(msp, run, period, account, currency, Optional.empty(), lines, drafts, kept);
+            if (!batch.kept.containsKey(account) && !issued.contains(account)) {
+                Optional<BigDecimal> taxRate = Optional.ofNullable(taxRates.get(account));
+                batch.draft(account, currency, taxRate, lines(List.of(), currency, taxRate, lines));
             }
         });
-        drafts.forEach((customer, id) -> {
-            if (!kept.containsKey(customer)) {
-                invoices.deleteDraft(msp, id);
-            }
-        });
-        return kept.size();
+        if (!customers.isEmpty()) {
+            jdbc.sql(SQL.get("insert-run-customers")).param("run", run).param("msp", msp)
+                    .param("rows", JSON.writeValueAsString(customers)).update();
+        }
+        invoices.writeDrafts(msp, period, run, batch.inserted, batch.refreshed, batch.lines);
+        List<UUID> gone = drafts.entrySet().stream().filter(e -> !batch.kept.containsKey(e.getKey()))
+                .map(Map.Entry::getValue).toList();
+        invoices.deleteDrafts(msp, gone);
+        return batch.kept.size();
     }
 
-    private void draft(UUID msp, UUID run, BillingPeriod period, UUID account, String currency,
-                       Optional<CustomerBill> bill, List<Invoice.Line> corrections, Map<UUID, UUID> drafts,
-                       Map<UUID, UUID> kept) {
-        Optional<BigDecimal> taxRate = details.find(msp, account).flatMap(BillingDetails::taxRate);
-        List<Invoice.Line> lines = bill.map(b -> lines(b, taxRate, corrections))
-                .orElseGet(() -> lines(List.of(), currency, taxRate, corrections));
-        UUID id = drafts.get(account);
-        if (id == null) {
-            id = invoices.insertDraft(msp, account, period, run, currency, taxRate);
-        } else {
-            invoices.refreshDraft(msp, id, run, currency, taxRate);
+    /** The drafts a run writes: new ones, refreshed ones and every draft's lines, gathered for one statement each. */
+    private static final class Batch {
+        private final Map<UUID, UUID> existing;
+        final Map<UUID, UUID> kept = new HashMap<>();
+        final List<InvoiceStore.DraftRow> inserted = new ArrayList<>();
+        final List<InvoiceStore.DraftRow> refreshed = new ArrayList<>();
+        final Map<UUID, List<Invoice.Line>> lines = new LinkedHashMap<>();
+
+        Batch(Map<UUID, UUID> existing) {
+            this.existing = existing;
         }
-        invoices.replaceLines(msp, id, lines);
-        kept.put(account, id);
+
+        void draft(UUID account, String currency, Optional<BigDecimal> taxRate, List<Invoice.Line> draftLines) {
+            UUID id = existing.get(account);
+            if (id == null) {
+                id = UUID.randomUUID();
+                inserted.add(new InvoiceStore.DraftRow(id, account, currency, taxRate));
+            } else {
+                refreshed.add(new InvoiceStore.DraftRow(id, account, currency, taxRate));
+            }
+            lines.put(id, draftLines);
+            kept.put(account, id);
+        }
     }
 
     /**
@@ -120,7 +137,7 @@ public final class Drafts {
         return lines;
     }
 
-    private void insertCustomer(UUID msp, UUID run, CustomerBill bill, Optional<UUID> account) {
+    private static Map<String, Object> customerRow(CustomerBill bill, Optional<UUID> account) {
         List<Map<String, Object>> lines = bill.invoice().stream().map(l -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -131,10 +148,16 @@ public final class Drafts {
             m.put("amount", l.amount().toPlainString());
             return m;
         }).toList();
-        jdbc.sql(SQL.get("insert-run-customer")).param("run", run).param("msp", msp).param("key", bill.customerId())
-                .param("account", account.orElse(null), Types.OTHER).param("name", bill.name())
-                .param("workflow", bill.workflowId().orElse(null), Types.VARCHAR).param("currency", bill.currency())
-                .param("cost", bill.cost()).param("charge", bill.charge()).param("lineCount", bill.lineCount())
-                .param("lines", JSON.writeValueAsString(lines)).update();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key", bill.customerId());
+        row.put("account", account.map(UUID::toString).orElse(null));
+        row.put("name", bill.name());
+        row.put("workflow", bill.workflowId().orElse(null));
+        row.put("currency", bill.currency());
+        row.put("cost", bill.cost().toPlainString());
+        row.put("charge", bill.charge().toPlainString());
+        row.put("line_count", bill.lineCount());
+        row.put("lines", lines);
+        return row;
     }
 }

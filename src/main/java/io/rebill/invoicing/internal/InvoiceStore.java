@@ -15,7 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,36 +72,67 @@ public final class InvoiceStore {
                 .query((rs, n) -> InvoiceStatus.fromDb(rs.getString("status"))).optional();
     }
 
-    public UUID insertDraft(UUID msp, UUID customer, BillingPeriod period, UUID run, String currency,
-                            Optional<BigDecimal> taxRate) {
-        UUID id = UUID.randomUUID();
-        jdbc.sql(SQL.get("insert-invoice")).param("id", id).param("msp", msp).param("customer", customer)
-                .param("period", period.toString()).param("run", run).param("currency", currency)
-                .param("taxRate", taxRate.orElse(null), Types.NUMERIC).update();
-        return id;
+    /** A draft a run writes: its id, customer account, currency and the customer's tax rate. */
+    public record DraftRow(UUID id, UUID customer, String currency, Optional<BigDecimal> taxRate) {
+        Map<String, Object> json() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", id.toString());
+            m.put("customer", customer.toString());
+            m.put("currency", currency);
+            m.put("tax_rate", taxRate.map(BigDecimal::toPlainString).orElse(null));
+            return m;
+        }
     }
 
-    public void refreshDraft(UUID msp, UUID id, UUID run, String currency, Optional<BigDecimal> taxRate) {
-        jdbc.sql(SQL.get("refresh-draft")).param("msp", msp).param("id", id).param("run", run)
-                .param("currency", currency).param("taxRate", taxRate.orElse(null), Types.NUMERIC).update();
-    }
-
-    /** Replaces the lines of a draft of the MSP; an invoice of another MSP, or no longer a draft, is refused. */
-    public void replaceLines(UUID msp, UUID invoice, List<Invoice.Line> lines) {
-        jdbc.sql(SQL.get("delete-lines")).param("msp", msp).param("invoice", invoice).update();
-        int position = 0;
-        for (Invoice.Line line : lines) {
-            int inserted = jdbc.sql(SQL.get("insert-line")).param("msp", msp).param("invoice", invoice)
-                    .param("position", ++position)
-                    .param("kind", line.kind().name().toLowerCase(Locale.ROOT)).param("description", line.description())
-                    .param("category", line.category().orElse(null), Types.VARCHAR)
-                    .param("exact", line.exact()).param("amount", line.amount())
-                    .param("corrects", line.corrects().map(Invoice.Correction::invoiceId).orElse(null), Types.OTHER)
-                    .param("correctsLine", line.corrects().map(Invoice.Correction::line).orElse(null), Types.VARCHAR)
-                    .update();
-            if (inserted != 1) {
-                throw new IllegalStateException("invoice " + invoice + " is not a draft of MSP " + msp);
+    /**
+     * A run's drafts in four statements: the new ones inserted, the others refreshed, then every one's lines
+     * replaced. Lines go only to drafts of this MSP; any other invoice id fails the whole write (the caller's
+     * transaction rolls back).
+     */
+    public void writeDrafts(UUID msp, BillingPeriod period, UUID run, List<DraftRow> inserted, List<DraftRow> refreshed,
+                            Map<UUID, List<Invoice.Line>> lines) {
+        if (!inserted.isEmpty()) {
+            jdbc.sql(SQL.get("insert-drafts")).param("msp", msp).param("period", period.toString()).param("run", run)
+                    .param("rows", JSON.writeValueAsString(inserted.stream().map(DraftRow::json).toList())).update();
+        }
+        if (!refreshed.isEmpty()) {
+            int n = jdbc.sql(SQL.get("refresh-drafts")).param("msp", msp).param("run", run)
+                    .param("rows", JSON.writeValueAsString(refreshed.stream().map(DraftRow::json).toList())).update();
+            if (n != refreshed.size()) {
+                throw new IllegalStateException(refreshed.size() - n + " of the period's drafts were issued or removed"
+                        + " while the run wrote them; run the bill again");
             }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.sql(SQL.get("delete-drafts-lines")).param("msp", msp)
+                .param("invoices", uuidArray(lines.keySet())).update();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        lines.forEach((invoice, ls) -> {
+            int position = 0;
+            for (Invoice.Line line : ls) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("invoice", invoice.toString());
+                m.put("position", ++position);
+                m.put("kind", line.kind().name().toLowerCase(Locale.ROOT));
+                m.put("description", line.description());
+                m.put("category", line.category().orElse(null));
+                m.put("exact", line.exact().toPlainString());
+                m.put("amount", line.amount().toPlainString());
+                m.put("corrects", line.corrects().map(c -> c.invoiceId().toString()).orElse(null));
+                m.put("corrects_line", line.corrects().map(Invoice.Correction::line).orElse(null));
+                rows.add(m);
+            }
+        });
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = jdbc.sql(SQL.get("insert-drafts-lines")).param("msp", msp).param("rows", JSON.writeValueAsString(rows))
+                .update();
+        if (n != rows.size()) {
+            throw new IllegalStateException("only " + n + " of " + rows.size() + " draft lines of MSP " + msp
+                    + " were written: an invoice was not one of its drafts");
         }
     }
 
@@ -144,8 +177,16 @@ public final class InvoiceStore {
                 .map(BillingPeriod::parse).toList();
     }
 
-    public void deleteDraft(UUID msp, UUID id) {
-        jdbc.sql(SQL.get("delete-draft")).param("msp", msp).param("id", id).update();
+    /** A PostgreSQL array literal of ids ({@code {a,b}}), cast to uuid[] by the statement. */
+    private static String uuidArray(java.util.Collection<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+    }
+
+    public void deleteDrafts(UUID msp, List<UUID> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql(SQL.get("delete-drafts")).param("msp", msp)
+                    .param("ids", uuidArray(ids)).update();
+        }
     }
 
     public long nextNumber(UUID msp) {

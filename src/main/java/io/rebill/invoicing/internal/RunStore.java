@@ -76,6 +76,17 @@ public final class RunStore {
                 .query(ROW).optional();
     }
 
+    public Optional<BillRun> running(UUID msp, BillingPeriod period) {
+        return jdbc.sql(SQL.get("running-run")).param("msp", msp).param("period", period.toString())
+                .query(ROW).optional();
+    }
+
+    /** The run whose drafts stand (drafts committed, whether or not its cost figures are yet). */
+    public Optional<BillRun> latestBilled(UUID msp, BillingPeriod period) {
+        return jdbc.sql(SQL.get("latest-billed-run")).param("msp", msp).param("period", period.toString())
+                .query(ROW).optional();
+    }
+
     /** Moves a queued run to running; false when it is no longer queued. */
     public boolean start(UUID msp, UUID id) {
         return jdbc.sql(SQL.get("start-run")).param("msp", msp).param("id", id).update() == 1;
@@ -90,6 +101,12 @@ public final class RunStore {
         jdbc.sql(SQL.get("progress")).param("msp", msp).param("id", id).param("progress", progress).update();
     }
 
+    /** The run's drafts, per-customer figures and outcome are committed (in the caller's transaction). */
+    public void draftsReady(UUID msp, UUID id, long lines, boolean reconciles, String outcomeJson) {
+        jdbc.sql(SQL.get("drafts-ready")).param("msp", msp).param("id", id).param("lines", lines)
+                .param("reconciles", reconciles).param("outcome", outcomeJson).update();
+    }
+
     public void finish(UUID msp, UUID id, long lines, boolean reconciles, String outcomeJson) {
         jdbc.sql(SQL.get("finish-run")).param("msp", msp).param("id", id).param("lines", lines)
                 .param("reconciles", reconciles).param("outcome", outcomeJson).update();
@@ -99,10 +116,14 @@ public final class RunStore {
         jdbc.sql(SQL.get("fail-run")).param("msp", msp).param("id", id).param("error", error).update();
     }
 
+    /** What a stopped server left: the runs it left running (now failed) and the queued ones. */
+    public record Left(List<BillRun> interrupted, List<BillRun> queued) {
+    }
+
     /** At start: runs a stopped server left running have failed; the queued ones are run again. */
-    public List<BillRun> recover() {
-        jdbc.sql(SQL.get("interrupted-runs")).update();
-        return jdbc.sql(SQL.get("queued-runs")).query(ROW).list();
+    public Left recover() {
+        List<BillRun> interrupted = jdbc.sql(SQL.get("interrupted-runs")).query(ROW).list();
+        return new Left(interrupted, jdbc.sql(SQL.get("queued-runs")).query(ROW).list());
     }
 
     public Optional<JsonNode> outcome(UUID msp, UUID run) {
@@ -138,7 +159,8 @@ public final class RunStore {
             rs.getString("requested_by"), rs.getTimestamp("requested_at").toInstant(), instant(rs, "started_at"),
             instant(rs, "finished_at"), Optional.ofNullable(rs.getString("config_hash")), sources(rs),
             Optional.ofNullable((Long) rs.getObject("line_count")), Optional.ofNullable((Boolean) rs.getObject("reconciles")),
-            Optional.ofNullable(rs.getString("progress")), Optional.ofNullable(rs.getString("error")));
+            Optional.ofNullable(rs.getString("progress")), Optional.ofNullable(rs.getString("error")),
+            instant(rs, "drafts_ready_at"));
 
     static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);

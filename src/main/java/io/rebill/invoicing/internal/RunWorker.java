@@ -89,8 +89,13 @@ public final class RunWorker implements AutoCloseable {
         this.machine = new Semaphore(parallel);
     }
 
-    /** Puts a queued run on its MSP's queue once, however often it is asked. */
+    /** Puts a queued run on its MSP's queue once, however often it is asked; an automatic one waits to coalesce. */
     public void submit(BillRun run, boolean wait) {
+        submit(run, wait ? coalesce : Duration.ZERO);
+    }
+
+    /** As above, waiting {@code wait} before it starts (requests meanwhile join the queued run). */
+    public void submit(BillRun run, Duration wait) {
         if (!submitted.add(run.id())) {
             return;
         }
@@ -98,8 +103,8 @@ public final class RunWorker implements AutoCloseable {
                         .name("bill-run-" + m.toString().substring(0, 8)).factory()))
                 .submit(() -> {
                     try {
-                        if (wait) {
-                            Thread.sleep(coalesce);
+                        if (wait.isPositive()) {
+                            Thread.sleep(wait);
                         }
                         execute(run.mspId(), run.id(), run.period());
                     } catch (InterruptedException e) {
@@ -126,44 +131,66 @@ public final class RunWorker implements AutoCloseable {
                 Resolved in = inputs.resolve(msp, period);
                 runs.pin(msp, id, in.yaml(), sha256(in.yaml()), in.sources());
                 Throttle throttle = new Throttle(m -> runs.progress(msp, id, m));
-                // issue 12: the bill, its daily and tag aggregates (reports read them, never the lines) and its
-                // re-billed lines in one DuckDB job; the aggregates and lines land in the run's folder before the
-                // drafts' transaction, which writes only the small rollup by customer, day, kind and service
+                // issue 11 item 8: two commits. The drafts (with the run's per-customer figures and outcome) as soon
+                // as the bill is computed, so the MSP can issue in the time of the bill; then the daily and tag
+                // aggregates and the re-billed lines (issue 12), which reports read, in the run's folder, and the
+                // small rollup by customer, day, kind and service in PostgreSQL. Until the second commit, reports
+                // show the previous run's figures (or say they are refreshing), never a mix.
                 var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
+                Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                int[] written = new int[1];
                 try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags,
-                        Optional.of(billing.runFolder(msp, period, id)), throttle)) {
+                        Optional.of(billing.runFolder(msp, period, id)), throttle,
+                        result -> written[0] = commitDrafts(msp, id, period, in, result, keys))) {
                     BillResult result = billed.result();
-                    throttle.accept("checking closed periods for restated data");
-                    Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
-                            p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
-                    Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
                     Map<String, Long> phases = new LinkedHashMap<>(billed.phaseMillis());
-                    int written = tx.execute(s -> {
-                        long t = System.nanoTime();
-                        int n = drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
-                        phases.put("drafts write", (System.nanoTime() - t) / 1_000_000);
+                    tx.executeWithoutResult(s -> {
                         phases.putAll(dailyCosts.replace(msp, id, period, keys, billed));
                         runs.finish(msp, id, result.lines(), result.reconciles(), outcome(result));
-                        return n;
                     });
                     billing.keepOnlyRun(msp, period, id);
                     // one line an operator reads to see where a run's time went (issue 11 item 8)
                     log.info("Bill run {} of {}: {} lines, {} customers, {} drafts, {} daily cost rows, reconciliation {},"
-                            + " {} ms ({})", id, period, result.lines(), result.customers().size(), written,
+                            + " {} ms ({})", id, period, result.lines(), result.customers().size(), written[0],
                             billed.count(), result.reconciles() ? "holds" : "FAILS",
                             (System.nanoTime() - started) / 1_000_000, phases(phases));
                 }
                 tellFinished(new RunFinished(msp, id, period));
             } catch (RebillException e) {
                 log.info("Bill run {} of {} failed: {}", id, period, e.getMessage());
-                runs.fail(msp, id, e.getMessage());
+                runs.fail(msp, id, e.getMessage() + afterDrafts(msp, id, ""));
             } catch (RuntimeException e) {
                 log.error("Bill run {} of {} failed", id, period, e);
-                runs.fail(msp, id, "internal error: " + e + "; the previous results stay; see the server log");
+                runs.fail(msp, id, "internal error: " + e + afterDrafts(msp, id, "; the previous results stay")
+                        + "; see the server log");
             }
         } finally {
             machine.release();
         }
+    }
+
+    /** What a failed run leaves: its drafts when it failed after committing them, else the previous results. */
+    private String afterDrafts(UUID msp, UUID id, String otherwise) {
+        boolean drafted = runs.find(msp, id).flatMap(BillRun::draftsReadyAt).isPresent();
+        return drafted ? "; its drafts stand, the reports show the previous run's cost figures until the next run"
+                : otherwise;
+    }
+
+    /**
+     * The run's first commit: corrections carried from closed periods, each customer's draft, the run's per-customer
+     * figures and its outcome, in one transaction. Returns how many drafts stand.
+     */
+    private int commitDrafts(UUID msp, UUID id, BillingPeriod period, Resolved in, BillResult result,
+                             Function<String, Optional<UUID>> keys) {
+        runs.progress(msp, id, "checking closed periods for restated data");
+        Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
+                p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
+        Integer n = tx.execute(s -> {
+            int drafts = this.drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
+            runs.draftsReady(msp, id, result.lines(), result.reconciles(), outcome(result));
+            return drafts;
+        });
+        return n == null ? 0 : n;
     }
 
     /** {@code bill 1,234 ms, daily aggregate 56 ms, ...} in the order the phases ran. */

@@ -43,12 +43,14 @@ class BillingApi {
     }
 
     record RunJson(UUID id, String period, String status, String trigger, String requestedBy, Instant requestedAt,
-                   Optional<Instant> startedAt, Optional<Instant> finishedAt, Optional<Long> tookMs,
+                   Optional<Instant> startedAt, Optional<Instant> draftsReadyAt, Optional<Long> draftsTookMs,
+                   Optional<Instant> finishedAt, Optional<Long> tookMs,
                    Optional<String> configHash, List<SourceJson> sources, Optional<Long> lineCount,
                    Optional<Boolean> reconciles, Optional<String> progress, Optional<String> error) {
         static RunJson of(BillRun r) {
             return new RunJson(r.id(), r.period().toString(), r.status().dbName(), r.trigger().dbName(),
-                    r.requestedBy(), r.requestedAt(), r.startedAt(), r.finishedAt(), r.took().map(d -> d.toMillis()),
+                    r.requestedBy(), r.requestedAt(), r.startedAt(), r.draftsReadyAt(),
+                    r.draftsTook().map(d -> d.toMillis()), r.finishedAt(), r.took().map(d -> d.toMillis()),
                     r.configHash(), r.sources().stream().map(s -> new SourceJson(s.integration(), s.generation()))
                     .toList(), r.lineCount(), r.reconciles(), r.progress(), r.error());
         }

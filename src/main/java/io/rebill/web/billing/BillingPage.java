@@ -16,6 +16,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,7 +79,8 @@ class BillingPage {
                 .toList());
         model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
         model.addAttribute("run", runView(o.latestRun()));
-        model.addAttribute("billedAt", o.billedBy().flatMap(BillRun::finishedAt).map(BillingPage::when).orElse(""));
+        model.addAttribute("billedAt", o.billedBy().flatMap(BillRun::draftsReadyAt).map(BillingPage::when).orElse(""));
+        model.addAttribute("shown", o.billedBy().map(r -> r.id().toString()).orElse(""));
         model.addAttribute("closed", o.closed().map(c -> "Closed by " + c.by() + ", " + when(c.at())).orElse(""));
         model.addAttribute("rows", o.customers().stream().map(c -> row(c, currency)).toList());
         model.addAttribute("totalCost", money(o.totalCost(), currency));
@@ -106,14 +108,18 @@ class BillingPage {
 
     /** The run status box, polled by htmx while a run is queued or running; a finished run reloads the page. */
     @GetMapping("/billing/{period}/status")
-    String status(Actor actor, @PathVariable String period, Model model, HttpServletResponse response) {
+    String status(Actor actor, @PathVariable String period, @RequestParam(defaultValue = "") String shown, Model model,
+                  HttpServletResponse response) {
         BillingPeriod p = BillingPeriod.parse(period);
         BillingOverview o = runs.overview(actor, p);
         RunView view = runView(o.latestRun());
-        if (!view.busy()) {
+        // the page reloads once a run's drafts are ready (its figures come next) and when the run has finished
+        String billed = o.billedBy().map(r -> r.id().toString()).orElse("");
+        if (!view.busy() || !billed.equals(shown)) {
             response.setHeader("HX-Refresh", "true");
         }
         model.addAttribute("run", view);
+        model.addAttribute("shown", billed);
         model.addAttribute("period", p.toString());
         return "billing :: runstatus";
     }
@@ -184,14 +190,23 @@ class BillingPage {
         };
         return switch (r.status()) {
             case QUEUED -> new RunView("queued", "Queued", "Waiting to start" + who, true, false);
-            case RUNNING -> new RunView("running", "Billing…", r.progress().orElse("starting") + who, true, false);
+            case RUNNING -> r.draftsTook().isPresent()
+                    ? new RunView("running", "Drafts ready", "Drafts ready in " + seconds(r.draftsTook().get())
+                    + " · updating the cost reports" + who, true, false)
+                    : new RunView("running", "Billing…", r.progress().orElse("starting") + who, true, false);
             case SUCCEEDED -> new RunView("succeeded", "Billed", when(r.finishedAt().orElse(r.requestedAt()))
-                    + r.took().map(d -> " in " + String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)).orElse("")
+                    + r.took().map(d -> " in " + seconds(d)).orElse("")
+                    + r.draftsTook().filter(d -> r.took().filter(d::equals).isEmpty())
+                    .map(d -> " (drafts ready in " + seconds(d) + ")").orElse("")
                     + r.lineCount().map(n -> " · " + Amounts.count(n) + " line items").orElse("")
                     + (r.reconciles().orElse(false) ? " · reconciled" : " · reconciliation differs") + who, false, false);
             case FAILED -> new RunView("failed", "Failed", r.error().orElse("unknown error")
                     + " · the figures below are from the last successful run", false, true);
         };
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     static String label(BillingPeriod p) {
