@@ -47,12 +47,13 @@ WHERE msp_id = :msp AND id = :id
 UPDATE bill_run SET progress = :progress WHERE msp_id = :msp AND id = :id AND status = 'running'
 
 -- name: drafts-ready
-UPDATE bill_run SET drafts_ready_at = now(), progress = 'drafts ready; computing the cost figures for the reports',
+-- clock_timestamp(): the end of the drafts' write, not the start of its transaction (now())
+UPDATE bill_run SET drafts_ready_at = clock_timestamp(), progress = 'drafts ready; computing the cost figures for the reports',
        line_count = :lines, reconciles = :reconciles, outcome = CAST(:outcome AS jsonb)
 WHERE msp_id = :msp AND id = :id AND status = 'running'
 
 -- name: finish-run
-UPDATE bill_run SET status = 'succeeded', finished_at = now(), progress = NULL, line_count = :lines,
+UPDATE bill_run SET status = 'succeeded', finished_at = clock_timestamp(), progress = NULL, line_count = :lines,
        reconciles = :reconciles, outcome = CAST(:outcome AS jsonb)
 WHERE msp_id = :msp AND id = :id
 
