@@ -208,28 +208,10 @@ class DraftsFirstTest {
     }
 
     private static JsonNode awaitFinished(PortalClient owner, String run) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonNode r = ok(owner.get("/api/v1/bill_runs/" + run));
-            String status = r.path("status").asString();
-            if (status.equals("succeeded") || status.equals("failed")) {
-                return r;
-            }
-            sleep();
-        }
-        throw new AssertionError("run " + run + " still busy after 60 s");
+        return RunSteps.awaitFinished(owner, run);
     }
 
     private static void awaitIdle(PortalClient owner) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<String> statuses = ok(owner.get("/api/v1/bill_runs?period=" + PERIOD)).path("items")
-                    .findValuesAsString("status");
-            if (statuses.stream().noneMatch(s -> s.equals("queued") || s.equals("running"))) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError("runs of " + PERIOD + " still busy after 60 s");
+        RunSteps.awaitIdle(owner, PERIOD, false);
     }
 }

@@ -20,7 +20,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,20 +178,6 @@ class RestatementTest {
     }
 
     private static void awaitIdle(PortalClient owner, String period) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonNode runs = ok(owner.get("/api/v1/bill_runs?period=" + period)).path("items");
-            List<String> statuses = new ArrayList<>(runs.findValuesAsString("status"));
-            for (JsonNode r : runs) {
-                if (r.path("status").asString().equals("failed")) {
-                    throw new AssertionError("a run failed: " + r);
-                }
-            }
-            if (!statuses.isEmpty() && statuses.stream().noneMatch(s -> s.equals("queued") || s.equals("running"))) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError("runs of " + period + " still busy after 60 s");
+        RunSteps.awaitIdle(owner, period, true);
     }
 }
