@@ -138,10 +138,15 @@ public final class RunWorker implements AutoCloseable {
                 // show the previous run's figures (or say they are refreshing), never a mix.
                 var tags = dailyCosts.tagDimensions(msp, in.config(), accountKeys.apply(msp));
                 Function<String, Optional<UUID>> keys = accountKeys.apply(msp);
+                // the corrections read closed periods only, so they are known before the bill (and their own
+                // DuckDB job, when a closed period was restated, never runs beside this run's)
+                runs.progress(msp, id, "checking closed periods for restated data");
+                Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
+                        p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
                 int[] written = new int[1];
                 try (DailyBill billed = billing.billDaily(in.config(), period, in.files(), tags,
                         Optional.of(billing.runFolder(msp, period, id)), throttle,
-                        result -> written[0] = commitDrafts(msp, id, period, in, result, keys))) {
+                        result -> written[0] = commitDrafts(msp, id, period, in, result, keys, corrected))) {
                     BillResult result = billed.result();
                     Map<String, Long> phases = new LinkedHashMap<>(billed.phaseMillis());
                     tx.executeWithoutResult(s -> {
@@ -177,14 +182,12 @@ public final class RunWorker implements AutoCloseable {
     }
 
     /**
-     * The run's first commit: corrections carried from closed periods, each customer's draft, the run's per-customer
-     * figures and its outcome, in one transaction. Returns how many drafts stand.
+     * The run's first commit: each customer's draft (with the corrections it carries from closed periods), the run's
+     * per-customer figures and its outcome, in one transaction. Returns how many drafts stand.
      */
     private int commitDrafts(UUID msp, UUID id, BillingPeriod period, Resolved in, BillResult result,
-                             Function<String, Optional<UUID>> keys) {
-        runs.progress(msp, id, "checking closed periods for restated data");
-        Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected = corrections.forPeriod(msp, period,
-                p -> inputs.resolve(msp, p), account -> inputs.keyOf(msp, account), inputs.openPeriods(msp));
+                             Function<String, Optional<UUID>> keys,
+                             Map<UUID, List<io.rebill.invoicing.Invoice.Line>> corrected) {
         Integer n = tx.execute(s -> {
             int drafts = this.drafts.write(msp, id, period, in.config().currency(), result, keys, corrected);
             runs.draftsReady(msp, id, result.lines(), result.reconciles(), outcome(result));
