@@ -141,8 +141,9 @@ public final class ConfigFiles {
         }
         Snapshot before = ctx.snapshot(msp, p);
         Snapshot after = apply(before, change, p, actor.createdBy());
-        MspConfig current = ConfigText.of(before).parse();
-        MspConfig proposed = ConfigText.of(after).parse();
+        // with the MSP's exchange rates, as its bill runs convert lines in other currencies
+        MspConfig current = withRates(msp, ConfigText.of(before).parse());
+        MspConfig proposed = withRates(msp, ConfigText.of(after).parse());
         BillDiff diff = ctx.billing.diff(current, proposed, p, files, topLines, m -> { });
         Map<String, String> names = new HashMap<>();
         before.customers().forEach(c -> names.put(c.key(), c.name()));
@@ -157,6 +158,10 @@ public final class ConfigFiles {
                 l.chargeType(), Optional.ofNullable(l.chargeBefore()), Optional.ofNullable(l.chargeAfter()), l.delta()))
                 .toList();
         return new BillingPreview(p, customers, lines);
+    }
+
+    private MspConfig withRates(UUID msp, MspConfig config) {
+        return rates.map(r -> config.withExchangeRates(r.ratesFor(msp, config.currency()))).orElse(config);
     }
 
     private Snapshot apply(Snapshot s, ProposedChange change, BillingPeriod period, String by) {

@@ -160,6 +160,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             POST   /invoices/{id}/send                                       401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             GET    /invoices/{id}/pdf                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
             GET    /invoices/{id}/csv                                        401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            GET    /invoices/{id}/rule_effects                               401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             GET    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   2xx   2xx
             PUT    /billing_details/{account}                                401   2xx   2xx   403   403   403   403   403   403   403   403   403   403   403   404   403   2xx
             GET    /budgets                                                  401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
@@ -803,6 +804,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
                 Map.of("to", "ap@a.example")));
         r.put("GET /invoices/{id}/pdf", x -> get("/invoices/" + issuedInA + "/pdf"));
         r.put("GET /invoices/{id}/csv", x -> get("/invoices/" + issuedInA + "/csv"));
+        r.put("GET /invoices/{id}/rule_effects", x -> get("/invoices/" + issuedInA + "/rule_effects?top=5"));
         // budgets and notifications (issue 12 item 5): each caller's account's own, or the target's fixed ones
         r.put("GET /budgets", x -> get("/budgets"));
         r.put("POST /budgets", x -> new Call("POST", "/budgets", Map.of("name", "Budget " + next(), "amount", "100",

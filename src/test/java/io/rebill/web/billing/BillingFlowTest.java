@@ -259,6 +259,17 @@ class BillingFlowTest {
                 Optional.of(PASSWORD), Role.OWNER, "test");
         PortalClient cfo = PortalClient.signIn(port, "cfo@drill-" + w.msp().key() + ".example", PASSWORD);
         assertThat(cfo.page("/invoices/" + draft + "/rules").statusCode()).isIn(403, 404);
+
+        // the same drill-down in the API, exact
+        JsonNode effects = ok(w.owner().get("/api/v1/invoices/" + draft + "/rule_effects?top=5"));
+        assertThat(effects.path("cost").asString()).isEqualTo("110.005");
+        assertThat(effects.path("charge").asString()).isEqualTo("213.30515");
+        assertThat(effects.path("rules").valueStream().map(r -> r.path("id").asString() + " " + r.path("lines").asLong()
+                + " " + r.path("before").asString() + " -> " + r.path("after").asString()).toList())
+                .containsExactly("uplift-3 2 110.005 -> 113.30515", "fee 0 0.00 -> 100.00");
+        assertThat(effects.path("lines").size()).isEqualTo(2);
+        assertThat(cfo.get("/api/v1/invoices/" + draft + "/rule_effects").status()).isEqualTo(403);
+        assertThat(w.owner().get("/api/v1/invoices/" + draft + "/rule_effects?top=500").status()).isEqualTo(400);
     }
 
     @Test

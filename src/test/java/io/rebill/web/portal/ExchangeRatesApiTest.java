@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.rebill.web.ApiSteps.created;
+import static io.rebill.web.ApiSteps.map;
 import static io.rebill.web.ApiSteps.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +66,7 @@ class ExchangeRatesApiTest {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
     }
 
-    record World(PortalClient owner, String acme, String integration) {
+    record World(PortalClient owner, String acme, String integration, String key) {
     }
 
     /** An MSP in USD, customer Acme on account 111111111111, whose October 2026 lines are in EUR. */
@@ -85,7 +87,8 @@ class ExchangeRatesApiTest {
         Response linked = owner.put("/api/v1/integrations/" + integration + "/linked_accounts/111111111111",
                 Map.of("customer_account_id", acme, "from", PERIOD));
         assertThat(linked.status()).as(linked.text()).isEqualTo(200);
-        return new World(owner, acme, integration);
+        String acmeKey = ok(owner.get("/api/v1/managed_accounts/" + acme)).path("key").asString();
+        return new World(owner, acme, integration, acmeKey);
     }
 
     /** The same line with lineItem/CurrencyCode EUR. */
@@ -123,6 +126,14 @@ class ExchangeRatesApiTest {
         JsonNode again = onlyDraft(w);
         assertThat(lines(again)).containsExactly("service AmazonEC2 110.00", "service AmazonS3 11.01");
         assertThat(again.path("total").asString()).isEqualTo("121.01");
+        // a rule's dry run converts at the same rate: a 10 % uplift of 110.00 + 11.0055 = 121.0055 USD
+        Response preview = w.owner().post("/api/v1/billing_rules/preview", map(
+                "rules", List.of(map("key", "fx-up", "title", "Uplift 10 %", "kind", "uplift", "percent", "10")),
+                "account_rules", List.of(map("customer", w.key(), "rules", List.of("fx-up")))));
+        assertThat(preview.status()).as(preview.text()).isEqualTo(200);
+        JsonNode acme = preview.body().path("customers").get(0);
+        assertThat(new BigDecimal(acme.path("charge_before").asString())).isEqualByComparingTo("121.0055");
+        assertThat(new BigDecimal(acme.path("charge_after").asString())).isEqualByComparingTo("133.10605");
 
         // without the rate the run fails with the reason and the drafts stay as the last good run left them
         Response removed = w.owner().delete("/api/v1/exchange_rates/EUR/" + PERIOD, null);
