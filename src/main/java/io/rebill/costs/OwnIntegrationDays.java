@@ -24,19 +24,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * A customer account's own integrations' costs by day, for its cost reports (issue 12 item 1: "plus the customer's
  * own integrations' costs as they are"): the stored lines of the integrations the account set up itself, which its
- * MSP never bills, summed by DuckDB into one row per day, service, category, charge type, region, provider account
- * and currency (or, for a report by a tag, per day, service, the tag's value and currency), on the effective
- * (amortised) basis, as the home's "Your own integrations" and the Sources page show them. No rule of the MSP
- * touches them.
+ * MSP never bills, summed by DuckDB into one row per day, currency and value of the dimensions a report uses (its
+ * groupings and filters: service, category, charge type, region, provider account, a tag key; the others stay
+ * empty), on the effective (amortised) basis, as the home's "Your own integrations" and the Sources page show them.
+ * No rule of the MSP touches them. Summing by the report's dimensions only keeps the sums small (a report by service
+ * is about days x services rows, whatever the number of lines and accounts).
  *
  * <p>Only integrations whose account is the one asked for are read ({@link Integrations#of}): never another
  * customer's, never the MSP's (billed through bill runs, so never counted twice). The sums are cached per (source,
- * period, stored generation, tag key) like {@link OwnIntegrationCosts}: an ingest writes a new generation and never
+ * period, stored generation, dimensions, tag key) like {@link OwnIntegrationCosts}: an ingest writes a new generation and never
  * reuses one, so a request never re-sums unchanged lines and never serves lines no longer stored.
  */
 public final class OwnIntegrationDays {
@@ -45,26 +47,22 @@ public final class OwnIntegrationDays {
                String subAccount, String tagValue, String currency, BigDecimal cost) {
     }
 
-    private record Key(String source, BillingPeriod period, String generation, String tagKey) {
+    private record Key(String source, BillingPeriod period, String generation, Set<ReportDimension.Kind> dimensions,
+                       String tagKey) {
     }
 
     private record Sums(List<Day> days) {
     }
 
     private static final int CACHED_PERIODS = 512;
-    /** By every dimension a report may use without a tag. */
-    private static final String BY_DIMENSIONS = "SELECT COALESCE(CAST(charge_period_start AS DATE), CAST(? AS DATE))"
-            + " AS day, COALESCE(service_name, 'Other') AS service, service_category, x_charge_type AS charge_type,"
-            + " region_id AS region, sub_account_id, CAST(NULL AS VARCHAR) AS tag_value,"
-            + " COALESCE(billing_currency, 'USD') AS currency, sum(effective_cost) AS cost FROM {lines}"
-            + " WHERE billing_period = ? GROUP BY ALL";
-    /** By a tag key's value: a report with a tag also uses only service (docs/costs.md, the tag aggregate). */
-    private static final String BY_TAG = "SELECT COALESCE(CAST(charge_period_start AS DATE), CAST(? AS DATE)) AS day,"
-            + " COALESCE(service_name, 'Other') AS service, CAST(NULL AS VARCHAR) AS service_category,"
-            + " CAST(NULL AS VARCHAR) AS charge_type, CAST(NULL AS VARCHAR) AS region,"
-            + " CAST(NULL AS VARCHAR) AS sub_account_id, " + CanonicalColumn.tagValueSql("tags", "?") + " AS tag_value,"
-            + " COALESCE(billing_currency, 'USD') AS currency, sum(effective_cost) AS cost FROM {lines}"
-            + " WHERE billing_period = ? GROUP BY ALL";
+    /** The stored line's column of each dimension a day sum can keep (as the bill run names them for re-billed rows). */
+    private static final Map<ReportDimension.Kind, String> COLUMNS = new java.util.EnumMap<>(Map.of(
+            ReportDimension.Kind.SERVICE, "COALESCE(service_name, 'Other')",
+            ReportDimension.Kind.SERVICE_CATEGORY, "service_category",
+            ReportDimension.Kind.CHARGE_TYPE, "x_charge_type",
+            ReportDimension.Kind.REGION, "region_id",
+            ReportDimension.Kind.SUB_ACCOUNT, "sub_account_id"));
+    private static final String NONE = "CAST(NULL AS VARCHAR)";
 
     private final Integrations integrations;
     private final Ingestion ingestion;
@@ -76,10 +74,14 @@ public final class OwnIntegrationDays {
     }
 
     /**
-     * The days of {@code account}'s own integrations from {@code from} to {@code to} (both included), summed by every
-     * dimension, or with {@code tagKey} by service and that tag's value.
+     * The days of {@code account}'s own integrations from {@code from} to {@code to} (both included), summed by
+     * {@code dimensions} (those of {@link #COLUMNS}; any other is ignored) and, with {@code tagKey}, that tag's value.
      */
-    List<Day> days(UUID account, LocalDate from, LocalDate to, Optional<String> tagKey) {
+    List<Day> days(UUID account, LocalDate from, LocalDate to, Set<ReportDimension.Kind> dimensions,
+                   Optional<String> tagKey) {
+        Set<ReportDimension.Kind> kept = dimensions.stream().filter(COLUMNS::containsKey)
+                .collect(java.util.stream.Collectors.toCollection(() -> java.util.EnumSet.noneOf(
+                        ReportDimension.Kind.class)));
         List<Day> days = new ArrayList<>();
         for (Integration integration : integrations.of(account)) {
             Optional<SourceState> state = ingestion.find(integration.sourceName());
@@ -92,7 +94,7 @@ public final class OwnIntegrationDays {
                     continue;
                 }
                 Key key = new Key(state.get().name(), stored.get().period(), stored.get().generation(),
-                        tagKey.orElse(null));
+                        Set.copyOf(kept), tagKey.orElse(null));
                 for (Day d : sums(key).days()) {
                     if (!d.day().isBefore(from) && !d.day().isAfter(to)) {
                         days.add(new Day(integration.name(), d.day(), d.service(), d.category(), d.chargeType(),
@@ -114,6 +116,21 @@ public final class OwnIntegrationDays {
         return sums;
     }
 
+    /** SQL of constants only: the kept dimensions' columns, NULL for the others; the tag key is bound. */
+    private static String sql(Key key) {
+        java.util.function.Function<ReportDimension.Kind, String> column = k -> key.dimensions().contains(k)
+                ? COLUMNS.get(k) : NONE;
+        return "SELECT COALESCE(CAST(charge_period_start AS DATE), CAST(? AS DATE)) AS day,"
+                + " " + column.apply(ReportDimension.Kind.SERVICE) + " AS service,"
+                + " " + column.apply(ReportDimension.Kind.SERVICE_CATEGORY) + " AS service_category,"
+                + " " + column.apply(ReportDimension.Kind.CHARGE_TYPE) + " AS charge_type,"
+                + " " + column.apply(ReportDimension.Kind.REGION) + " AS region,"
+                + " " + column.apply(ReportDimension.Kind.SUB_ACCOUNT) + " AS sub_account_id,"
+                + " " + (key.tagKey() == null ? NONE : CanonicalColumn.tagValueSql("tags", "?")) + " AS tag_value,"
+                + " COALESCE(billing_currency, 'USD') AS currency, sum(effective_cost) AS cost FROM {lines}"
+                + " WHERE billing_period = ? GROUP BY ALL";
+    }
+
     private List<Day> read(Key key) {
         List<Path> files = ingestion.lineItemFiles(key.source(), key.period());
         List<Day> days = new ArrayList<>();
@@ -122,7 +139,7 @@ public final class OwnIntegrationDays {
         }
         try (Connection duck = DuckDb.open(ingestion.settings())) {
             String lines = StoredLines.read(duck, files, "").sql();
-            String sql = (key.tagKey() == null ? BY_DIMENSIONS : BY_TAG).replace("{lines}", lines);
+            String sql = sql(key).replace("{lines}", lines);
             try (PreparedStatement ps = duck.prepareStatement(sql)) {
                 int i = 1;
                 ps.setObject(i++, key.period().month().atDay(1).toString());

@@ -24,7 +24,10 @@ final class OwnIntegrationRows {
                     boolean bucketed, ReportQuery.Sink sink) {
         Optional<String> tagKey = report.tag().filter(t -> t.kind() == ReportDimension.Kind.TAG)
                 .map(ReportDimension::key);
-        for (OwnIntegrationDays.Day d : own.days(account, window.from(), window.to(), tagKey)) {
+        java.util.Set<ReportDimension.Kind> used = java.util.EnumSet.noneOf(ReportDimension.Kind.class);
+        report.groupBy().forEach(g -> used.add(g.kind()));
+        report.filters().forEach(f -> used.add(f.dimension().kind()));
+        for (OwnIntegrationDays.Day d : own.days(account, window.from(), window.to(), used, tagKey)) {
             if (!report.filters().stream().allMatch(f -> passes(f, value(f.dimension().kind(), d)))) {
                 continue;
             }
