@@ -124,7 +124,14 @@ public final class Alerts implements AutoCloseable {
      * are sent by the notification worker, woken here.
      */
     public int afterEdit(UUID msp, Budget budget, BillingPeriod period) {
-        int fired = evaluate(budget, msp, period, LocalDate.now(clock));
+        int fired;
+        try {
+            fired = evaluate(budget, msp, period, LocalDate.now(clock));
+        } catch (RuntimeException e) {
+            // the edit is saved; the next bill run's (or start's) evaluation fires what this one could not
+            log.warn("Budget {} not evaluated after its edit; the next bill run will", budget.id(), e);
+            return 0;
+        }
         if (fired > 0) {
             notifications.wake();
         }
