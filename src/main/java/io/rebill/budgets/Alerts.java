@@ -107,18 +107,7 @@ public final class Alerts implements AutoCloseable {
         int fired = 0;
         List<Budget> budgets = jdbc.sql(SQL.get("budgets-of-msp")).param("msp", msp).query(BudgetRows::budget).list();
         for (Budget budget : budgets) {
-            BudgetStatus status;
-            try {
-                status = figures.status(budget, msp, budget.accountId().equals(msp), period, today, List.of());
-            } catch (io.rebill.shared.errors.RebillException e) {
-                log.info("Budget {} not evaluated: {}", budget.id(), e.getMessage());
-                continue;
-            }
-            for (AlertThreshold t : budget.alerts()) {
-                if (Budgets.reached(t, status)) {
-                    fired += fire(status, t, period);
-                }
-            }
+            fired += evaluate(budget, msp, period, today);
         }
         Map<UUID, Integer> anomalies = anomalies(msp, period, today);
         int found = anomalies.values().stream().mapToInt(Integer::intValue).sum();
@@ -126,6 +115,44 @@ public final class Alerts implements AutoCloseable {
                 period, budgets.size(), fired, found, anomalies.size());
         notifications.wake();
         return fired + found;
+    }
+
+    /**
+     * One budget right after an edit (its new amount, alerts or filter), against the current figures of
+     * {@code period}, with the rule the runs use: an alert fires once per budget, threshold, month and amount, so
+     * the run after the edit sends nothing again. Runs on the caller's thread (one budget's figures); the deliveries
+     * are sent by the notification worker, woken here.
+     */
+    public int afterEdit(UUID msp, Budget budget, BillingPeriod period) {
+        int fired;
+        try {
+            fired = evaluate(budget, msp, period, LocalDate.now(clock));
+        } catch (RuntimeException e) {
+            // the edit is saved; the next bill run's (or start's) evaluation fires what this one could not
+            log.warn("Budget {} not evaluated after its edit; the next bill run will", budget.id(), e);
+            return 0;
+        }
+        if (fired > 0) {
+            notifications.wake();
+        }
+        return fired;
+    }
+
+    private int evaluate(Budget budget, UUID msp, BillingPeriod period, LocalDate today) {
+        BudgetStatus status;
+        try {
+            status = figures.status(budget, msp, budget.accountId().equals(msp), period, today, List.of());
+        } catch (io.rebill.shared.errors.RebillException e) {
+            log.info("Budget {} not evaluated: {}", budget.id(), e.getMessage());
+            return 0;
+        }
+        int fired = 0;
+        for (AlertThreshold t : budget.alerts()) {
+            if (Budgets.reached(t, status)) {
+                fired += fire(status, t, period);
+            }
+        }
+        return fired;
     }
 
     private int fire(BudgetStatus s, AlertThreshold t, BillingPeriod period) {

@@ -36,8 +36,10 @@ public final class Budgets {
     private final AuditLog audit;
     private final BudgetFigures figures;
     private final Clock clock;
+    private final Alerts alerts;
 
-    public Budgets(JdbcClient jdbc, DailyCosts costs, AuditLog audit, Clock clock) {
+    public Budgets(JdbcClient jdbc, DailyCosts costs, AuditLog audit, Clock clock, Alerts alerts) {
+        this.alerts = alerts;
         this.jdbc = jdbc;
         this.costs = costs;
         this.audit = audit;
@@ -92,9 +94,9 @@ public final class Budgets {
 
     /**
      * Changes everything a user set: name, amount, measure (absent: kept), filter, alerts and recipients; Created By
-     * stays. Alerts fired this month at the same amount do not fire again; at a new amount the thresholds have new
-     * levels, and one that the month already reaches fires on the next evaluation (the MSP's next bill run of the
-     * month, or the server's next start), not on this request.
+     * stays. Then the budget is evaluated at once against the figures of the latest month with figures: alerts fired
+     * this month at the same amount do not fire again; at a new amount the thresholds have new levels, and one that
+     * the month already reaches (an amount lowered below the month to date) fires now, once, as a bill run would.
      */
     public Budget update(Actor actor, UUID id, NewBudget request) {
         AccountScope scope = AccountScope.changing(actor);
@@ -133,6 +135,7 @@ public final class Budgets {
         audit.record(actor, "budget.update", id.toString(), Map.of("name", after.name(), "was", before.name(),
                 "amount", after.amount().toPlainString(), "was_amount", before.amount().toPlainString(),
                 "currency", after.currency(), "account", actor.account().name(), "changed", changed));
+        alerts.afterEdit(scope.msp(), after, latest(actor));
         return after;
     }
 

@@ -88,6 +88,55 @@ public final class Notifications implements AutoCloseable {
         return find(scope, id);
     }
 
+    /**
+     * Changes a channel's name, switches and target. Its kind stays (a Slack channel does not become an email); a
+     * blank target keeps the one saved, so a webhook URL, a secret that is never shown again, need not be typed
+     * again to rename a channel. Deliveries not sent yet go to the channel as it is when they are sent.
+     */
+    public Channel update(Actor actor, UUID id, ChannelChange request) {
+        AccountScope scope = AccountScope.changing(actor);
+        Channel before = find(scope, id);
+        request.kind().filter(k -> k != before.kind()).ifPresent(k -> {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "kind: channel " + before.name() + " is "
+                    + before.kind().key() + "; a channel keeps its kind (add a new channel for " + k.key() + ")");
+        });
+        String target = request.target().orElse(before.target());
+        if (!target.equals(before.target())) {
+            switch (before.kind()) {
+                case EMAIL -> policy.checkEmail(target);
+                case SLACK, TEAMS -> policy.checkWebhook(target);
+            }
+        }
+        try {
+            jdbc.sql(SQL.get("update-channel")).param("account", scope.account()).param("id", id)
+                    .param("name", request.name()).param("target", target)
+                    .param("budgetAlerts", request.budgetAlerts().orElse(before.budgetAlerts()))
+                    .param("anomalyAlerts", request.anomalyAlerts().orElse(before.anomalyAlerts())).update();
+        } catch (DuplicateKeyException e) {
+            throw new RebillException(ErrorCode.DUPLICATE, "this account already has a channel named '"
+                    + request.name() + "'");
+        }
+        Channel after = find(scope, id);
+        List<String> changed = new java.util.ArrayList<>();
+        if (!before.name().equals(after.name())) {
+            changed.add("name");
+        }
+        if (!before.target().equals(after.target())) {
+            changed.add("target");
+        }
+        if (before.budgetAlerts() != after.budgetAlerts()) {
+            changed.add("budget_alerts");
+        }
+        if (before.anomalyAlerts() != after.anomalyAlerts()) {
+            changed.add("anomaly_alerts");
+        }
+        // never the target itself: a webhook URL is a secret, and the log is read by every Owner of the account
+        audit.record(actor, "notification_channel.update", id.toString(), Map.of("name", after.name(), "was",
+                before.name(), "kind", after.kind().key(), "account", actor.account().name(), "changed", changed,
+                "budget_alerts", after.budgetAlerts(), "anomaly_alerts", after.anomalyAlerts()));
+        return after;
+    }
+
     public void delete(Actor actor, UUID id) {
         AccountScope scope = AccountScope.changing(actor);
         Channel channel = find(scope, id);

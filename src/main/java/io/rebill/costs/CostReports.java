@@ -33,17 +33,18 @@ public final class CostReports {
     private final ReportQuery query;
     private final io.rebill.identity.AuditLog audit;
 
-    public CostReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, Clock clock, io.rebill.identity.AuditLog audit) {
+    public CostReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, OwnIntegrationDays own, Clock clock,
+                       io.rebill.identity.AuditLog audit) {
         this.audit = audit;
         this.jdbc = jdbc;
         this.tags = tags;
         this.clock = clock;
-        this.query = new ReportQuery(jdbc, fine, SQL);
+        this.query = new ReportQuery(jdbc, fine, own, SQL);
     }
 
     public List<SavedReport> list(Actor actor) {
         DailyCosts.viewerOf(actor);
-        return jdbc.sql(SQL.get("list-reports")).param("account", actor.account().id()).query(CostReports::report).list();
+        return jdbc.sql(SQL.get("list-reports")).param("account", actor.account().id()).query(reportOf(actor)).list();
     }
 
     public SavedReport get(Actor actor, UUID id) {
@@ -106,7 +107,7 @@ public final class CostReports {
         check(actor, viewer, definition);
         LocalDate today = LocalDate.now(clock);
         return query.run(viewer, definition, definition.window(today), definition.previous(today),
-                definition.groupBy().stream().map(d -> label(actor, d)).toList());
+                definition.groupBy().stream().map(d -> label(actor, d)).toList(), billedBy(viewer));
     }
 
     /**
@@ -141,7 +142,7 @@ public final class CostReports {
         return switch (d.kind()) {
             case TAG -> "Tag " + d.key();
             case VIRTUAL_TAG -> tags.find(actor, d.virtualTag()).map(VirtualTag::key).orElse("Deleted virtual tag");
-            case SERVICE, SERVICE_CATEGORY, CHARGE_TYPE, SUB_ACCOUNT, REGION, CUSTOMER -> d.kind().label();
+            case SERVICE, SERVICE_CATEGORY, CHARGE_TYPE, SUB_ACCOUNT, REGION, CUSTOMER, SOURCE -> d.kind().label();
         };
     }
 
@@ -165,6 +166,9 @@ public final class CostReports {
                 throw new RebillException(ErrorCode.BAD_ARGUMENT, "dimension 'customer' is for the MSP only; a customer"
                         + " account's figures are its own");
             }
+        } else if (definition.uses(ReportDimension.Kind.SOURCE)) {
+            throw new RebillException(ErrorCode.BAD_ARGUMENT, "dimension 'source' is for customer accounts (what the"
+                    + " MSP bills them beside their own integrations); the MSP's figures all come from its bill runs");
         }
         definition.tag().filter(t -> t.kind() == ReportDimension.Kind.VIRTUAL_TAG).ifPresent(t -> {
             if (tags.find(actor, t.virtualTag()).isEmpty()) {
@@ -183,7 +187,7 @@ public final class CostReports {
 
     private SavedReport find(Actor actor, UUID id) {
         return jdbc.sql(SQL.get("get-report")).param("account", actor.account().id()).param("id", id)
-                .query(CostReports::report).optional()
+                .query(reportOf(actor)).optional()
                 .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "no cost report " + id));
     }
 
@@ -195,10 +199,20 @@ public final class CostReports {
         return t;
     }
 
-    private static SavedReport report(ResultSet rs, int row) throws SQLException {
-        return new SavedReport(rs.getObject("id", UUID.class), rs.getString("title"),
-                ReportDefinition.fromJson(JSON.readTree(rs.getString("definition"))), rs.getBoolean("is_default"),
-                rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
+    /** "Billed by Cloud Partner": what the MSP bills, as a customer reads it in the Source dimension. */
+    private String billedBy(CostViewer viewer) {
+        return "Billed by " + jdbc.sql(SQL.get("msp-name")).param("msp", viewer.msp()).query(String.class).single();
+    }
+
+    /**
+     * A stored report of the actor's account; a definition saved before own integrations were offered has no
+     * {@code include_own_integrations} and takes the account's default (a customer's includes them).
+     */
+    private static org.springframework.jdbc.core.RowMapper<SavedReport> reportOf(Actor actor) {
+        boolean customer = !actor.account().isMsp();
+        return (rs, row) -> new SavedReport(rs.getObject("id", UUID.class), rs.getString("title"),
+                ReportDefinition.fromJson(JSON.readTree(rs.getString("definition")), customer),
+                rs.getBoolean("is_default"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 

@@ -20,10 +20,13 @@ import java.util.stream.Collectors;
 /**
  * What a saved cost report shows (issue 12 item 2): its date range, granularity, up to two groupings, filters that
  * include or exclude values, the measure (cost, charge or margin; a customer account's reports show charge only) and
- * the chart. Checked here, whoever sends it; {@link #window} turns the range into days for a given today.
+ * the chart; for a customer account also whether its own integrations' costs, as the provider reports them, are
+ * added to what its MSP bills it ({@code ownIntegrations}). Checked here, whoever sends it; {@link #window} turns the
+ * range into days for a given today.
  */
 public record ReportDefinition(Range range, Optional<LocalDate> from, Optional<LocalDate> to, Granularity granularity,
-                               List<ReportDimension> groupBy, List<Filter> filters, Measure measure, Chart chart) {
+                               List<ReportDimension> groupBy, List<Filter> filters, Measure measure, Chart chart,
+                               boolean ownIntegrations) {
     /** The longest custom range, so a report never reads more than three years of daily rows. */
     static final int MAX_DAYS = 3 * 366;
     static final int MAX_FILTER_VALUES = 100;
@@ -90,7 +93,7 @@ public record ReportDefinition(Range range, Optional<LocalDate> from, Optional<L
         if (!tags.isEmpty()) {
             // the tag aggregate keeps customer, day and service beside the tag (docs/costs.md: the tag aggregate)
             used.stream().filter(d -> !d.tagged() && d.kind() != ReportDimension.Kind.SERVICE
-                    && d.kind() != ReportDimension.Kind.CUSTOMER).findFirst().ifPresent(d -> {
+                    && d.kind() != ReportDimension.Kind.CUSTOMER && d.kind() != ReportDimension.Kind.SOURCE).findFirst().ifPresent(d -> {
                 throw bad("with " + tags.getFirst().text() + " a report can also use service and customer, not "
                         + d.text());
             });
@@ -143,8 +146,12 @@ public record ReportDefinition(Range range, Optional<LocalDate> from, Optional<L
 
     // ---- JSON ------------------------------------------------------------------------------------------------------
 
-    /** From a request's or the database's JSON; every missing field takes its default, every bad one is a 400. */
-    public static ReportDefinition fromJson(JsonNode j) {
+    /**
+     * From a request's or the database's JSON; every missing field takes its default, every bad one is a 400. A
+     * customer account's report includes its own integrations unless {@code include_own_integrations} is false (what
+     * the customer pays for its cloud is both); the MSP's never does (its integrations are what it re-bills).
+     */
+    public static ReportDefinition fromJson(JsonNode j, boolean customerAccount) {
         Range range = enumOf(Range.class, "range", text(j, "range").orElse("last_3_months"));
         Optional<LocalDate> from = text(j, "from").map(t -> date("from", t));
         Optional<LocalDate> to = text(j, "to").map(t -> date("to", t));
@@ -179,7 +186,16 @@ public record ReportDefinition(Range range, Optional<LocalDate> from, Optional<L
         }
         Measure measure = enumOf(Measure.class, "measure", text(j, "measure").orElse("charge"));
         Chart chart = enumOf(Chart.class, "chart", text(j, "chart").orElse("bar"));
-        return new ReportDefinition(range, from, to, granularity, groupBy, filters, measure, chart);
+        JsonNode own = j.path("include_own_integrations");
+        if (!own.isMissingNode() && !own.isNull() && !own.isBoolean()) {
+            throw bad("include_own_integrations: true or false");
+        }
+        boolean ownIntegrations = own.isBoolean() ? own.asBoolean() : customerAccount;
+        if (ownIntegrations && !customerAccount) {
+            throw bad("include_own_integrations is for customer accounts; the MSP's integrations are what its bill"
+                    + " runs re-bill, and its reports already show them");
+        }
+        return new ReportDefinition(range, from, to, granularity, groupBy, filters, measure, chart, ownIntegrations);
     }
 
     public Map<String, Object> toJson() {
@@ -193,6 +209,7 @@ public record ReportDefinition(Range range, Optional<LocalDate> from, Optional<L
                 f.exclude() ? "exclude" : "include", "values", f.values())).toList());
         m.put("measure", lower(measure));
         m.put("chart", lower(chart));
+        m.put("include_own_integrations", ownIntegrations);
         return m;
     }
 

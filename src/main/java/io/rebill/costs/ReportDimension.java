@@ -23,6 +23,11 @@ public record ReportDimension(Kind kind, String key) {
         REGION("region", "Region", "d.region"),
         /** The customer account's name; the MSP's only. */
         CUSTOMER("customer", "Customer", "a.name"),
+        /**
+         * Who the figure comes from: "Billed by &lt;MSP&gt;" (the re-billed aggregates, whose SQL leaves it empty) or one
+         * of the customer account's own integrations (its stored lines); a customer account's only.
+         */
+        SOURCE("source", "Source", "CAST(NULL AS text)"),
         /** A provider tag's value (the run's tags.parquet). */
         TAG("tag", "Tag", "d.tag_value"),
         /** A virtual tag's value (the run's tags.parquet). */

@@ -25,14 +25,16 @@ import java.util.Optional;
 final class ReportQuery {
     private final JdbcClient jdbc;
     private final FineCosts fine;
+    private final OwnIntegrationDays own;
     private final String template;
     private final String fineTemplate;
     /** The rollup report-figures reads; a report by customer only reads its sums over services instead. */
     private static final String SERVICE_ROLLUP = "FROM cost_daily_service d";
 
-    ReportQuery(JdbcClient jdbc, FineCosts fine, SqlStatements sql) {
+    ReportQuery(JdbcClient jdbc, FineCosts fine, OwnIntegrationDays own, SqlStatements sql) {
         this.jdbc = jdbc;
         this.fine = fine;
+        this.own = own;
         this.template = sql.get("report-figures");
         if (!template.contains(SERVICE_ROLLUP)) {
             throw new IllegalStateException("reports.sql's report-figures no longer reads '" + SERVICE_ROLLUP
@@ -41,22 +43,33 @@ final class ReportQuery {
         this.fineTemplate = sql.get("fine-report-figures");
     }
 
-    /** Figures of {@code report} for the viewer over the window and the window before. */
+    /**
+     * Figures of {@code report} for the viewer over the window and the window before; {@code billedBy} names what the
+     * MSP bills in the Source dimension ("Billed by Cloud Partner").
+     */
     ReportData run(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window,
-                   ReportDefinition.Window previous, List<String> groupLabels) {
+                   ReportDefinition.Window previous, List<String> groupLabels, String billedBy) {
         Map<List<String>, Map<LocalDate, BigDecimal>> now = new LinkedHashMap<>();
         Map<List<String>, BigDecimal> totals = new HashMap<>();
         Map<List<String>, BigDecimal> before = new HashMap<>();
-        String[] currency = {null};
-        query(viewer, report, window, true, (bucket, keys, cur, amount) -> {
+        java.util.SortedSet<String> currencies = new java.util.TreeSet<>();
+        query(viewer, report, window, true, billedBy, (bucket, keys, cur, amount) -> {
             now.computeIfAbsent(keys, k -> new HashMap<>()).merge(bucket, amount, BigDecimal::add);
             totals.merge(keys, amount, BigDecimal::add);
-            currency[0] = cur;
+            currencies.add(cur);
         });
-        query(viewer, report, previous, false, (bucket, keys, cur, amount) -> {
+        query(viewer, report, previous, false, billedBy, (bucket, keys, cur, amount) -> {
             before.merge(keys, amount, BigDecimal::add);
-            currency[0] = currency[0] == null ? cur : currency[0];
+            currencies.add(cur);
         });
+        if (currencies.size() > 1) {
+            // the MSP's figures are in its currency; an own integration's are in the currency its provider bills
+            throw new RebillException(ErrorCode.BAD_VALUE, "the figures from " + previous.from() + " to " + window.to()
+                    + " are in several currencies (" + String.join(", ", currencies) + "): your own integrations'"
+                    + " costs are in the currency their provider bills; filter the report by source, or leave out"
+                    + " your own integrations");
+        }
+        String[] currency = {currencies.isEmpty() ? null : currencies.first()};
         List<LocalDate> buckets = buckets(report.granularity(), window);
         List<ReportData.Row> rows = new ArrayList<>();
         for (Map.Entry<List<String>, Map<LocalDate, BigDecimal>> e : now.entrySet()) {
@@ -79,17 +92,41 @@ final class ReportQuery {
                 Optional.ofNullable(currency[0]), total, previousTotal);
     }
 
-    private interface Sink {
+    interface Sink {
         void accept(LocalDate bucket, List<String> keys, String currency, BigDecimal amount);
     }
 
+    /** The re-billed figures (unless a filter on source leaves them out), then the own integrations' if asked. */
     private void query(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window, boolean bucketed,
-                       Sink sink) {
+                       String billedBy, Sink sink) {
+        List<ReportDimension> groups = report.groupBy();
+        if (OwnIntegrationRows.passes(report.filters(), ReportDimension.Kind.SOURCE, billedBy)) {
+            rebilled(viewer, report, window, bucketed, (bucket, keys, currency, amount) -> {
+                List<String> named = new ArrayList<>(keys);
+                for (int k = 0; k < groups.size(); k++) {
+                    if (groups.get(k).kind() == ReportDimension.Kind.SOURCE) {
+                        named.set(k, billedBy);
+                    }
+                }
+                sink.accept(bucket, named, currency, amount);
+            });
+        }
+        if (report.ownIntegrations() && viewer instanceof CostViewer.Customer c) {
+            OwnIntegrationRows.add(own, c.account(), report, window, bucketed, sink);
+        }
+    }
+
+    private void rebilled(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window, boolean bucketed,
+                          Sink sink) {
         List<ReportDimension> groups = report.groupBy();
         Optional<ReportDimension> tag = report.tag();
+        // the source is not a column: a filter on it chose above whether these figures are read at all
+        List<ReportDefinition.Filter> filters = report.filters().stream()
+                .filter(f -> f.dimension().kind() != ReportDimension.Kind.SOURCE).toList();
         boolean rollup = tag.isEmpty() && java.util.stream.Stream.concat(groups.stream(),
-                        report.filters().stream().map(ReportDefinition.Filter::dimension))
-                .allMatch(d -> d.kind() == ReportDimension.Kind.SERVICE || d.kind() == ReportDimension.Kind.CUSTOMER);
+                        filters.stream().map(ReportDefinition.Filter::dimension))
+                .allMatch(d -> d.kind() == ReportDimension.Kind.SERVICE || d.kind() == ReportDimension.Kind.CUSTOMER
+                        || d.kind() == ReportDimension.Kind.SOURCE);
         String measure = switch (report.measure()) {
             case CHARGE -> "d.charge";
             case COST -> "d.cost";
@@ -102,8 +139,8 @@ final class ReportQuery {
         };
         // grouped and filtered by customer only (or not at all): the rollup by customer, day and kind, 32x smaller
         boolean byCustomer = rollup && java.util.stream.Stream.concat(groups.stream(),
-                        report.filters().stream().map(ReportDefinition.Filter::dimension))
-                .allMatch(d -> d.kind() == ReportDimension.Kind.CUSTOMER);
+                        filters.stream().map(ReportDefinition.Filter::dimension))
+                .allMatch(d -> d.kind() == ReportDimension.Kind.CUSTOMER || d.kind() == ReportDimension.Kind.SOURCE);
         String sql = (!rollup ? fineTemplate : byCustomer
                 ? template.replace(SERVICE_ROLLUP, "FROM cost_daily_customer d") : template).replace("{bucket}", bucket)
                 .replace("{k1}", groups.isEmpty() ? "CAST(NULL AS text)" : groups.get(0).kind().column())
@@ -132,7 +169,7 @@ final class ReportQuery {
                 params.add(t.kind() == ReportDimension.Kind.TAG ? "tag" : "virtual");
                 params.add(t.key());
             });
-            for (ReportDefinition.Filter f : report.filters()) {
+            for (ReportDefinition.Filter f : filters) {
                 String column = f.dimension().kind().column();
                 String list = String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"));
                 scope.append(f.exclude() ? " AND (" + column + " IS NULL OR " + column + " NOT IN (" + list + "))"
@@ -155,7 +192,7 @@ final class ReportQuery {
             params.put("customer", c.account());
         }
         int i = 0;
-        for (ReportDefinition.Filter f : report.filters()) {
+        for (ReportDefinition.Filter f : filters) {
             String p = "f" + i++;
             String column = f.dimension().kind().column();
             scope.append(f.exclude() ? " AND (" + column + " IS NULL OR " + column + " NOT IN (:" + p + "))"

@@ -173,6 +173,11 @@ FROM notification_channel WHERE account_id = :account ORDER BY lower(name)
 SELECT id, account_id, name, kind, target, budget_alerts, anomaly_alerts, created_by, created_at
 FROM notification_channel WHERE account_id = :account AND id = :id
 
+-- name: update-channel
+UPDATE notification_channel SET name = :name, target = :target, budget_alerts = :budgetAlerts,
+       anomaly_alerts = :anomalyAlerts
+WHERE account_id = :account AND id = :id
+
 -- name: delete-channel
 DELETE FROM notification_channel WHERE account_id = :account AND id = :id
 

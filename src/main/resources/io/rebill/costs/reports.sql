@@ -21,6 +21,10 @@ WHERE account_id = :account AND id = :id
 -- name: delete-report
 DELETE FROM cost_report WHERE account_id = :account AND id = :id
 
+-- name: msp-name
+-- the MSP whose bill runs a report reads ("Billed by <name>" in a customer's report by source)
+SELECT name FROM account WHERE id = :msp AND kind = 'msp'
+
 -- name: list-tags
 SELECT id, key, rules, created_by, created_at, updated_at FROM virtual_tag
 WHERE account_id = :account ORDER BY lower(key)

@@ -7,6 +7,7 @@ import io.rebill.budgets.BudgetFilter;
 import io.rebill.budgets.BudgetStatus;
 import io.rebill.budgets.Budgets;
 import io.rebill.budgets.Channel;
+import io.rebill.budgets.ChannelChange;
 import io.rebill.budgets.ChannelKind;
 import io.rebill.budgets.Delivery;
 import io.rebill.budgets.Measure;
@@ -166,6 +167,14 @@ class BudgetsApi {
     @GetMapping("/notification_channels/{id}")
     ChannelJson channel(Actor actor, @PathVariable UUID id) {
         return ChannelJson.of(notifications.channel(actor, id));
+    }
+
+    /** A blank or absent target keeps the saved one; absent switches stay as they are (docs/budgets.md). */
+    @PutMapping("/notification_channels/{id}")
+    ChannelJson updateChannel(Actor actor, @PathVariable UUID id, @RequestBody NewChannelJson body) {
+        return ChannelJson.of(notifications.update(actor, id, new ChannelChange(body.name(),
+                Optional.ofNullable(body.kind()).filter(k -> !k.isBlank()).map(ChannelKind::parse),
+                Optional.ofNullable(body.target()), body.budgetAlerts(), body.anomalyAlerts())));
     }
 
     @DeleteMapping("/notification_channels/{id}")

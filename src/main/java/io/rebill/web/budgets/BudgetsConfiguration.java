@@ -26,8 +26,8 @@ import java.time.Duration;
 class BudgetsConfiguration {
 
     @Bean
-    Budgets budgets(JdbcClient jdbc, DailyCosts costs, AuditLog audit) {
-        return new Budgets(jdbc, costs, audit, Clock.systemUTC());
+    Budgets budgets(JdbcClient jdbc, DailyCosts costs, AuditLog audit, Alerts alerts) {
+        return new Budgets(jdbc, costs, audit, Clock.systemUTC(), alerts);
     }
 
     @Bean(destroyMethod = "close")

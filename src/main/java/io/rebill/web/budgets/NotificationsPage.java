@@ -1,5 +1,7 @@
 package io.rebill.web.budgets;
 
+import io.rebill.budgets.Channel;
+import io.rebill.budgets.ChannelChange;
 import io.rebill.budgets.ChannelKind;
 import io.rebill.budgets.Delivery;
 import io.rebill.budgets.NewChannel;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,8 +39,20 @@ class NotificationsPage {
                        String when, String reason) {
     }
 
+    /** The channel being edited, as the form shows it: a webhook's URL is never put back into the page. */
+    record Editing(String id, String name, String kind, String kindLabel, String target, String targetHint,
+                   boolean budgetAlerts, boolean anomalyAlerts) {
+    }
+
     @GetMapping("/settings/notifications")
-    String show(Actor actor, Model model) {
+    String show(Actor actor, @RequestParam(name = "edit", required = false) UUID edit, Model model) {
+        if (edit != null) {
+            Channel c = notifications.channel(actor, edit);
+            boolean email = c.kind() == ChannelKind.EMAIL;
+            model.addAttribute("editing", new Editing(c.id().toString(), c.name(), c.kind().key(), c.kind().label(),
+                    email ? c.target() : "", email ? "" : "Leave blank to keep " + c.shownTarget(), c.budgetAlerts(),
+                    c.anomalyAlerts()));
+        }
         model.addAttribute("channels", notifications.channels(actor).stream().map(c -> new ChannelRow(
                 c.id().toString(), c.name(), c.kind().label(), c.shownTarget(),
                 c.budgetAlerts() && c.anomalyAlerts() ? "Budgets and anomalies" : c.budgetAlerts() ? "Budgets"
@@ -71,6 +86,23 @@ class NotificationsPage {
             redirect.addFlashAttribute("error", e.getMessage());
         }
         return "redirect:/settings/notifications";
+    }
+
+    @PostMapping("/settings/notifications/{id}")
+    String update(Actor actor, @PathVariable UUID id, @RequestParam String name,
+                  @RequestParam(defaultValue = "") String target,
+                  @RequestParam(name = "budget_alerts", defaultValue = "false") boolean budgetAlerts,
+                  @RequestParam(name = "anomaly_alerts", defaultValue = "false") boolean anomalyAlerts,
+                  RedirectAttributes redirect) {
+        try {
+            Channel saved = notifications.update(actor, id, new ChannelChange(name, Optional.empty(),
+                    Optional.of(target), Optional.of(budgetAlerts), Optional.of(anomalyAlerts)));
+            redirect.addFlashAttribute("message", "Channel " + saved.name() + " saved.");
+            return "redirect:/settings/notifications";
+        } catch (RebillException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+            return "redirect:/settings/notifications?edit=" + id;
+        }
     }
 
     @PostMapping("/settings/notifications/{id}/delete")

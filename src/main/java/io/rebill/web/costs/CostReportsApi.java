@@ -48,7 +48,7 @@ class CostReportsApi {
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> create(Actor actor, @RequestBody JsonNode body) {
         return json(reports.create(actor, known(body, FIELDS).path("title").asString(""),
-                ReportDefinition.fromJson(body)));
+                ReportDefinition.fromJson(body, !actor.account().isMsp())));
     }
 
     @GetMapping("/{id}")
@@ -59,7 +59,7 @@ class CostReportsApi {
     @PutMapping("/{id}")
     Map<String, Object> update(Actor actor, @PathVariable UUID id, @RequestBody JsonNode body) {
         return json(reports.update(actor, id, known(body, FIELDS).path("title").asString(""),
-                ReportDefinition.fromJson(body)));
+                ReportDefinition.fromJson(body, !actor.account().isMsp())));
     }
 
     @DeleteMapping("/{id}")
@@ -85,7 +85,7 @@ class CostReportsApi {
     }
 
     private static final java.util.Set<String> FIELDS = java.util.Set.of("title", "range", "from", "to", "granularity",
-            "group_by", "filters", "measure", "chart");
+            "group_by", "filters", "measure", "chart", "include_own_integrations");
 
     /** A body must be an object of known fields only (a misspelt field is refused, never ignored). */
     static JsonNode known(JsonNode body, java.util.Set<String> fields) {

@@ -3,6 +3,7 @@ package io.rebill.web.costs;
 import io.rebill.costs.CostReports;
 import io.rebill.costs.DailyCosts;
 import io.rebill.costs.FineCosts;
+import io.rebill.costs.OwnIntegrationDays;
 import io.rebill.costs.VirtualTags;
 import io.rebill.rules.PredicateCompiler;
 import io.rebill.shared.config.RebillSettings;
@@ -29,7 +30,14 @@ class CostsConfiguration {
     }
 
     @Bean
-    CostReports costReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, io.rebill.identity.AuditLog audit) {
-        return new CostReports(jdbc, tags, fine, java.time.Clock.systemUTC(), audit);
+    OwnIntegrationDays ownIntegrationDays(io.rebill.tenancy.Integrations integrations,
+                                          io.rebill.ingestion.Ingestion ingestion) {
+        return new OwnIntegrationDays(integrations, ingestion);
+    }
+
+    @Bean
+    CostReports costReports(JdbcClient jdbc, VirtualTags tags, FineCosts fine, OwnIntegrationDays own,
+                            io.rebill.identity.AuditLog audit) {
+        return new CostReports(jdbc, tags, fine, own, java.time.Clock.systemUTC(), audit);
     }
 }

@@ -67,7 +67,7 @@ class ReportsPage {
     @PostMapping("/reports")
     String create(Actor actor, @RequestParam MultiValueMap<String, String> form, RedirectAttributes redirect) {
         try {
-            SavedReport r = reports.create(actor, form.getFirst("title"), definition(form));
+            SavedReport r = reports.create(actor, form.getFirst("title"), definition(form, !actor.account().isMsp()));
             return "redirect:/reports/" + r.id();
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
@@ -94,7 +94,7 @@ class ReportsPage {
     String update(Actor actor, @PathVariable UUID id, @RequestParam MultiValueMap<String, String> form,
                   RedirectAttributes redirect) {
         try {
-            reports.update(actor, id, form.getFirst("title"), definition(form));
+            reports.update(actor, id, form.getFirst("title"), definition(form, !actor.account().isMsp()));
             redirect.addFlashAttribute("message", "Saved.");
         } catch (RebillException e) {
             redirect.addFlashAttribute("error", e.getMessage());
@@ -120,7 +120,7 @@ class ReportsPage {
         List<Option> dimensions = new ArrayList<>();
         for (ReportDimension.Kind k : ReportDimension.Kind.values()) {
             if (k == ReportDimension.Kind.TAG || k == ReportDimension.Kind.VIRTUAL_TAG
-                    || (k == ReportDimension.Kind.CUSTOMER && !msp)) {
+                    || (k == ReportDimension.Kind.CUSTOMER && !msp) || (k == ReportDimension.Kind.SOURCE && msp)) {
                 continue;
             }
             dimensions.add(new Option(k.text(), k.label()));
@@ -145,7 +145,10 @@ class ReportsPage {
                 "tagKey", "filterDimension", "filterOperator", "filterValues")) {
             values.put(field, "");
         }
-        ReportDefinition d = report == null ? ReportDefinition.fromJson(JSON.createObjectNode()) : report.definition();
+        ReportDefinition d = report == null ? ReportDefinition.fromJson(JSON.createObjectNode(), !msp)
+                : report.definition();
+        model.addAttribute("customerAccount", !msp);
+        model.addAttribute("ownIntegrations", d.ownIntegrations());
         values.put("title", report == null ? "" : report.title());
         d.toJson().forEach((k, v) -> values.put(k, v instanceof String s ? s : ""));
         values.put("group1", d.groupBy().isEmpty() ? "" : d.groupBy().get(0).text());
@@ -160,8 +163,11 @@ class ReportsPage {
         model.addAttribute("values", values);
     }
 
-    /** The form's fields as a definition: group1/group2 ("tag" takes the key from tagKey), one filter. */
-    static ReportDefinition definition(MultiValueMap<String, String> form) {
+    /**
+     * The form's fields as a definition: group1/group2 ("tag" takes the key from tagKey), one filter; a customer
+     * account's "Include my own integrations" box (unticked: not sent).
+     */
+    static ReportDefinition definition(MultiValueMap<String, String> form, boolean customerAccount) {
         Map<String, Object> body = new LinkedHashMap<>();
         for (String field : List.of("range", "granularity", "measure", "chart")) {
             body.put(field, form.getFirst(field));
@@ -187,7 +193,8 @@ class ReportsPage {
                     "values", java.util.Arrays.stream(values.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                             .toList())));
         }
-        return ReportDefinition.fromJson(JSON.valueToTree(body));
+        body.put("include_own_integrations", customerAccount && "true".equals(form.getFirst("ownIntegrations")));
+        return ReportDefinition.fromJson(JSON.valueToTree(body), customerAccount);
     }
 
     private void figures(ReportData data, ReportDefinition definition, Model model) {
@@ -280,6 +287,7 @@ class ReportsPage {
         };
         String groups = d.groupBy().isEmpty() ? "" : ", grouped by " + String.join(" and ", d.groupBy().stream()
                 .map(g -> reports.label(actor, g)).toList());
-        return range + " " + by + groups + ", " + d.measure().name().toLowerCase(java.util.Locale.ROOT);
+        return range + " " + by + groups + ", " + d.measure().name().toLowerCase(java.util.Locale.ROOT)
+                + (d.ownIntegrations() ? ", with your own integrations" : "");
     }
 }

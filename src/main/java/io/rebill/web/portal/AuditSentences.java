@@ -125,6 +125,8 @@ final class AuditSentences {
             case "budget.delete" -> who + " deleted the budget " + text(d, "name") + in(d);
             case "notification_channel.create" -> who + " added the " + channelKind(d) + " channel "
                     + text(d, "name") + in(d);
+            case "notification_channel.update" -> who + " changed the " + channelKind(d) + " channel "
+                    + renamedName(d) + in(d) + channelChanges(d);
             case "notification_channel.delete" -> who + " removed the notification channel " + text(d, "name")
                     + in(d);
             default -> unknown(who, e.action(), d);
@@ -244,6 +246,22 @@ final class AuditSentences {
                 case "name" -> { }
                 case "amount" -> parts.add("amount " + money(d, "amount") + " (was " + money(d, "was_amount") + ")");
                 case "filter" -> parts.add("what it counts");
+                default -> parts.add(c.asString());
+            }
+        });
+        return parts.isEmpty() ? "" : ": " + String.join(", ", parts);
+    }
+
+    /** ": webhook URL, budget alerts off" for what a channel edit changed besides the name (never the target). */
+    private static String channelChanges(JsonNode d) {
+        List<String> parts = new ArrayList<>();
+        d.path("changed").forEach(c -> {
+            switch (c.asString()) {
+                case "name" -> { }
+                case "target" -> parts.add(text(d, "kind").equals("email") ? "address" : "webhook URL");
+                case "budget_alerts" -> parts.add("budget alerts " + (d.path("budget_alerts").asBoolean() ? "on" : "off"));
+                case "anomaly_alerts" -> parts.add("anomaly alerts " + (d.path("anomaly_alerts").asBoolean() ? "on"
+                        : "off"));
                 default -> parts.add(c.asString());
             }
         });

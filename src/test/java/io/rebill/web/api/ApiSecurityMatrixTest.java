@@ -171,6 +171,7 @@ class ApiSecurityMatrixTest extends ApiTestBase {
             GET    /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             POST   /notification_channels                                    401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   2xx   2xx   403   2xx
             GET    /notification_channels/{id}                               401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
+            PUT    /notification_channels/{id}                               401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             DELETE /notification_channels/{id}                               401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   403   404   404   403   2xx
             GET    /notifications                                            401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   2xx   2xx   2xx   2xx
             GET    /notifications/{id}                                       401   2xx   2xx   403   403   2xx   2xx   403   403   2xx   2xx   2xx   2xx   404   404   2xx   2xx
@@ -817,6 +818,8 @@ class ApiSecurityMatrixTest extends ApiTestBase {
         r.put("POST /notification_channels", x -> new Call("POST", "/notification_channels", Map.of("name",
                 "Channel " + next(), "kind", "email", "target", "alerts@channels.example")));
         r.put("GET /notification_channels/{id}", x -> get("/notification_channels/" + budgetsOf(x.target()).channel()));
+        r.put("PUT /notification_channels/{id}", x -> new Call("PUT", "/notification_channels/"
+                + budgetsOf(x.target()).channel(), Map.of("name", "Channel " + next(), "budget_alerts", false)));
         r.put("DELETE /notification_channels/{id}", x -> new Call("DELETE", "/notification_channels/"
                 + freshChannel(x.target()), null));
         r.put("GET /notifications", x -> get("/notifications"));

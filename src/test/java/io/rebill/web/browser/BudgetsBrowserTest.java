@@ -117,5 +117,19 @@ class BudgetsBrowserTest extends BrowserTest {
         assertThat(page.locator("#deliveries")).containsText("the webhook could not be reached: its server refused the connection");
         assertThat(page.locator("#channels")).containsText("http://127.0.0.1:9/…");
         screenshot("notifications");
+
+        // edit the channel: the form never shows its URL, and a blank one keeps it
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit channel Ops webhook")).click();
+        assertThat(page.getByLabel("Name")).hasValue("Ops webhook");
+        assertThat(page.getByLabel("Webhook URL")).hasValue("");
+        assertThat(page.getByLabel("Webhook URL")).hasAttribute("placeholder", "Leave blank to keep http://127.0.0.1:9/…");
+        page.getByLabel("Name").fill("Ops webhook (retired)");
+        page.getByLabel("Cost anomalies").uncheck();
+        screenshot("edit-channel");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save channel")).click();
+        assertThat(page.locator("p.alert.ok")).containsText("Channel Ops webhook (retired) saved.");
+        assertThat(page.locator("#channels")).containsText("Ops webhook (retired)");
+        assertThat(page.locator("#channels")).containsText("http://127.0.0.1:9/…");
+        assertThat(page.locator("#channels")).not().containsText("Budgets and anomalies");
     }
 }

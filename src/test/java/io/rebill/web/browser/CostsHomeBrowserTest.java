@@ -185,5 +185,28 @@ class CostsHomeBrowserTest extends BrowserTest {
         assertThat(page.locator("#own-integration-services tbody tr").first()).containsText("USD 13.00");
         page.locator("#own-integrations").scrollIntoViewIfNeeded();
         screenshot("customer-home-own-integrations");
+
+        // its cost reports include them by default, told apart from the MSP's charge by Source
+        page.navigate("/reports");
+        com.microsoft.playwright.Locator form = page.locator("#new-report");
+        com.microsoft.playwright.Locator.GetByLabelOptions exact =
+                new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true);
+        assertThat(form.getByLabel("Include my own integrations")).isChecked();
+        form.getByLabel("Title", exact).fill("October by source");
+        form.getByLabel("Date range").selectOption("custom");
+        form.getByLabel("From", exact).fill("2026-10-01");
+        form.getByLabel("To", exact).fill("2026-10-31");
+        form.getByLabel("Granularity").selectOption("day");
+        form.getByLabel("Group by").selectOption("source");
+        form.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
+                .setName("Create report")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#report-table")).containsText("Globex's own FOCUS export");
+        assertThat(page.locator("#report-table")).containsText("Billed by ");
+        assertThat(page.locator("#report-table")).containsText("USD 14.98");
+        page.waitForFunction("() => typeof Chart !== 'undefined' && Chart.getChart('report-chart') !== undefined"
+                + " && Chart.getChart('report-chart').data.labels.length === 31"
+                + " && Chart.getChart('report-chart').data.datasets.length === 2");
+        screenshot("customer-report-own-integrations");
     }
 }

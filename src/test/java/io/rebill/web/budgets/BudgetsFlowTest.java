@@ -347,28 +347,44 @@ class BudgetsFlowTest {
         assertThat(firedAlerts(globexOwner, id)).containsExactly("50 actual at 151.5");
         await(() -> HOOKS.calls("/globex-ops") == 1, "the 50 % alert reached the budget's one recipient");
 
-        // a new name and both channels as recipients: the same amount, so nothing fires again
+        // a new name and every channel as a recipient: the same amount, so nothing fires again
+        String mail = created(globexOwner.post("/api/v1/notification_channels", map("name", "Globex finance",
+                "kind", "email", "target", "finance@globex.example", "budget_alerts", false, "anomaly_alerts", false)))
+                .body().path("id").asString();
         JsonNode renamed = ok(globexOwner.put("/api/v1/budgets/" + id, map("name", "Globex total", "amount", "200.00",
-                "alerts", List.of(alert("actual", "50"), alert("actual", "100")), "recipients", List.of(ops, money))));
+                "alerts", List.of(alert("actual", "50"), alert("actual", "100")), "recipients", List.of(ops, money, mail))));
         assertThat(renamed.path("name").asString()).isEqualTo("Globex total");
         assertThat(renamed.path("created_by").asString()).isEqualTo(made.path("created_by").asString());
         alerts.evaluate(msp.id(), BillingPeriod.parse(PERIOD));
         assertThat(firedAlerts(globexOwner, id)).containsExactly("50 actual at 151.5");
 
-        // below the month to date: new levels, not fired on the request, fired on the next evaluation to both
+        // below the month to date: new levels, fired by the edit itself (not at the next bill run) to the recipients
         JsonNode lowered = ok(globexOwner.put("/api/v1/budgets/" + id, map("name", "Globex total", "amount", "100",
-                "alerts", List.of(alert("actual", "50"), alert("actual", "100")), "recipients", List.of(ops, money))));
+                "alerts", List.of(alert("actual", "50"), alert("actual", "100")), "recipients",
+                List.of(ops, money, mail))));
         assertThat(lowered.path("percent_used").asString()).isEqualTo("151.5");
-        assertThat(firedAlerts(globexOwner, id)).isEmpty();
+        assertThat(firedAlerts(globexOwner, id)).containsExactlyInAnyOrder("50 actual at 151.5", "100 actual at 151.5");
+        await(() -> HOOKS.calls("/globex-ops") == 3 && HOOKS.calls("/globex-money") == 2
+                        && emailsTo("finance@globex.example").size() == 2,
+                "the alerts at the new amount reached the recipients");
+        assertThat(HOOKS.bodies("/globex-money").getLast()).contains("USD 100.00");
+        assertThat(emailsTo("finance@globex.example").stream().map(m -> {
+            try {
+                return m.getSubject();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList()).containsExactlyInAnyOrder("Budget Globex total: 50 % of actual reached in October 2026",
+                "Budget Globex total: 100 % of actual reached in October 2026");
+        // the next bill run's evaluation of the month sends nothing again (once per threshold, month and amount)
         alerts.evaluate(msp.id(), BillingPeriod.parse(PERIOD));
         assertThat(firedAlerts(globexOwner, id)).containsExactlyInAnyOrder("50 actual at 151.5", "100 actual at 151.5");
-        await(() -> HOOKS.calls("/globex-ops") == 3 && HOOKS.calls("/globex-money") == 2,
-                "the alerts at the new amount reached both recipients");
-        assertThat(HOOKS.bodies("/globex-money").getLast()).contains("USD 100.00");
+        assertThat(HOOKS.calls("/globex-ops")).isEqualTo(3);
+        assertThat(emailsTo("finance@globex.example")).hasSize(2);
 
         // back at 200: its 50 % alert fired there before, so it shows as fired and is not sent again
         ok(globexOwner.put("/api/v1/budgets/" + id, map("name", "Globex total", "amount", "200", "alerts",
-                List.of(alert("actual", "50"), alert("actual", "100")), "recipients", List.of(ops, money))));
+                List.of(alert("actual", "50"), alert("actual", "100")), "recipients", List.of(ops, money, mail))));
         alerts.evaluate(msp.id(), BillingPeriod.parse(PERIOD));
         assertThat(firedAlerts(globexOwner, id)).containsExactly("50 actual at 151.5");
         assertThat(jdbc.sql("SELECT count(*) FROM budget_alert_fired WHERE budget_id = :b")
@@ -380,7 +396,7 @@ class BudgetsFlowTest {
                 .header("Rebill-Account", globex);
         JsonNode managed = ok(manager.put("/api/v1/budgets/" + id, map("name", "Globex total", "amount", "200",
                 "alerts", List.of(alert("actual", "50"), alert("actual", "100"), alert("forecast", "120")),
-                "recipients", List.of(ops, money))));
+                "recipients", List.of(ops, money, mail))));
         assertThat(managed.path("created_by").asString()).isEqualTo(made.path("created_by").asString())
                 .isNotEqualTo("Manager User");
 

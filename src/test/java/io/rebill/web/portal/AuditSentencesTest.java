@@ -104,6 +104,14 @@ class AuditSentencesTest {
                 "Ana Lee deleted the budget Prod for Acme");
         expected.put(say("notification_channel.create", "c", "{\"name\":\"FinOps\",\"kind\":\"teams\",\"account\":\"Acme\"}"),
                 "Ana Lee added the Microsoft Teams channel FinOps for Acme");
+        expected.put(say("notification_channel.update", "c", "{\"name\":\"FinOps alerts\",\"was\":\"FinOps\","
+                        + "\"kind\":\"slack\",\"account\":\"Acme\",\"changed\":[\"name\",\"target\",\"anomaly_alerts\"],"
+                        + "\"budget_alerts\":true,\"anomaly_alerts\":false}"),
+                "Ana Lee changed the Slack channel FinOps (now FinOps alerts) for Acme: webhook URL, anomaly alerts off");
+        expected.put(say("notification_channel.update", "c", "{\"name\":\"Finance\",\"was\":\"Finance\","
+                        + "\"kind\":\"email\",\"account\":\"Acme\",\"changed\":[\"target\",\"budget_alerts\"],"
+                        + "\"budget_alerts\":false,\"anomaly_alerts\":true}"),
+                "Ana Lee changed the email channel Finance for Acme: address, budget alerts off");
         expected.put(say("notification_channel.delete", "c", "{\"name\":\"FinOps\",\"account\":\"Acme\"}"),
                 "Ana Lee removed the notification channel FinOps for Acme");
         expected.put(say("cost_report.create", "r", "{\"title\":\"By service\",\"account\":\"Acme\"}"),
