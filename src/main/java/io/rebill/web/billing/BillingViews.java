@@ -30,8 +30,9 @@ import java.util.UUID;
  * close commits, and the next request after that reads a new version and computes the view again. So no view is
  * ever older than the database, with two servers on one database as with one (issue 11 item 8).
  *
- * <p>The page's customer table (200 rows at the benchmark) is rendered to HTML once per version: rendering it on
- * every view was most of the page's CPU. Keys carry the MSP; only MSP actors with View Managed Accounts reach a
+ * <p>The page's figures, charts and tables (200 customer rows at the benchmark) are rendered to HTML once per
+ * version, with a plain context (templates/billing-period.html): rendering them on every view was most of the page's
+ * CPU. Keys carry the MSP; only MSP actors with View Managed Accounts reach a
  * view (the version's read checks it first), and nothing here is shown to a customer account.
  */
 @Component
@@ -54,11 +55,17 @@ class BillingViews {
     record Key(UUID msp, BillingPeriod period, String version) {
     }
 
-    /** Everything of the Billing page that the period's data decides; the viewer's own parts are the page's. */
-    record PeriodView(BillingPage.RunView run, String billedAt, String closed, boolean empty, String customersHtml,
-                      String totalCost, String totalCharge, String totalMargin, String totalMarginPercent,
-                      String unassignedCost, List<Map<String, String>> unassigned, boolean reconciles,
-                      List<Map<String, String>> reconciliation, long drafts, String chart) {
+    /**
+     * Everything of the Billing page that the period's data decides: the run's status box, what the buttons depend
+     * on, and the figures, charts and tables as HTML; the viewer's own parts (menu, buttons) are the page's.
+     */
+    record PeriodView(BillingPage.RunView run, String closed, boolean empty, long drafts, String html) {
+    }
+
+    /** The period's figures as templates/billing-period.html shows them, formatted. */
+    record Figures(boolean empty, String totalCost, String totalCharge, String totalMargin, String totalMarginPercent,
+                   String unassignedCost, List<Map<String, String>> unassigned, boolean reconciles,
+                   List<Map<String, String>> reconciliation, String chart) {
     }
 
     /** One customer row of the page, formatted. */
@@ -95,12 +102,7 @@ class BillingViews {
     private PeriodView pageOf(Actor actor, BillingPeriod p, BillingOverview o) {
         String currency = o.currency();
         List<Row> rows = o.customers().stream().map(c -> row(c, currency)).toList();
-        Context context = new Context(Locale.ENGLISH, Map.of("rows", rows, "root", root));
-        String html = templates.process("billing-customers", context);
-        return new PeriodView(BillingPage.runView(o.latestRun()),
-                o.billedBy().flatMap(BillRun::finishedAt).map(BillingPage::when).orElse(""),
-                o.closed().map(c -> "Closed by " + c.by() + ", " + BillingPage.when(c.at())).orElse(""),
-                rows.isEmpty(), html, money(o.totalCost(), currency), money(o.totalCharge(), currency),
+        Figures figures = new Figures(rows.isEmpty(), money(o.totalCost(), currency), money(o.totalCharge(), currency),
                 money(o.totalMargin(), currency), o.totalCost().signum() == 0 ? "—"
                 : o.totalMargin().multiply(BigDecimal.valueOf(100)).divide(o.totalCost(), 1, RoundingMode.HALF_UP)
                 .toPlainString() + " %", money(o.unassignedCost(), currency),
@@ -111,9 +113,13 @@ class BillingViews {
                         "customers", money(r.customers(), currency), "unassigned", money(r.unassigned(), currency),
                         "ingested", money(r.ingested(), currency), "holds", r.holds() ? "Holds" : "Differs by "
                                 + r.customers().add(r.unassigned()).subtract(r.ingested()).toPlainString())).toList(),
-                o.customers().stream().filter(c -> c.invoice().filter(i -> i.status() == InvoiceStatus.DRAFT)
-                        .isPresent()).count(),
                 chart(actor, p, o));
+        String html = templates.process("billing-period", new Context(Locale.ENGLISH,
+                Map.of("f", figures, "rows", rows, "root", root)));
+        return new PeriodView(BillingPage.runView(o.latestRun()),
+                o.closed().map(c -> "Closed by " + c.by() + ", " + BillingPage.when(c.at())).orElse(""),
+                rows.isEmpty(), o.customers().stream().filter(c -> c.invoice()
+                .filter(i -> i.status() == InvoiceStatus.DRAFT).isPresent()).count(), html);
     }
 
     private static Row row(BillingOverview.CustomerRow c, String currency) {

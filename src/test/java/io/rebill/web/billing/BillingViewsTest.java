@@ -80,13 +80,23 @@ class BillingViewsTest {
         String draft = invoiceOf(overview).path("id").asString();
         assertThat(invoiceOf(overview).path("status").asString()).isEqualTo("draft");
 
+        assertThat(listed(w)).contains("data-status=\"draft\"");
+        assertThat(ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0).path("status")
+                .asString()).isEqualTo("draft");
+
         String number = ok(w.owner().post("/api/v1/invoices/" + draft + "/issue", null)).path("number").asString();
         assertThat(row(w)).contains("badge-issued", ">Issued<", number).doesNotContain(">Draft<");
+        // the invoice list's kept rows and JSON follow too
+        assertThat(listed(w)).contains("data-status=\"issued\"", number).doesNotContain("data-status=\"draft\"");
+        JsonNode listedJson = ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0);
+        assertThat(listedJson.path("status").asString()).isEqualTo("issued");
+        assertThat(listedJson.path("number").asString()).isEqualTo(number);
         assertThat(invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("number").asString())
                 .isEqualTo(number);
 
         ok(w.owner().post("/api/v1/invoices/" + draft + "/void", Map.of("reason", "wrong PO")));
         assertThat(row(w)).contains("badge-void", ">Void<", number);
+        assertThat(listed(w)).contains("data-status=\"void\"", number);
         assertThat(invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("status").asString())
                 .isEqualTo("void");
 
@@ -144,6 +154,10 @@ class BillingViewsTest {
         var page = cfo.page("/billing/" + PERIOD);
         assertThat(page.statusCode()).isEqualTo(403);
         assertThat(page.body()).doesNotContain(invoiceA, "USD 100.00");
+        // the invoice list after the MSP viewed it: the customer's list has no draft, and B's has none of A's
+        assertThat(a.owner().page("/invoices").body()).contains(invoiceA);
+        assertThat(cfo.page("/invoices").body()).doesNotContain(invoiceA).contains("No invoices match");
+        assertThat(b.owner().page("/invoices").body()).doesNotContain(invoiceA, a.customerName());
     }
 
     // ---- helpers ----
@@ -195,6 +209,11 @@ class BillingViewsTest {
                 Pattern.DOTALL).matcher(html);
         assertThat(m.find()).as("a row for %s in %s", w.customerName(), html).isTrue();
         return m.group(1).replaceAll("\\s+", " ");
+    }
+
+    /** The invoice list page of the period, as served. */
+    private static String listed(World w) {
+        return w.owner().page("/invoices?period=" + PERIOD).body();
     }
 
     private static String runStatus(World w) {
