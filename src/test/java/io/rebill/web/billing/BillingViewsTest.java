@@ -107,6 +107,17 @@ class BillingViewsTest {
         JsonNode after = invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD)));
         assertThat(after.path("status").asString()).isEqualTo("draft");
         assertThat(after.path("id").asString()).isNotEqualTo(draft);
+        // the void invoice and the new draft: a full page of one counts the rest (another MSP's invoices excluded),
+        // a page that is not full ends the list
+        billedWorld();
+        JsonNode pageOfOne = ok(w.owner().get("/api/v1/invoices?period=" + PERIOD + "&limit=1"));
+        assertThat(pageOfOne.path("items")).hasSize(1);
+        assertThat(pageOfOne.path("total").asLong()).isEqualTo(2);
+        assertThat(ok(w.owner().get("/api/v1/invoices?period=" + PERIOD + "&status=void&limit=1")).path("total")
+                .asLong()).isEqualTo(1);
+        JsonNode second = ok(w.owner().get("/api/v1/invoices?limit=1&offset=1"));
+        assertThat(second.path("total").asLong()).isEqualTo(2);
+        assertThat(ok(w.owner().get("/api/v1/invoices?limit=5&offset=1")).path("total").asLong()).isEqualTo(2);
     }
 
     @Test
