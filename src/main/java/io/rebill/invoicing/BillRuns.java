@@ -270,6 +270,15 @@ public final class BillRuns implements AutoCloseable {
         return new ArrayList<>(all);
     }
 
+    /**
+     * The version of the period's overview, its charts included: it changes with every committed change of the
+     * period's runs, invoices or close (by any server or command), and only then. One indexed statement; a view cached
+     * under it is read after it, so it is never older than its key (issue 11 item 8).
+     */
+    public String version(Actor actor, BillingPeriod period) {
+        return invoices.periodVersion(viewer(actor), period);
+    }
+
     /** The MSP's Billing page for a period: figures of the latest successful run, invoices, reconciliation. */
     public BillingOverview overview(Actor actor, BillingPeriod period) {
         UUID msp = viewer(actor);

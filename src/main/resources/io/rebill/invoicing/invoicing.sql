@@ -127,7 +127,7 @@ SELECT id, customer_account_id FROM invoice WHERE msp_id = :msp AND period = :pe
 SELECT customer_account_id FROM invoice WHERE msp_id = :msp AND period = :period AND status = 'issued'
 
 -- name: invoice
-SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+SELECT i.*, i.xmin::text AS row_version, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
 WHERE i.msp_id = :msp AND i.id = :id
 
 -- name: invoice-for-update
@@ -143,9 +143,12 @@ FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id AND i.msp_id = :msp AN
 WHERE l.invoice_id = ANY(:invoices) ORDER BY l.invoice_id, l.position
 
 -- name: invoices
-SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+-- The period as a range over the (msp_id, period) index, all periods when none is given: "period IS NULL OR period
+-- = :period" made PostgreSQL's generic plan of the prepared statement (used after five runs) scan every invoice of
+-- every MSP (docs/benchmarks.md, issue 11 item 8).
+SELECT i.*, i.xmin::text AS row_version, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
 WHERE i.msp_id = :msp
-  AND (CAST(:period AS text) IS NULL OR i.period = :period)
+  AND i.period BETWEEN COALESCE(CAST(:period AS text), '') AND COALESCE(CAST(:period AS text), '~')
   AND (CAST(:status AS text) IS NULL OR i.status = :status)
   AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
   AND (CAST(:name AS text) IS NULL OR strpos(lower(a.name), lower(:name)) > 0)
@@ -153,16 +156,18 @@ WHERE i.msp_id = :msp
 ORDER BY i.period DESC, a.name, i.created_at DESC, i.id LIMIT :limit OFFSET :offset
 
 -- name: count-invoices
-SELECT count(*) FROM invoice i JOIN account a ON a.id = i.customer_account_id
+-- as the list: the period as an index range; the customer's name read only when filtered by it
+SELECT count(*) FROM invoice i
 WHERE i.msp_id = :msp
-  AND (CAST(:period AS text) IS NULL OR i.period = :period)
+  AND i.period BETWEEN COALESCE(CAST(:period AS text), '') AND COALESCE(CAST(:period AS text), '~')
   AND (CAST(:status AS text) IS NULL OR i.status = :status)
   AND (CAST(:customer AS uuid) IS NULL OR i.customer_account_id = :customer)
-  AND (CAST(:name AS text) IS NULL OR strpos(lower(a.name), lower(:name)) > 0)
+  AND (CAST(:name AS text) IS NULL OR EXISTS (SELECT 1 FROM account a WHERE a.id = i.customer_account_id
+                                                AND strpos(lower(a.name), lower(:name)) > 0))
   AND (NOT :customerView OR i.status <> 'draft')
 
 -- name: invoices-of-period
-SELECT i.*, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
+SELECT i.*, i.xmin::text AS row_version, a.name AS customer_name FROM invoice i JOIN account a ON a.id = i.customer_account_id
 WHERE i.msp_id = :msp AND i.period = :period ORDER BY i.created_at, i.id
 
 -- name: next-number
@@ -238,3 +243,17 @@ WHERE l.invoice_id = ANY(ARRAY(SELECT i.id FROM invoice i
                                WHERE i.msp_id = :msp AND i.period = :period AND i.status <> 'void'))
   AND l.kind IN ('service', 'charge', 'credit')
 GROUP BY l.description ORDER BY amount DESC, l.description LIMIT :limit
+
+-- name: period-version
+-- What the Billing page of a period is computed from, as one value: every run, invoice and close of the period and
+-- the MSP's own row (its currency), each by its id and row version. PostgreSQL stamps every row version with the id
+-- of the transaction that wrote it (xmin), so any committed insert, update or delete of one of these rows changes
+-- the value, whichever server or command wrote it. An invoice's lines change only with its row (a draft's lines are
+-- replaced with the draft's refresh; issued lines are frozen by a trigger).
+SELECT concat_ws(' ',
+       (SELECT count(*) || ':' || COALESCE(sum(hashtextextended(r.id::text || '@' || r.xmin::text, 0)), 0)
+        FROM bill_run r WHERE r.msp_id = :msp AND r.period = :period),
+       (SELECT count(*) || ':' || COALESCE(sum(hashtextextended(i.id::text || '@' || i.xmin::text, 0)), 0)
+        FROM invoice i WHERE i.msp_id = :msp AND i.period = :period),
+       COALESCE((SELECT c.xmin::text FROM billing_period_close c WHERE c.msp_id = :msp AND c.period = :period), 'open'),
+       (SELECT a.xmin::text FROM account a WHERE a.id = :msp))

@@ -28,6 +28,20 @@ import static io.rebill.invoicing.internal.RunStore.SQL;
 /** The invoice tables: every statement names the MSP. */
 public final class InvoiceStore {
     private final JdbcClient jdbc;
+    /**
+     * An invoice's lines by the invoice's row version: its lines change only with its row (a draft's lines are
+     * replaced with the draft's refresh in one transaction, an issued invoice's are frozen), so the lines read for
+     * one version stay its lines; a list reads only the lines of invoices changed since (issue 14 item 11).
+     */
+    private final java.util.Map<Version, List<Invoice.Line>> linesOf = io.rebill.shared.cache.Lru.of(4096);
+
+    /** One committed version of an invoice row: PostgreSQL's xmin (the writing transaction) and its update time. */
+    private record Version(UUID invoice, String xmin, java.time.Instant updatedAt) {
+    }
+
+    /** An invoice header as read, with its row version. */
+    private record Header(Invoice invoice, Version version) {
+    }
 
     public InvoiceStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -44,10 +58,12 @@ public final class InvoiceStore {
     }
 
     public Page<Invoice> list(UUID msp, Filter filter, PageRequest page) {
-        List<Invoice> items = filtered(jdbc.sql(SQL.get("invoices")), msp, filter).param("limit", page.limit())
-                .param("offset", page.offset()).query(header()).list();
-        items = withLines(items);
-        long total = filtered(jdbc.sql(SQL.get("count-invoices")), msp, filter).query(Long.class).single();
+        List<Invoice> items = withLines(filtered(jdbc.sql(SQL.get("invoices")), msp, filter)
+                .param("limit", page.limit()).param("offset", page.offset()).query(header()).list());
+        // a page that is not full ends the list: its total needs no count
+        long total = items.size() < page.limit() && (!items.isEmpty() || page.offset() == 0)
+                ? page.offset() + items.size()
+                : filtered(jdbc.sql(SQL.get("count-invoices")), msp, filter).query(Long.class).single();
         return new Page<>(items, page.offset(), page.limit(), total);
     }
 
@@ -136,6 +152,16 @@ public final class InvoiceStore {
         }
     }
 
+    /**
+     * The version of everything a period's Billing overview is computed from (its runs, invoices with their lines,
+     * close and the MSP's row), read in one statement: equal versions, equal overviews (invoicing.sql,
+     * period-version). Read it before the figures, so that figures cached under it are never older than it.
+     */
+    public String periodVersion(UUID msp, BillingPeriod period) {
+        return jdbc.sql(SQL.get("period-version")).param("msp", msp).param("period", period.toString())
+                .query(String.class).single();
+    }
+
     /** Per customer account, its invoices of the period as the Billing page shows them, totals summed in SQL. */
     public List<io.rebill.invoicing.BillingOverview.InvoiceRef> refs(UUID msp, BillingPeriod period,
                                                                     java.util.Map<UUID, UUID> customerOf) {
@@ -217,14 +243,43 @@ public final class InvoiceStore {
                         rs.getString("sent_by"), Optional.ofNullable(rs.getString("error")))).list();
     }
 
-    /** The invoices with their lines, read in one query for all of them (a page of 200 invoices is one round trip). */
-    private List<Invoice> withLines(List<Invoice> headers) {
+    /**
+     * The invoices with their lines: those of invoices whose row version was read before come from memory, the rest
+     * in one query for all of them (a page of 200 invoices is at most one round trip).
+     */
+    private List<Invoice> withLines(List<Header> headers) {
         if (headers.isEmpty()) {
-            return headers;
+            return List.of();
         }
         java.util.Map<UUID, List<Invoice.Line>> lines = new java.util.HashMap<>();
-        jdbc.sql(SQL.get("lines")).param("msp", headers.getFirst().mspId())
-                .param("invoices", headers.stream().map(Invoice::id).toArray(UUID[]::new))
+        java.util.Set<UUID> missing = new java.util.LinkedHashSet<>();
+        for (Header h : headers) {
+            List<Invoice.Line> known = linesOf.get(h.version());
+            if (known != null) {
+                lines.put(h.invoice().id(), known);
+            } else {
+                missing.add(h.invoice().id());
+            }
+        }
+        if (!missing.isEmpty()) {
+            java.util.Map<UUID, List<Invoice.Line>> read = readLines(headers.getFirst().invoice().mspId(), missing);
+            for (Header h : headers) {
+                if (missing.contains(h.invoice().id())) {
+                    List<Invoice.Line> these = List.copyOf(read.getOrDefault(h.invoice().id(), List.of()));
+                    lines.put(h.invoice().id(), these);
+                    linesOf.put(h.version(), these);
+                }
+            }
+        }
+        return headers.stream().map(Header::invoice).map(h -> new Invoice(h.id(), h.mspId(), h.customerAccountId(),
+                h.customerName(), h.period(), h.status(), h.currency(), h.taxRate(), lines.get(h.id()), h.number(),
+                h.issueDate(), h.dueDate(), h.seller(), h.buyer(), h.issuedAt(), h.issuedBy(), h.voidedAt(),
+                h.voidReason(), h.runId(), h.updatedAt())).toList();
+    }
+
+    private java.util.Map<UUID, List<Invoice.Line>> readLines(UUID msp, java.util.Collection<UUID> invoices) {
+        java.util.Map<UUID, List<Invoice.Line>> lines = new java.util.HashMap<>();
+        jdbc.sql(SQL.get("lines")).param("msp", msp).param("invoices", invoices.toArray(UUID[]::new))
                 .query((rs, n) -> {
                     UUID corrects = rs.getObject("corrects_invoice_id", UUID.class);
                     Optional<Invoice.Correction> correction = corrects == null ? Optional.empty()
@@ -236,14 +291,11 @@ public final class InvoiceStore {
                                     rs.getBigDecimal("exact"), rs.getBigDecimal("amount"), correction));
                     return null;
                 }).list();
-        return headers.stream().map(h -> new Invoice(h.id(), h.mspId(), h.customerAccountId(), h.customerName(),
-                h.period(), h.status(), h.currency(), h.taxRate(), lines.getOrDefault(h.id(), List.of()), h.number(),
-                h.issueDate(), h.dueDate(), h.seller(), h.buyer(), h.issuedAt(), h.issuedBy(), h.voidedAt(),
-                h.voidReason(), h.runId(), h.updatedAt())).toList();
+        return lines;
     }
 
-    private static RowMapper<Invoice> header() {
-        return (rs, n) -> new Invoice(rs.getObject("id", UUID.class), rs.getObject("msp_id", UUID.class),
+    private static RowMapper<Header> header() {
+        return (rs, n) -> versioned(rs, new Invoice(rs.getObject("id", UUID.class), rs.getObject("msp_id", UUID.class),
                 rs.getObject("customer_account_id", UUID.class), rs.getString("customer_name"),
                 BillingPeriod.parse(rs.getString("period")), InvoiceStatus.fromDb(rs.getString("status")),
                 rs.getString("currency"), Optional.ofNullable(rs.getBigDecimal("tax_rate")), List.of(),
@@ -251,7 +303,11 @@ public final class InvoiceStore {
                 party(rs, "seller"), party(rs, "buyer"), RunStore.instant(rs, "issued_at"),
                 Optional.ofNullable(rs.getString("issued_by")), RunStore.instant(rs, "voided_at"),
                 Optional.ofNullable(rs.getString("void_reason")), Optional.ofNullable(rs.getObject("run_id", UUID.class)),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant()));
+    }
+
+    private static Header versioned(ResultSet rs, Invoice invoice) throws SQLException {
+        return new Header(invoice, new Version(invoice.id(), rs.getString("row_version"), invoice.updatedAt()));
     }
 
     private static Optional<LocalDate> date(ResultSet rs, String column) throws SQLException {

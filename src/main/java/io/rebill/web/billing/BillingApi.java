@@ -33,10 +33,12 @@ import java.util.UUID;
 class BillingApi {
     private final BillRuns runs;
     private final Invoices invoices;
+    private final BillingViews views;
 
-    BillingApi(BillRuns runs, Invoices invoices) {
+    BillingApi(BillRuns runs, Invoices invoices, BillingViews views) {
         this.runs = runs;
         this.invoices = invoices;
+        this.views = views;
     }
 
     record SourceJson(String integration, String generation) {
@@ -125,7 +127,9 @@ class BillingApi {
 
     @GetMapping("/billing/{period}")
     OverviewJson overview(Actor actor, @PathVariable String period) {
-        return OverviewJson.of(runs.overview(actor, BillingPeriod.parse(period)));
+        // kept per version of the period's runs, invoices and close (BillingViews): an issue, a void or a run
+        // committed by any server shows at the next request
+        return views.json(actor, BillingPeriod.parse(period));
     }
 
     /** Closes the period once every invoice of it is issued; afterwards nothing of it changes. */

@@ -5,7 +5,6 @@ import io.rebill.identity.Permission;
 import io.rebill.invoicing.BillRun;
 import io.rebill.invoicing.BillRuns;
 import io.rebill.invoicing.BillingOverview;
-import io.rebill.invoicing.InvoiceStatus;
 import io.rebill.invoicing.Invoices;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.time.BillingPeriod;
@@ -18,17 +17,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,23 +35,17 @@ import java.util.Optional;
 @Controller
 class BillingPage {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private static final int CHART_SERVICES = 12;
-
     private final BillRuns runs;
     private final Invoices invoices;
+    private final BillingViews views;
 
-    BillingPage(BillRuns runs, Invoices invoices) {
+    BillingPage(BillRuns runs, Invoices invoices, BillingViews views) {
         this.runs = runs;
         this.invoices = invoices;
+        this.views = views;
     }
 
     record PeriodOption(String value, String label) {
-    }
-
-    record Row(String name, String cost, String charge, String margin, String marginPercent, boolean negative,
-               String status, String statusLabel, String number, String invoiceId, String total) {
     }
 
     record RunView(String status, String label, String detail, boolean busy, boolean failed) {
@@ -71,38 +61,15 @@ class BillingPage {
     @GetMapping("/billing/{period}")
     String period(Actor actor, @PathVariable String period, Model model) {
         BillingPeriod p = BillingPeriod.parse(period);
-        BillingOverview o = runs.overview(actor, p);
-        String currency = o.currency();
+        BillingViews.PeriodView view = views.page(actor, p);
         model.addAttribute("period", p.toString());
         model.addAttribute("periodLabel", label(p));
         model.addAttribute("periods", runs.periods(actor).stream().map(x -> new PeriodOption(x.toString(), label(x)))
                 .toList());
         model.addAttribute("canManage", actor.can(Permission.MANAGE_MANAGED_ACCOUNTS));
-        model.addAttribute("run", runView(o.latestRun()));
-        model.addAttribute("billedAt", o.billedBy().flatMap(BillRun::draftsReadyAt).map(BillingPage::when).orElse(""));
-        model.addAttribute("shown", o.billedBy().map(r -> r.id().toString()).orElse(""));
-        model.addAttribute("closed", o.closed().map(c -> "Closed by " + c.by() + ", " + when(c.at())).orElse(""));
-        model.addAttribute("rows", o.customers().stream().map(c -> row(c, currency)).toList());
-        model.addAttribute("totalCost", money(o.totalCost(), currency));
-        model.addAttribute("totalCharge", money(o.totalCharge(), currency));
-        model.addAttribute("totalMargin", money(o.totalMargin(), currency));
-        model.addAttribute("totalMarginPercent", o.totalCost().signum() == 0 ? "—"
-                : o.totalMargin().multiply(BigDecimal.valueOf(100)).divide(o.totalCost(), 1,
-                java.math.RoundingMode.HALF_UP).toPlainString() + " %");
-        model.addAttribute("unassignedCost", money(o.unassignedCost(), currency));
-        model.addAttribute("unassigned", o.unassigned().stream().map(u -> Map.of("account", u.subAccountId(),
-                "payer", u.billingAccountId(), "lines", Amounts.count(u.lineCount()), "cost", money(u.cost(), currency)))
-                .toList());
-        model.addAttribute("reconciles", o.reconciles());
-        model.addAttribute("reconciliation", o.reconciliation().stream().map(r -> Map.of("payer", r.billingAccountId(),
-                "basis", r.basis(), "customers", money(r.customers(), currency), "unassigned",
-                money(r.unassigned(), currency), "ingested", money(r.ingested(), currency), "holds",
-                r.holds() ? "Holds" : "Differs by " + r.customers().add(r.unassigned()).subtract(r.ingested())
-                        .toPlainString()))
-                .toList());
-        model.addAttribute("drafts", o.customers().stream().filter(c -> c.invoice()
-                .filter(i -> i.status() == InvoiceStatus.DRAFT).isPresent()).count());
-        model.addAttribute("chart", chart(actor, p, o));
+        model.addAttribute("view", view);
+        model.addAttribute("run", view.run());
+        model.addAttribute("shown", view.shown());
         return "billing";
     }
 
@@ -144,37 +111,6 @@ class BillingPage {
             redirect.addFlashAttribute("error", e.getMessage());
         }
         return "redirect:/billing/" + period;
-    }
-
-    private static Row row(BillingOverview.CustomerRow c, String currency) {
-        Optional<BillingOverview.InvoiceRef> i = c.invoice();
-        return new Row(c.name(), money(c.cost(), currency), money(c.charge(), currency), money(c.margin(), currency),
-                c.marginPercent().map(m -> m.setScale(1, java.math.RoundingMode.HALF_UP).toPlainString() + " %")
-                        .orElse("—"), c.margin().signum() < 0,
-                i.map(x -> x.status().dbName()).orElse("none"), i.map(x -> x.status().label()).orElse("No invoice"),
-                i.flatMap(BillingOverview.InvoiceRef::number).orElse(""), i.map(x -> x.id().toString()).orElse(""),
-                i.map(x -> money(x.total(), currency)).orElse("—"));
-    }
-
-    /**
-     * Chart data as JSON for charts.js: margin per customer (the run's figures), charge per service (the invoices'
-     * lines) and margin per service (issue 11 item 5: the daily aggregate the same run wrote, charge minus cost of the
-     * customers' rows; the cost of accounts nobody claims is not a customer's margin and is left out).
-     */
-    private String chart(Actor actor, BillingPeriod p, BillingOverview o) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("currency", o.currency());
-        data.put("customers", o.customers().stream().map(BillingOverview.CustomerRow::name).toList());
-        data.put("margins", o.customers().stream().map(c -> c.margin().setScale(2, java.math.RoundingMode.HALF_UP)
-                .toPlainString()).toList());
-        Map<String, BigDecimal> byService = runs.chargeByService(actor, p, CHART_SERVICES);
-        data.put("services", List.copyOf(byService.keySet()));
-        data.put("charges", byService.values().stream().map(BigDecimal::toPlainString).toList());
-        Map<String, BigDecimal> margins = runs.marginByService(actor, p, CHART_SERVICES);
-        data.put("marginServices", List.copyOf(margins.keySet()));
-        data.put("serviceMargins", margins.values().stream().map(m -> m.setScale(2, java.math.RoundingMode.HALF_UP)
-                .toPlainString()).toList());
-        return JSON.writeValueAsString(data);
     }
 
     static RunView runView(Optional<BillRun> latest) {

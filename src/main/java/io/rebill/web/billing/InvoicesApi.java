@@ -45,6 +45,12 @@ import java.util.UUID;
 @RequestMapping("/api/v1")
 class InvoicesApi {
     private final Invoices invoices;
+    /**
+     * Each invoice's JSON by the invoice itself (a record, compared by value: id, status, lines and all), so a kept
+     * one is exactly what mapping that invoice again would give; formatting every line's exact amount (BigDecimal
+     * division) was most of a list request's own CPU (docs/benchmarks.md, issue 11 item 8).
+     */
+    private final java.util.Map<Invoice, InvoiceJson> json = io.rebill.shared.cache.Lru.of(2048);
 
     InvoicesApi(Invoices invoices) {
         this.invoices = invoices;
@@ -82,8 +88,17 @@ class InvoicesApi {
                                @RequestParam(defaultValue = "50") int limit) {
         InvoiceFilter filter = new InvoiceFilter(period.map(BillingPeriod::parse), status.map(InvoicesApi::status),
                 customer);
-        return PageJson.of(invoices.list(actor, filter, new PageRequest(offset, limit)).map(InvoiceJson::of),
+        return PageJson.of(invoices.list(actor, filter, new PageRequest(offset, limit)).map(this::json),
                 "/api/v1/invoices");
+    }
+
+    private InvoiceJson json(Invoice invoice) {
+        InvoiceJson kept = json.get(invoice);
+        if (kept == null) {
+            kept = InvoiceJson.of(invoice);
+            json.put(invoice, kept);
+        }
+        return kept;
     }
 
     static InvoiceStatus status(String text) {
@@ -96,7 +111,7 @@ class InvoicesApi {
 
     @GetMapping("/invoices/{id}")
     InvoiceJson get(Actor actor, @PathVariable UUID id) {
-        return InvoiceJson.of(invoices.get(actor, id));
+        return json(invoices.get(actor, id));
     }
 
     @PostMapping("/invoices/{id}/issue")

@@ -42,10 +42,12 @@ class InvoicesPage {
 
     private final Invoices invoices;
     private final io.rebill.invoicing.BillRuns runs;
+    private final RenderedRows rendered;
 
-    InvoicesPage(Invoices invoices, io.rebill.invoicing.BillRuns runs) {
+    InvoicesPage(Invoices invoices, io.rebill.invoicing.BillRuns runs, RenderedRows rendered) {
         this.invoices = invoices;
         this.runs = runs;
+        this.rendered = rendered;
     }
 
     record Row(String id, String customer, String period, String status, String statusLabel, String number,
@@ -70,7 +72,9 @@ class InvoicesPage {
         Page<Invoice> page = invoices.list(actor, new InvoiceFilter(p, st, Optional.empty(), who),
                 new PageRequest(Math.max(0, offset), PAGE));
         List<Row> rows = page.items().stream().map(Row::of).toList();
-        model.addAttribute("rows", rows);
+        model.addAttribute("empty", rows.isEmpty());
+        // the rows as HTML, rendered once per content (an unchanged page of the list costs a lookup)
+        model.addAttribute("rowsHtml", rendered.of("invoices-rows", rows));
         model.addAttribute("period", p.map(BillingPeriod::toString).orElse(""));
         model.addAttribute("status", st.map(InvoiceStatus::dbName).orElse(""));
         model.addAttribute("customer", who.orElse(""));

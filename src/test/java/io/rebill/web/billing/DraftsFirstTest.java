@@ -124,6 +124,15 @@ class DraftsFirstTest {
         jdbc.sql("INSERT INTO bill_run (id, msp_id, period, status, trigger, requested_by, started_at, drafts_ready_at)"
                         + " VALUES (:id, :msp, :period, 'running', 'manual', 'Ana Lee', now(), now())")
                 .param("id", stopped).param("msp", s.msp).param("period", PERIOD).update();
+        // the Billing page's status box, polled while the run is busy, says the drafts are ready and reloads the page
+        // when they are not the ones it shows, once
+        var poll = s.owner.page("/billing/" + PERIOD + "/status?shown=" + first.path("id").asString());
+        assertThat(poll.statusCode()).isEqualTo(200);
+        assertThat(poll.body()).contains("Drafts ready", "updating the cost reports");
+        assertThat(poll.headers().firstValue("HX-Refresh")).contains("true");
+        var same = s.owner.page("/billing/" + PERIOD + "/status?shown=" + stopped);
+        assertThat(same.body()).contains("Drafts ready");
+        assertThat(same.headers().firstValue("HX-Refresh")).isEmpty();
         ok(s.owner.post("/api/v1/invoices/" + draftId(s.owner, s.acme) + "/issue", null));
         Response close = s.owner.post("/api/v1/billing/" + PERIOD + "/close", null);
         assertThat(close.status()).as(close.text()).isEqualTo(409);
