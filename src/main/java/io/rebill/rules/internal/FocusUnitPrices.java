@@ -1,0 +1,108 @@
+package io.rebill.rules.internal;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The unit prices of a customer's FOCUS 1.2 file, derived so that FOCUS's product rules hold (issue 12 item 8):
+ * "the product of ContractedUnitPrice and PricingQuantity MUST match the ContractedCost" and the same for
+ * ListUnitPrice and ListCost (FOCUS 1.2, columns/contractedunitprice.md and listcost.md; requirements model rules
+ * ContractedUnitPrice-C-011-C and ListCost-C-009-C). After the MSP's rules a line's contracted cost is the customer's
+ * charge, which is no published price times the quantity; so the unit price is the cost divided by the pricing
+ * quantity.
+ * <p>
+ * An exact decimal quotient, never a DOUBLE: DuckDB divides DECIMALs in floating point, so the division is done
+ * here on 128-bit integers (HUGEINT), the cost and the quantity read as integers of their 24th decimal place. The
+ * quotient is rounded half-up at 24 places ({@link #SCALE}), the precision this file documents for its unit prices
+ * (FOCUS leaves the precision to the provider and asks that it be documented: attributes/numeric_format.md, "Numeric
+ * Precision"); so unit price x quantity matches the cost to within half a unit of the price's 24th place times the
+ * quantity, which is what {@link FocusConformance} checks. {@code FocusUnitPricesTest} holds the SQL to
+ * {@link java.math.BigDecimal#divide(java.math.BigDecimal, int, java.math.RoundingMode)}.
+ * <p>
+ * Long division: with the quantity's integer {@code q} below 10^26, each remainder times 10^12 stays below 10^38,
+ * inside a HUGEINT; a larger quantity drops 3 to 12 trailing zeros of its 24 places first (so a quantity keeps at
+ * most 26 significant digits; an input gives at most 17 or 20). Null when no non-negative price fits: a zero
+ * quantity, a cost and a quantity of opposite signs (a discount in a row of its own), or a price of 10^14 or more.
+ */
+public final class FocusUnitPrices {
+    private FocusUnitPrices() {
+    }
+
+    /** The scale of the unit prices: DECIMAL(38,24), the file's decimal type. */
+    public static final int SCALE = 24;
+    private static final int[] DROPPED = {0, 3, 6, 9, 12};
+
+    /**
+     * SQL for the integer of a DECIMAL(38,24) value's 24th place ({@code value} x 10^24 as a HUGEINT), exact for any
+     * value the type holds: the integer part, then the decimals in two halves of 12 places (each cast rounds; the halves
+     * keep the sign of the value, and the last cast is exact), so that no product
+     * leaves DECIMAL(38,24).
+     */
+    public static String units(String value) {
+        String v = "CAST(" + value + " AS DECIMAL(38,24))";
+        String truncated = "trunc(" + v + ")";
+        String whole = "CAST(" + truncated + " AS HUGEINT)";
+        String high = "((" + v + " - " + truncated + ") * 1000000000000)";
+        String highWhole = "CAST(" + high + " AS HUGEINT)";
+        return "(" + whole + " * " + pow(24) + " + " + highWhole + " * " + pow(12) + " + CAST((" + high + " - "
+                + highWhole + ") * 1000000000000 AS HUGEINT))";
+    }
+
+    /**
+     * {@code source} (anything a FROM takes) with one more DECIMAL(38,24) column per entry of {@code prices}: the cost
+     * column named by the key divided by {@code quantity}, rounded half-up at 24 places, named by the value; NULL when
+     * no non-negative price fits (see the class comment). Each step is a projection of its own, so that every
+     * intermediate integer is computed once per line (DuckDB does not share repeated expressions inside CASE).
+     */
+    public static String withPrices(String source, String quantity, Map<String, String> prices) {
+        List<String> temporary = new ArrayList<>(List.of("rb_qu", "rb_b", "rb_q", "rb_p"));
+        StringBuilder units = new StringBuilder("SELECT *, " + units(quantity) + " AS rb_qu");
+        StringBuilder split = new StringBuilder("SELECT *, abs(rb_qu) AS rb_b");
+        StringBuilder first = new StringBuilder("SELECT *");
+        StringBuilder second = new StringBuilder("SELECT *");
+        StringBuilder last = new StringBuilder("SELECT *");
+        int i = 0;
+        for (Map.Entry<String, String> e : prices.entrySet()) {
+            String n = "rb_n" + i++;
+            temporary.addAll(List.of(n, n + "_w", n + "_m1", n + "_d1", n + "_m2", n + "_u"));
+            units.append(", ").append(units(e.getKey())).append(" AS ").append(n);
+            // the whole part (k places) and the remainder times 10^12
+            first.append(", CASE WHEN rb_q IS NOT NULL AND (").append(n).append(" >= 0) = (rb_qu > 0) OR ").append(n)
+                    .append(" = 0 THEN abs(").append(n).append(") // rb_q END AS ").append(n).append("_w, (abs(").append(n)
+                    .append(") % rb_q) * ").append(pow(12)).append(" AS ").append(n).append("_m1");
+            // 12 more places, and the remainder times 10^(12 - k)
+            second.append(", ").append(n).append("_m1 // rb_q AS ").append(n).append("_d1, (").append(n)
+                    .append("_m1 % rb_q) * rb_p AS ").append(n).append("_m2");
+            // the price in units of its 24th place, rounded half-up on the last remainder; 10^14 or more does not fit
+            last.append(", CASE WHEN ").append(n).append("_w < ").append(pow(26)).append(" // rb_p THEN ").append(n)
+                    .append("_w * rb_p * ").append(pow(12)).append(" + ").append(n).append("_d1 * rb_p + ").append(n)
+                    .append("_m2 // rb_q + CASE WHEN 2 * (").append(n).append("_m2 % rb_q) >= rb_q THEN 1 ELSE 0 END END AS ")
+                    .append(n).append("_u");
+        }
+        // a quantity of 10^26 units or more drops k trailing zeros first, so that remainders x 10^12 fit a HUGEINT
+        StringBuilder q = new StringBuilder("CASE");
+        StringBuilder p = new StringBuilder("CASE");
+        for (int k : DROPPED) {
+            String when = " WHEN rb_b < " + pow(26 + k) + (k > 0 ? " AND rb_b % " + pow(k) + " = 0" : "") + " AND rb_b <> 0";
+            q.append(when).append(" THEN rb_b // ").append(pow(k));
+            p.append(when).append(" THEN ").append(pow(12 - k));
+        }
+        split.append(", ").append(q).append(" END AS rb_q, ").append(p).append(" END AS rb_p");
+        StringBuilder prices24 = new StringBuilder("SELECT * EXCLUDE (" + String.join(", ", temporary) + ")");
+        i = 0;
+        for (String name : prices.values()) {
+            String u = "rb_n" + i++ + "_u";
+            prices24.append(", (CAST(").append(u).append(" // ").append(pow(24)).append(" AS DECIMAL(38,24)) + CAST(")
+                    .append(u).append(" % ").append(pow(24)).append(" AS DECIMAL(38,0)) * CAST('0.000000000000000000000001'"
+                            + " AS DECIMAL(38,24))) AS ").append(name);
+        }
+        return prices24 + " FROM (" + last + " FROM (" + second + " FROM (" + first + " FROM (" + split + " FROM ("
+                + units + " FROM " + source + ")))))";
+    }
+
+    private static String pow(int exponent) {
+        return "CAST('" + BigInteger.TEN.pow(exponent) + "' AS HUGEINT)";
+    }
+}
