@@ -52,6 +52,7 @@ final class FormatWriters {
         c.put("pricing/publicOnDemandCost", f -> f.listCost);
         c.put("pricing/publicOnDemandRate", f -> f.listRate);
         c.put("pricing/unit", f -> f.unit);
+        c.put("pricing/RateCode", f -> f.rateCode);
         c.put("reservation/ReservationARN", f -> f.reservationArn);
         c.put("reservation/EffectiveCost", f -> f.riEffectiveCost);
         c.put("reservation/UnusedAmortizedUpfrontFeeForBillingPeriod", f -> f.riUnusedUpfront);
@@ -183,6 +184,7 @@ final class FormatWriters {
         c.put("AvailabilityZone", f -> f.az);
         c.put("ResourceId", f -> f.resourceId);
         c.put("SkuId", f -> f.sku);
+        c.put("SkuPriceId", f -> f.rateCode);
         c.put("ChargeDescription", f -> f.description);
         c.put("Tags", f -> f.tags.isEmpty() ? null : json(f.tags));
         c.put("ChargeCategory", f -> f.expectedChargeCategory().toLowerCase());

@@ -296,8 +296,8 @@ public final class BillOutputs {
                 + " CAST(? AS VARCHAR) AS rb_currency, CAST(? AS VARCHAR) AS rb_invoice_id)"
                 + " SELECT * EXCLUDE (rb_part, rb_position) FROM ("
                 + "SELECT " + FocusColumns.lineSelect() + ", 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
-                + " FROM (SELECT " + FocusColumns.linePrelude() + " FROM read_parquet(" + DuckDb.fileList(lines)
-                + ", hive_partitioning = false) WHERE customer_id = ?), rb_ctx"
+                + " FROM (" + FocusColumns.linePrelude("(SELECT * FROM read_parquet(" + DuckDb.fileList(lines)
+                + ", hive_partitioning = false) WHERE customer_id = ?)") + "), rb_ctx"
                 + " UNION ALL BY NAME"
                 + " SELECT " + FocusColumns.extraSelect() + ", 1 AS rb_part, position AS rb_position"
                 + " FROM rb_extra, rb_ctx WHERE customer_id = ?) ORDER BY rb_part, rb_position, x_LineId) TO '"

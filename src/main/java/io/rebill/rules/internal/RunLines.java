@@ -165,7 +165,8 @@ public final class RunLines {
                     + " CAST(? AS VARCHAR) AS rb_invoice_id FROM " + customers + " WHERE customer_id = ?)"
                     + " SELECT * EXCLUDE (rb_part, rb_position) FROM ("
                     + "SELECT " + FocusColumns.customerLineSelect() + ", 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
-                    + " FROM (SELECT " + FocusColumns.linePrelude() + " FROM " + lines + " WHERE customer_id = ?), rb_ctx"
+                    + " FROM (" + FocusColumns.linePrelude("(SELECT * FROM " + lines + " WHERE customer_id = ?)")
+                    + "), rb_ctx"
                     + " UNION ALL BY NAME"
                     + " SELECT " + FocusColumns.customerExtraSelect() + ", 1 AS rb_part, position AS rb_position FROM ("
                     + "SELECT *, CAST(NULL AS TIMESTAMP) AS corrects_start, CAST(NULL AS TIMESTAMP) AS corrects_end FROM "
