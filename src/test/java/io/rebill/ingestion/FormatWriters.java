@@ -162,7 +162,8 @@ final class FormatWriters {
     }
 
     static boolean isMoney(String legacy) {
-        return legacy.contains("Cost") || legacy.contains("Amount") || legacy.contains("Rate") || legacy.contains("Fee")
+        return legacy.contains("Cost") || legacy.contains("Amount") || legacy.contains("Rate") && !legacy.endsWith("RateCode")
+                || legacy.contains("Fee")
                 || legacy.contains("Commitment");
     }
 
