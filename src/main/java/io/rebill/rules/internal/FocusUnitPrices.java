@@ -43,7 +43,12 @@ public final class FocusUnitPrices {
      * that integer. (Twice as fast here as taking it apart with trunc and casts, which check each step for overflow.)
      */
     public static String units(String value) {
-        return "CAST(replace(CAST(CAST(" + value + " AS DECIMAL(38,24)) AS VARCHAR), '.', '') AS HUGEINT)";
+        return "CAST(" + digits(value) + " AS HUGEINT)";
+    }
+
+    /** The digits (and sign) of a DECIMAL(38,24) value without its point: the text of {@link #units}. */
+    private static String digits(String value) {
+        return "replace(CAST(CAST(" + value + " AS DECIMAL(38,24)) AS VARCHAR), '.', '')";
     }
 
     /**
@@ -53,8 +58,8 @@ public final class FocusUnitPrices {
      * intermediate integer is computed once per line (DuckDB does not share repeated expressions inside CASE).
      */
     public static String withPrices(String source, String quantity, Map<String, String> prices) {
-        List<String> temporary = new ArrayList<>(List.of("rb_qu", "rb_b", "rb_q", "rb_p"));
-        StringBuilder units = new StringBuilder("SELECT *, " + units(quantity) + " AS rb_qu");
+        List<String> temporary = new ArrayList<>(List.of("rb_qt", "rb_qu", "rb_b", "rb_bt", "rb_q", "rb_p"));
+        StringBuilder units = new StringBuilder("SELECT *, " + digits(quantity) + " AS rb_qt");
         StringBuilder split = new StringBuilder("SELECT *, abs(rb_qu) AS rb_b");
         List<StringBuilder> steps = new ArrayList<>();
         for (int s = 0; s < 7; s++) {
@@ -89,12 +94,15 @@ public final class FocusUnitPrices {
                     .append("_r2 >= rb_q THEN 1 ELSE 0 END AS DECIMAL(38,0)) * CAST('0.000000000000000000000001' AS"
                             + " DECIMAL(38,24)) END AS ").append(n).append("_u");
         }
-        // a quantity of 10^26 units or more drops k trailing zeros first, so that remainders x 10^12 fit a HUGEINT
+        // a quantity of 10^26 units or more drops k trailing zeros first, so that remainders x 10^12 fit a HUGEINT; the
+        // zeros are read off its digits (a HUGEINT division by 10^k, even by a constant, loops over bits: 3 times the
+        // whole price's time for quantities of 100 or more)
         StringBuilder q = new StringBuilder("CASE");
         StringBuilder p = new StringBuilder("CASE");
         for (int k : DROPPED) {
-            String when = " WHEN rb_b < " + pow(26 + k) + (k > 0 ? " AND rb_b % " + pow(k) + " = 0" : "") + " AND rb_b <> 0";
-            q.append(when).append(" THEN rb_b // ").append(pow(k));
+            String when = " WHEN rb_b < " + pow(26 + k) + (k > 0 ? " AND right(rb_bt, " + k + ") = '" + "0".repeat(k) + "'" : "")
+                    + " AND rb_b <> 0";
+            q.append(when).append(" THEN ").append(k == 0 ? "rb_b" : "CAST(left(rb_bt, length(rb_bt) - " + k + ") AS HUGEINT)");
             p.append(when).append(" THEN ").append(pow(12 - k));
         }
         split.append(", ").append(q).append(" END AS rb_q, ").append(p).append(" END AS rb_p");
@@ -104,6 +112,7 @@ public final class FocusUnitPrices {
             prices24.append(", rb_n").append(i++).append("_u AS ").append(name);
         }
         String sql = "(" + units + " FROM " + source + ")";
+        sql = "(SELECT *, CAST(rb_qt AS HUGEINT) AS rb_qu, ltrim(rb_qt, '-') AS rb_bt FROM " + sql + ")";
         sql = "(" + split + " FROM " + sql + ")";
         for (StringBuilder step : steps) {
             sql = "(" + step + " FROM " + sql + ")";
