@@ -72,7 +72,8 @@ public final class FocusConformance {
         for (FocusRules.Rule r : FocusRules.RULES) {
             if (present.contains(r.column()) && types.keySet().containsAll(r.reads())
                     && (!r.violatedWhen().contains("rb_expected_") || !priced.equals(from))) {
-                rows(duck, priced, r.column(), r.rule(), r.violatedWhen().replace("{{file}}", from), violations, file);
+                rows(duck, r.violatedWhen().contains("rb_expected_") ? priced : from, r.column(), r.rule(),
+                        r.violatedWhen().replace("{{file}}", from), violations, file);
             }
         }
         return violations;

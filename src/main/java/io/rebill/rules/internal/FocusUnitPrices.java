@@ -122,7 +122,7 @@ public final class FocusUnitPrices {
 
     /**
      * One digit chunk of the long division, {@code m} // rb_q below 10^12, without HUGEINT's division (a loop over
-     * the quotient's bits, 10 times slower here): a floating-point estimate, exact to within one (a DOUBLE's 53 bits
+     * the quotient's bits, 15 times slower here): a floating-point estimate, exact to within one (a DOUBLE's 53 bits
      * carry a quotient below 10^12 with an error under 10^-3), then corrected with an exact multiplication, so that
      * the remainder {@code d}_r ends in [0, rb_q) and the digit {@code d} is exact.
      */
