@@ -48,7 +48,10 @@ public enum CanonicalColumn {
     // the provider's names of the accounts, where its export has them (issue 12 item 8); last, so the columns before
     // them keep their places, and files stored before them have none (StoredLines reads those as NULL)
     SUB_ACCOUNT_NAME("VARCHAR"),
-    BILLING_ACCOUNT_NAME("VARCHAR");
+    BILLING_ACCOUNT_NAME("VARCHAR"),
+    // the provider's id of the price a line was charged at, where its export has one (CUR's pricing/RateCode, FOCUS
+    // SkuPriceId; FOCUS 1.2 SkuPriceId); last, and files stored before it have none (StoredLines reads NULL)
+    SKU_PRICE_ID("VARCHAR");
 
     public static final String MONEY_TYPE = "DECIMAL(38,24)";
     /**

@@ -77,9 +77,17 @@ public final class StoredLines {
                 replace.add("CAST(map_entries(tags) AS " + CanonicalColumn.TAGS_TYPE + ") AS tags");
             }
             String read = canonical(group.getValue(), extra);
-            // files stored before the account names were kept have none: NULL, as for an export without names
-            String names = group.getKey().names() ? "" : ", " + ACCOUNT_NAMES.stream()
-                    .map(c -> "CAST(NULL AS VARCHAR) AS " + c).collect(java.util.stream.Collectors.joining(", "));
+            // files stored before the account names (or the price ids) were kept have none: NULL, as for an export
+            // without them
+            List<String> missing = new ArrayList<>();
+            if (!group.getKey().names()) {
+                missing.addAll(ACCOUNT_NAMES);
+            }
+            if (!group.getKey().priceIds()) {
+                missing.add(CanonicalColumn.SKU_PRICE_ID.column());
+            }
+            String names = missing.stream().map(c -> ", CAST(NULL AS VARCHAR) AS " + c)
+                    .collect(java.util.stream.Collectors.joining());
             parts.add(replace.isEmpty() && names.isEmpty() ? read : "SELECT *" + (replace.isEmpty() ? ""
                     : " REPLACE (" + String.join(", ", replace) + ")") + names + " FROM (" + read + ")");
         }
@@ -92,13 +100,14 @@ public final class StoredLines {
 
     /**
      * How a stored file keeps its costs (the scale) and its tags (a MAP in files stored before tags were lists), and
-     * whether it has the account-name columns.
+     * whether it has the account-name columns and the price id column.
      */
-    private record Layout(int moneyScale, boolean mapTags, boolean names) implements Comparable<Layout> {
+    private record Layout(int moneyScale, boolean mapTags, boolean names, boolean priceIds) implements Comparable<Layout> {
         @Override
         public int compareTo(Layout o) {
             return moneyScale != o.moneyScale ? Integer.compare(moneyScale, o.moneyScale)
-                    : mapTags != o.mapTags ? Boolean.compare(mapTags, o.mapTags) : Boolean.compare(names, o.names);
+                    : mapTags != o.mapTags ? Boolean.compare(mapTags, o.mapTags)
+                    : names != o.names ? Boolean.compare(names, o.names) : Boolean.compare(priceIds, o.priceIds);
         }
     }
 
@@ -113,13 +122,16 @@ public final class StoredLines {
         Map<String, Integer> scaleOf = new HashMap<>();
         Map<String, Boolean> mapTagsOf = new HashMap<>();
         java.util.Set<String> named = new java.util.HashSet<>();
+        java.util.Set<String> priced = new java.util.HashSet<>();
         try (Statement s = duck.createStatement();
              ResultSet rs = s.executeQuery("SELECT file_name, name, scale, converted_type FROM parquet_schema("
                      + DuckDb.fileList(files) + ") WHERE name IN ('billed_cost', 'tags', '"
-                     + CanonicalColumn.SUB_ACCOUNT_NAME.column() + "')")) {
+                     + CanonicalColumn.SUB_ACCOUNT_NAME.column() + "', '" + CanonicalColumn.SKU_PRICE_ID.column() + "')")) {
             while (rs.next()) {
                 if (rs.getString(2).equals(CanonicalColumn.SUB_ACCOUNT_NAME.column())) {
                     named.add(rs.getString(1));
+                } else if (rs.getString(2).equals(CanonicalColumn.SKU_PRICE_ID.column())) {
+                    priced.add(rs.getString(1));
                 } else if (rs.getString(2).equals("billed_cost")) {
                     scaleOf.put(rs.getString(1), rs.getInt(3));
                 } else {
@@ -134,7 +146,7 @@ public final class StoredLines {
                 throw new IllegalStateException(f + " is not a stored line item file: it has no billed_cost column");
             }
             byLayout.computeIfAbsent(new Layout(scale, mapTagsOf.getOrDefault(f.toString(), false),
-                    named.contains(f.toString())), k -> new ArrayList<>()).add(f);
+                    named.contains(f.toString()), priced.contains(f.toString())), k -> new ArrayList<>()).add(f);
         }
         return byLayout;
     }

@@ -52,6 +52,7 @@ final class FormatWriters {
         c.put("pricing/publicOnDemandCost", f -> f.listCost);
         c.put("pricing/publicOnDemandRate", f -> f.listRate);
         c.put("pricing/unit", f -> f.unit);
+        c.put("pricing/RateCode", f -> f.rateCode);
         c.put("reservation/ReservationARN", f -> f.reservationArn);
         c.put("reservation/EffectiveCost", f -> f.riEffectiveCost);
         c.put("reservation/UnusedAmortizedUpfrontFeeForBillingPeriod", f -> f.riUnusedUpfront);
@@ -161,7 +162,8 @@ final class FormatWriters {
     }
 
     static boolean isMoney(String legacy) {
-        return legacy.contains("Cost") || legacy.contains("Amount") || legacy.contains("Rate") || legacy.contains("Fee")
+        return legacy.contains("Cost") || legacy.contains("Amount") || legacy.contains("Rate") && !legacy.endsWith("RateCode")
+                || legacy.contains("Fee")
                 || legacy.contains("Commitment");
     }
 
@@ -183,6 +185,7 @@ final class FormatWriters {
         c.put("AvailabilityZone", f -> f.az);
         c.put("ResourceId", f -> f.resourceId);
         c.put("SkuId", f -> f.sku);
+        c.put("SkuPriceId", f -> f.rateCode);
         c.put("ChargeDescription", f -> f.description);
         c.put("Tags", f -> f.tags.isEmpty() ? null : json(f.tags));
         c.put("ChargeCategory", f -> f.expectedChargeCategory().toLowerCase());

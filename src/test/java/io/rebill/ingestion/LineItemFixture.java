@@ -24,6 +24,8 @@ public final class LineItemFixture {
     String az = "us-east-1a";
     String resourceId = "i-0abc";
     String sku = "SKU123";
+    /** The price id: CUR pricing/RateCode (SKU.OfferTermCode.RateCode), FOCUS SkuPriceId; none unless given. */
+    String rateCode;
     String description = "m5.large hours";
     String legalEntity = "Amazon Web Services, Inc.";
     String invoicingEntity = "Amazon Web Services, Inc.";
@@ -64,6 +66,7 @@ public final class LineItemFixture {
     public LineItemFixture legalEntity(String v) { legalEntity = v; return this; }
     public LineItemFixture tag(String key, String value) { tags.put(key, value); return this; }
     public LineItemFixture sku(String v) { sku = v; return this; }
+    public LineItemFixture rateCode(String v) { rateCode = v; return this; }
     public LineItemFixture credit(String creditType, String amount) { credits.put(creditType, amount); return this; }
 
     public LineItemFixture reservation(String arn, String effectiveCost) {

@@ -23,7 +23,8 @@ abstract class SourceFormatContract extends ReaderContract {
 
     static List<LineItemFixture> everyKindOfLine() {
         return List.of(
-                aLineItem().resource("i-usage").cost("0.0960000001").tag("team", "web").tag("env", "prod"),
+                aLineItem().resource("i-usage").cost("0.0960000001").tag("team", "web").tag("env", "prod")
+                        .rateCode("SKU123.JRTCKXETXF.6YS6EN2CT7"),
                 aLineItem().type("DiscountedUsage").resource("i-ri").cost("0").list("0.096", "0.096")
                         .reservation(RI_ARN, "0.061"),
                 // no public on-demand rate on an RI fee or a tax line, and no quantity on the tax line (AWS leaves
@@ -80,6 +81,7 @@ abstract class SourceFormatContract extends ReaderContract {
             assertThat(r.get("x_service_code")).as(f.type).isEqualTo(f.productCode);
             assertThat(r.get("region_id")).as(f.type).isEqualTo(f.region);
             assertThat(r.get("resource_id")).as(f.type).isEqualTo(f.resourceId);
+            assertThat(r.get("sku_price_id")).as(f.type).isEqualTo(f.rateCode);
             assertThat(r.get("charge_category")).as(f.type).isEqualTo(f.expectedChargeCategory());
             assertThat(r.get("commitment_discount_id")).as(f.type).isEqualTo(f.expectedCommitmentId());
             assertThat(r.get("commitment_discount_type")).as(f.type).isEqualTo(f.expectedCommitmentType());

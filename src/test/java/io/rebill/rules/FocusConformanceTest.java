@@ -40,6 +40,7 @@ class FocusConformanceTest {
     static final String GLOBEX = "222222222222";
     static final String RI = "arn:aws:ec2:us-east-1:" + ACME + ":reserved-instances/ri-0001";
     static final String SP = "arn:aws:savingsplans::" + ACME + ":savingsplan/sp-0001";
+    static final String RATE = "SKU123.JRTCKXETXF.6YS6EN2CT7";
 
     @TempDir
     Path dir;
@@ -62,9 +63,11 @@ class FocusConformanceTest {
     /** Lines of every kind a CUR holds: usage, tax, support, RI and Savings Plan usage and fees, a credit, a discount. */
     static List<LineItemFixture> everyKind() {
         List<LineItemFixture> lines = new ArrayList<>();
-        lines.add(aLineItem().account(ACME).cost("10").list("10", "0.1").quantity("100").tag("Name", "web-1"));
+        lines.add(aLineItem().account(ACME).cost("10").list("10", "0.1").quantity("100").tag("Name", "web-1")
+                .rateCode(RATE));
+        // a price id on a tax line is AWS's, but FOCUS wants none on tax
         lines.add(aLineItem().account(ACME).type("Tax").cost("1.5").list("0", "0").quantity("0").resource("")
-                .usageType("").sku(""));
+                .usageType("").sku("").rateCode("TAX.RATE"));
         lines.add(aLineItem().account(ACME).product("AWSSupportBusiness", "AWS Support (Business)").cost("100")
                 .list("100", "100").resource("").region(""));
         lines.add(aLineItem().account(ACME).type("DiscountedUsage").cost("0").list("2", "0.2").quantity("10")
@@ -77,6 +80,9 @@ class FocusConformanceTest {
                 .resource(SP).savingsPlan(SP, "0").spCommitment("20", "18"));
         lines.add(aLineItem().account(ACME).type("Credit").cost("-3").list("0", "0").quantity("0"));
         lines.add(aLineItem().account(ACME).type("EdpDiscount").cost("-0.5").list("0", "0").quantity("0"));
+        // usage of no quantity and no cost: any price fits, FOCUS's default is the list one
+        lines.add(aLineItem().account(ACME).usageType("USE1-DataTransfer-Out-Bytes").cost("0").list("0", "0.09")
+                .quantity("0"));
         lines.add(aLineItem().account(GLOBEX).product("AmazonS3", "Amazon Simple Storage Service").region("eu-west-1")
                 .resource("arn:aws:s3:::globex-bucket/logs").usageType("EUW1-TimedStorage-ByteHrs")
                 .cost("2").list("2", "0.023").quantity("86.95"));
@@ -145,6 +151,91 @@ class FocusConformanceTest {
         }
     }
 
+    /**
+     * FOCUS 1.2's product rules: ContractedUnitPrice x PricingQuantity = ContractedCost (the customer's charge, after a
+     * 3 % uplift) and ListUnitPrice x PricingQuantity = ListCost, the prices exact at 24 places; null where FOCUS wants
+     * none (tax) or no non-negative price fits (a discount in a row of its own); SkuPriceId from CUR's rate code.
+     */
+    @Test
+    void unitPricesTimesThePricingQuantityAreTheCostsAndThePriceIdIsCarried() throws SQLException {
+        Path out = billEveryKind();
+        try (Connection duck = DuckDb.open(RebillSettings.at(dir.resolve("home")))) {
+            String acme = file(out, "acme");
+            String prices = "SELECT PricingQuantity, ContractedCost, ContractedUnitPrice, ListCost, ListUnitPrice, SkuPriceId FROM "
+                    + acme + " WHERE ";
+            // usage at a 3 % uplift: 10.30 for 100 hours is 0.103 an hour; the list price 10 / 100
+            assertThat(row(duck, prices + "x_ChargeType = 'Usage' AND ServiceName = 'Amazon Elastic Compute Cloud'"
+                    + " AND PricingQuantity = 100")).containsExactly("100.000000000000000000000000",
+                    "10.300000000000000000000000", "0.103000000000000000000000", "10.000000000000000000000000",
+                    "0.100000000000000000000000", RATE);
+            // the unused reservation's 5.15 over 720 hours: 0.00715277..., rounded half-up at the 24th place
+            assertThat(row(duck, prices + "x_ChargeType = 'RIFee'")).containsExactly("720.000000000000000000000000",
+                    "5.150000000000000000000000", "0.007152777777777777777778", "0E-24", "0E-24", null);
+            // usage a reservation or a Savings Plan covers: the customer's charge is the amortised cost x 1.03
+            assertThat(row(duck, prices + "x_ChargeType = 'DiscountedUsage'")).containsExactly("10.000000000000000000000000",
+                    "1.236000000000000000000000", "0.123600000000000000000000", "2.000000000000000000000000",
+                    "0.200000000000000000000000", null);
+            assertThat(row(duck, prices + "x_ChargeType = 'SavingsPlanCoveredUsage'")).containsExactly(
+                    "10.000000000000000000000000", "2.575000000000000000000000", "0.257500000000000000000000",
+                    "4.000000000000000000000000", "0.400000000000000000000000", null);
+            // tax (which the uplift leaves out): no quantity, no price, no price id (the CUR line had one)
+            assertThat(row(duck, prices + "x_ChargeType = 'Tax'")).containsExactly(null, "1.500000000000000000000000",
+                    null, "0E-24", null, null);
+            // no quantity and no cost: the list price; an EDP discount of its own (-0.515 for no quantity): no price fits
+            assertThat(row(duck, prices + "x_UsageType = 'USE1-DataTransfer-Out-Bytes'")).containsExactly(
+                    "0E-24", "0E-24", "0.090000000000000000000000", "0E-24", "0.090000000000000000000000", null);
+            assertThat(row(duck, "SELECT ContractedCost, ContractedUnitPrice FROM " + acme + " WHERE x_ChargeType = 'EdpDiscount'"))
+                    .containsExactly("-0.515000000000000000000000", null);
+            // the monthly fee is one month at 50; the welcome credit has no price and lists at what it bills
+            assertThat(row(duck, prices + "x_LineId = 'fee'")).containsExactly("1.000000000000000000000000",
+                    "50.000000000000000000000000", "50.000000000000000000000000", "50.000000000000000000000000",
+                    "50.000000000000000000000000", null);
+            assertThat(row(duck, prices + "x_LineId = 'welcome'")).containsExactly(null, "-5.000000000000000000000000",
+                    null, "-5.000000000000000000000000", null, null);
+            assertThat(FocusConformance.check(duck, out.resolve("line_items/acme.parquet"))).isEmpty();
+        }
+    }
+
+    /**
+     * Line items stored before Rebill kept price ids have no sku_price_id column: they are read as having none, and
+     * the customer's file is billed from them as before, with SkuPriceId null.
+     */
+    @Test
+    void linesStoredBeforePriceIdsWereKeptBillWithoutThem() throws SQLException, java.io.IOException {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(everyKind(), dir.resolve("cur.csv"))), ProgressListener.silent());
+        try (Connection duck = DuckDb.open(settings); Statement s = duck.createStatement()) {
+            for (Path stored : ingestion.lineItemFiles("payer", GoldenBills.SEPT)) {
+                Path older = stored.resolveSibling("older.parquet");
+                s.execute("COPY (SELECT * EXCLUDE (sku_price_id) FROM read_parquet('" + DuckDb.literal(stored.toString())
+                        + "')) TO '" + DuckDb.literal(older.toString()) + "' (FORMAT parquet)");
+                Files.move(older, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                assertThat(columns(duck, stored)).doesNotContain("sku_price_id");
+            }
+        }
+        Path out = dir.resolve("out");
+        InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme", "Acme Corp",
+                        "it@acme.test", List.of(ACME), Optional.empty()))), GoldenBills.SEPT,
+                ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), m -> { });
+        try (Connection duck = DuckDb.open(settings)) {
+            assertThat(row(duck, "SELECT count(*), count(SkuPriceId), sum(BilledCost) FROM " + file(out, "acme")))
+                    .containsExactly("12", "0", "167.216000000000000000000000");
+            assertThat(FocusConformance.check(duck, out.resolve("line_items/acme.parquet"))).isEmpty();
+        }
+    }
+
+    private Path billEveryKind() {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(everyKind(), dir.resolve("cur.csv"))), ProgressListener.silent());
+        Path out = dir.resolve("out");
+        InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme", "Acme Corp",
+                        "it@acme.test", List.of(ACME), Optional.empty()))), GoldenBills.SEPT,
+                ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), m -> { });
+        return out;
+    }
+
     @Test
     void theFilesBilledFromThePublicCurAndFocusSamplesAreFocus12() throws SQLException {
         Path cur = Path.of("../shared/data/cur-csv-anonymized/sample-anonymous-aws-export-dataset.csv");
@@ -200,8 +291,47 @@ class FocusConformanceTest {
                     "broken.parquet: PricingCategory MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and"
                             + " ChargeClass is not \"Correction\" (1 rows, e.g. x_LineId fee: null)",
                     "broken.parquet: PricingUnit MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and"
-                            + " ChargeClass is not \"Correction\" (2 rows, e.g. x_LineId payer/part-00000-0: null)",
-                    "broken.parquet: RegionName MUST NOT be null when RegionId is not null (8 rows, e.g. x_LineId payer/part-00000-0: null)");
+                            + " ChargeClass is not \"Correction\" (3 rows, e.g. x_LineId payer/part-00000-0: null)",
+                    "broken.parquet: RegionName MUST NOT be null when RegionId is not null (9 rows, e.g. x_LineId payer/part-00000-0: null)",
+                    "broken.parquet: PricingUnit MUST be null when PricingQuantity is null, and not null when it is not"
+                            + " (3 rows, e.g. x_LineId payer/part-00000-0: null)");
+        }
+    }
+
+    /** Unit prices that do not give the costs, a price id on tax or under two SKUs, a credit listed at nothing. */
+    @Test
+    void theCheckNamesEachBrokenPriceRule() throws SQLException {
+        Path out = billEveryKind();
+        Path broken = dir.resolve("prices.parquet");
+        try (Connection duck = DuckDb.open(RebillSettings.at(dir.resolve("home"))); Statement s = duck.createStatement()) {
+            String acme = file(out, "acme");
+            String usage = row(duck, "SELECT x_LineId FROM " + acme + " WHERE x_ChargeType = 'Usage' AND PricingQuantity = 100").getFirst();
+            String sp = row(duck, "SELECT x_LineId FROM " + acme + " WHERE x_ChargeType = 'SavingsPlanCoveredUsage'").getFirst();
+            String ri = row(duck, "SELECT x_LineId FROM " + acme + " WHERE x_ChargeType = 'DiscountedUsage'").getFirst();
+            String tax = row(duck, "SELECT x_LineId FROM " + acme + " WHERE x_ChargeType = 'Tax'").getFirst();
+            // the list price as the contracted one (what Rebill wrote before), no list price on covered usage, the
+            // usage's price id on the tax line and on the reservation's usage of another SKU, a credit listed at 0
+            s.execute("COPY (SELECT * REPLACE ("
+                    + " CASE WHEN x_LineId = '" + usage + "' THEN ListUnitPrice ELSE ContractedUnitPrice END AS ContractedUnitPrice,"
+                    + " CASE WHEN x_LineId = '" + sp + "' THEN NULL ELSE ListUnitPrice END AS ListUnitPrice,"
+                    + " CASE WHEN x_LineId IN ('" + tax + "', '" + ri + "') THEN '" + RATE + "' ELSE SkuPriceId END AS SkuPriceId,"
+                    + " CASE WHEN x_LineId = '" + ri + "' THEN 'SKU999' ELSE SkuId END AS SkuId,"
+                    + " CASE WHEN x_LineId = 'welcome' THEN 0 ELSE ListCost END AS ListCost) FROM " + acme + ") TO '"
+                    + DuckDb.literal(broken.toString()) + "' (FORMAT parquet)");
+            List<String> violations = FocusConformance.check(duck, broken).stream().map(Object::toString).toList();
+            assertThat(violations).containsExactlyInAnyOrder(
+                    "prices.parquet: ContractedUnitPrice times PricingQuantity MUST match ContractedCost when PricingQuantity"
+                            + " is not null and ChargeClass is not \"Correction\" (ContractedCost / PricingQuantity rounded"
+                            + " half-up at 24 places) (1 rows, e.g. x_LineId " + usage + ": '0.100000000000000000000000')",
+                    "prices.parquet: ListUnitPrice MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and"
+                            + " ChargeClass is not \"Correction\", unless no non-negative price times PricingQuantity gives"
+                            + " ListCost (1 rows, e.g. x_LineId " + sp + ": null)",
+                    "prices.parquet: SkuPriceId MUST be null when ChargeCategory is \"Tax\" (1 rows, e.g. x_LineId " + tax
+                            + ": '" + RATE + "')",
+                    "prices.parquet: SkuPriceId MUST have one and only one parent SkuId (3 rows, e.g. x_LineId " + usage
+                            + ": '" + RATE + "')",
+                    "prices.parquet: ListCost MUST match BilledCost when ListUnitPrice is null and ChargeCategory is"
+                            + " \"Credit\" (1 rows, e.g. x_LineId welcome: '0.000000000000000000000000')");
         }
     }
 

@@ -156,14 +156,29 @@ class RunLinesTest {
                     + " WHERE ChargeClass IS DISTINCT FROM 'Correction')";
             // the same rows as the MSP's export of Acme, in the same order, but for the MSP-only columns
             assertThat(one(duck, "SELECT count(*) FROM " + customers)).isEqualTo(one(duck, "SELECT count(*) FROM " + msps))
-                    .isEqualTo("11");
+                    .isEqualTo("12");
             assertThat(one(duck, "SELECT count(*) FROM (" + customers + " EXCEPT ALL " + msps + ")")).isEqualTo("0");
+            // the price id of the one line whose CUR had it; a run kept before lines had price ids still gives the
+            // customer's file, with none
+            assertThat(one(duck, "SELECT string_agg(SkuPriceId) FROM " + a)).isEqualTo(FocusConformanceTest.RATE);
+            Path kept = run.resolve("lines.parquet");
+            Path older = run.resolve("older.parquet");
+            try (java.sql.Statement s = duck.createStatement()) {
+                s.execute("COPY (SELECT * EXCLUDE (sku_price_id) FROM read_parquet('" + kept + "')) TO '" + older
+                        + "' (FORMAT parquet)");
+            }
+            Files.move(older, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path again = billing.customerFocus(run, new CustomerFocus("acme", Optional.of("INV-2024-0042"), List.of(),
+                    CustomerFocus.Format.PARQUET));
+            assertThat(one(duck, "SELECT count(*), count(SkuPriceId) FROM read_parquet('" + again + "')")).isEqualTo("12");
+            assertThat(one(duck, "SELECT count(SkuPriceId) FROM read_parquet('" + again + "')")).isEqualTo("0");
+            assertThat(FocusConformance.check(duck, again)).isEmpty();
             assertThat(one(duck, "SELECT count(*) FROM (" + msps + " EXCEPT ALL " + customers + ")")).isEqualTo("0");
             // a Savings Plan's quantity is the customer's charge (2.5 x 1.03), never the MSP's amortised cost (2.5)
             assertThat(one(duck, "SELECT CommitmentDiscountQuantity || ' ' || BilledCost FROM " + a
                     + " WHERE x_ChargeType = 'SavingsPlanCoveredUsage'"))
                     .isEqualTo("2.575000000000000000000000 2.575000000000000000000000");
-            assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE InvoiceId = 'INV-2024-0042'")).isEqualTo("12");
+            assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE InvoiceId = 'INV-2024-0042'")).isEqualTo("13");
             // the correction: ChargeClass Correction, charged in August (the closed period), billed in September
             assertThat(one(duck, "SELECT concat_ws(' | ', ChargeCategory, ChargeClass, ChargeFrequency, ChargePeriodStart,"
                     + " ChargePeriodEnd, BillingPeriodStart, BilledCost, ServiceName, ChargeDescription, x_LineId,"
@@ -183,7 +198,7 @@ class RunLinesTest {
         List<String> text = Files.readAllLines(csv);
         assertThat(text.getFirst()).startsWith("AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,")
                 .endsWith(",Tags,x_LineId,x_ChargeType,x_ServiceCode,x_UsageType");
-        assertThat(text).hasSize(12);
+        assertThat(text).hasSize(13);
         assertThat(text.subList(1, text.size())).allSatisfy(l -> assertThat(l).contains(",2024-09-01T00:00:00Z,"));
         assertThatThrownBy(() -> billing.customerFocus(run, new CustomerFocus("initech", Optional.empty(), List.of(),
                 CustomerFocus.Format.CSV))).isInstanceOf(RebillException.class).hasMessageContaining("no re-billed costs");
@@ -217,7 +232,7 @@ class RunLinesTest {
         }
         Path read = billing.customerFocus(previous, new CustomerFocus("acme", Optional.empty(), List.of(),
                 CustomerFocus.Format.CSV));
-        assertThat(Files.readAllLines(read)).hasSize(12);
+        assertThat(Files.readAllLines(read)).hasSize(13);
         // once the run succeeds as the period's latest, the others go
         billing.keepOnlyRun(msp, GoldenBills.SEPT, first);
         try (Stream<Path> s = Files.list(previous.getParent())) {

@@ -48,7 +48,7 @@ public final class BillOutputs {
             "service_name", "service_category", "region_id", "availability_zone", "resource_id", "sku_id",
             "consumed_quantity", "pricing_unit", "billing_currency", "commitment_discount_id", "commitment_discount_type",
             "commitment_discount_status", "charge", "list_cost", "list_unit_price", "tags", "line_id", "x_charge_type",
-            "x_service_code", "x_usage_type", "cost", "lineage", "billed_cost", "effective_cost");
+            "x_service_code", "x_usage_type", "cost", "lineage", "billed_cost", "effective_cost", "sku_price_id");
     /**
      * Lines per group of customers whose lines are written together (BillingRun#writeBilledLines): each customer's
      * file reads its whole group, so small groups read less; but DuckDB's partitioned write slows down with many
@@ -296,8 +296,8 @@ public final class BillOutputs {
                 + " CAST(? AS VARCHAR) AS rb_currency, CAST(? AS VARCHAR) AS rb_invoice_id)"
                 + " SELECT * EXCLUDE (rb_part, rb_position) FROM ("
                 + "SELECT " + FocusColumns.lineSelect() + ", 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
-                + " FROM (SELECT " + FocusColumns.linePrelude() + " FROM read_parquet(" + DuckDb.fileList(lines)
-                + ", hive_partitioning = false) WHERE customer_id = ?), rb_ctx"
+                + " FROM (" + FocusColumns.linePrelude("(SELECT * FROM read_parquet(" + DuckDb.fileList(lines)
+                + ", hive_partitioning = false) WHERE customer_id = ?)") + "), rb_ctx"
                 + " UNION ALL BY NAME"
                 + " SELECT " + FocusColumns.extraSelect() + ", 1 AS rb_part, position AS rb_position"
                 + " FROM rb_extra, rb_ctx WHERE customer_id = ?) ORDER BY rb_part, rb_position, x_LineId) TO '"

@@ -48,13 +48,8 @@ public final class FocusColumns {
         }
     }
 
-    /** A conditional rule: {@code violatedWhen} is SQL over the file's columns that is true on a row breaking it. */
-    public record Rule(String column, String rule, String violatedWhen) {
-    }
-
     static final String MONEY = BillingRun.MONEY;
     private static final String NO = "NULL";
-    private static final String USAGE_OR_PURCHASE = "ChargeCategory IN ('Usage', 'Purchase') AND ChargeClass IS DISTINCT FROM 'Correction'";
 
     public static final List<String> SERVICE_CATEGORIES = List.of("AI and Machine Learning", "Analytics",
             "Business Applications", "Compute", "Databases", "Developer Tools", "Multicloud", "Identity", "Integration",
@@ -101,6 +96,16 @@ public final class FocusColumns {
     private static final String CONSUMED = "CASE WHEN charge_category = 'Usage' AND " + UNUSED.replace("=", "IS DISTINCT FROM")
             + " THEN consumed_quantity END";
     private static final String PRICED = "CASE WHEN charge_category <> 'Tax' THEN ";
+    /**
+     * The unit prices of a line (FocusUnitPrices, computed by {@link #linePrelude}): the cost over the pricing quantity;
+     * with no quantity and no cost any price fits, and FOCUS's default is the list price.
+     */
+    private static final String CONTRACTED_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND charge = 0 AND"
+            + " list_unit_price >= 0 THEN list_unit_price ELSE rb_contracted_unit_price END";
+    private static final String LIST_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND list_cost = 0 AND"
+            + " list_unit_price >= 0 THEN list_unit_price ELSE rb_list_unit_price END";
+    /** A charge is one unit (a month or a one-time unit) at its amount; a credit has no price. */
+    private static final String UNIT_PRICE_OF_CHARGE = "CASE WHEN kind = 'charge' AND amount >= 0 THEN amount END";
 
     public static final List<Column> ALL = List.of(
             column("AvailabilityZone", Level.RECOMMENDED, Type.STRING, true, "availability_zone", NO),
@@ -152,29 +157,30 @@ public final class FocusColumns {
             column("ConsumedUnit", Level.CONDITIONAL, Type.STRING, true,
                     "CASE WHEN (" + CONSUMED + ") IS NOT NULL THEN pricing_unit END", NO),
             column("ContractedCost", Level.MANDATORY, Type.DECIMAL, false, "charge", "amount"),
-            // the MSP's rules rate amounts, not unit prices: the customer's unit price defaults to the list one
-            column("ContractedUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, PRICED + "list_unit_price END",
-                    "CASE WHEN kind = 'charge' THEN amount END"),
+            // the customer's charge over the pricing quantity, exact (FocusUnitPrices), so that price x quantity = cost
+            column("ContractedUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, CONTRACTED_UNIT_PRICE, UNIT_PRICE_OF_CHARGE),
             column("EffectiveCost", Level.MANDATORY, Type.DECIMAL, false, "charge", "amount"),
             column("InvoiceId", Level.RECOMMENDED, Type.STRING, true, "rb_invoice_id", "rb_invoice_id"),
             column("InvoiceIssuerName", Level.MANDATORY, Type.STRING, false, "rb_msp", "rb_msp"),
-            column("ListCost", Level.MANDATORY, Type.DECIMAL, false, "CAST(list_cost AS " + MONEY + ")", "amount"),
-            column("ListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, PRICED + "list_unit_price END",
-                    "CASE WHEN kind = 'charge' THEN amount END"),
+            // a credit without a list price lists at what it bills (FOCUS 1.2 ListCost)
+            column("ListCost", Level.MANDATORY, Type.DECIMAL, false, "CASE WHEN charge_category = 'Credit' AND ("
+                    + LIST_UNIT_PRICE + ") IS NULL THEN charge ELSE CAST(list_cost AS " + MONEY + ") END", "amount"),
+            column("ListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, LIST_UNIT_PRICE, UNIT_PRICE_OF_CHARGE),
             column("PricingCategory", Level.CONDITIONAL, Type.STRING, true, List.of("Standard", "Dynamic", "Committed", "Other"),
                     "CASE WHEN charge_category NOT IN ('Usage', 'Purchase') THEN NULL WHEN charge_category = 'Usage' AND"
                             + " commitment_discount_status = 'Used' THEN 'Committed' WHEN x_usage_type LIKE '%SpotUsage%'"
                             + " THEN 'Dynamic' ELSE 'Standard' END",
                     "CASE WHEN kind = 'charge' THEN 'Standard' END"),
             column("PricingCurrency", Level.CONDITIONAL, Type.STRING, false, "billing_currency", "rb_currency"),
-            column("PricingCurrencyContractedUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true,
-                    PRICED + "list_unit_price END", "CASE WHEN kind = 'charge' THEN amount END"),
+            column("PricingCurrencyContractedUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, CONTRACTED_UNIT_PRICE,
+                    UNIT_PRICE_OF_CHARGE),
             column("PricingCurrencyEffectiveCost", Level.CONDITIONAL, Type.DECIMAL, false, "charge", "amount"),
-            column("PricingCurrencyListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true,
-                    PRICED + "list_unit_price END", "CASE WHEN kind = 'charge' THEN amount END"),
+            column("PricingCurrencyListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, LIST_UNIT_PRICE,
+                    UNIT_PRICE_OF_CHARGE),
             column("PricingQuantity", Level.MANDATORY, Type.DECIMAL, true, PRICED + "consumed_quantity END",
                     "CASE WHEN kind = 'charge' THEN CAST(1 AS DECIMAL(38,24)) END"),
-            column("PricingUnit", Level.MANDATORY, Type.STRING, true, PRICED + "pricing_unit END",
+            column("PricingUnit", Level.MANDATORY, Type.STRING, true, PRICED + "CASE WHEN consumed_quantity IS NOT NULL"
+                    + " THEN pricing_unit END END",
                     "CASE WHEN kind = 'charge' THEN CASE frequency WHEN 'Recurring' THEN 'Month' ELSE 'Unit' END END"),
             column("ProviderName", Level.MANDATORY, Type.STRING, false, "rb_msp", "rb_msp"),
             column("PublisherName", Level.MANDATORY, Type.STRING, false, "provider_name", "rb_msp"),
@@ -193,7 +199,8 @@ public final class FocusColumns {
             column("SkuId", Level.CONDITIONAL, Type.STRING, true, "sku_id", NO),
             column("SkuMeter", Level.CONDITIONAL, Type.STRING, true, "CASE WHEN sku_id IS NOT NULL THEN x_usage_type END", NO),
             column("SkuPriceDetails", Level.CONDITIONAL, Type.JSON, true, "CAST(NULL AS JSON)", NO),
-            column("SkuPriceId", Level.CONDITIONAL, Type.STRING, true, "CAST(NULL AS VARCHAR)", NO),
+            // the provider's price id (CUR pricing/RateCode, FOCUS SkuPriceId); null on tax and on the MSP's charges
+            column("SkuPriceId", Level.CONDITIONAL, Type.STRING, true, PRICED + "sku_price_id END", NO),
             column("SubAccountId", Level.CONDITIONAL, Type.STRING, true, "sub_account_id", NO),
             // the provider's name of the account where its export has one (CUR 2.0, FOCUS, Azure, Google Cloud),
             // else its id: FOCUS wants a name whenever there is an id
@@ -203,65 +210,6 @@ public final class FocusColumns {
 
     /** Rebill's lineage columns after the FOCUS ones (spec §5). */
     static final Map<String, String[]> LINEAGE = lineage();
-
-    /** The conditional rules of FOCUS 1.2 that a file can break row by row. */
-    public static final List<Rule> RULES = List.of(
-            new Rule("ChargeFrequency", "MUST NOT be \"Usage-Based\" when ChargeCategory is \"Purchase\"",
-                    "ChargeCategory = 'Purchase' AND ChargeFrequency = 'Usage-Based'"),
-            new Rule("CommitmentDiscountCategory", "MUST be null when CommitmentDiscountId is null",
-                    "CommitmentDiscountId IS NULL AND CommitmentDiscountCategory IS NOT NULL"),
-            new Rule("CommitmentDiscountCategory", "MUST NOT be null when CommitmentDiscountId is not null",
-                    "CommitmentDiscountId IS NOT NULL AND CommitmentDiscountCategory IS NULL"),
-            new Rule("CommitmentDiscountName", "MUST be null when CommitmentDiscountId is null",
-                    "CommitmentDiscountId IS NULL AND CommitmentDiscountName IS NOT NULL"),
-            new Rule("CommitmentDiscountType", "MUST be null when CommitmentDiscountId is null",
-                    "CommitmentDiscountId IS NULL AND CommitmentDiscountType IS NOT NULL"),
-            new Rule("CommitmentDiscountType", "MUST NOT be null when CommitmentDiscountId is not null",
-                    "CommitmentDiscountId IS NOT NULL AND CommitmentDiscountType IS NULL"),
-            new Rule("CommitmentDiscountStatus", "MUST be null when CommitmentDiscountId is null",
-                    "CommitmentDiscountId IS NULL AND CommitmentDiscountStatus IS NOT NULL"),
-            new Rule("CommitmentDiscountStatus", "MUST NOT be null when CommitmentDiscountId is not null and ChargeCategory is \"Usage\"",
-                    "CommitmentDiscountId IS NOT NULL AND ChargeCategory = 'Usage' AND CommitmentDiscountStatus IS NULL"),
-            new Rule("CommitmentDiscountQuantity", "MUST be null when CommitmentDiscountId is null",
-                    "CommitmentDiscountId IS NULL AND CommitmentDiscountQuantity IS NOT NULL"),
-            new Rule("CommitmentDiscountUnit", "MUST be null when CommitmentDiscountQuantity is null, and not null when it is not",
-                    "(CommitmentDiscountQuantity IS NULL) <> (CommitmentDiscountUnit IS NULL)"),
-            new Rule("ConsumedQuantity", "MUST be null when ChargeCategory is not \"Usage\" or CommitmentDiscountStatus is \"Unused\"",
-                    "ConsumedQuantity IS NOT NULL AND (ChargeCategory <> 'Usage' OR CommitmentDiscountStatus = 'Unused')"),
-            new Rule("ConsumedUnit", "MUST be null when ConsumedQuantity is null, and not null when it is not",
-                    "(ConsumedQuantity IS NULL) <> (ConsumedUnit IS NULL)"),
-            new Rule("ContractedUnitPrice", "MUST be null when ChargeCategory is \"Tax\"",
-                    "ChargeCategory = 'Tax' AND ContractedUnitPrice IS NOT NULL"),
-            new Rule("ContractedUnitPrice", "MUST be a non-negative decimal", "ContractedUnitPrice < 0"),
-            new Rule("ListUnitPrice", "MUST be null when ChargeCategory is \"Tax\"",
-                    "ChargeCategory = 'Tax' AND ListUnitPrice IS NOT NULL"),
-            new Rule("ListUnitPrice", "MUST be a non-negative decimal", "ListUnitPrice < 0"),
-            new Rule("PricingCategory", "MUST be null when ChargeCategory is \"Tax\"",
-                    "ChargeCategory = 'Tax' AND PricingCategory IS NOT NULL"),
-            new Rule("PricingCategory", "MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and ChargeClass is not \"Correction\"",
-                    USAGE_OR_PURCHASE + " AND PricingCategory IS NULL"),
-            new Rule("PricingCategory", "MUST be \"Committed\" exactly when the usage is covered by a commitment discount (CommitmentDiscountStatus \"Used\")",
-                    "(PricingCategory = 'Committed') <> (ChargeCategory = 'Usage' AND CommitmentDiscountStatus IS NOT DISTINCT FROM 'Used')"),
-            new Rule("PricingQuantity", "MUST be null when ChargeCategory is \"Tax\"",
-                    "ChargeCategory = 'Tax' AND PricingQuantity IS NOT NULL"),
-            new Rule("PricingQuantity", "MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and ChargeClass is not \"Correction\"",
-                    USAGE_OR_PURCHASE + " AND PricingQuantity IS NULL"),
-            new Rule("PricingUnit", "MUST be null when ChargeCategory is \"Tax\"",
-                    "ChargeCategory = 'Tax' AND PricingUnit IS NOT NULL"),
-            new Rule("PricingUnit", "MUST NOT be null when ChargeCategory is \"Usage\" or \"Purchase\" and ChargeClass is not \"Correction\"",
-                    USAGE_OR_PURCHASE + " AND PricingUnit IS NULL"),
-            new Rule("RegionName", "MUST NOT be null when RegionId is not null", "RegionId IS NOT NULL AND RegionName IS NULL"),
-            new Rule("ResourceName", "MUST be null when ResourceId is null", "ResourceId IS NULL AND ResourceName IS NOT NULL"),
-            new Rule("ResourceType", "MUST be null when ResourceId is null", "ResourceId IS NULL AND ResourceType IS NOT NULL"),
-            new Rule("SubAccountName", "MUST be null when SubAccountId is null, and not null when it is not",
-                    "(SubAccountId IS NULL) <> (SubAccountName IS NULL)"),
-            new Rule("SubAccountType", "MUST be null when SubAccountId is null, and not null when it is not",
-                    "(SubAccountId IS NULL) <> (SubAccountType IS NULL)"),
-            new Rule("BillingCurrency", "MUST be an ISO 4217 currency code", "NOT regexp_full_match(BillingCurrency, '[A-Z]{3}')"),
-            new Rule("PricingCurrency", "MUST be an ISO 4217 currency code", "NOT regexp_full_match(PricingCurrency, '[A-Z]{3}')"),
-            new Rule("ChargePeriodEnd", "MUST be after ChargePeriodStart", "ChargePeriodEnd < ChargePeriodStart"),
-            new Rule("BillingPeriodEnd", "MUST be after BillingPeriodStart", "BillingPeriodEnd <= BillingPeriodStart"),
-            new Rule("ServiceSubcategory", "MUST belong to the row's ServiceCategory", subcategoryParentViolated()));
 
     /** The SELECT list for the billed lines, in file order: the FOCUS columns, then the lineage ones. */
     static String lineSelect() {
@@ -338,12 +286,18 @@ public final class FocusColumns {
     }
 
     /**
-     * What the line SQL reads beside the grouped lines' columns: the FOCUS service category, computed once per line
-     * for ServiceCategory and ServiceSubcategory both (DuckDB does not merge repeated CASE expressions).
+     * {@code lines} (a FROM of grouped lines) with what the line SQL reads beside their columns: the FOCUS service
+     * category, computed once per line for ServiceCategory and ServiceSubcategory both (DuckDB does not merge repeated
+     * CASE expressions), and the unit prices (rb_contracted_unit_price, rb_list_unit_price: {@link FocusUnitPrices}).
      */
-    static String linePrelude() {
-        return "*, " + SERVICE_CATEGORY_SQL + " AS rb_service_category";
+    static String linePrelude(String lines) {
+        return FocusUnitPrices.withPrices("(SELECT *, " + SERVICE_CATEGORY_SQL + " AS rb_service_category, "
+                + PRICED + "consumed_quantity END AS rb_pricing_quantity FROM " + lines + ")", "rb_pricing_quantity",
+                PRICES);
     }
+
+    private static final Map<String, String> PRICES = Map.of("charge", "rb_contracted_unit_price", "list_cost",
+            "rb_list_unit_price");
 
     private static String subcategorySql() {
         StringBuilder sb = new StringBuilder("CASE");
@@ -352,12 +306,6 @@ public final class FocusColumns {
                 .append(DuckDb.literal(SUBCATEGORY_PARENT.get(e.getValue()))).append("' THEN '")
                 .append(DuckDb.literal(e.getValue())).append('\''));
         return sb.append(" ELSE 'Other (' || rb_service_category || ')' END").toString();
-    }
-
-    private static String subcategoryParentViolated() {
-        return "ServiceSubcategory IS NOT NULL AND NOT (" + SUBCATEGORY_PARENT.entrySet().stream()
-                .map(e -> "(ServiceSubcategory = '" + DuckDb.literal(e.getKey()) + "' AND ServiceCategory = '"
-                        + DuckDb.literal(e.getValue()) + "')").collect(Collectors.joining(" OR ")) + ")";
     }
 
     /** The region's display name: AWS's names for its region codes; another provider's id stands for its name. */

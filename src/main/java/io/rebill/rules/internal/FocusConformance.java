@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a FOCUS file against {@link FocusColumns}: every column present with its FOCUS type, no null where FOCUS
- * forbids one, only allowed values, and every conditional rule. Each violation names the file, the column, the rule,
+ * forbids one, only allowed values, and every rule of {@link FocusRules} (conditional nullability, the unit prices'
+ * products, SkuPriceId's parent SkuId). Each violation names the file, the column, the rule,
  * how many rows break it and one of them (its x_LineId and value).
  */
 public final class FocusConformance {
@@ -65,9 +66,14 @@ public final class FocusConformance {
                         + " AS VARCHAR)) <> 'OBJECT')", violations, file);
             }
         }
-        for (FocusColumns.Rule r : FocusColumns.RULES) {
-            if (present.contains(r.column())) {
-                rows(duck, from, r.column(), r.rule(), r.violatedWhen(), violations, file);
+        // the prices the file's costs and quantities give (FocusUnitPrices), beside its own columns, for the product rules
+        String priced = present.containsAll(List.of("PricingQuantity", "ContractedCost", "ListCost"))
+                ? "(" + FocusUnitPrices.withPrices(from, "PricingQuantity", FocusRules.EXPECTED_PRICES) + ")" : from;
+        for (FocusRules.Rule r : FocusRules.RULES) {
+            if (present.contains(r.column()) && types.keySet().containsAll(r.reads())
+                    && (!r.violatedWhen().contains("rb_expected_") || !priced.equals(from))) {
+                rows(duck, r.violatedWhen().contains("rb_expected_") ? priced : from, r.column(), r.rule(),
+                        r.violatedWhen().replace("{{file}}", from), violations, file);
             }
         }
         return violations;

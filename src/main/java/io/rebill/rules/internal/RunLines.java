@@ -125,9 +125,9 @@ public final class RunLines {
      * order (lines by x_LineId). Returns the rows written; a customer the run did not bill is an error naming it.
      */
     public static long focus(Connection duck, Path folder, CustomerFocus request, Path out) {
-        // a run written before lines kept their account's name has no sub_account_name: NULL (the id is shown)
+        // a run written before lines kept their account's name (or their price id) has none: NULL (the id is shown)
         String lines = "(SELECT * FROM " + parquet(folder.resolve(LINES)) + " UNION ALL BY NAME"
-                + " SELECT CAST(NULL AS VARCHAR) AS sub_account_name WHERE false)";
+                + " SELECT CAST(NULL AS VARCHAR) AS sub_account_name, CAST(NULL AS VARCHAR) AS sku_price_id WHERE false)";
         String charges = parquet(folder.resolve(CHARGES));
         String customers = parquet(folder.resolve(CUSTOMERS));
         try {
@@ -165,7 +165,8 @@ public final class RunLines {
                     + " CAST(? AS VARCHAR) AS rb_invoice_id FROM " + customers + " WHERE customer_id = ?)"
                     + " SELECT * EXCLUDE (rb_part, rb_position) FROM ("
                     + "SELECT " + FocusColumns.customerLineSelect() + ", 0 AS rb_part, CAST(NULL AS INTEGER) AS rb_position"
-                    + " FROM (SELECT " + FocusColumns.linePrelude() + " FROM " + lines + " WHERE customer_id = ?), rb_ctx"
+                    + " FROM (" + FocusColumns.linePrelude("(SELECT * FROM " + lines + " WHERE customer_id = ?)")
+                    + "), rb_ctx"
                     + " UNION ALL BY NAME"
                     + " SELECT " + FocusColumns.customerExtraSelect() + ", 1 AS rb_part, position AS rb_position FROM ("
                     + "SELECT *, CAST(NULL AS TIMESTAMP) AS corrects_start, CAST(NULL AS TIMESTAMP) AS corrects_end FROM "

@@ -11,6 +11,7 @@ SELECT
     lower(COALESCE({{str:SubscriptionId}}, {{str:SubscriptionGuid}}))             AS sub_account_id,
     {{str:SubscriptionName}}                                                      AS sub_account_name,
     {{str:BillingAccountName}}                                                    AS billing_account_name,
+    CAST(NULL AS VARCHAR)                                                         AS sku_price_id,
     'Microsoft'                                                                   AS provider_name,
     COALESCE({{str:PublisherName}}, 'Microsoft')                                  AS publisher_name,
     'Microsoft'                                                                   AS invoice_issuer_name,

@@ -7,6 +7,7 @@ SELECT
     lower({{str:SubscriptionGuid}})                                               AS sub_account_id,
     {{str:SubscriptionName}}                                                      AS sub_account_name,
     CAST(NULL AS VARCHAR)                                                         AS billing_account_name,
+    CAST(NULL AS VARCHAR)                                                         AS sku_price_id,
     'Microsoft'                                                                   AS provider_name,
     'Microsoft'                                                                   AS publisher_name,
     'Microsoft'                                                                   AS invoice_issuer_name,

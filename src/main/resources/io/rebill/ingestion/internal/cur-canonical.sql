@@ -11,6 +11,7 @@ SELECT
     {{str:lineItem/UsageAccountId}}                                               AS sub_account_id,
     {{str:lineItem/UsageAccountName}}                                             AS sub_account_name,
     {{str:bill/PayerAccountName}}                                                 AS billing_account_name,
+    COALESCE({{str:pricing/RateCode}}, {{str:pricing/RateId}})                    AS sku_price_id,
     'AWS'                                                                         AS provider_name,
     COALESCE({{str:lineItem/LegalEntity}}, {{str:bill/BillingEntity}})            AS publisher_name,
     {{str:bill/InvoicingEntity}}                                                  AS invoice_issuer_name,

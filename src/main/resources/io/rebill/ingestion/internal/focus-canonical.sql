@@ -6,6 +6,7 @@ SELECT
     {{str:SubAccountId}}                                                          AS sub_account_id,
     {{str:SubAccountName}}                                                        AS sub_account_name,
     {{str:BillingAccountName}}                                                    AS billing_account_name,
+    {{str:SkuPriceId}}                                                            AS sku_price_id,
     COALESCE({{str:ProviderName}}, {{str:ServiceProviderName}})                   AS provider_name,
     {{str:PublisherName}}                                                         AS publisher_name,
     {{str:InvoiceIssuerName}}                                                     AS invoice_issuer_name,

@@ -9,6 +9,7 @@ SELECT
     {{str:project.id}}                                                            AS sub_account_id,
     {{str:project.name}}                                                          AS sub_account_name,
     CAST(NULL AS VARCHAR)                                                         AS billing_account_name,
+    CAST(NULL AS VARCHAR)                                                         AS sku_price_id,
     'Google Cloud'                                                                AS provider_name,
     COALESCE({{str:seller_name}}, 'Google')                                       AS publisher_name,
     'Google'                                                                      AS invoice_issuer_name,
