@@ -138,8 +138,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 LinesBench lines = new LinesBench(out, dir);
                 lines.write(settings, home, accountsFile, runs);
-                new DraftsBench(dir.resolve("lines-" + rows), out).then(lines.http(requests))
+                DraftsBench.Result d = new DraftsBench(dir.resolve("lines-" + rows), out).then(lines.http(requests))
                         .run(settings, parquet, accountsFile);
+                out.printf("%nThe server's month through an integration: ingest call %.1f s, then drafts ready after %.2f s,"
+                        + " cost figures after %.2f s (the run's took_ms: %.2f s)%n", d.ingestSeconds(), d.draftsSeconds(),
+                        d.figuresSeconds(), d.runTookMs() / 1e3);
+                out.flush();
                 return ExitCodes.OK;
             }
             case "drafts" -> {
