@@ -164,11 +164,6 @@ final class ReportQuery {
         if (!rollup) {
             StringBuilder scope = new StringBuilder();
             List<Object> params = new ArrayList<>(List.of(window.from(), window.to()));
-            tag.ifPresent(t -> {
-                scope.append(" AND d.tag_source = ? AND d.tag_key = ?");
-                params.add(t.kind() == ReportDimension.Kind.TAG ? "tag" : "virtual");
-                params.add(t.key());
-            });
             for (ReportDefinition.Filter f : filters) {
                 String column = f.dimension().kind().column();
                 String list = String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"));
@@ -176,8 +171,14 @@ final class ReportQuery {
                         : " AND " + column + " IN (" + list + ")");
                 params.addAll(f.values());
             }
-            fine.query(viewer, from, to, tag.isPresent() ? FineCosts.Table.TAGS : FineCosts.Table.DAILY,
-                    sql.replace("{scope}", scope.toString()), params, rows);
+            String fineSql = sql.replace("{scope}", scope.toString());
+            if (tag.isPresent()) {
+                // the tag's rows, or a period's daily rows without a value where its runs kept no rows of the key
+                fine.queryTag(viewer, from, to, tag.get().kind() == ReportDimension.Kind.TAG ? "tag" : "virtual",
+                        tag.get().key(), fineSql, params, rows);
+            } else {
+                fine.query(viewer, from, to, FineCosts.Table.DAILY, fineSql, params, rows);
+            }
             return;
         }
         StringBuilder scope = new StringBuilder();
