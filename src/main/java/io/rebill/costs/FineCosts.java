@@ -75,7 +75,7 @@ public final class FineCosts {
      */
     public void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, Table table, String sql,
                       List<Object> params, Rows rows) {
-        query(viewer, from, to, List.of(table.file), (folders, customerKey) -> {
+        query(viewer, from, to, List.of(table.file), (duck, folders, customerKey) -> {
             String source = "read_parquet(" + DuckDb.fileList(resolve(folders, table.file)) + ")";
             return customerKey.isPresent()
                     ? new Source("(SELECT * FROM " + source + " WHERE customer_key = ?" + CUSTOMER_KINDS + ") d",
@@ -92,27 +92,47 @@ public final class FineCosts {
      * for every key the rows add up to the figures without a tag, and a filter on a value matches none of that
      * period's rows (docs/costs.md, "Which tag keys"). A customer's check is over its own rows: it has rows of the
      * key in a period whenever it has any there, as the aggregate gives every customer's lines a row per key.
+     * Answers the periods read without the key, oldest first.
      */
-    public void queryTag(CostViewer viewer, BillingPeriod from, BillingPeriod to, String source, String key,
-                         String sql, List<Object> params, Rows rows) {
-        query(viewer, from, to, List.of(RunFiles.TAGS, RunFiles.DAILY), (folders, customerKey) -> {
+    public List<BillingPeriod> queryTag(CostViewer viewer, BillingPeriod from, BillingPeriod to, String source,
+                                        String key, String sql, List<Object> params, Rows rows) {
+        List<BillingPeriod> withoutKey = new ArrayList<>();
+        query(viewer, from, to, List.of(RunFiles.TAGS, RunFiles.DAILY), (duck, folders, customerKey) -> {
             String scope = customerKey.isPresent() ? " AND customer_key = ?" + CUSTOMER_KINDS : "";
             List<Object> bound = new ArrayList<>(List.of(source, key));
             customerKey.ifPresent(bound::add);
-            bound.addAll(List.of(source, key));
-            customerKey.ifPresent(bound::add);
-            // a file's folder is its name without the file's own name: the run whose daily rows stand in for its tags
-            return new Source("(WITH t AS MATERIALIZED (SELECT customer_key, day, kind, service, tag_source, tag_key,"
-                    + " tag_value, currency, cost, charge, left(filename, length(filename) - " + RunFiles.TAGS.length()
-                    + ") AS folder FROM read_parquet(" + DuckDb.fileList(resolve(folders, RunFiles.TAGS))
-                    + ", filename = true) WHERE tag_source = ? AND tag_key = ?" + scope + ")"
-                    + " SELECT customer_key, day, kind, service, tag_source, tag_key, tag_value, currency, cost, charge"
-                    + " FROM t UNION ALL SELECT customer_key, day, kind, service, CAST(? AS VARCHAR) AS tag_source,"
-                    + " CAST(? AS VARCHAR) AS tag_key, CAST(NULL AS VARCHAR) AS tag_value, currency, cost, charge"
-                    + " FROM read_parquet(" + DuckDb.fileList(resolve(folders, RunFiles.DAILY)) + ", filename = true)"
-                    + " WHERE left(filename, length(filename) - " + RunFiles.DAILY.length() + ") NOT IN"
-                    + " (SELECT DISTINCT folder FROM t)" + scope + ") d", bound);
+            String tags = "read_parquet(" + DuckDb.fileList(resolve(folders, RunFiles.TAGS)) + ", filename = true)"
+                    + " WHERE tag_source = ? AND tag_key = ?" + scope;
+            // first the runs whose tag file has rows of the key (the key's columns only, a small read), so that the
+            // daily files are read only for the periods without it, usually none
+            java.util.Set<String> tagged = new java.util.HashSet<>();
+            try (PreparedStatement ps = duck.prepareStatement("SELECT DISTINCT filename FROM " + tags)) {
+                for (int i = 0; i < bound.size(); i++) {
+                    ps.setString(i + 1, bound.get(i).toString());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tagged.add(Path.of(rs.getString(1)).getParent().toString());
+                    }
+                }
+            }
+            List<Path> untagged = folders.stream().filter(f -> !tagged.contains(f.toString())).toList();
+            withoutKey.clear();
+            // a run's folder is REBILL_HOME/runs/<msp>/<period>/<run> (RunFiles.folder)
+            untagged.forEach(f -> withoutKey.add(BillingPeriod.parse(f.getParent().getFileName().toString())));
+            String rowsOf = "SELECT customer_key, day, kind, service, tag_source, tag_key, tag_value, currency, cost,"
+                    + " charge FROM " + tags;
+            if (untagged.isEmpty()) {
+                return new Source("(" + rowsOf + ") d", bound);
+            }
+            List<Object> both = new ArrayList<>(bound);
+            both.addAll(List.of(source, key));
+            customerKey.ifPresent(both::add);
+            return new Source("(" + rowsOf + " UNION ALL SELECT customer_key, day, kind, service, CAST(? AS VARCHAR),"
+                    + " CAST(? AS VARCHAR), CAST(NULL AS VARCHAR), currency, cost, charge FROM read_parquet("
+                    + DuckDb.fileList(resolve(untagged, RunFiles.DAILY)) + ") WHERE TRUE" + scope + ") d", both);
         }, sql, params, rows);
+        return List.copyOf(withoutKey);
     }
 
     /** The kinds of rows a customer sees (never the MSP's excluded or unassigned cost). */
@@ -122,13 +142,18 @@ public final class FineCosts {
     private record Source(String sql, List<Object> params) {
     }
 
+    /** Builds the {@link Source} of a read on its DuckDB connection (a tag read first asks which runs have the key). */
+    @FunctionalInterface
+    private interface SourceOf {
+        Source of(Connection duck, List<Path> folders, Optional<String> customerKey) throws SQLException;
+    }
+
     private static List<Path> resolve(List<Path> folders, String file) {
         return folders.stream().map(f -> f.resolve(file)).toList();
     }
 
     private void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, List<String> needed,
-                       java.util.function.BiFunction<List<Path>, Optional<String>, Source> source, String sql,
-                       List<Object> params, Rows rows) {
+                       SourceOf source, String sql, List<Object> params, Rows rows) {
         Optional<String> customerKey = switch (viewer) {
             case CostViewer.Msp m -> Optional.empty();
             case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-key")).param("msp", c.msp())
@@ -148,7 +173,7 @@ public final class FineCosts {
                 return;
             }
             try {
-                read(viewer, source.apply(folders.get(), customerKey), sql, params, rows);
+                read(viewer, source, folders.get(), customerKey, sql, params, rows);
                 return;
             } catch (SQLException e) {
                 if (attempt >= 2 || folders.get().stream().allMatch(f -> needed.stream()
@@ -160,9 +185,11 @@ public final class FineCosts {
         }
     }
 
-    private void read(CostViewer viewer, Source from, String sql, List<Object> params, Rows rows) throws SQLException {
+    private void read(CostViewer viewer, SourceOf source, List<Path> folders, Optional<String> customerKey, String sql,
+                      List<Object> params, Rows rows) throws SQLException {
         String[] parts = sql.split("\\{rows}", -1);
         try (Connection duck = DuckDb.open(settings)) {
+            Source from = source.of(duck, folders, customerKey);
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE TEMP TABLE rb_accounts (customer_key VARCHAR, account_id VARCHAR, name VARCHAR)");
             }

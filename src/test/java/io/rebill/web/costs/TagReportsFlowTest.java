@@ -174,12 +174,15 @@ class TagReportsFlowTest {
         JsonNode byTeam = data(acmeOwner, septemberToOctober("By team", "group_by", List.of("tag:team")));
         assertThat(rows(byTeam)).containsExactly("web 0 103 = 103", "(none) 20.6 5.7165 = 26.3165",
                 "data 0 10.30515 = 10.30515");
+        assertThat(byTeam.path("periods_without_tag").toString()).isEqualTo("[\"2026-09\"]");
         JsonNode all = data(acmeOwner, septemberToOctober("All"));
+        assertThat(all.path("periods_without_tag").toString()).isEqualTo("[]");
         assertThat(plain(byTeam.path("total").asString())).isEqualTo("139.62165")
                 .isEqualTo(plain(all.path("total").asString()));
         // a key no line of either month carries: the whole total without a value
-        assertThat(rows(data(acmeOwner, septemberToOctober("By owner", "group_by", List.of("tag:owner")))))
-                .containsExactly("(none) 20.6 119.02165 = 139.62165");
+        JsonNode byOwner = data(acmeOwner, septemberToOctober("By owner", "group_by", List.of("tag:owner")));
+        assertThat(rows(byOwner)).containsExactly("(none) 20.6 119.02165 = 139.62165");
+        assertThat(byOwner.path("periods_without_tag").toString()).isEqualTo("[\"2026-09\",\"2026-10\"]");
         // a filter on a value: a month without the key has no line with it, so zero
         JsonNode web = data(acmeOwner, septemberToOctober("Web", "group_by", List.of("service"), "filters",
                 List.of(Map.of("dimension", "tag:team", "operator", "include", "values", List.of("web")))));
@@ -188,6 +191,13 @@ class TagReportsFlowTest {
         JsonNode notWeb = data(acmeOwner, septemberToOctober("Not web", "filters",
                 List.of(Map.of("dimension", "tag:team", "operator", "exclude", "values", List.of("web")))));
         assertThat(plain(notWeb.path("total").asString())).isEqualTo("36.62165");
+
+        // the page says which month was read without the key
+        String page = created(acmeOwner.post("/api/v1/cost_reports", septemberToOctober("Team page", "group_by",
+                List.of("tag:team")))).body().path("id").asString();
+        Response shown = acmeOwner.get("/reports/" + page);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.text()).contains("The bill runs of", "September 2026</span> kept no figures of this report");
 
         // the MSP: every customer, and its cost too, by the same key
         JsonNode mspByTeam = data(owner, septemberToOctober("By team", "group_by", List.of("tag:team", "customer")));
