@@ -101,36 +101,41 @@ public final class FineCosts {
             String scope = customerKey.isPresent() ? " AND customer_key = ?" + CUSTOMER_KINDS : "";
             List<Object> bound = new ArrayList<>(List.of(source, key));
             customerKey.ifPresent(bound::add);
-            String tags = "read_parquet(" + DuckDb.fileList(resolve(folders, RunFiles.TAGS)) + ", filename = true)"
-                    + " WHERE tag_source = ? AND tag_key = ?" + scope;
-            // first the runs whose tag file has rows of the key (the key's columns only, a small read), so that the
-            // daily files are read only for the periods without it, usually none
-            java.util.Set<String> tagged = new java.util.HashSet<>();
-            try (PreparedStatement ps = duck.prepareStatement("SELECT DISTINCT filename FROM " + tags)) {
-                for (int i = 0; i < bound.size(); i++) {
-                    ps.setString(i + 1, bound.get(i).toString());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tagged.add(Path.of(rs.getString(1)).getParent().toString());
+            // first which runs' tag files have a row of the key: one query per period that stops at its first row
+            // (a kept key is near the start of each customer's rows; tens of milliseconds for 12 periods), so that
+            // the daily files are read only for the periods without it, usually none
+            List<Path> tagged = new ArrayList<>();
+            List<Path> untagged = new ArrayList<>();
+            for (Path folder : folders) {
+                try (PreparedStatement ps = duck.prepareStatement("SELECT 1 FROM read_parquet('"
+                        + DuckDb.literal(folder.resolve(RunFiles.TAGS).toString()) + "') WHERE tag_source = ? AND"
+                        + " tag_key = ?" + scope + " LIMIT 1")) {
+                    for (int i = 0; i < bound.size(); i++) {
+                        ps.setString(i + 1, bound.get(i).toString());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        (rs.next() ? tagged : untagged).add(folder);
                     }
                 }
             }
-            List<Path> untagged = folders.stream().filter(f -> !tagged.contains(f.toString())).toList();
             withoutKey.clear();
             // a run's folder is REBILL_HOME/runs/<msp>/<period>/<run> (RunFiles.folder)
             untagged.forEach(f -> withoutKey.add(BillingPeriod.parse(f.getParent().getFileName().toString())));
-            String rowsOf = "SELECT customer_key, day, kind, service, tag_source, tag_key, tag_value, currency, cost,"
-                    + " charge FROM " + tags;
-            if (untagged.isEmpty()) {
-                return new Source("(" + rowsOf + ") d", bound);
+            List<String> parts = new ArrayList<>();
+            List<Object> both = new ArrayList<>();
+            if (!tagged.isEmpty()) {
+                parts.add("SELECT customer_key, day, kind, service, tag_source, tag_key, tag_value, currency, cost,"
+                        + " charge FROM read_parquet(" + DuckDb.fileList(resolve(tagged, RunFiles.TAGS)) + ")"
+                        + " WHERE tag_source = ? AND tag_key = ?" + scope);
+                both.addAll(bound);
             }
-            List<Object> both = new ArrayList<>(bound);
-            both.addAll(List.of(source, key));
-            customerKey.ifPresent(both::add);
-            return new Source("(" + rowsOf + " UNION ALL SELECT customer_key, day, kind, service, CAST(? AS VARCHAR),"
-                    + " CAST(? AS VARCHAR), CAST(NULL AS VARCHAR), currency, cost, charge FROM read_parquet("
-                    + DuckDb.fileList(resolve(untagged, RunFiles.DAILY)) + ") WHERE TRUE" + scope + ") d", both);
+            if (!untagged.isEmpty()) {
+                parts.add("SELECT customer_key, day, kind, service, CAST(? AS VARCHAR) AS tag_source, CAST(? AS VARCHAR)"
+                        + " AS tag_key, CAST(NULL AS VARCHAR) AS tag_value, currency, cost, charge FROM read_parquet("
+                        + DuckDb.fileList(resolve(untagged, RunFiles.DAILY)) + ") WHERE TRUE" + scope);
+                both.addAll(bound);
+            }
+            return new Source("(" + String.join(" UNION ALL ", parts) + ") d", both);
         }, sql, params, rows);
         return List.copyOf(withoutKey);
     }
