@@ -110,6 +110,7 @@ public final class DailyCosts {
                         r.path("value").asString()));
             }
             tags.add(new io.rebill.rules.TagDimensions.VirtualTagSql(rs.getObject("id", UUID.class).toString(),
+                    rs.getString("key"), rs.getString("name"),
                     mspTag ? Optional.empty() : Optional.of(keyOfAccount.get(account)), cases));
         });
         return new io.rebill.rules.TagDimensions(REPORT_TAG_KEYS, tags);

@@ -75,16 +75,94 @@ public final class FineCosts {
      */
     public void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, Table table, String sql,
                       List<Object> params, Rows rows) {
+        query(viewer, from, to, List.of(table.file), (duck, folders, customerKey) -> {
+            String source = "read_parquet(" + DuckDb.fileList(resolve(folders, table.file)) + ")";
+            return customerKey.isPresent()
+                    ? new Source("(SELECT * FROM " + source + " WHERE customer_key = ?" + CUSTOMER_KINDS + ") d",
+                    List.of(customerKey.get()))
+                    : new Source(source + " d", List.of());
+        }, sql, params, rows);
+    }
+
+    /**
+     * As {@link #query}, over the rows of one tag ({@code source} {@code tag}: a provider key, {@code virtual}: a
+     * virtual tag's id) in the tag aggregates, with {@code d.tag_value} its value. A period whose tag aggregate has
+     * no row of the key (no line of it carried the key, it was not among the most frequent keys its run kept, or the
+     * virtual tag did not exist yet) gives its rows of the daily aggregate the same run wrote, without a value: so
+     * for every key the rows add up to the figures without a tag, and a filter on a value matches none of that
+     * period's rows (docs/costs.md, "Which tag keys"). A customer's check is over its own rows: it has rows of the
+     * key in a period whenever it has any there, as the aggregate gives every customer's lines a row per key.
+     * Answers the periods read without the key, oldest first.
+     */
+    public List<BillingPeriod> queryTag(CostViewer viewer, BillingPeriod from, BillingPeriod to, String source,
+                                        String key, String sql, List<Object> params, Rows rows) {
+        List<BillingPeriod> withoutKey = new ArrayList<>();
+        query(viewer, from, to, List.of(RunFiles.TAGS, RunFiles.DAILY), (duck, folders, customerKey) -> {
+            String scope = customerKey.isPresent() ? " AND customer_key = ?" + CUSTOMER_KINDS : "";
+            List<Object> bound = new ArrayList<>(List.of(source, key));
+            customerKey.ifPresent(bound::add);
+            // first which runs' tag files have a row of the key: one query per period that stops at its first row
+            // (a kept key is near the start of each customer's rows; tens of milliseconds for 12 periods), so that
+            // the daily files are read only for the periods without it, usually none
+            List<Path> tagged = new ArrayList<>();
+            List<Path> untagged = new ArrayList<>();
+            for (Path folder : folders) {
+                try (PreparedStatement ps = duck.prepareStatement("SELECT 1 FROM read_parquet('"
+                        + DuckDb.literal(folder.resolve(RunFiles.TAGS).toString()) + "') WHERE tag_source = ? AND"
+                        + " tag_key = ?" + scope + " LIMIT 1")) {
+                    for (int i = 0; i < bound.size(); i++) {
+                        ps.setString(i + 1, bound.get(i).toString());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        (rs.next() ? tagged : untagged).add(folder);
+                    }
+                }
+            }
+            withoutKey.clear();
+            // a run's folder is REBILL_HOME/runs/<msp>/<period>/<run> (RunFiles.folder)
+            untagged.forEach(f -> withoutKey.add(BillingPeriod.parse(f.getParent().getFileName().toString())));
+            List<String> parts = new ArrayList<>();
+            List<Object> both = new ArrayList<>();
+            if (!tagged.isEmpty()) {
+                parts.add("SELECT customer_key, day, kind, service, tag_source, tag_key, tag_value, currency, cost,"
+                        + " charge FROM read_parquet(" + DuckDb.fileList(resolve(tagged, RunFiles.TAGS)) + ")"
+                        + " WHERE tag_source = ? AND tag_key = ?" + scope);
+                both.addAll(bound);
+            }
+            if (!untagged.isEmpty()) {
+                parts.add("SELECT customer_key, day, kind, service, CAST(? AS VARCHAR) AS tag_source, CAST(? AS VARCHAR)"
+                        + " AS tag_key, CAST(NULL AS VARCHAR) AS tag_value, currency, cost, charge FROM read_parquet("
+                        + DuckDb.fileList(resolve(untagged, RunFiles.DAILY)) + ") WHERE TRUE" + scope);
+                both.addAll(bound);
+            }
+            return new Source("(" + String.join(" UNION ALL ", parts) + ") d", both);
+        }, sql, params, rows);
+        return List.copyOf(withoutKey);
+    }
+
+    /** The kinds of rows a customer sees (never the MSP's excluded or unassigned cost). */
+    private static final String CUSTOMER_KINDS = " AND kind IN ('usage', 'charge', 'credit')";
+
+    /** What {@code {rows}} becomes, and the parameters it binds, for the runs' folders and the customer's key. */
+    private record Source(String sql, List<Object> params) {
+    }
+
+    /** Builds the {@link Source} of a read on its DuckDB connection (a tag read first asks which runs have the key). */
+    @FunctionalInterface
+    private interface SourceOf {
+        Source of(Connection duck, List<Path> folders, Optional<String> customerKey) throws SQLException;
+    }
+
+    private static List<Path> resolve(List<Path> folders, String file) {
+        return folders.stream().map(f -> f.resolve(file)).toList();
+    }
+
+    private void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, List<String> needed,
+                       SourceOf source, String sql, List<Object> params, Rows rows) {
         Optional<String> customerKey = switch (viewer) {
             case CostViewer.Msp m -> Optional.empty();
-            case CostViewer.Customer c -> {
-                Optional<String> key = jdbc.sql(SQL.get("customer-key")).param("msp", c.msp())
-                        .param("customer", c.account()).query(String.class).optional();
-                if (key.isEmpty()) {
-                    yield Optional.empty();
-                }
-                yield key;
-            }
+            case CostViewer.Customer c -> jdbc.sql(SQL.get("customer-key")).param("msp", c.msp())
+                    .param("customer", c.account()).query(String.class).optional();
         };
         if (viewer instanceof CostViewer.Customer && customerKey.isEmpty()) {
             return; // an account the MSP does not bill has no figures
@@ -92,18 +170,19 @@ public final class FineCosts {
         // a newer run of a period may succeed and remove this run's folder between the lookup and the read: once
         // more with the folders looked up again, then the error
         for (int attempt = 1; ; attempt++) {
-            Optional<List<Path>> files = files(viewer.msp(), from, to, table, attempt >= 2);
-            if (files.isEmpty()) {
+            Optional<List<Path>> folders = folders(viewer.msp(), from, to, needed, attempt >= 2);
+            if (folders.isEmpty()) {
                 continue;
             }
-            if (files.get().isEmpty()) {
+            if (folders.get().isEmpty()) {
                 return;
             }
             try {
-                read(viewer, customerKey, files.get(), sql, params, rows);
+                read(viewer, source, folders.get(), customerKey, sql, params, rows);
                 return;
             } catch (SQLException e) {
-                if (attempt >= 2 || files.get().stream().allMatch(Files::exists)) {
+                if (attempt >= 2 || folders.get().stream().allMatch(f -> needed.stream()
+                        .allMatch(n -> Files.exists(f.resolve(n))))) {
                     throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the cost figures from " + from
                             + " to " + to + " failed in DuckDB: " + e.getMessage(), e);
                 }
@@ -111,14 +190,11 @@ public final class FineCosts {
         }
     }
 
-    private void read(CostViewer viewer, Optional<String> customerKey, List<Path> files, String sql,
+    private void read(CostViewer viewer, SourceOf source, List<Path> folders, Optional<String> customerKey, String sql,
                       List<Object> params, Rows rows) throws SQLException {
-        String source = "read_parquet(" + DuckDb.fileList(files) + ")";
-        String from = customerKey.isPresent()
-                ? "(SELECT * FROM " + source + " WHERE customer_key = ? AND kind IN ('usage', 'charge', 'credit')) d"
-                : source + " d";
         String[] parts = sql.split("\\{rows}", -1);
         try (Connection duck = DuckDb.open(settings)) {
+            Source from = source.of(duck, folders, customerKey);
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE TEMP TABLE rb_accounts (customer_key VARCHAR, account_id VARCHAR, name VARCHAR)");
             }
@@ -129,10 +205,10 @@ public final class FineCosts {
             };
             DuckDb.insertRows(duck, "rb_accounts", "(?, ?, ?)", statement.query((rs, i) -> new Object[]{
                     rs.getString("key"), rs.getString("id"), rs.getString("name")}).list());
-            String joined = from + " LEFT JOIN rb_accounts a ON a.customer_key = d.customer_key";
+            String joined = from.sql() + " LEFT JOIN rb_accounts a ON a.customer_key = d.customer_key";
             List<Object> all = new ArrayList<>();
             for (int i = 1; i < parts.length; i++) {
-                customerKey.ifPresent(all::add);
+                all.addAll(from.params());
             }
             all.addAll(params);
             try (PreparedStatement ps = duck.prepareStatement(String.join(joined, parts))) {
@@ -149,21 +225,21 @@ public final class FineCosts {
     }
 
     /**
-     * The table's file of each period from..to that has figures, oldest first. A file that is not there: empty (look
-     * again: a newer run may just have replaced the folder), or on the {@code last} look the error that says the
-     * figures are being refreshed (a run billed by an earlier version, which kept no aggregate files).
+     * The run folder of each period from..to that has figures, oldest first. A {@code needed} file that is not there:
+     * empty (look again: a newer run may just have replaced the folder), or on the {@code last} look the error that
+     * says the figures are being refreshed (a run billed by an earlier version, which kept no aggregate files).
      */
-    private Optional<List<Path>> files(UUID msp, BillingPeriod from, BillingPeriod to, Table table, boolean last) {
+    private Optional<List<Path>> folders(UUID msp, BillingPeriod from, BillingPeriod to, List<String> needed,
+                                         boolean last) {
         TreeMap<String, UUID> runs = new TreeMap<>();
         jdbc.sql(SQL.get("runs-of-periods")).param("msp", msp).param("from", from.toString())
                 .param("to", to.toString()).query(rs -> {
                     runs.put(rs.getString("period"), UUID.fromString(rs.getString("run_id")));
                 });
-        List<Path> files = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         for (var e : runs.entrySet()) {
-            Path file = RunFiles.folder(settings.home(), msp, BillingPeriod.parse(e.getKey()), e.getValue())
-                    .resolve(table.file);
-            if (!Files.exists(file)) {
+            Path folder = RunFiles.folder(settings.home(), msp, BillingPeriod.parse(e.getKey()), e.getValue());
+            if (!needed.stream().allMatch(n -> Files.exists(folder.resolve(n)))) {
                 if (!last) {
                     return Optional.empty();
                 }
@@ -172,9 +248,9 @@ public final class FineCosts {
                         + " earlier version of Rebill, and a bill run of the period writes them again (a closed period"
                         + " keeps its figures by day, service and customer only); try again in a minute");
             }
-            files.add(file);
+            folders.add(folder);
         }
-        return Optional.of(files);
+        return Optional.of(folders);
     }
 
     /** Every MSP's period whose latest run has no fine aggregates (what a start after an upgrade bills again). */

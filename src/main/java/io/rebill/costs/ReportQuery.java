@@ -53,7 +53,7 @@ final class ReportQuery {
         Map<List<String>, BigDecimal> totals = new HashMap<>();
         Map<List<String>, BigDecimal> before = new HashMap<>();
         java.util.SortedSet<String> currencies = new java.util.TreeSet<>();
-        query(viewer, report, window, true, billedBy, (bucket, keys, cur, amount) -> {
+        List<BillingPeriod> withoutTag = query(viewer, report, window, true, billedBy, (bucket, keys, cur, amount) -> {
             now.computeIfAbsent(keys, k -> new HashMap<>()).merge(bucket, amount, BigDecimal::add);
             totals.merge(keys, amount, BigDecimal::add);
             currencies.add(cur);
@@ -89,19 +89,23 @@ final class ReportQuery {
         BigDecimal total = rows.stream().map(ReportData.Row::total).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal previousTotal = rows.stream().map(ReportData.Row::previous).reduce(BigDecimal.ZERO, BigDecimal::add);
         return new ReportData(window, previous, report.measure(), report.groupBy(), groupLabels, buckets, rows,
-                Optional.ofNullable(currency[0]), total, previousTotal);
+                Optional.ofNullable(currency[0]), total, previousTotal, withoutTag);
     }
 
     interface Sink {
         void accept(LocalDate bucket, List<String> keys, String currency, BigDecimal amount);
     }
 
-    /** The re-billed figures (unless a filter on source leaves them out), then the own integrations' if asked. */
-    private void query(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window, boolean bucketed,
+    /**
+     * The re-billed figures (unless a filter on source leaves them out), then the own integrations' if asked; answers
+     * the periods read without the report's tag (none for a report without one).
+     */
+    private List<BillingPeriod> query(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window, boolean bucketed,
                        String billedBy, Sink sink) {
         List<ReportDimension> groups = report.groupBy();
+        List<BillingPeriod> withoutTag = List.of();
         if (OwnIntegrationRows.passes(report.filters(), ReportDimension.Kind.SOURCE, billedBy)) {
-            rebilled(viewer, report, window, bucketed, (bucket, keys, currency, amount) -> {
+            withoutTag = rebilled(viewer, report, window, bucketed, (bucket, keys, currency, amount) -> {
                 List<String> named = new ArrayList<>(keys);
                 for (int k = 0; k < groups.size(); k++) {
                     if (groups.get(k).kind() == ReportDimension.Kind.SOURCE) {
@@ -114,10 +118,11 @@ final class ReportQuery {
         if (report.ownIntegrations() && viewer instanceof CostViewer.Customer c) {
             OwnIntegrationRows.add(own, c.account(), report, window, bucketed, sink);
         }
+        return withoutTag;
     }
 
-    private void rebilled(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window, boolean bucketed,
-                          Sink sink) {
+    private List<BillingPeriod> rebilled(CostViewer viewer, ReportDefinition report, ReportDefinition.Window window,
+                                         boolean bucketed, Sink sink) {
         List<ReportDimension> groups = report.groupBy();
         Optional<ReportDimension> tag = report.tag();
         // the source is not a column: a filter on it chose above whether these figures are read at all
@@ -164,11 +169,6 @@ final class ReportQuery {
         if (!rollup) {
             StringBuilder scope = new StringBuilder();
             List<Object> params = new ArrayList<>(List.of(window.from(), window.to()));
-            tag.ifPresent(t -> {
-                scope.append(" AND d.tag_source = ? AND d.tag_key = ?");
-                params.add(t.kind() == ReportDimension.Kind.TAG ? "tag" : "virtual");
-                params.add(t.key());
-            });
             for (ReportDefinition.Filter f : filters) {
                 String column = f.dimension().kind().column();
                 String list = String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"));
@@ -176,9 +176,14 @@ final class ReportQuery {
                         : " AND " + column + " IN (" + list + ")");
                 params.addAll(f.values());
             }
-            fine.query(viewer, from, to, tag.isPresent() ? FineCosts.Table.TAGS : FineCosts.Table.DAILY,
-                    sql.replace("{scope}", scope.toString()), params, rows);
-            return;
+            String fineSql = sql.replace("{scope}", scope.toString());
+            if (tag.isPresent()) {
+                // the tag's rows, or a period's daily rows without a value where its runs kept no rows of the key
+                return fine.queryTag(viewer, from, to, tag.get().kind() == ReportDimension.Kind.TAG ? "tag" : "virtual",
+                        tag.get().key(), fineSql, params, rows);
+            }
+            fine.query(viewer, from, to, FineCosts.Table.DAILY, fineSql, params, rows);
+            return List.of();
         }
         StringBuilder scope = new StringBuilder();
         Map<String, Object> params = new HashMap<>();
@@ -206,6 +211,7 @@ final class ReportQuery {
         statement.query(rs -> {
             rows.row(rs);
         });
+        return List.of();
     }
 
     /** The first day of every bucket of the window (a week starts on Monday, ISO 8601, as date_trunc does). */

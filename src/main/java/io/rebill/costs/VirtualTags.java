@@ -40,7 +40,7 @@ public final class VirtualTags {
 
     public List<VirtualTag> list(Actor actor) {
         DailyCosts.viewerOf(actor);
-        return jdbc.sql(SQL.get("list-tags")).param("account", actor.account().id()).query(VirtualTags::tag).list();
+        return jdbc.sql(SQL.get("list-tags")).param("account", actor.account().id()).query(this::tag).list();
     }
 
     public VirtualTag get(Actor actor, UUID id) {
@@ -51,7 +51,7 @@ public final class VirtualTags {
     /** The account's virtual tag, if it has one of this id (no permission check: for labels of what it may read). */
     Optional<VirtualTag> find(Actor actor, UUID id) {
         return jdbc.sql(SQL.get("get-tag")).param("account", actor.account().id()).param("id", id)
-                .query(VirtualTags::tag).optional();
+                .query(this::tag).optional();
     }
 
     public VirtualTag create(Actor actor, String key, List<VirtualTag.Rule> rules) {
@@ -143,12 +143,29 @@ public final class VirtualTags {
         return new RebillException(ErrorCode.UNKNOWN_ID, "no virtual tag " + id);
     }
 
-    private static VirtualTag tag(ResultSet rs, int row) throws SQLException {
+    private VirtualTag tag(ResultSet rs, int row) throws SQLException {
         List<VirtualTag.Rule> rules = new ArrayList<>();
         for (JsonNode r : JSON.readTree(rs.getString("rules"))) {
             rules.add(new VirtualTag.Rule(r.path("condition").asString(), r.path("value").asString()));
         }
         return new VirtualTag(rs.getObject("id", UUID.class), rs.getString("key"), rules, rs.getString("created_by"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), problem(rules));
+    }
+
+    /**
+     * Why bill runs skip the tag: a condition this version does not compile (saved by an earlier one; a save checks
+     * it, so only a stored tag can have one). The run compiles with the same compiler ({@code TagAggregate}), so this
+     * is what it meets; a condition that compiles but fails on a period's lines is in the run's log only.
+     */
+    private Optional<String> problem(List<VirtualTag.Rule> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            try {
+                predicates.compile(rules.get(i).condition());
+            } catch (RuntimeException e) {
+                return Optional.of("rules[" + (i + 1) + "].condition: " + e.getMessage() + " (bill runs skip this"
+                        + " tag, so its lines have no value in reports, until the condition is corrected)");
+            }
+        }
+        return Optional.empty();
     }
 }

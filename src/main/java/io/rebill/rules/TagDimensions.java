@@ -25,12 +25,27 @@ public record TagDimensions(int providerKeys, List<VirtualTagSql> virtualTags) {
         return providerKeys == 0 && virtualTags.isEmpty();
     }
 
-    /** A virtual tag: its id, whose lines it covers (empty: every line), and its cases in order. */
-    public record VirtualTagSql(String id, Optional<String> customerKey, List<Case> cases) {
+    /**
+     * A virtual tag: its id, its key and account as people name them (for the run's warning when it is skipped),
+     * whose lines it covers (empty: every line), and its cases in order.
+     */
+    public record VirtualTagSql(String id, String key, String account, Optional<String> customerKey, List<Case> cases) {
         public VirtualTagSql {
             Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(account, "account");
             Objects.requireNonNull(customerKey, "customerKey");
             cases = List.copyOf(cases);
+        }
+
+        /** A tag known by its id only (benchmarks, tests): its key is its id, its account the customer's or the MSP. */
+        public VirtualTagSql(String id, Optional<String> customerKey, List<Case> cases) {
+            this(id, id, customerKey.map(k -> "customer " + k).orElse("the MSP"), customerKey, cases);
+        }
+
+        /** How the run's warning names it: {@code virtual tag 'Team' (id) of Acme Corp}. */
+        public String label() {
+            return "virtual tag '" + key + "' (" + id + ") of " + account;
         }
     }
 

@@ -48,7 +48,7 @@ DELETE FROM virtual_tag WHERE account_id = :account AND id = :id
 
 -- name: tags-of-msp
 -- the virtual tags a bill run of the MSP computes: the MSP's own (over every line) and its customers' (over theirs)
-SELECT t.id, t.account_id, t.rules, a.kind FROM virtual_tag t JOIN account a ON a.id = t.account_id
+SELECT t.id, t.account_id, t.key, t.rules, a.kind, a.name FROM virtual_tag t JOIN account a ON a.id = t.account_id
 WHERE t.account_id = :msp OR a.msp_id = :msp
 ORDER BY t.account_id, t.id
 

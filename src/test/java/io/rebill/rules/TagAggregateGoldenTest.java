@@ -80,7 +80,23 @@ class TagAggregateGoldenTest {
         }
     }
 
+    /**
+     * Beside a good virtual tag, one stored by an earlier version whose condition this version no longer compiles
+     * (a misspelt field) and one that compiles but fails in DuckDB on the period's lines (a decimal overflow).
+     */
+    private static final TagDimensions BROKEN = new TagDimensions(20, List.of(
+            TAGS.virtualTags().getFirst(),
+            new TagDimensions.VirtualTagSql("legacy-id", "Legacy", "Cloud Partner", Optional.empty(), List.of(
+                    new TagDimensions.Case("line.x_service_code == 'AmazonEC2'", "Compute"),
+                    new TagDimensions.Case("line.regoin_id == 'eu-west-1'", "EU"))),
+            new TagDimensions.VirtualTagSql("overflow-id", "Huge", "Acme", Optional.of("acme"), List.of(
+                    new TagDimensions.Case("line.billed_cost * 10000000000000.0 * 10000000000000.0 > 1.0", "Big")))));
+
     private DailyBill billDaily() {
+        return billDaily(TAGS);
+    }
+
+    private DailyBill billDaily(TagDimensions tags) {
         MspConfig config = new MspConfig("MSP", "USD", List.of(
                 new Customer("acme", "Acme", "a@acme.test", List.of("111111111111"), Optional.empty()),
                 new Customer("globex", "Globex", "g@globex.test", List.of("222222222222"), Optional.empty())),
@@ -91,7 +107,7 @@ class TagAggregateGoldenTest {
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", List.of(TestFiles.curCsv(LINES, dir.resolve("cur.csv"))), ProgressListener.silent());
         return io.rebill.invoicing.InvoiceAssembly.billing(settings, PredicateCompiler.cel()).billDaily(config, SEPT,
-                ingestion.lineItemFiles("payer", SEPT), TAGS, m -> { });
+                ingestion.lineItemFiles("payer", SEPT), tags, m -> { });
     }
 
     /** The rows of the run's tag aggregate file (Parquet), read with plain DuckDB. */
@@ -173,5 +189,39 @@ class TagAggregateGoldenTest {
             assertThat(rows.stream().filter(r -> r.source().equals("tag")).map(Row::key).distinct().toList())
                     .containsExactly("team");
         }
+    }
+
+    @Test
+    void aVirtualTagThatNoLongerCompilesOrFailsOnTheLinesIsSkippedWithAWarningAndTheTotalsKept() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.rebill.rules.internal.TagAggregate.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (DailyBill bill = billDaily(BROKEN)) {
+            List<Row> rows = rows(bill);
+            // the good virtual tag and the provider tag are as without the broken ones
+            assertThat(charges(rows, "acme", "team")).containsExactly(Map.entry("(none)", "83.819485"),
+                    Map.entry("data", "20.60515"), Map.entry("web", "41.2"));
+            assertThat(charges(rows, "acme", "workload")).containsExactly(Map.entry("(none)", "83.819485"),
+                    Map.entry("Compute", "30.90515"), Map.entry("Other AWS", "30.9"));
+            // the broken ones: every line without a value, so a report by them still adds up to the invoice
+            assertThat(charges(rows, "acme", "legacy-id")).containsExactly(Map.entry("(none)", "145.624635"));
+            assertThat(charges(rows, "acme", "overflow-id")).containsExactly(Map.entry("(none)", "145.624635"));
+            for (CustomerBill c : bill.result().customers()) {
+                assertThat(charges(rows, c.customerId(), "legacy-id")).containsExactly(Map.entry("(none)",
+                        c.charge().stripTrailingZeros().toPlainString()));
+            }
+        } finally {
+            logger.detachAppender(log);
+        }
+        List<String> warnings = log.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("2024-09", "virtual tag 'Legacy' (legacy-id) of"
+                + " Cloud Partner", "rules[2].condition", "regoin_id", "did you mean region_id"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("virtual tag 'Huge' (overflow-id) of Acme",
+                "fail on the period's lines"));
     }
 }

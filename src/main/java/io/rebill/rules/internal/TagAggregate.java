@@ -7,6 +7,8 @@ import io.rebill.rules.TagDimensions;
 import io.rebill.shared.duckdb.DuckDb;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The tag aggregate of a finished {@link BillingRun} (issue 12 items 2 and 4): per customer, day, kind and service,
@@ -27,28 +30,44 @@ import java.util.List;
  *
  * <p>For every key the rows add up to the daily aggregate: lines without the key (or meeting no case of a virtual
  * tag) are a row with a null value, and the period's charges and credits too, on its first day.
+ *
+ * <p>A virtual tag the run cannot compute (a condition saved by an earlier version that this one no longer compiles,
+ * or one that fails in DuckDB on the period's lines) never fails the run: it is skipped with a WARN naming it, its
+ * account and the reason, and its rows are all without a value, so its totals stay those of the daily aggregate.
  */
 public final class TagAggregate {
+    private static final Logger LOG = LoggerFactory.getLogger(TagAggregate.class);
     private final Connection duck;
     private final PredicateCompiler predicates;
+    private List<Skipped> skipped = List.of();
 
     public TagAggregate(Connection duck, PredicateCompiler predicates) {
         this.duck = duck;
         this.predicates = predicates;
     }
 
+    /** A virtual tag the run could not compute, and why: its lines read as no value, the run goes on. */
+    public record Skipped(TagDimensions.VirtualTagSql tag, String reason) {
+    }
+
     /** Writes the rows to {@code file}; returns how many. */
     public long write(BillingRun run, BillResult result, String defaultCurrency, TagDimensions tags, Path file) {
         try {
-            List<Object> params = new ArrayList<>();
-            StringBuilder virtual = new StringBuilder();
-            for (int i = 0; i < tags.virtualTags().size(); i++) {
-                virtual.append(", ").append(caseOf(tags.virtualTags().get(i), params)).append(" AS vt_").append(i);
+            List<Skipped> problems = new ArrayList<>();
+            List<Optional<Column>> columns = new ArrayList<>();
+            for (TagDimensions.VirtualTagSql tag : tags.virtualTags()) {
+                try {
+                    columns.add(Optional.of(caseOf(tag)));
+                } catch (RuntimeException e) {
+                    // a condition saved by an earlier version that this one no longer compiles (docs/costs.md)
+                    problems.add(new Skipped(tag, e.getMessage() != null ? e.getMessage() : e.toString()));
+                    columns.add(Optional.empty());
+                }
             }
-            // lines alike in customer, day, service, exclusion, tags and virtual tag values are summed into one row
-            run.createFromLines("rb_tag_lines", "SELECT customer_id, excluded, CAST(charge_period_start AS DATE) AS"
-                    + " usage_day, COALESCE(service_name, 'Other') AS service, billing_currency, tags" + virtual
-                    + ", count(*) AS n_lines, sum(cost) AS cost, sum(charge) AS charge FROM lines GROUP BY ALL", params);
+            sumLines(run, tags, columns, problems);
+            problems.forEach(k -> LOG.warn("bill run of {}: {} skipped, its lines have no value in reports until it is"
+                    + " corrected: {}", result.period(), k.tag().label(), k.reason()));
+            this.skipped = List.copyOf(problems);
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE OR REPLACE TEMP TABLE rb_tag_keys (tag_source VARCHAR, tag_key VARCHAR,"
                         + " customer_key VARCHAR, position INTEGER)");
@@ -118,18 +137,86 @@ public final class TagAggregate {
         }
     }
 
-    /** {@code CASE WHEN c1 THEN v1 WHEN c2 THEN v2 END}: the first case a line meets (none: NULL). */
-    private String caseOf(TagDimensions.VirtualTagSql tag, List<Object> params) {
-        if (tag.cases().isEmpty()) {
-            return "CAST(NULL AS VARCHAR)";
+    /** What {@link #write} skipped (empty when every virtual tag was computed). */
+    public List<Skipped> skipped() {
+        return skipped;
+    }
+
+    /** A virtual tag's column in the summed lines: its SQL and the parameters it binds. */
+    private record Column(String sql, List<Object> params) {
+    }
+
+    /**
+     * Sums the lines alike in customer, day, service, exclusion, tags and virtual tag values into one row
+     * ({@code rb_tag_lines}), a skipped virtual tag's column being NULL. When that pass fails in DuckDB (a condition
+     * that compiles but fails on some line: an overflow, a modulo by a computed zero, docs/cel.md) and virtual tags
+     * take part, each is tried alone over the lines; those that fail are skipped and the pass runs again without
+     * them. An error no virtual tag explains (a full disk) fails the aggregate as before.
+     */
+    private void sumLines(BillingRun run, TagDimensions tags, List<Optional<Column>> columns, List<Skipped> skipped) {
+        try {
+            createTagLines(run, columns);
+        } catch (RebillException e) {
+            boolean found = false;
+            for (int i = 0; i < columns.size(); i++) {
+                Optional<Column> c = columns.get(i);
+                if (c.isEmpty()) {
+                    continue;
+                }
+                try {
+                    run.createFromLines("rb_tag_probe", "SELECT count(" + c.get().sql() + ") AS n FROM lines",
+                            c.get().params());
+                } catch (RebillException probe) {
+                    skipped.add(new Skipped(tags.virtualTags().get(i), "its conditions fail on the period's lines: "
+                            + reason(probe)));
+                    columns.set(i, Optional.empty());
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw e;
+            }
+            createTagLines(run, columns);
         }
+    }
+
+    private static void createTagLines(BillingRun run, List<Optional<Column>> columns) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder virtual = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            Optional<Column> c = columns.get(i);
+            virtual.append(", ").append(c.map(Column::sql).orElse("CAST(NULL AS VARCHAR)")).append(" AS vt_").append(i);
+            c.ifPresent(col -> params.addAll(col.params()));
+        }
+        run.createFromLines("rb_tag_lines", "SELECT customer_id, excluded, CAST(charge_period_start AS DATE) AS"
+                + " usage_day, COALESCE(service_name, 'Other') AS service, billing_currency, tags" + virtual
+                + ", count(*) AS n_lines, sum(cost) AS cost, sum(charge) AS charge FROM lines GROUP BY ALL", params);
+    }
+
+    /** DuckDB's own words, without the wrapper's "summing the tags of ... failed in DuckDB: ". */
+    private static String reason(RebillException e) {
+        return e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+    }
+
+    /** {@code CASE WHEN c1 THEN v1 WHEN c2 THEN v2 END}: the first case a line meets (none: NULL). */
+    private Column caseOf(TagDimensions.VirtualTagSql tag) {
+        if (tag.cases().isEmpty()) {
+            return new Column("CAST(NULL AS VARCHAR)", List.of());
+        }
+        List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("CASE");
-        for (TagDimensions.Case c : tag.cases()) {
-            PredicateCompiler.Compiled p = predicates.compile(c.condition());
+        for (int i = 0; i < tag.cases().size(); i++) {
+            TagDimensions.Case c = tag.cases().get(i);
+            PredicateCompiler.Compiled p;
+            try {
+                p = predicates.compile(c.condition());
+            } catch (RebillException e) {
+                throw new RebillException(e.code(), "rules[" + (i + 1) + "].condition: " + e.getMessage(), e);
+            }
             sql.append(" WHEN ").append(p.sql()).append(" THEN CAST(? AS VARCHAR)");
             params.addAll(p.params());
             params.add(c.value());
         }
-        return sql.append(" END").toString();
+        return new Column(sql.append(" END").toString(), params);
     }
 }

@@ -126,6 +126,8 @@ class CostReportsApi {
         m.put("group_by", d.groupBy().stream().map(io.rebill.costs.ReportDimension::text).toList());
         m.put("group_labels", d.groupLabels());
         m.put("buckets", d.buckets().stream().map(Object::toString).toList());
+        // a report by a tag: the periods whose bill run kept no row of it, read without a value (docs/costs.md)
+        m.put("periods_without_tag", d.periodsWithoutTag().stream().map(Object::toString).toList());
         m.put("rows", d.rows().stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
             for (int i = 0; i < d.groupBy().size(); i++) {

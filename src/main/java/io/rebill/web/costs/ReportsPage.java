@@ -217,6 +217,10 @@ class ReportsPage {
         model.addAttribute("previousTotal", Display.money(data.previousTotal(), currency));
         model.addAttribute("change", Display.change(data.total(), data.previousTotal()));
         model.addAttribute("chart", JSON.writeValueAsString(chart(data, definition, currency)));
+        // a report by a tag: say which months' figures are without a value because their run kept no row of the tag
+        model.addAttribute("withoutTag", data.periodsWithoutTag().isEmpty() ? null : data.periodsWithoutTag().stream()
+                .map(p -> p.month().format(java.time.format.DateTimeFormatter.ofPattern("MMMM yyyy",
+                        java.util.Locale.ENGLISH))).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /**

@@ -85,6 +85,8 @@ class VirtualTagsApi {
         m.put("created_by", t.createdBy());
         m.put("created_at", t.createdAt().toString());
         m.put("updated_at", t.updatedAt().toString());
+        // why bill runs skip it (a condition this version no longer compiles); null when they compute it
+        m.put("problem", t.problem().orElse(null));
         return m;
     }
 }

@@ -36,7 +36,8 @@ class VirtualTagsPage {
         this.billRuns = billRuns;
     }
 
-    record TagView(String id, String key, List<VirtualTag.Rule> rules, String createdBy, String updated) {
+    record TagView(String id, String key, List<VirtualTag.Rule> rules, String createdBy, String updated,
+                   String problem) {
     }
 
     @GetMapping("/reports/virtual-tags")
@@ -47,7 +48,7 @@ class VirtualTagsPage {
                 rows.add(new VirtualTag.Rule("", ""));
             }
             return new TagView(t.id().toString(), t.key(), rows, t.createdBy(),
-                    Display.day(LocalDate.ofInstant(t.updatedAt(), java.time.ZoneOffset.UTC)));
+                    Display.day(LocalDate.ofInstant(t.updatedAt(), java.time.ZoneOffset.UTC)), t.problem().orElse(null));
         }).toList());
         model.addAttribute("newRows", List.of(1, 2, 3));
         model.addAttribute("canEdit", actor.can(actor.account().isMsp() ? Permission.CREATE_MANAGEMENT_RESOURCES

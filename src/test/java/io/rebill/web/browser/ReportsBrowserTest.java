@@ -4,6 +4,8 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,6 +21,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * the change against the period before are on the page. Screenshots in target/screenshots/ReportsBrowserTest/.
  */
 class ReportsBrowserTest extends BrowserTest {
+    @Autowired
+    JdbcClient jdbc;
+
     @DynamicPropertySource
     static void bootstrap(DynamicPropertyRegistry registry) throws Exception {
         List<List<String>> lines = new ArrayList<>();
@@ -130,5 +135,22 @@ class ReportsBrowserTest extends BrowserTest {
         page.navigate("/reports");
         assertThat(page.locator("#new-report select[name=group1] option", new Page.LocatorOptions()
                 .setHasText("Virtual tag: Workload"))).hasCount(1);
+    }
+
+    @Test
+    void aVirtualTagThisVersionNoLongerCompilesSaysSoWhereItIsKept() {
+        // stored as an earlier version would have (its save-time check passed then); named to sort after Workload
+        jdbc.sql("INSERT INTO virtual_tag (id, account_id, key, rules, created_by) SELECT gen_random_uuid(), id,"
+                + " 'Zone (before the upgrade)', CAST(:rules AS jsonb), 'MSP Admin' FROM account WHERE kind = 'msp'")
+                .param("rules", "[{\"condition\": \"line.regoin_id == 'us-east-1'\", \"value\": \"US East\"}]")
+                .update();
+        signInAsAdmin();
+        page.navigate("/reports/virtual-tags");
+        var tag = page.locator("section.card", new Page.LocatorOptions().setHas(page.locator(
+                "input[value='Zone (before the upgrade)']")));
+        assertThat(tag.locator(".tag-problem")).containsText("Not computed:");
+        assertThat(tag.locator(".tag-problem")).containsText("did you mean region_id?");
+        assertThat(tag.locator(".tag-problem")).containsText("bill runs skip this tag");
+        screenshot("virtual-tag-not-computed");
     }
 }

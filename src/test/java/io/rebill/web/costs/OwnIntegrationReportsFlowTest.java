@@ -179,10 +179,12 @@ class OwnIntegrationReportsFlowTest {
         assertThat(plain(byAccount.path("total").asString())).isEqualTo("176.345");
         JsonNode byRegion = data(globexOwner, october("By region", "group_by", List.of("region")));
         assertThat(plain(byRegion.path("total").asString())).isEqualTo("176.345");
-        // a report by a tag: the own lines carry no team tag, so they are the row without a value (the golden
-        // month's lines have no tags at all, so the run's tag aggregate holds no row of the key)
+        // a report by a tag: the own lines carry no team tag, so they are the row without a value; the golden
+        // month's lines have no tags at all, so the run's tag aggregate holds no row of the key and the re-billed
+        // figures come from its daily aggregate, without a value too: the same total as without the tag
         JsonNode byTag = data(globexOwner, october("By team", "group_by", List.of("tag:team", "source")));
-        assertThat(rows(byTag)).containsExactly("(none) " + OWN + " 19.845");
+        assertThat(rows(byTag)).containsExactly("(none) " + BILLED_BY + " 156.5", "(none) " + OWN + " 19.845");
+        assertThat(plain(byTag.path("total").asString())).isEqualTo("176.345");
     }
 
     @Test
