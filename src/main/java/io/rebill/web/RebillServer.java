@@ -16,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -61,8 +62,9 @@ public class RebillServer {
     }
 
     @Bean
-    TrackedSpend trackedSpend(Integrations integrations, Ingestion ingestion, CostQuery costs) {
-        return new TrackedSpend(integrations, ingestion, costs);
+    TrackedSpend trackedSpend(JdbcClient jdbc, Integrations integrations,
+                              Ingestion ingestion, CostQuery costs) {
+        return new TrackedSpend(jdbc, integrations, ingestion, costs);
     }
 
     @Bean

@@ -13,8 +13,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The store's SQL (billing-rules.sql); every statement takes the MSP. */
@@ -84,6 +89,12 @@ final class StoreDb {
                 .param("limit", limit).param("offset", offset).query(WORKFLOW).list();
     }
 
+    /** {@code withAccounts}: a customer account's own workflow too (otherwise it is as if it did not exist). */
+    Optional<Snapshot.WorkflowRow> workflow(UUID msp, UUID id, boolean withAccounts) {
+        return jdbc.sql(SQL.get("workflow")).param("msp", msp).param("id", id).param("withAccounts", withAccounts)
+                .query(WORKFLOW).optional();
+    }
+
     long countWorkflows(UUID msp, boolean withAccounts) {
         return jdbc.sql(SQL.get("count-workflows")).param("msp", msp).param("withAccounts", withAccounts)
                 .query(Long.class).single();
@@ -115,6 +126,25 @@ final class StoreDb {
 
     List<Snapshot.AssignmentRow> assignments(UUID msp) {
         return jdbc.sql(SQL.get("assignments")).param("msp", msp).query(ASSIGNMENT).list();
+    }
+
+    /**
+     * Whom each of the workflows bills, in any period (customer keys, each once, in the MSP's claim order); a workflow
+     * assigned to nobody is absent.
+     */
+    Map<String, List<String>> assignedCustomers(UUID msp, Collection<String> workflowKeys) {
+        if (workflowKeys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Set<String>> customers = new HashMap<>();
+        jdbc.sql(SQL.get("assigned-customers")).param("msp", msp).param("workflows", List.copyOf(workflowKeys))
+                .query(rs -> {
+                    customers.computeIfAbsent(rs.getString("workflow_key"), k -> new LinkedHashSet<>())
+                            .add(rs.getString("customer_key"));
+                });
+        Map<String, List<String>> result = new HashMap<>();
+        customers.forEach((workflow, keys) -> result.put(workflow, List.copyOf(keys)));
+        return result;
     }
 
     void upsertAssignment(UUID msp, Snapshot.AssignmentRow a) {

@@ -39,15 +39,21 @@ final class Views {
 
     /** As {@link #workflow(Snapshot.WorkflowRow, Snapshot)}, without whom it bills unless the actor may know. */
     static BillingWorkflow workflow(Actor actor, Snapshot.WorkflowRow w, Snapshot s) {
-        BillingWorkflow workflow = workflow(w, s);
-        return Access.seesAccounts(actor) ? workflow : new BillingWorkflow(workflow.id(), workflow.key(), workflow.title(),
-                workflow.basis(), workflow.rules(), workflow.accountId(), List.of(), workflow.createdAt(),
-                workflow.createdBy(), workflow.updatedAt());
+        return workflow(actor, w, assignedTo(w.key(), s));
+    }
+
+    /** As {@link #workflow(Actor, Snapshot.WorkflowRow, Snapshot)}, with whom it bills already read. */
+    static BillingWorkflow workflow(Actor actor, Snapshot.WorkflowRow w, List<String> assignedTo) {
+        return workflow(w, Access.seesAccounts(actor) ? assignedTo : List.of());
     }
 
     static BillingWorkflow workflow(Snapshot.WorkflowRow w, Snapshot s) {
+        return workflow(w, assignedTo(w.key(), s));
+    }
+
+    private static BillingWorkflow workflow(Snapshot.WorkflowRow w, List<String> assignedTo) {
         return new BillingWorkflow(w.id(), w.key(), w.title(), w.basis(), w.ruleKeys(), w.customerAccountId(),
-                assignedTo(w.key(), s), w.createdAt(), w.createdBy(), w.updatedAt());
+                assignedTo, w.createdAt(), w.createdBy(), w.updatedAt());
     }
 
     static BillingAssignment assignment(Snapshot.AssignmentRow a, Account customer) {

@@ -29,19 +29,30 @@ public final class WorkflowEdits {
         this.clock = ctx.clock;
     }
 
+    /**
+     * A page of workflows with whom each bills, read from the page's rows and their assignments only: building the
+     * whole configuration's snapshot (every customer, rule and linked account) for it was most of the list's CPU
+     * (issue 14 item 11). Nothing is kept between requests, so a change shows at the next one.
+     */
     public Page<BillingWorkflow> workflows(Actor actor, PageRequest page) {
         UUID msp = Access.viewer(actor);
-        Snapshot s = ctx.snapshot(msp, ctx.currentPeriod());
         boolean withAccounts = Access.seesAccounts(actor);
-        List<BillingWorkflow> items = db.workflows(msp, withAccounts, page.offset(), page.limit()).stream()
-                .map(w -> Views.workflow(actor, w, s)).toList();
+        List<Snapshot.WorkflowRow> rows = db.workflows(msp, withAccounts, page.offset(), page.limit());
+        Map<String, List<String>> assigned = withAccounts
+                ? db.assignedCustomers(msp, rows.stream().map(Snapshot.WorkflowRow::key).toList()) : Map.of();
+        List<BillingWorkflow> items = rows.stream()
+                .map(w -> Views.workflow(actor, w, assigned.getOrDefault(w.key(), List.of()))).toList();
         return new Page<>(items, page.offset(), page.limit(), db.countWorkflows(msp, withAccounts));
     }
 
     public BillingWorkflow workflow(Actor actor, UUID id) {
         UUID msp = Access.viewer(actor);
-        Snapshot s = ctx.snapshot(msp, ctx.currentPeriod());
-        return Views.workflow(actor, Inputs.findWorkflow(Access.visible(actor, s.workflows()), id), s);
+        boolean withAccounts = Access.seesAccounts(actor);
+        Snapshot.WorkflowRow w = db.workflow(msp, id, withAccounts)
+                .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "no workflow " + id));
+        List<String> assigned = withAccounts
+                ? db.assignedCustomers(msp, List.of(w.key())).getOrDefault(w.key(), List.of()) : List.of();
+        return Views.workflow(actor, w, assigned);
     }
 
     /** Creates a workflow: {@code key}, {@code title}, {@code basis} (default effective), {@code rules} (keys, in order). */

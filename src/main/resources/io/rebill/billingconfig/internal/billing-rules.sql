@@ -52,6 +52,11 @@ SELECT id, key, title, basis, rule_keys::text AS rule_keys, position, customer_a
 FROM workflow WHERE msp_id = :msp AND (:withAccounts OR customer_account_id IS NULL)
 ORDER BY position, created_at, key LIMIT :limit OFFSET :offset
 
+-- name: workflow
+SELECT id, key, title, basis, rule_keys::text AS rule_keys, position, customer_account_id, created_at, created_by,
+    updated_at
+FROM workflow WHERE msp_id = :msp AND id = :id AND (:withAccounts OR customer_account_id IS NULL)
+
 -- name: count-workflows
 SELECT count(*) FROM workflow WHERE msp_id = :msp AND (:withAccounts OR customer_account_id IS NULL)
 
@@ -84,6 +89,15 @@ SELECT b.customer_account_id, b.from_period, b.workflow_key, b.created_at, b.cre
 FROM billing_assignment b
 JOIN account a ON a.id = b.customer_account_id AND a.kind = 'customer' AND a.msp_id = :msp
 WHERE b.msp_id = :msp
+ORDER BY a.claim_position NULLS LAST, a.created_at, a.id, b.from_period
+
+-- name: assigned-customers
+-- Whom each of the listed workflows bills (in any period): the customers' keys in the MSP's claim order, as the
+-- workflows list shows them (assigned_to); reads only the listed workflows' assignments, through billing_assignment_msp.
+SELECT b.workflow_key, a.key AS customer_key
+FROM billing_assignment b
+JOIN account a ON a.id = b.customer_account_id AND a.kind = 'customer' AND a.msp_id = :msp
+WHERE b.msp_id = :msp AND b.workflow_key IN (:workflows)
 ORDER BY a.claim_position NULLS LAST, a.created_at, a.id, b.from_period
 
 -- name: upsert-assignment

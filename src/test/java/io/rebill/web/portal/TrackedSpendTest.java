@@ -113,6 +113,77 @@ class TrackedSpendTest {
         assertThat(seen(owner, integration)).isEqualTo("2026-10 222222222222 Globex");
     }
 
+    /**
+     * The spend per customer is kept per version of the MSP's assignments and sources: an unassignment and a move
+     * written beside the API (as another server or a command would: no call of this server is told), a second
+     * integration's source and a deleted integration each show at the next request; another MSP linking the same
+     * provider account ids sees only its own lines.
+     */
+    @Test
+    void keptSpendFollowsChangesMadeBesideTheApiAndStaysInItsMsp() {
+        Account msp = accounts.createMsp("t4", "Kept MSP", "owner@t4.example", "t4.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@t4.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient owner = PortalClient.signIn(port, "owner@t4.example", "owner-password-1");
+        String acme = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@t4.example"))).path("id").asString();
+        String globex = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@t4.example"))).path("id").asString();
+        Path folders = home.resolve("imports").resolve(msp.id().toString());
+        TinyCur.write(folders.resolve("payer-a").resolve("september.csv"), List.of(
+                TinyCur.lineIn("2026-09", "a-1", "111111111111", "Usage", "AmazonEC2", "100.00", "100.00"),
+                TinyCur.lineIn("2026-09", "a-2", "222222222222", "Usage", "AmazonEC2", "50.00", "50.00")));
+        String payerA = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Payer A",
+                "folder", "payer-a"))).path("id").asString();
+        link(owner, payerA, "111111111111", acme, "2026-09");
+        link(owner, payerA, "222222222222", globex, "2026-09");
+        ok(owner.post("/api/v1/integrations/" + payerA + "/ingest", null));
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 100.00");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 50.00");
+
+        // unassigned and moved without this server's API
+        UUID a = UUID.fromString(payerA);
+        integrations.unassign(msp.id(), a, "111111111111", BillingPeriod.parse("2026-09"));
+        assertThat(spend(owner, acme)).isEqualTo("none");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 50.00");
+        assign(msp.id(), a, "111111111111", Optional.of(UUID.fromString(globex)), "2026-09");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 150.00");
+        assertThat(ok(owner.get("/api/v1/managed_accounts/" + globex)).path("tracked_spend").path("amount")
+                .asString()).isEqualTo("150.00");
+
+        // a second integration's source adds its lines; deleting the first takes its lines away
+        TinyCur.write(folders.resolve("payer-b").resolve("september.csv"), List.of(
+                TinyCur.lineIn("2026-09", "b-1", "444444444444", "Usage", "AmazonS3", "12.50", "12.50")));
+        String payerB = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Payer B",
+                "folder", "payer-b"))).path("id").asString();
+        link(owner, payerB, "444444444444", acme, "2026-09");
+        ok(owner.post("/api/v1/integrations/" + payerB + "/ingest", null));
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 12.50");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 150.00");
+        assertThat(owner.delete("/api/v1/integrations/" + payerA, null).status()).isEqualTo(204);
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 12.50");
+        assertThat(spend(owner, globex)).isEqualTo("none");
+
+        // another MSP's customer billed the same provider account id sees its own lines only, and this MSP's list
+        // does not move
+        Account other = accounts.createMsp("t5", "Other Kept MSP", "owner@t5.example", "t5.example", "USD", "test");
+        users.addMember(other.id(), AccountKind.MSP, "owner@t5.example", "Bo Chen", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient otherOwner = PortalClient.signIn(port, "owner@t5.example", "owner-password-1");
+        String initech = ok(otherOwner.post("/api/v1/managed_accounts", Map.of("name", "Initech",
+                "contact_email", "admin+initech@t5.example"))).path("id").asString();
+        TinyCur.write(home.resolve("imports").resolve(other.id().toString()).resolve("payer").resolve("s.csv"),
+                List.of(TinyCur.lineIn("2026-09", "o-1", "444444444444", "Usage", "AmazonS3", "3.00", "3.00")));
+        String otherPayer = ok(otherOwner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Payer",
+                "folder", "payer"))).path("id").asString();
+        link(otherOwner, otherPayer, "444444444444", initech, "2026-09");
+        ok(otherOwner.post("/api/v1/integrations/" + otherPayer + "/ingest", null));
+        assertThat(spend(otherOwner, initech)).isEqualTo("2026-09 3.00");
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 12.50");
+        assertThat(ok(otherOwner.get("/api/v1/managed_accounts?limit=200")).toString()).doesNotContain(acme)
+                .doesNotContain("12.50");
+    }
+
     /** The integration's linked accounts as the API lists them ("seen": its latest period, each with its customer). */
     private static String seen(PortalClient owner, String integration) {
         return ok(owner.get("/api/v1/integrations/" + integration + "/linked_accounts")).path("seen").valueStream()
