@@ -128,6 +128,9 @@ public final class TagAggregate {
                     rs.next();
                     long rows = rs.getLong(1);
                     s.execute("DROP TABLE rb_tags");
+                    // the lines summed per tag list can be millions of rows: free them for the kept lines' sort
+                    s.execute("DROP TABLE IF EXISTS rb_tag_lines");
+                    s.execute("DROP TABLE IF EXISTS rb_tag_keys");
                     return rows;
                 }
             }
