@@ -108,7 +108,7 @@ public final class BillRuns implements AutoCloseable {
                 open.removeIf(p -> closes.find(msp, p).isPresent());
                 return open;
             }
-        }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), coalesce, 1);
+        }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), 1);
         this.coalesce = coalesce;
     }
 
@@ -137,13 +137,13 @@ public final class BillRuns implements AutoCloseable {
         java.util.Set<String> queued = new java.util.HashSet<>();
         left.queued().forEach(r -> {
             queued.add(r.mspId() + "/" + r.period());
-            worker.submit(r, false);
+            worker.submit(r, Duration.ZERO);
         });
         for (BillRun r : left.interrupted()) {
             if (r.draftsReadyAt().isPresent() && closes.find(r.mspId(), r.period()).isEmpty()
                     && queued.add(r.mspId() + "/" + r.period())) {
                 worker.submit(runs.queue(r.mspId(), r.period(), RunTrigger.SETUP,
-                        "Rebill (a run the server's stop interrupted)"), false);
+                        "Rebill (a run the server's stop interrupted)"), Duration.ZERO);
             }
         }
     }
@@ -161,7 +161,7 @@ public final class BillRuns implements AutoCloseable {
                 continue;
             }
             BillRun run = runs.queue(m.msp(), m.period(), RunTrigger.SETUP, "Rebill (figures refresh after an upgrade)");
-            worker.submit(run, false);
+            worker.submit(run, Duration.ZERO);
             queued.add(run);
         }
         return queued;
@@ -174,7 +174,7 @@ public final class BillRuns implements AutoCloseable {
         closes.requireOpen(msp, period);
         BillRun run = runs.queue(msp, period, RunTrigger.MANUAL, actor.createdBy());
         audit.record(actor, "bill_run.request", run.id().toString(), Map.of("period", period.toString()));
-        worker.submit(run, false);
+        worker.submit(run, Duration.ZERO);
         return run;
     }
 

@@ -2,7 +2,7 @@ package io.rebill.rules;
 
 import io.rebill.rules.internal.BillOutputs;
 import io.rebill.rules.internal.BillingRun;
-import io.rebill.rules.internal.DailyAggregate;
+import io.rebill.rules.internal.RunFigures;
 import io.rebill.rules.internal.RunLines;
 import io.rebill.rules.internal.StagedOutput;
 import io.rebill.shared.config.RebillSettings;
@@ -128,108 +128,12 @@ public final class Billing {
      */
     public DailyBill billDaily(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
                                Optional<Path> linesFolder, Consumer<String> progress, Consumer<BillResult> billed) {
-        Path rollup = null;
-        Path temp = null;
         try (Connection duck = scratch()) {
-            long t0 = System.nanoTime();
-            long billedAt = t0;
-            long handed = t0;
-            BillResult invoiced = null;
-            if (billed != null) {
-                invoiced = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).run();
-                billedAt = System.nanoTime();
-                billed.accept(invoiced);
-                handed = System.nanoTime();
-            }
-            BillingRun run = new BillingRun(duck, config, period, lineItems, predicates, assembler, progress).withDailyDimensions();
-            BillResult result = run.run();
-            long grouped = System.nanoTime();
-            if (invoiced != null) {
-                requireSameBill(invoiced, result);
-            }
-            // outside the run's spill folder, which goes with the connection; the caller closes (deletes) it
-            java.nio.file.Files.createDirectories(settings.tempDir());
-            Path rollupFile = rollup = java.nio.file.Files.createTempFile(settings.tempDir(), "daily-rollup-", ".csv");
-            Map<String, Long> phases = new LinkedHashMap<>();
-            if (billed != null) {
-                phases.put("bill", (billedAt - t0) / 1_000_000);
-                phases.put("drafts", (handed - billedAt) / 1_000_000);
-                phases.put("bill by day", (grouped - handed) / 1_000_000);
-            } else {
-                phases.put("bill", (grouped - t0) / 1_000_000);
-            }
-            DailyBill[] daily = new DailyBill[1];
-            Consumer<Path> aggregates = folder -> {
-                long t1 = System.nanoTime();
-                progress.accept("summing the customers' costs per day");
-                Path dailyFile = folder.resolve(RunFiles.DAILY);
-                daily[0] = new DailyBill(result, linesFolder.map(f -> f.resolve(RunFiles.DAILY)).orElse(dailyFile),
-                        new DailyAggregate(duck).write(result, config.currency(), dailyFile, rollupFile), rollupFile,
-                        linesFolder.isPresent() ? Optional.empty() : Optional.of(folder));
-                // the finely grouped sums (millions of rows at 10 M lines) are read by nothing after this: their
-                // memory goes to the tag pass and the kept lines' sort instead of making them spill
-                dropTemp(duck, "bill_groups");
-                long t2 = System.nanoTime();
-                phases.put("daily aggregate", (t2 - t1) / 1_000_000);
-                if (!tags.isEmpty()) {
-                    progress.accept("summing the customers' costs per tag");
-                    long n = new io.rebill.rules.internal.TagAggregate(duck, predicates).write(run, result,
-                            config.currency(), tags, folder.resolve(RunFiles.TAGS));
-                    daily[0].withTags(linesFolder.map(f -> f.resolve(RunFiles.TAGS))
-                            .orElse(folder.resolve(RunFiles.TAGS)), n);
-                }
-                phases.put("tag aggregate", (System.nanoTime() - t2) / 1_000_000);
-                // last, so that `rebill bench --what lines` times the write from this message to the return
-                if (linesFolder.isPresent()) {
-                    progress.accept("keeping the re-billed lines");
-                }
-            };
-            if (linesFolder.isPresent()) {
-                RunLines.write(duck, run, config, period, result, linesFolder.get(), aggregates);
-            } else {
-                temp = java.nio.file.Files.createTempDirectory(settings.tempDir(), "daily-");
-                aggregates.accept(temp);
-            }
-            long end = System.nanoTime();
-            phases.forEach(daily[0]::phase);
-            long aggregated = phases.values().stream().mapToLong(Long::longValue).sum();
-            return daily[0].phase("kept lines", Math.max(0, (end - t0) / 1_000_000 - aggregated));
-        } catch (java.io.IOException | SQLException | RuntimeException e) {
-            if (rollup != null) {
-                io.rebill.shared.io.Trees.delete(rollup);
-            }
-            if (temp != null) {
-                io.rebill.shared.io.Trees.delete(temp);
-            }
-            if (e instanceof RebillException re) {
-                throw re;
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
+            return new RunFigures(duck, settings.tempDir(), predicates, assembler)
+                    .bill(config, period, lineItems, tags, linesFolder, progress, billed);
+        } catch (java.io.IOException | SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed or no room for the daily costs under "
                     + settings.tempDir() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The bill summed coarsely (the drafts) and finely (the daily figures) are one bill, to the last digit. */
-    private static void requireSameBill(BillResult coarse, BillResult fine) {
-        Map<String, String> a = new LinkedHashMap<>();
-        Map<String, String> b = new LinkedHashMap<>();
-        coarse.customers().forEach(c -> a.put(c.customerId(), c.cost().stripTrailingZeros().toPlainString() + " "
-                + c.charge().stripTrailingZeros().toPlainString() + " " + c.lineCount()));
-        fine.customers().forEach(c -> b.put(c.customerId(), c.cost().stripTrailingZeros().toPlainString() + " "
-                + c.charge().stripTrailingZeros().toPlainString() + " " + c.lineCount()));
-        if (!a.equals(b)) {
-            throw new IllegalStateException("the bill summed per day differs from the bill of the drafts: " + a + " vs " + b);
-        }
-    }
-
-    private static void dropTemp(Connection duck, String table) {
-        try (java.sql.Statement s = duck.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + table);
-        } catch (SQLException e) {
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
         }
     }
 

@@ -30,9 +30,9 @@ import java.util.function.Function;
 
 /**
  * Executes bill runs in the background, never on a request's thread: one run per MSP at a time (each MSP has its
- * own queue), and at most {@code parallel} runs at once on the machine (each holds a DuckDB job). An automatic run
- * waits {@code coalesce} before it starts, so that the burst of changes that triggered it is billed once (requests
- * meanwhile join the queued run). A run that fails keeps every earlier result and records why.
+ * own queue), and at most {@code parallel} runs at once on the machine (each holds a DuckDB job). A run may wait
+ * before it starts ({@link #submit}: the caller's coalescing of a burst of changes, billed once; requests meanwhile
+ * join the queued run). A run that fails before its drafts keeps every earlier result and records why.
  */
 public final class RunWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
@@ -62,7 +62,6 @@ public final class RunWorker implements AutoCloseable {
     private final Billing billing;
     private final Inputs inputs;
     private final Function<UUID, Function<String, Optional<UUID>>> accountKeys;
-    private final Duration coalesce;
     private final Semaphore machine;
     private final Map<UUID, ExecutorService> queues = new ConcurrentHashMap<>();
     private final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
@@ -75,8 +74,7 @@ public final class RunWorker implements AutoCloseable {
     }
 
     public RunWorker(RunStore runs, Drafts drafts, DailyCosts dailyCosts, Corrections corrections, TransactionTemplate tx, Billing billing,
-                     Inputs inputs, Function<UUID, Function<String, Optional<UUID>>> accountKeys, Duration coalesce,
-                     int parallel) {
+                     Inputs inputs, Function<UUID, Function<String, Optional<UUID>>> accountKeys, int parallel) {
         this.runs = runs;
         this.drafts = drafts;
         this.dailyCosts = dailyCosts;
@@ -85,16 +83,10 @@ public final class RunWorker implements AutoCloseable {
         this.billing = billing;
         this.inputs = inputs;
         this.accountKeys = accountKeys;
-        this.coalesce = coalesce;
         this.machine = new Semaphore(parallel);
     }
 
-    /** Puts a queued run on its MSP's queue once, however often it is asked; an automatic one waits to coalesce. */
-    public void submit(BillRun run, boolean wait) {
-        submit(run, wait ? coalesce : Duration.ZERO);
-    }
-
-    /** As above, waiting {@code wait} before it starts (requests meanwhile join the queued run). */
+    /** Puts a queued run on its MSP's queue once, however often it is asked; it waits {@code wait} before it starts. */
     public void submit(BillRun run, Duration wait) {
         if (!submitted.add(run.id())) {
             return;

@@ -46,16 +46,10 @@ class InvoiceRulesApi {
             throw new RebillException(ErrorCode.BAD_ARGUMENT, "top: " + top + " is out of range; expected 0 to 200");
         }
         RuleEffects e = runs.ruleEffects(actor, id, top);
-        return new EffectsJson(id, e.customerId(), plain(e.cost()), plain(e.charge()),
-                e.rules().stream().map(r -> new RuleJson(r.id(), r.title(), r.lines(), plain(r.before()),
-                        plain(r.after()), plain(r.change()))).toList(),
+        return new EffectsJson(id, e.customerId(), BillingApi.exact(e.cost()), BillingApi.exact(e.charge()),
+                e.rules().stream().map(r -> new RuleJson(r.id(), r.title(), r.lines(), BillingApi.exact(r.before()),
+                        BillingApi.exact(r.after()), BillingApi.exact(r.change()))).toList(),
                 e.lines().stream().map(l -> new LineJson(l.lineId(), l.service(), l.chargeType(),
-                        plain(l.cost()), plain(l.charge()), l.excluded(), l.rules())).toList());
-    }
-
-    /** Exact, without DuckDB's trailing zeros, to at least cents: 110.005, 100.00, 0.00. */
-    static String plain(java.math.BigDecimal amount) {
-        java.math.BigDecimal stripped = amount.stripTrailingZeros();
-        return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
+                        BillingApi.exact(l.cost()), BillingApi.exact(l.charge()), l.excluded(), l.rules())).toList());
     }
 }
