@@ -71,7 +71,8 @@ public final class FineCosts {
      * it becomes the rows as {@code d}, with the customer account (columns {@code a.account_id}, {@code a.name})
      * joined as {@code a}. {@code sql} is put together from constants only; {@code params} are bound in order after
      * the ones {@code {rows}} binds (so {@code {rows}} comes before every {@code ?} of the caller). Periods without
-     * figures are skipped; a period whose run has no files answers {@link ErrorCode#FIGURES_REFRESHING}.
+     * figures are skipped; a period whose run has no files answers {@link ErrorCode#FIGURES_REFRESHING}, or
+     * {@link ErrorCode#FIGURES_UNAVAILABLE} when they could not be rebuilt.
      */
     public void query(CostViewer viewer, BillingPeriod from, BillingPeriod to, Table table, String sql,
                       List<Object> params, Rows rows) {
@@ -227,7 +228,9 @@ public final class FineCosts {
     /**
      * The run folder of each period from..to that has figures, oldest first. A {@code needed} file that is not there:
      * empty (look again: a newer run may just have replaced the folder), or on the {@code last} look the error that
-     * says the figures are being refreshed (a run billed by an earlier version, which kept no aggregate files).
+     * says the figures are being refreshed (a run billed by an earlier version, which kept no aggregate files: an open
+     * period is billed again, a closed one's files are rebuilt from its run's inputs), or, when the rebuild of a
+     * closed period's files could not be done, why ({@link ErrorCode#FIGURES_UNAVAILABLE}: trying again won't help).
      */
     private Optional<List<Path>> folders(UUID msp, BillingPeriod from, BillingPeriod to, List<String> needed,
                                          boolean last) {
@@ -243,17 +246,26 @@ public final class FineCosts {
                 if (!last) {
                     return Optional.empty();
                 }
+                Optional<String> unavailable = jdbc.sql(SQL.get("run-figures-error")).param("msp", msp)
+                        .param("run", e.getValue()).query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+                        .optional().flatMap(error -> error);
+                if (unavailable.isPresent()) {
+                    throw new RebillException(ErrorCode.FIGURES_UNAVAILABLE, unavailable.get());
+                }
                 throw new RebillException(ErrorCode.FIGURES_REFRESHING, "the figures of " + e.getKey() + " by region,"
                         + " provider account, category, charge type or tag are being refreshed: they were stored by an"
-                        + " earlier version of Rebill, and a bill run of the period writes them again (a closed period"
-                        + " keeps its figures by day, service and customer only); try again in a minute");
+                        + " earlier version of Rebill, and the server writes them again (a bill run of an open period,"
+                        + " a rebuild from its bill run's inputs for a closed one); try again in a minute");
             }
             folders.add(folder);
         }
         return Optional.of(folders);
     }
 
-    /** Every MSP's period whose latest run has no fine aggregates (what a start after an upgrade bills again). */
+    /**
+     * Every MSP's period whose latest run has no fine aggregates: what a start after an upgrade bills again (open
+     * periods) or rebuilds the files of (closed ones).
+     */
     public List<Missing> missing() {
         List<Missing> missing = new ArrayList<>();
         jdbc.sql(SQL.get("runs-of-every-msp")).query(rs -> {

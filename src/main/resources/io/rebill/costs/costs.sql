@@ -82,6 +82,10 @@ GROUP BY period ORDER BY period
 -- at start: each MSP's periods and the run their figures are from (FineCosts.missing)
 SELECT msp_id, period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_customer GROUP BY msp_id, period
 
+-- name: run-figures-error
+-- why a closed period's fine files could not be rebuilt from its bill run's inputs (none: not tried yet, or rebuilt)
+SELECT figures_error FROM bill_run WHERE msp_id = :msp AND id = :run
+
 -- name: customer-key
 -- a customer account's id in its MSP's configuration: the key its rows carry in the fine files
 SELECT key FROM account WHERE id = :customer AND msp_id = :msp AND kind = 'customer'

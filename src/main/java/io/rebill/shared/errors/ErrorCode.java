@@ -39,7 +39,12 @@ public enum ErrorCode {
      * A period's fine cost figures (by region, account, category, charge type or tag) are not there yet: a bill run
      * writes them again (data stored by an earlier version); try again in a minute.
      */
-    FIGURES_REFRESHING(Category.CONFLICT);
+    FIGURES_REFRESHING(Category.CONFLICT),
+    /**
+     * A closed period's fine cost figures cannot be rebuilt (the stored data its bill run read is gone, or the
+     * rebuilt figures differ from the run's): trying again does not help; its figures by day, service and customer stay.
+     */
+    FIGURES_UNAVAILABLE(Category.CONFLICT);
 
     public enum Category { INPUT, NOT_FOUND, INTEGRITY, CONFLICT, FORBIDDEN, INTERNAL }
 
