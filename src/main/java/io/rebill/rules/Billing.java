@@ -137,6 +137,25 @@ public final class Billing {
         }
     }
 
+    /**
+     * A figures-only rebuild of a bill run's folder {@code runFolder} (issue 12: a closed period whose run an earlier
+     * version billed without fine aggregate files): the period billed from the run's pinned configuration and line
+     * items, its daily and tag aggregates (and re-billed lines when the folder has none) staged in the folder, shown
+     * to {@code check}, which refuses them by throwing, then moved into place, the daily aggregate last. No drafts, no
+     * rollup: nothing outside the folder changes, and no file in it is replaced.
+     */
+    public RebuiltFigures rebuildFigures(MspConfig config, BillingPeriod period, List<Path> lineItems,
+                                         TagDimensions tags, Path runFolder, Consumer<String> progress,
+                                         RebuiltFigures.Check check) {
+        try (Connection duck = scratch()) {
+            return new RunFigures(duck, settings.tempDir(), predicates, assembler)
+                    .rebuild(config, period, lineItems, tags, runFolder, progress, check);
+        } catch (java.io.IOException | SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "rebuilding the figures of " + period + " in "
+                    + runFolder + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The columns a run keeps of each re-billed line (the benchmark copies the same ones with plain DuckDB). */
     public static List<String> keptLineColumns() {
         return RunLines.COLUMNS;

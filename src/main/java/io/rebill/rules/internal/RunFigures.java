@@ -5,23 +5,31 @@ import io.rebill.rules.BillResult;
 import io.rebill.rules.DailyBill;
 import io.rebill.rules.MspConfig;
 import io.rebill.rules.PredicateCompiler;
+import io.rebill.rules.RebuiltFigures;
 import io.rebill.rules.RunFiles;
 import io.rebill.rules.TagDimensions;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 import io.rebill.shared.io.Trees;
+import io.rebill.shared.sql.SqlStatements;
 import io.rebill.shared.time.BillingPeriod;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +38,8 @@ import java.util.function.Consumer;
  * the kept lines (issue 11 item 8, issue 12), each phase timed for the run's log line.
  */
 public final class RunFigures {
+    private static final SqlStatements SQL = SqlStatements.load(RunFigures.class,
+            "/io/rebill/rules/internal/run-figures.sql");
     private final Connection duck;
     private final Path tempDir;
     private final PredicateCompiler predicates;
@@ -122,6 +132,66 @@ public final class RunFigures {
             }
             throw e;
         }
+    }
+
+    /**
+     * A figures-only rebuild of a run's folder (issue 12: a closed period whose run an earlier version billed, which
+     * kept no fine aggregates, and which is never billed again): the bill once, grouped finely, over the run's pinned
+     * inputs; its daily and tag aggregates (and its re-billed lines, when the folder has none) written into a staging
+     * folder inside {@code runFolder}; {@code check} sees the bill and the written daily aggregate's charge per
+     * customer and throws to refuse them; then each file is moved into place by a rename, the daily aggregate last:
+     * its presence is what tells readers ({@code FineCosts}) that the run has its fine figures, and a rebuild runs
+     * only while it is missing. A file already in the folder is never replaced; a failure leaves the folder as it was.
+     */
+    public RebuiltFigures rebuild(MspConfig config, BillingPeriod period, List<Path> lineItems, TagDimensions tags,
+                                  Path runFolder, Consumer<String> progress, RebuiltFigures.Check check)
+            throws IOException, SQLException {
+        Files.createDirectories(runFolder);
+        // what a rebuild a stopped server interrupted left behind
+        try (var left = Files.newDirectoryStream(runFolder, ".rebuild-*")) {
+            left.forEach(Trees::delete);
+        }
+        Path staging = runFolder.resolve(".rebuild-" + UUID.randomUUID());
+        boolean keepLines = !Files.exists(runFolder.resolve(RunLines.LINES));
+        try (DailyBill bill = bill(config, period, lineItems, tags,
+                keepLines ? Optional.of(staging.resolve("lines")) : Optional.empty(), progress, null)) {
+            Path out = keepLines ? staging.resolve("lines") : Files.createDirectories(staging);
+            if (!keepLines) {
+                // the aggregates went to a temp folder (maybe another file system) that closing the bill deletes
+                Files.move(bill.dailyFile(), out.resolve(RunFiles.DAILY));
+                if (bill.tagFile().isPresent()) {
+                    Files.move(bill.tagFile().get(), out.resolve(RunFiles.TAGS));
+                }
+            }
+            check.check(bill.result(), chargeByCustomer(out.resolve(RunFiles.DAILY)));
+            List<String> install = new ArrayList<>(keepLines ? List.of(RunLines.LINES, RunLines.CHARGES,
+                    RunLines.CUSTOMERS) : List.of());
+            install.add(RunFiles.TAGS);
+            install.add(RunFiles.DAILY);
+            for (String file : install) {
+                Path target = runFolder.resolve(file);
+                if (Files.exists(out.resolve(file)) && !Files.exists(target)) {
+                    Files.move(out.resolve(file), target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            return new RebuiltFigures(bill.count(), bill.tagCount(), keepLines, bill.phaseMillis());
+        } finally {
+            Trees.delete(staging);
+        }
+    }
+
+    /** A daily aggregate file's charge per customer, exact. */
+    private Map<String, BigDecimal> chargeByCustomer(Path daily) throws SQLException {
+        Map<String, BigDecimal> charges = new LinkedHashMap<>();
+        try (PreparedStatement ps = duck.prepareStatement(SQL.get("daily-charge-by-customer"))) {
+            ps.setString(1, daily.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    charges.put(rs.getString(1), new BigDecimal(rs.getString(2)));
+                }
+            }
+        }
+        return charges;
     }
 
     /** The bill summed coarsely (the drafts) and finely (the daily figures) are one bill, to the last digit. */
