@@ -51,6 +51,7 @@ public final class BillRuns implements AutoCloseable {
     private final InvoiceStore invoices;
     private final CloseStore closes;
     private final RunWorker worker;
+    private final io.rebill.invoicing.internal.FiguresRebuild figures;
     private final BillingRules rules;
     private final Integrations integrations;
     private final Ingestion ingestion;
@@ -109,6 +110,9 @@ public final class BillRuns implements AutoCloseable {
                 return open;
             }
         }, msp -> key -> accounts.managedByKey(msp, key).map(Account::id), 1);
+        this.figures = new io.rebill.invoicing.internal.FiguresRebuild(jdbc, runs, closes, worker, billing, daily,
+                ingestion, (msp, currency) -> exchangeRates.apply(msp, currency),
+                msp -> key -> accounts.managedByKey(msp, key).map(Account::id));
         this.coalesce = coalesce;
     }
 
@@ -149,22 +153,16 @@ public final class BillRuns implements AutoCloseable {
     }
 
     /**
-     * Asks for a bill run of every open period whose figures are from a run that kept no fine aggregate files (a
-     * data folder of an earlier version, issue 11 item 8): reports by region, account, category, charge type or tag
-     * read those files, and say the figures are being refreshed until the run has written them. A closed period is
-     * never billed again; its figures by day, service and customer stay. Returns the runs asked for.
+     * At start, periods whose run kept no fine aggregate files (an earlier version's data folder, issue 11 item 8):
+     * open ones are billed again (the runs returned), closed ones' files rebuilt ({@link #rebuildClosedFigures}).
      */
     public List<BillRun> refreshStoredFigures() {
-        List<BillRun> queued = new ArrayList<>();
-        for (io.rebill.costs.FineCosts.Missing m : daily.fine().missing()) {
-            if (closes.find(m.msp(), m.period()).isPresent()) {
-                continue;
-            }
-            BillRun run = runs.queue(m.msp(), m.period(), RunTrigger.SETUP, "Rebill (figures refresh after an upgrade)");
-            worker.submit(run, Duration.ZERO);
-            queued.add(run);
-        }
-        return queued;
+        return figures.refresh();
+    }
+
+    /** Rebuilds closed periods' missing fine files in the background (docs/costs.md); answers the runs rebuilt. */
+    public java.util.concurrent.CompletableFuture<List<UUID>> rebuildClosedFigures() {
+        return figures.rebuildClosed();
     }
 
     /** Bills the period now (the Billing page's button, {@code POST /bill_runs}). */

@@ -91,8 +91,7 @@ public final class RunWorker implements AutoCloseable {
         if (!submitted.add(run.id())) {
             return;
         }
-        queues.computeIfAbsent(run.mspId(), m -> Executors.newSingleThreadExecutor(Thread.ofVirtual()
-                        .name("bill-run-" + m.toString().substring(0, 8)).factory()))
+        queue(run.mspId())
                 .submit(() -> {
                     try {
                         if (wait.isPositive()) {
@@ -105,6 +104,36 @@ public final class RunWorker implements AutoCloseable {
                         submitted.remove(run.id());
                     }
                 });
+    }
+
+    /**
+     * Puts other DuckDB work of the MSP (a closed period's figures rebuild, {@link FiguresRebuild}) on the MSP's
+     * queue between its runs, holding a share of the machine as a run does; the future completes with its answer.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> submitWork(UUID msp, java.util.concurrent.Callable<T> work) {
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        queue(msp).submit(() -> {
+            try {
+                machine.acquire();
+                try {
+                    done.complete(work.call());
+                } finally {
+                    machine.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.completeExceptionally(e);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** The MSP's queue: one thread, so its runs (and other work) run one at a time. */
+    private ExecutorService queue(UUID msp) {
+        return queues.computeIfAbsent(msp, m -> Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                .name("bill-run-" + m.toString().substring(0, 8)).factory()));
     }
 
     private void execute(UUID msp, UUID id, BillingPeriod period) throws InterruptedException {
