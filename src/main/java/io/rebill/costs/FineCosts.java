@@ -36,6 +36,8 @@ import java.util.UUID;
  */
 public final class FineCosts {
     private static final SqlStatements SQL = SqlStatements.load(FineCosts.class, "/io/rebill/costs/costs.sql");
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     /** Which aggregate a query reads. */
     public enum Table {
@@ -260,6 +262,39 @@ public final class FineCosts {
             folders.add(folder);
         }
         return Optional.of(folders);
+    }
+
+    /**
+     * Where a daily aggregate rebuilt for a run ({@code daily}, a Parquet file) differs from the rollup by customer,
+     * day, kind and service the run stored (what reports by day and service show), summed over the customers by day,
+     * kind, service and currency: at most five, as text (none: the same to the last digit).
+     */
+    public List<String> rollupDifferences(UUID msp, BillingPeriod period, UUID run, Path daily) {
+        List<java.util.Map<String, String>> rows = new ArrayList<>();
+        try (Connection duck = DuckDb.open(settings);
+             PreparedStatement ps = duck.prepareStatement(SQL.get("fine-rollup"))) {
+            ps.setString(1, daily.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(java.util.Map.of("day", rs.getString("day"), "kind", rs.getString("kind"), "service",
+                            rs.getString("service"), "currency", rs.getString("currency"), "cost",
+                            rs.getString("cost"), "charge", rs.getString("charge")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "reading the rebuilt figures in " + daily + " failed: "
+                    + e.getMessage(), e);
+        }
+        return jdbc.sql(SQL.get("rollup-differences")).param("msp", msp).param("period", period.toString())
+                .param("run", run).param("rows", JSON.writeValueAsString(rows))
+                .query((rs, n) -> rs.getString("what") + ": cost " + plain(rs, "rebuilt_cost") + ", charge "
+                        + plain(rs, "rebuilt_charge") + " against the run's " + plain(rs, "stored_cost") + ", "
+                        + plain(rs, "stored_charge")).list();
+    }
+
+    private static String plain(ResultSet rs, String column) throws SQLException {
+        java.math.BigDecimal amount = rs.getBigDecimal(column);
+        return amount == null ? "none" : amount.stripTrailingZeros().toPlainString();
     }
 
     /**

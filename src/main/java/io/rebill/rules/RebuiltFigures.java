@@ -14,10 +14,11 @@ public record RebuiltFigures(long dailyRows, long tagRows, boolean linesKept, Ma
 
     /**
      * Decides, before anything is installed, whether the rebuilt files may replace the missing ones: it sees the
-     * bill and the written daily aggregate's charge per customer (usage, charges and credits) and throws to refuse.
+     * bill, the written daily aggregate's charge per customer (usage, charges and credits) and the staged daily
+     * aggregate itself ({@link RunFiles#DAILY}, gone once the rebuild returns), and throws to refuse.
      */
     @FunctionalInterface
     public interface Check {
-        void check(BillResult bill, Map<String, BigDecimal> dailyChargeByCustomer);
+        void check(BillResult bill, Map<String, BigDecimal> dailyChargeByCustomer, java.nio.file.Path stagedDaily);
     }
 }

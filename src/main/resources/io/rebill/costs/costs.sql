@@ -86,6 +86,33 @@ SELECT msp_id, period, min(CAST(run_id AS text)) AS run_id FROM cost_daily_custo
 -- why a closed period's fine files could not be rebuilt from its bill run's inputs (none: not tried yet, or rebuilt)
 SELECT figures_error FROM bill_run WHERE msp_id = :msp AND id = :run
 
+-- name: fine-rollup
+-- DuckDB: a run's daily.parquet summed by day, kind, service and currency, amounts as exact text (a rebuild's check)
+SELECT CAST(day AS VARCHAR) AS day, kind, service, currency, CAST(sum(cost) AS VARCHAR) AS cost,
+       CAST(sum(charge) AS VARCHAR) AS charge
+FROM read_parquet(?)
+GROUP BY day, kind, service, currency
+
+-- name: rollup-differences
+-- the run's rollup against a rebuilt daily aggregate's (:rows, a JSON array), by day, kind, service and currency
+-- over every customer: the rows that differ, compared as numeric (exact)
+WITH rebuilt AS (
+    SELECT r.day, r.kind, r.service, r.currency, r.cost, r.charge
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(day date, kind text, service text, currency text, cost numeric,
+                                                      charge numeric)
+), stored AS (
+    SELECT day, kind, service, currency, sum(cost) AS cost, sum(charge) AS charge
+    FROM cost_daily_service WHERE msp_id = :msp AND period = :period AND run_id = :run
+    GROUP BY day, kind, service, currency
+)
+SELECT concat_ws(' ', COALESCE(s.day, r.day), COALESCE(s.kind, r.kind), COALESCE(s.service, r.service),
+                 COALESCE(s.currency, r.currency)) AS what,
+       s.cost AS stored_cost, s.charge AS stored_charge, r.cost AS rebuilt_cost, r.charge AS rebuilt_charge
+FROM stored s FULL JOIN rebuilt r
+  ON r.day = s.day AND r.kind = s.kind AND r.service = s.service AND r.currency = s.currency
+WHERE s.cost IS DISTINCT FROM r.cost OR s.charge IS DISTINCT FROM r.charge
+ORDER BY 1 LIMIT 5
+
 -- name: customer-key
 -- a customer account's id in its MSP's configuration: the key its rows carry in the fine files
 SELECT key FROM account WHERE id = :customer AND msp_id = :msp AND kind = 'customer'

@@ -139,10 +139,14 @@ public final class FiguresRebuild {
             runs.customers(msp, run).forEach(c -> stored.put(c.key(), c));
             RebuiltFigures rebuilt = billing.rebuildFigures(config, period, files,
                     daily.tagDimensions(msp, config, accountKeys.apply(msp)), folder, progress -> { },
-                    (bill, charges) -> requireRunTotals(period, run, stored, bill, charges));
+                    (bill, charges, dailyFile) -> {
+                        requireRunTotals(period, run, stored, bill, charges);
+                        requireRunRollup(msp, period, run, dailyFile);
+                    });
             jdbc.sql(SQL.get("figures-rebuilt")).param("msp", msp).param("run", run).update();
             log.info("Rebuilt the fine cost figures of closed period {} (bill run {}): {} daily rows, {} tag rows{};"
-                    + " the {} customers' cost, charge and lines equal the run's to the last digit; {} ms ({})",
+                    + " the {} customers' cost, charge and lines and the figures by day and service equal the run's"
+                    + " to the last digit; {} ms ({})",
                     period, run, rebuilt.dailyRows(), rebuilt.tagRows(), rebuilt.linesKept()
                             ? ", the re-billed lines kept" : "", stored.size(),
                     (System.nanoTime() - started) / 1_000_000, phases(rebuilt.phaseMillis()));
@@ -231,6 +235,19 @@ public final class FiguresRebuild {
             throw unavailable(period, run, "rebuilt from the run's pinned inputs, they differ from the run's totals ("
                     + String.join("; ", differ.subList(0, Math.min(5, differ.size())))
                     + (differ.size() > 5 ? "; and " + (differ.size() - 5) + " more" : "") + "), so none was installed");
+        }
+    }
+
+    /**
+     * The rebuilt daily aggregate against the rollup the run stored, by day, kind, service and currency: a report by
+     * region or tag then sums, day by day and service by service, to the reports by day and service of before.
+     */
+    private void requireRunRollup(UUID msp, BillingPeriod period, UUID run, Path dailyFile) {
+        List<String> differ = daily.fine().rollupDifferences(msp, period, run, dailyFile);
+        if (!differ.isEmpty()) {
+            throw unavailable(period, run, "rebuilt from the run's pinned inputs, they differ from the run's figures by"
+                    + " day and service (" + String.join("; ", differ) + (differ.size() >= 5 ? "; ..." : "")
+                    + "), so none was installed");
         }
     }
 

@@ -163,7 +163,7 @@ public final class RunFigures {
                     Files.move(bill.tagFile().get(), out.resolve(RunFiles.TAGS));
                 }
             }
-            check.check(bill.result(), chargeByCustomer(out.resolve(RunFiles.DAILY)));
+            check.check(bill.result(), chargeByCustomer(out.resolve(RunFiles.DAILY)), out.resolve(RunFiles.DAILY));
             List<String> install = new ArrayList<>(keepLines ? List.of(RunLines.LINES, RunLines.CHARGES,
                     RunLines.CUSTOMERS) : List.of());
             install.add(RunFiles.TAGS);

@@ -197,9 +197,21 @@ class ClosedFiguresRebuildTest {
         assertThat(Files.exists(p.folder().resolve(RunFiles.DAILY))).isFalse();
         assertThat(stagingLeftovers(p.folder())).isEmpty();
 
-        // put right, the next start's rebuild installs them, the kept lines with them
         jdbc.sql("UPDATE bill_run_customer SET charge = charge - 0.00001 WHERE run_id = :run AND customer_key = :key")
                 .param("run", p.run()).param("key", acmeKey).update();
+        // the run's rollup with a hundred-thousandth of Acme's EC2 moved from 3 to 4 October: the same totals per
+        // customer, other figures by day
+        shiftAcmesEc2(p, new BigDecimal("0.00001"));
+        assertThat(billRuns.rebuildClosedFigures().get(90, TimeUnit.SECONDS)).isEmpty();
+        Response byDay = p.owner().get(BY_REGION);
+        assertThat(byDay.code()).as(byDay.text()).isEqualTo("FIGURES_UNAVAILABLE");
+        assertThat(byDay.detail()).contains("differ from the run's figures by day and service",
+                "2026-10-03 usage AmazonEC2 USD: cost 100, charge 103 against the run's 100, 102.99999",
+                "2026-10-04 usage AmazonEC2 USD", "none was installed");
+        assertThat(Files.exists(p.folder().resolve(RunFiles.DAILY))).isFalse();
+
+        // put right, the next start's rebuild installs them, the kept lines with them
+        shiftAcmesEc2(p, new BigDecimal("-0.00001"));
         assertThat(billRuns.rebuildClosedFigures().get(90, TimeUnit.SECONDS)).containsExactly(p.run());
         assertThat(rows(ok(p.owner().get(BY_REGION)))).isEqualTo(byRegion);
         assertThat(p.folder().resolve("lines.parquet")).isRegularFile();
@@ -210,6 +222,17 @@ class ClosedFiguresRebuildTest {
         assertThat(focus.statusCode()).as(text).isEqualTo(200);
         assertThat(text.strip().split("\n")).hasSize(5);
         assertThat(text).contains("Acme Corp", "AmazonCloudFront", "Managed services").doesNotContain("Globex");
+    }
+
+    /** Moves {@code amount} of Acme's EC2 charge in the run's rollup from 3 to 4 October. */
+    private void shiftAcmesEc2(Closed p, BigDecimal amount) {
+        int rows = jdbc.sql("UPDATE cost_daily_service SET charge = charge + CASE WHEN day = DATE '2026-10-03'"
+                        + " THEN -CAST(:amount AS numeric) ELSE CAST(:amount AS numeric) END WHERE msp_id = :msp"
+                        + " AND customer_account_id = :acme AND kind = 'usage' AND service = 'AmazonEC2'"
+                        + " AND day IN (DATE '2026-10-03', DATE '2026-10-04')")
+                .param("amount", amount).param("msp", p.msp().account().id())
+                .param("acme", UUID.fromString(p.msp().acme())).update();
+        assertThat(rows).isEqualTo(2);
     }
 
     /** The report by the virtual tag Workload over the closed month, as the MSP reads it. */
