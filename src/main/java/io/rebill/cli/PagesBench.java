@@ -70,7 +70,7 @@ final class PagesBench {
         return new Prepared(home, yaml);
     }
 
-    List<LoadTest.Result> run(RebillSettings parent, int clients, int requests) throws Exception {
+    List<LoadTest.Result> run(RebillSettings parent, int clients, int warmUp, int requests) throws Exception {
         Prepared prepared = prepare(parent);
         Path home = prepared.home();
         String password = "bench-" + UUID.randomUUID();
@@ -82,7 +82,6 @@ final class PagesBench {
             say("server ready after %.1f s", (System.nanoTime() - started) / 1e9);
             HttpClient http = server.signIn(password);
             String last = PERIODS.getLast().toString();
-            int warmUp = 2 * clients;
             List<LoadTest.Result> results = new ArrayList<>();
             record Endpoint(String name, java.util.function.IntFunction<String> path) {
             }
