@@ -122,6 +122,12 @@ public final class Integrations {
                 .query(LINKED).list();
     }
 
+    /** The integration's assignments to {@code customer}, earlier periods' included. */
+    public List<LinkedAccount> linkedAccounts(UUID msp, UUID integrationId, UUID customer) {
+        return jdbc.sql(SQL.get("linked-accounts-of-customer")).param("msp", msp).param("integration", integrationId)
+                .param("customer", customer).query(LINKED).list();
+    }
+
     public List<LinkedAccount> linkedAccounts(UUID msp) {
         return jdbc.sql(SQL.get("linked-accounts-of-msp")).param("msp", msp).query(LINKED).list();
     }

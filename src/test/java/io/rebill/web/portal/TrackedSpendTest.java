@@ -225,6 +225,49 @@ class TrackedSpendTest {
         assertThat(spend(owner, acme)).isEqualTo("2026-09 80.40");
     }
 
+    /**
+     * A customer account sees, of each MSP integration that bills it, only its own assignments (earlier periods'
+     * included), as does the MSP's view of that customer's integrations; the customer's integrations are read by
+     * customer, not filtered out of the integration's every assignment.
+     */
+    @Test
+    void aCustomerSeesOnlyItsOwnLinkedAccounts() {
+        Account msp = accounts.createMsp("t7", "Linked MSP", "owner@t7.example", "t7.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@t7.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient owner = PortalClient.signIn(port, "owner@t7.example", "owner-password-1");
+        String acme = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@t7.example"))).path("id").asString();
+        String globex = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@t7.example"))).path("id").asString();
+        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer").resolve("september.csv"),
+                List.of(TinyCur.lineIn("2026-09", "l-1", "111111111111", "Usage", "AmazonEC2", "1.00", "1.00")));
+        String payer = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Main payer",
+                "folder", "payer"))).path("id").asString();
+        link(owner, payer, "111111111111", acme, "2026-01");
+        link(owner, payer, "111111111111", globex, "2026-06");
+        link(owner, payer, "222222222222", globex, "2026-01");
+        link(owner, payer, "333333333333", acme, "2026-03");
+
+        assertThat(customersView(owner, acme)).isEqualTo("Main payer: 111111111111 from 2026-01, 333333333333 from 2026-03");
+        assertThat(customersView(owner, globex)).isEqualTo("Main payer: 111111111111 from 2026-06, 222222222222 from 2026-01");
+        JsonNode mspView = ok(owner.get("/api/v1/managed_accounts/" + acme + "/integrations"));
+        assertThat(mspView.path(0).path("linked_accounts").valueStream()
+                .map(l -> l.path("sub_account_id").asString() + " " + l.path("customer_account_id").asString())
+                .toList()).containsExactly("111111111111 " + acme, "333333333333 " + acme);
+    }
+
+    /** The MSP's integrations as a customer account sees them: each with that account's linked accounts. */
+    private String customersView(PortalClient owner, String customer) {
+        JsonNode integrations = ok(owner.header("Rebill-Account", customer).get("/api/v1/managed_integrations"));
+        owner.header("Rebill-Account", null);
+        return integrations.valueStream()
+                .map(i -> i.path("integration").path("name").asString() + ": " + i.path("linked_accounts").valueStream()
+                        .map(l -> l.path("sub_account_id").asString() + " from " + l.path("from").asString())
+                        .collect(java.util.stream.Collectors.joining(", ")))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     /** The integration's linked accounts as the API lists them ("seen": its latest period, each with its customer). */
     private static String seen(PortalClient owner, String integration) {
         return ok(owner.get("/api/v1/integrations/" + integration + "/linked_accounts")).path("seen").valueStream()
