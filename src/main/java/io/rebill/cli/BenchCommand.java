@@ -69,8 +69,9 @@ final class BenchCommand implements Callable<Integer> {
     int requests;
 
     @Option(names = "--warm-up", defaultValue = "400",
-            description = "pages, load: unmeasured requests per endpoint before its measured ones, from the same clients"
-                    + " (default 400): the JIT compiles once in a long-running server, not in every measured phase.")
+            description = "pages, load: unmeasured requests per endpoint, from the same clients, in a pass over every"
+                    + " endpoint first and again before each endpoint's measured ones (default 400): the JIT compiles"
+                    + " once in a long-running server, not in every measured phase.")
     int warmUp;
 
     @Option(names = "--month-rows", defaultValue = "20000", description = "pages: line items per month (default 20,000).")
