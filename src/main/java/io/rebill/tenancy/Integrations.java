@@ -67,6 +67,11 @@ public final class Integrations {
         return jdbc.sql(SQL.get("integrations-of-account")).param("account", accountId).query(ROW).list();
     }
 
+    /** The names of the sources the account's integrations store their data in (a read of one column). */
+    public List<String> sourceNames(UUID accountId) {
+        return jdbc.sql(SQL.get("integration-sources-of-account")).param("id", accountId).query(String.class).list();
+    }
+
     public Integration find(UUID accountId, UUID id) {
         return jdbc.sql(SQL.get("find-integration")).param("account", accountId).param("id", id).query(ROW).optional()
                 .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "no integration " + id + " in this account"));
