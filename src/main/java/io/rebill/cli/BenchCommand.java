@@ -68,6 +68,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "400", description = "pages, load: measured requests per endpoint (default 400).")
     int requests;
 
+    @Option(names = "--warm-up", defaultValue = "400",
+            description = "pages, load: unmeasured requests per endpoint, from the same clients, in a pass over every"
+                    + " endpoint first and again before each endpoint's measured ones (default 400): the JIT compiles"
+                    + " once in a long-running server, not in every measured phase.")
+    int warmUp;
+
     @Option(names = "--month-rows", defaultValue = "20000", description = "pages: line items per month (default 20,000).")
     long monthRows;
 
@@ -248,12 +254,13 @@ final class BenchCommand implements Callable<Integer> {
         PagesBench pages = new PagesBench(dir, monthRows, accounts, customers, out);
         boolean load = what.equals("load");
         int n = clients != null ? clients : load ? 20 : 16;
-        List<LoadTest.Result> results = load ? new LoadBench(pages, dir, managedAccounts, out).run(settings, n, requests)
-                : pages.run(settings, n, requests);
+        List<LoadTest.Result> results = load ? new LoadBench(pages, dir, managedAccounts, out).run(settings, n, warmUp, requests)
+                : pages.run(settings, n, warmUp, requests);
         out.println();
-        out.printf("%d customers x %d periods of %,d lines%s, %d clients, %d requests per endpoint over 127.0.0.1%n",
+        out.printf("%d customers x %d periods of %,d lines%s, %d clients, %d requests per endpoint over 127.0.0.1"
+                        + " after %d unmeasured%n",
                 customers, PagesBench.PERIODS.size(), monthRows, load ? ", " + managedAccounts + " managed accounts" : "",
-                n, requests);
+                n, requests, warmUp);
         out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
         out.println("| endpoint | p50 ms | p95 ms | p99 ms | max ms | requests/s | body bytes | server CPU ms a request |");
         out.println("|---|---|---|---|---|---|---|---|");

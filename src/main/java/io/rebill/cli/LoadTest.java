@@ -37,11 +37,16 @@ final class LoadTest {
         }
     }
 
-    /** Runs the test and measures the CPU time {@code cpu} gives (the server's) across the measured requests only. */
+    /**
+     * Runs the test and measures the CPU time {@code cpu} gives (the server's) across the measured requests only.
+     * The {@code warmUp} requests before them are sent by the same {@code clients} and are neither timed nor counted
+     * in the CPU: a long-running server pays its JIT compilation once, and with a few dozen warm-up requests the
+     * compiler threads were a third of the server's CPU in the measured phase (docs/benchmarks.md, session 10).
+     */
     static Result run(HttpClient http, String base, String name, IntFunction<String> path,
                       java.util.Map<String, String> headers, int clients, int warmUp, int requests,
                       java.util.function.Supplier<java.time.Duration> cpu) throws Exception {
-        run(http, base, name, path, headers, 1, warmUp, 0);
+        run(http, base, name, path, headers, clients, 0, warmUp);
         java.time.Duration before = cpu.get();
         Result r = run(http, base, name, path, headers, clients, 0, requests);
         return r.withCpu(cpu.get().minus(before));

@@ -31,9 +31,10 @@ import java.util.UUID;
  * generation of every source that holds it. A generation is never reused (an ingest writes a new one and swaps it in
  * atomically, docs/ingestion.md), so an ingest, a restatement or a deleted source gives a new key;</li>
  * <li>those sums added up per customer account, keyed by the MSP, the same period and generations and the version of
- * the MSP's linked-account assignments ({@code tracked-spend.sql}: every assignment row by its row version, read in
- * one statement on every request, with the MSP's sources). A move, an unassignment or a deleted integration, by this
- * server or any other process, gives a new key at the next request.</li>
+ * the MSP's linked-account assignments ({@code tracked-spend.sql}: a per-MSP counter that a trigger raises in the
+ * transaction of every change of an assignment row, read by its key on every request with the MSP's sources). A
+ * move, an unassignment, a deleted integration or customer (ON DELETE CASCADE included), by this server or any other
+ * process, gives a new key at the next request.</li>
  * </ul>
  * A request therefore reads one statement and each source's state (kept per state.json file), and adds nothing up
  * unless something changed; reading all the MSP's assignments and adding up the per-account sums on every request was

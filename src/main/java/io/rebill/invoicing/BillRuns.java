@@ -377,8 +377,9 @@ public final class BillRuns implements AutoCloseable {
     }
 
     private List<BillingPeriod> storedPeriods(UUID msp) {
-        List<String> names = integrations.of(msp).stream().map(Integration::sourceName).toList();
-        return ingestion.sources().stream().filter(s -> names.contains(s.name()))
+        // on every Billing page view (its period list): the source names only, and each source's state by name
+        // (kept per state.json file), not every integration's row and every source's state
+        return integrations.sourceNames(msp).stream().map(ingestion::find).flatMap(Optional::stream)
                 .flatMap(s -> s.periods().stream()).map(StoredPeriod::period).distinct().toList();
     }
 

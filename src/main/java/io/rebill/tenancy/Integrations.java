@@ -67,6 +67,11 @@ public final class Integrations {
         return jdbc.sql(SQL.get("integrations-of-account")).param("account", accountId).query(ROW).list();
     }
 
+    /** The names of the sources the account's integrations store their data in (a read of one column). */
+    public List<String> sourceNames(UUID accountId) {
+        return jdbc.sql(SQL.get("integration-sources-of-account")).param("id", accountId).query(String.class).list();
+    }
+
     public Integration find(UUID accountId, UUID id) {
         return jdbc.sql(SQL.get("find-integration")).param("account", accountId).param("id", id).query(ROW).optional()
                 .orElseThrow(() -> new RebillException(ErrorCode.UNKNOWN_ID, "no integration " + id + " in this account"));
@@ -120,6 +125,12 @@ public final class Integrations {
     public List<LinkedAccount> linkedAccounts(UUID msp, UUID integrationId) {
         return jdbc.sql(SQL.get("linked-accounts-of-integration")).param("msp", msp).param("integration", integrationId)
                 .query(LINKED).list();
+    }
+
+    /** The integration's assignments to {@code customer}, earlier periods' included. */
+    public List<LinkedAccount> linkedAccounts(UUID msp, UUID integrationId, UUID customer) {
+        return jdbc.sql(SQL.get("linked-accounts-of-customer")).param("msp", msp).param("integration", integrationId)
+                .param("customer", customer).query(LINKED).list();
     }
 
     public List<LinkedAccount> linkedAccounts(UUID msp) {

@@ -76,6 +76,15 @@ LEFT JOIN account a ON a.id = l.customer_account_id AND a.msp_id = :msp
 WHERE l.msp_id = :msp AND l.integration_id = :integration
 ORDER BY l.sub_account_id, l.from_period
 
+-- name: linked-accounts-of-customer
+-- The assignments of one integration that bill (or billed, from an earlier period) one customer account: a customer's
+-- view of the MSP's integrations, read through the index on customer_account_id instead of the integration's every
+-- assignment (1,000 rows at the load benchmark) filtered in Java.
+SELECT l.*, a.name AS customer_name FROM linked_account_assignment l
+LEFT JOIN account a ON a.id = l.customer_account_id AND a.msp_id = :msp
+WHERE l.customer_account_id = :customer AND l.msp_id = :msp AND l.integration_id = :integration
+ORDER BY l.sub_account_id, l.from_period
+
 -- name: linked-accounts-of-msp
 SELECT l.*, a.name AS customer_name FROM linked_account_assignment l
 LEFT JOIN account a ON a.id = l.customer_account_id AND a.msp_id = :msp

@@ -23,11 +23,22 @@ class LoadTestTest {
     private HttpServer server;
     private final AtomicInteger served = new AtomicInteger();
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            if (exchange.getRequestURI().getPath().startsWith("/slow")) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            inFlight.decrementAndGet();
             served.incrementAndGet();
             paths.add(exchange.getRequestURI().toString());
             byte[] body = "twelve bytes".getBytes(StandardCharsets.UTF_8);
@@ -62,6 +73,25 @@ class LoadTestTest {
         assertThat(r.p95()).isLessThanOrEqualTo(r.p99());
         assertThat(r.p99()).isLessThanOrEqualTo(r.max());
         assertThat(r.perSecond()).isPositive();
+    }
+
+    @Test
+    void theServersCpuIsReadAroundTheMeasuredRequestsOnlyAfterAConcurrentWarmUp() throws Exception {
+        java.util.List<Integer> servedWhenRead = new java.util.ArrayList<>();
+        java.util.List<Integer> mostInFlightWhenRead = new java.util.ArrayList<>();
+        LoadTest.Result r = LoadTest.run(HttpClient.newHttpClient(), base(), "slow", i -> "/slow/" + (i % 3),
+                java.util.Map.of(), 4, 40, 30, () -> {
+                    servedWhenRead.add(served.get());
+                    mostInFlightWhenRead.add(mostInFlight.get());
+                    // a server that spends 3 ms of CPU on each request it answers
+                    return java.time.Duration.ofMillis(3L * served.get());
+                });
+
+        assertThat(servedWhenRead).containsExactly(40, 70);
+        assertThat(r.requests()).isEqualTo(30);
+        assertThat(r.cpuPerRequest()).isEqualTo(3.0);
+        assertThat(mostInFlightWhenRead.getFirst()).as("the warm-up's requests come from the clients at once")
+                .isGreaterThan(1);
     }
 
     @Test

@@ -288,8 +288,7 @@ class IntegrationsApi {
         }
         return integrations.managedFor(customer).stream().map(i -> Map.<String, Object>of(
                 "integration", asSeenByCustomer(json(i, true)),
-                "linked_accounts", integrations.linkedAccounts(msp, i.id()).stream()
-                        .filter(l -> l.customerId().filter(customer::equals).isPresent())
+                "linked_accounts", integrations.linkedAccounts(msp, i.id(), customer).stream()
                         .map(l -> Map.of("sub_account_id", l.subAccountId(), "from", l.from().toString())).toList()))
                 .toList();
     }
@@ -356,8 +355,7 @@ class IntegrationsApi {
         accounts.managed(msp, customer);
         return integrations.of(msp).stream().map(i -> Map.<String, Object>of(
                 "integration", json(i, true),
-                "linked_accounts", integrations.linkedAccounts(msp, i.id()).stream()
-                        .filter(l -> l.customerId().filter(customer::equals).isPresent())
+                "linked_accounts", integrations.linkedAccounts(msp, i.id(), customer).stream()
                         .map(LinkedAccountJson::of).toList())).toList();
     }
 

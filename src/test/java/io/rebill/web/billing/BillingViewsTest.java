@@ -136,6 +136,10 @@ class BillingViewsTest {
                 .param("msp", w.msp().id()).param("period", PERIOD).update();
         String page = w.owner().page("/billing/" + PERIOD).body();
         assertThat(page).contains("Closed by Bo Other");
+        // the period list (rendered once per content) marks the period shown, and only that one
+        assertThat(page).contains("<option value=\"2026-10\" selected=\"selected\">October 2026</option>");
+        assertThat(w.owner().page("/billing/2026-09").body())
+                .contains("<option value=\"2026-10\">October 2026</option>").doesNotContain("selected=\"selected\"");
         JsonNode overview = ok(w.owner().get("/api/v1/billing/" + PERIOD));
         assertThat(overview.path("closed").asBoolean()).isTrue();
         assertThat(invoiceOf(overview).path("status").asString()).isEqualTo("void");

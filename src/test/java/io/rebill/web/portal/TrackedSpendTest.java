@@ -56,6 +56,9 @@ class TrackedSpendTest {
     @Autowired
     Integrations integrations;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
@@ -182,6 +185,87 @@ class TrackedSpendTest {
         assertThat(spend(owner, acme)).isEqualTo("2026-09 12.50");
         assertThat(ok(otherOwner.get("/api/v1/managed_accounts?limit=200")).toString()).doesNotContain(acme)
                 .doesNotContain("12.50");
+    }
+
+    /**
+     * The kept spend's version of the assignments is a counter that a trigger raises (migration V2026_12_08_0100):
+     * it must move for writes no Rebill code path makes, as an operator's SQL, a restore script or the database's
+     * own ON DELETE CASCADE would: an UPDATE of the customer column, and a customer account deleted with the
+     * assignment that moved an account to it, which gives the account back to its earlier customer.
+     */
+    @Test
+    void keptSpendFollowsUpdatesAndCascadesWrittenInTheDatabase() {
+        Account msp = accounts.createMsp("t6", "Cascade MSP", "owner@t6.example", "t6.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@t6.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient owner = PortalClient.signIn(port, "owner@t6.example", "owner-password-1");
+        String acme = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@t6.example"))).path("id").asString();
+        String globex = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@t6.example"))).path("id").asString();
+        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer").resolve("september.csv"),
+                List.of(TinyCur.lineIn("2026-09", "c-1", "111111111111", "Usage", "AmazonEC2", "80.40", "80.40"),
+                        TinyCur.lineIn("2026-09", "c-2", "222222222222", "Usage", "AmazonEC2", "19.60", "19.60")));
+        String payer = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Payer",
+                "folder", "payer"))).path("id").asString();
+        link(owner, payer, "111111111111", acme, "2026-01");
+        link(owner, payer, "222222222222", acme, "2026-01");
+        link(owner, payer, "111111111111", globex, "2026-09");
+        ok(owner.post("/api/v1/integrations/" + payer + "/ingest", null));
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 19.60");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 80.40");
+
+        jdbc.sql("UPDATE linked_account_assignment SET customer_account_id = :globex WHERE msp_id = :msp"
+                        + " AND sub_account_id = '222222222222'")
+                .param("globex", UUID.fromString(globex)).param("msp", msp.id()).update();
+        assertThat(spend(owner, acme)).isEqualTo("none");
+        assertThat(spend(owner, globex)).isEqualTo("2026-09 100.00");
+
+        jdbc.sql("DELETE FROM account WHERE id = :globex").param("globex", UUID.fromString(globex)).update();
+        assertThat(spend(owner, acme)).isEqualTo("2026-09 80.40");
+    }
+
+    /**
+     * A customer account sees, of each MSP integration that bills it, only its own assignments (earlier periods'
+     * included), as does the MSP's view of that customer's integrations; the customer's integrations are read by
+     * customer, not filtered out of the integration's every assignment.
+     */
+    @Test
+    void aCustomerSeesOnlyItsOwnLinkedAccounts() {
+        Account msp = accounts.createMsp("t7", "Linked MSP", "owner@t7.example", "t7.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@t7.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient owner = PortalClient.signIn(port, "owner@t7.example", "owner-password-1");
+        String acme = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Acme Corp",
+                "contact_email", "admin+acme@t7.example"))).path("id").asString();
+        String globex = ok(owner.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@t7.example"))).path("id").asString();
+        TinyCur.write(home.resolve("imports").resolve(msp.id().toString()).resolve("payer").resolve("september.csv"),
+                List.of(TinyCur.lineIn("2026-09", "l-1", "111111111111", "Usage", "AmazonEC2", "1.00", "1.00")));
+        String payer = ok(owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Main payer",
+                "folder", "payer"))).path("id").asString();
+        link(owner, payer, "111111111111", acme, "2026-01");
+        link(owner, payer, "111111111111", globex, "2026-06");
+        link(owner, payer, "222222222222", globex, "2026-01");
+        link(owner, payer, "333333333333", acme, "2026-03");
+
+        assertThat(customersView(owner, acme)).isEqualTo("Main payer: 111111111111 from 2026-01, 333333333333 from 2026-03");
+        assertThat(customersView(owner, globex)).isEqualTo("Main payer: 111111111111 from 2026-06, 222222222222 from 2026-01");
+        JsonNode mspView = ok(owner.get("/api/v1/managed_accounts/" + acme + "/integrations"));
+        assertThat(mspView.path(0).path("linked_accounts").valueStream()
+                .map(l -> l.path("sub_account_id").asString() + " " + l.path("customer_account_id").asString())
+                .toList()).containsExactly("111111111111 " + acme, "333333333333 " + acme);
+    }
+
+    /** The MSP's integrations as a customer account sees them: each with that account's linked accounts. */
+    private String customersView(PortalClient owner, String customer) {
+        JsonNode integrations = ok(owner.header("Rebill-Account", customer).get("/api/v1/managed_integrations"));
+        owner.header("Rebill-Account", null);
+        return integrations.valueStream()
+                .map(i -> i.path("integration").path("name").asString() + ": " + i.path("linked_accounts").valueStream()
+                        .map(l -> l.path("sub_account_id").asString() + " from " + l.path("from").asString())
+                        .collect(java.util.stream.Collectors.joining(", ")))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** The integration's linked accounts as the API lists them ("seen": its latest period, each with its customer). */
