@@ -12,17 +12,17 @@ RETURNING *
 
 -- name: queued-run
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'queued'
 
 -- name: run
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND id = :id
 
 -- name: runs
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND (CAST(:period AS text) IS NULL OR period = :period)
 ORDER BY requested_at DESC, id LIMIT :limit OFFSET :offset
 
@@ -31,24 +31,24 @@ SELECT count(*) FROM bill_run WHERE msp_id = :msp AND (CAST(:period AS text) IS 
 
 -- name: latest-run
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND period = :period ORDER BY requested_at DESC, id LIMIT 1
 
 -- name: latest-succeeded-run
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'succeeded'
 ORDER BY finished_at DESC, id LIMIT 1
 
 -- name: running-run
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND period = :period AND status = 'running' LIMIT 1
 
 -- name: latest-billed-run
 -- the run whose drafts stand: its per-customer figures and outcome are the Billing page's
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE msp_id = :msp AND period = :period AND drafts_ready_at IS NOT NULL
 ORDER BY drafts_ready_at DESC, id LIMIT 1
 
@@ -89,7 +89,7 @@ RETURNING *
 
 -- name: queued-runs
 SELECT id, msp_id, period, status, trigger, requested_by, requested_at, started_at, finished_at, config_hash, sources,
-       line_count, reconciles, progress, error, drafts_ready_at
+       line_count, reconciles, progress, error, drafts_ready_at, figures_rebuilt_at, figures_error
 FROM bill_run WHERE status = 'queued' ORDER BY requested_at
 
 -- name: insert-run-customers

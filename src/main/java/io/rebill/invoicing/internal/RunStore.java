@@ -160,7 +160,8 @@ public final class RunStore {
             instant(rs, "finished_at"), Optional.ofNullable(rs.getString("config_hash")), sources(rs),
             Optional.ofNullable((Long) rs.getObject("line_count")), Optional.ofNullable((Boolean) rs.getObject("reconciles")),
             Optional.ofNullable(rs.getString("progress")), Optional.ofNullable(rs.getString("error")),
-            instant(rs, "drafts_ready_at"));
+            instant(rs, "drafts_ready_at"), instant(rs, "figures_rebuilt_at"),
+            Optional.ofNullable(rs.getString("figures_error")));
 
     static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);

@@ -48,13 +48,15 @@ class BillingApi {
                    Optional<Instant> startedAt, Optional<Instant> draftsReadyAt, Optional<Long> draftsTookMs,
                    Optional<Instant> finishedAt, Optional<Long> tookMs,
                    Optional<String> configHash, List<SourceJson> sources, Optional<Long> lineCount,
-                   Optional<Boolean> reconciles, Optional<String> progress, Optional<String> error) {
+                   Optional<Boolean> reconciles, Optional<String> progress, Optional<String> error,
+                   Optional<Instant> figuresRebuiltAt, Optional<String> figuresError) {
         static RunJson of(BillRun r) {
             return new RunJson(r.id(), r.period().toString(), r.status().dbName(), r.trigger().dbName(),
                     r.requestedBy(), r.requestedAt(), r.startedAt(), r.draftsReadyAt(),
                     r.draftsTook().map(d -> d.toMillis()), r.finishedAt(), r.took().map(d -> d.toMillis()),
                     r.configHash(), r.sources().stream().map(s -> new SourceJson(s.integration(), s.generation()))
-                    .toList(), r.lineCount(), r.reconciles(), r.progress(), r.error());
+                    .toList(), r.lineCount(), r.reconciles(), r.progress(), r.error(), r.figuresRebuiltAt(),
+                    r.figuresError());
         }
     }
 

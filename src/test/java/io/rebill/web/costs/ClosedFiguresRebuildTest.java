@@ -141,6 +141,10 @@ class ClosedFiguresRebuildTest {
         assertThat(untouched(p)).isEqualTo(state);
         assertThat(jdbc.sql("SELECT figures_rebuilt_at IS NOT NULL AND figures_error IS NULL FROM bill_run WHERE id = :run")
                 .param("run", p.run()).query(Boolean.class).single()).isTrue();
+        // the MSP sees on the run when its figures were rebuilt
+        var run = ok(p.owner().get("/api/v1/bill_runs/" + p.run()));
+        assertThat(run.path("figures_rebuilt_at").asString()).isNotBlank();
+        assertThat(run.path("figures_error").isNull()).isTrue();
         assertThat(stagingLeftovers(p.folder())).isEmpty();
         // idempotent: nothing left to rebuild, the files stay as installed
         long installed = Files.getLastModifiedTime(p.folder().resolve(RunFiles.DAILY)).toMillis();
@@ -173,6 +177,10 @@ class ClosedFiguresRebuildTest {
         // the figures by customer (the rollup the run wrote) are those of before, and the period is still closed
         assertThat(rows(ok(p.owner().get(BY_CUSTOMER)))).isEqualTo(byCustomer);
         assertThat(ok(p.owner().get("/api/v1/billing/" + PERIOD)).path("closed").asBoolean()).isTrue();
+        // and the run says why, as the report does
+        var run = ok(p.owner().get("/api/v1/bill_runs/" + p.run()));
+        assertThat(run.path("figures_error").asString()).contains("generation " + generation, "restated");
+        assertThat(run.path("figures_rebuilt_at").isNull()).isTrue();
         assertThat(Files.exists(p.folder().resolve(RunFiles.DAILY))).isFalse();
         assertThat(stagingLeftovers(p.folder())).isEmpty();
     }
