@@ -18,7 +18,30 @@ import java.sql.Statement;
  * timestamps are UTC, spec §1), and insertion order kept so that files are read deterministically.
  */
 public final class DuckDb {
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private DuckDb() {
+    }
+
+    /**
+     * Starts loading DuckDB on a background thread, once per process: the driver's first connection loads its native
+     * library (and the first logger configures logging), about 0.8 s of CPU in a fresh process that a bill from the
+     * command line can spend while it reads its configuration and compiles its conditions (issue 11 item 8). A
+     * failure here is left to the job's own open to report.
+     */
+    public static void warmUp() {
+        if (WARMING.compareAndSet(false, true)) {
+            Thread warm = new Thread(() -> {
+                org.slf4j.LoggerFactory.getLogger(DuckDb.class);
+                try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {
+                    // loaded; nothing to do in it
+                } catch (SQLException | RuntimeException e) {
+                    // the job's own connection reports what is wrong
+                }
+            }, "duckdb-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
     }
 
     /** An in-memory database for one job; spills to a fresh folder under the settings' temp dir. */
