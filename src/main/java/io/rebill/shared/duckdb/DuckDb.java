@@ -24,19 +24,21 @@ public final class DuckDb {
     }
 
     /**
-     * Starts loading DuckDB on a background thread, once per process: the driver's first connection loads its native
-     * library (and the first logger configures logging), about 0.8 s of CPU in a fresh process that a bill from the
-     * command line can spend while it reads its configuration and compiles its conditions (issue 11 item 8). A
-     * failure here is left to the job's own open to report.
+     * Starts loading DuckDB on a background thread, once per process: the driver's first use copies its native
+     * library (70 MB) out of the jar and loads it, and the first logger configures logging, about 0.8 s of CPU in a
+     * fresh process that a bill from the command line can spend while it reads its configuration and compiles its
+     * conditions (issue 11 item 8). Only the library is loaded (the driver's class that does it, by name: it is not
+     * public); no database is opened. A failure here is left to the job's own open to report.
      */
     public static void warmUp() {
         if (WARMING.compareAndSet(false, true)) {
             Thread warm = new Thread(() -> {
                 org.slf4j.LoggerFactory.getLogger(DuckDb.class);
-                try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {
-                    // loaded; nothing to do in it
-                } catch (SQLException | RuntimeException e) {
-                    // the job's own connection reports what is wrong
+                try {
+                    Class.forName("org.duckdb.DuckDBDriver", true, DuckDb.class.getClassLoader());
+                    Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                    // a driver laid out otherwise loads its library on the first connection; that reports any error
                 }
             }, "duckdb-warm-up");
             warm.setDaemon(true);
