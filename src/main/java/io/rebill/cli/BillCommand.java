@@ -41,9 +41,11 @@ final class BillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BillingPeriod p = BillingPeriod.parse(period);
+        // first, so that CEL and DuckDB load in the background while msp.yaml and the line items are read
+        var billing = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel());
         var config = BillingInputs.config(this.config);
         var files = BillingInputs.lineItems(parent.settings(), p, inputs, err);
-        BillResult r = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel()).bill(config, p, files, Optional.of(this.out),
+        BillResult r = billing.bill(config, p, files, Optional.of(this.out),
                 m -> {
                     err.println(m);
                     err.flush();

@@ -17,12 +17,30 @@ public interface PredicateCompiler {
         }
     }
 
-    /** The CEL compiler of io.rebill.rules.cel (docs/cel.md); starts loading it in the background. */
+    /**
+     * The CEL compiler of io.rebill.rules.cel (docs/cel.md); starts loading it in the background. It compiles each
+     * condition once: a bill asks for the same condition again when it builds its chain a second time (lines kept,
+     * or a grouped chain that is not exact). A compiler the server keeps remembers at most {@link #REMEMBERED}
+     * conditions (a few hundred bytes each); past that it compiles without remembering.
+     */
     static PredicateCompiler cel() {
         CelSql.warmUp();
+        java.util.Map<String, Compiled> compiled = new java.util.concurrent.ConcurrentHashMap<>();
         return expression -> {
+            java.util.Objects.requireNonNull(expression, "expression");
+            Compiled known = compiled.get(expression);
+            if (known != null) {
+                return known;
+            }
             CompiledPredicate p = CelSql.compile(expression);
-            return new Compiled(p.sql(), p.parameters());
+            Compiled c = new Compiled(p.sql(), p.parameters());
+            if (compiled.size() < REMEMBERED) {
+                compiled.putIfAbsent(expression, c);
+            }
+            return c;
         };
     }
+
+    /** How many conditions one {@link #cel()} compiler remembers. */
+    int REMEMBERED = 4096;
 }

@@ -18,7 +18,32 @@ import java.sql.Statement;
  * timestamps are UTC, spec §1), and insertion order kept so that files are read deterministically.
  */
 public final class DuckDb {
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private DuckDb() {
+    }
+
+    /**
+     * Starts loading DuckDB on a background thread, once per process: the driver's first use copies its native
+     * library (70 MB) out of the jar and loads it, and the first logger configures logging, about 0.8 s of CPU in a
+     * fresh process that a bill from the command line can spend while it reads its configuration and compiles its
+     * conditions (issue 11 item 8). Only the library is loaded (the driver's class that does it, by name: it is not
+     * public); no database is opened. A failure here is left to the job's own open to report.
+     */
+    public static void warmUp() {
+        if (WARMING.compareAndSet(false, true)) {
+            Thread warm = new Thread(() -> {
+                org.slf4j.LoggerFactory.getLogger(DuckDb.class);
+                try {
+                    Class.forName("org.duckdb.DuckDBDriver", true, DuckDb.class.getClassLoader());
+                    Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                    // a driver laid out otherwise loads its library on the first connection; that reports any error
+                }
+            }, "duckdb-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
     }
 
     /** An in-memory database for one job; spills to a fresh folder under the settings' temp dir. */
