@@ -284,6 +284,15 @@ public final class BillingRun {
         }
     }
 
+    /** The run's relation of its stored lines (every period of the files, converted to the MSP's currency). */
+    String storedRelation() throws SQLException {
+        return stored().sql();
+    }
+
+    BillingPeriod period() {
+        return period;
+    }
+
     /**
      * Issue 12 (RunLines): the lines customers are billed for (claimed, not excluded), with {@code columns}, in one
      * more pass of the chain, into one Parquet file: {@code order} follows the SELECT (an ORDER BY), {@code options}

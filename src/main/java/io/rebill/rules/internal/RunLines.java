@@ -75,8 +75,6 @@ public final class RunLines {
         try {
             Files.createDirectories(staging);
             first.accept(staging);
-            run.copyBilledLines(COLUMNS, "ORDER BY customer_id", staging.resolve(LINES),
-                    "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup);
             try (Statement s = duck.createStatement()) {
                 s.execute("CREATE OR REPLACE TEMP TABLE rb_run_frequency (rule_id VARCHAR, frequency VARCHAR)");
                 s.execute("CREATE OR REPLACE TEMP TABLE rb_run_customers (customer_id VARCHAR, customer_name VARCHAR,"
@@ -99,6 +97,12 @@ public final class RunLines {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+            }
+            // every kept line is a billed customer's: its customer is in rb_run_customers (the ENUM's cast says so)
+            try (KeptEnums enums = KeptEnums.create(duck, run.storedRelation(), period.toString(), COLUMNS,
+                    "rb_run_customers")) {
+                run.copyBilledLines(COLUMNS.stream().map(enums::select).toList(), enums.customerOrder(),
+                        staging.resolve(LINES), "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup);
             }
             try (Statement s = duck.createStatement()) {
                 s.execute("COPY (SELECT e.customer_id, e.rule_id, e.title, e.kind, e.service, e.amount, e.position,"
