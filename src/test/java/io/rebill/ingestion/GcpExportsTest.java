@@ -72,6 +72,35 @@ class GcpExportsTest {
         assertThat(ingestion.reconcile("gcp", Optional.empty()).holds()).isTrue();
     }
 
+    /**
+     * The fingerprints are computed while the file is read (Ingester): an export the source already holds is recognised
+     * while its read is still running, which is then abandoned. Nothing is replaced and the result says unchanged, as
+     * when the fingerprints came first.
+     */
+    @Test
+    void aLargeExportIngestedAgainIsRecognisedAndNothingChanges() {
+        List<LineItemFixture> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            lines.add(aLineItem().account("my-project-" + (i % 7)).cost(i + ".25").list(i + ".5", null).credit("PROMOTION", "-0.25"));
+        }
+        Path file = ProviderWriters.gcpCsv(lines, dir.resolve("in/export.csv"));
+        IngestResult first = ingestion.ingest("gcp", List.of(file), ProgressListener.silent());
+        SourceState before = ingestion.source("gcp");
+
+        IngestResult again = ingestion.ingest("gcp", List.of(file), ProgressListener.silent());
+
+        assertThat(first.unchanged()).isFalse();
+        assertThat(first.rows()).isEqualTo(40_000);
+        assertThat(again.unchanged()).isTrue();
+        assertThat(again.periods()).containsExactly(SEPT);
+        assertThat(again.rows()).isEqualTo(40_000);
+        SourceState after = ingestion.source("gcp");
+        assertThat(after.periods()).isEqualTo(before.periods());
+        assertThat(after.status()).isEqualTo(SourceStatus.STABLE);
+        // every line's cost less its credit of 0.25: 0 + 1 + ... + 19,999
+        assertThat(plain(after.period(SEPT).orElseThrow().sums().billed())).isEqualTo("199990000");
+    }
+
     /** The same export as JSON lines and as Parquet (credits a list of records, cost a FLOAT64): the same lines. */
     @Test
     void creditsFromJsonLinesAndParquetAreLinesOfTheirOwnToo() throws Exception {
