@@ -79,7 +79,7 @@ class RebuildFiguresTest {
     void theRebuiltAggregatesAreTheRunsRowForRowAndItsKeptLinesStayAsTheyWere() throws Exception {
         String daily = content(folder.resolve(RunFiles.DAILY));
         String tags = content(folder.resolve(RunFiles.TAGS));
-        long lines = Files.getLastModifiedTime(folder.resolve("lines.parquet")).toMillis();
+        long lines = Files.getLastModifiedTime(folder.resolve("lines")).toMillis();
         Files.delete(folder.resolve(RunFiles.DAILY));
         Files.delete(folder.resolve(RunFiles.TAGS));
         Map<String, String> billCharges = new TreeMap<>();
@@ -96,17 +96,17 @@ class RebuildFiguresTest {
         assertThat(content(folder.resolve(RunFiles.TAGS))).isEqualTo(tags);
         assertThat(rebuilt.linesKept()).isFalse();
         assertThat(rebuilt.dailyRows()).isGreaterThan(100);
-        assertThat(Files.getLastModifiedTime(folder.resolve("lines.parquet")).toMillis()).isEqualTo(lines);
+        assertThat(Files.getLastModifiedTime(folder.resolve("lines")).toMillis()).isEqualTo(lines);
         // what the check was shown: every customer's charge summed over the daily file is the bill's, exactly
         assertThat(billCharges).hasSize(5).isEqualTo(fileCharges);
         assertThat(names(folder)).containsExactly("charges.parquet", "customers.parquet", "daily.parquet",
-                "lines.parquet", "tags.parquet");
+                "lines", "tags.parquet");
     }
 
     @Test
     void aRefusedRebuildInstallsNothingAndAFolderWithoutLinesGetsTheRunsLines() throws Exception {
         String daily = content(folder.resolve(RunFiles.DAILY));
-        String lines = content(folder.resolve("lines.parquet"));
+        String lines = content(folder.resolve("lines").resolve("*.parquet"));
         String charges = content(folder.resolve("charges.parquet"));
         Trees.delete(folder);
 
@@ -120,10 +120,10 @@ class RebuildFiguresTest {
                 (bill, c, staged) -> { });
         assertThat(rebuilt.linesKept()).isTrue();
         assertThat(content(folder.resolve(RunFiles.DAILY))).isEqualTo(daily);
-        assertThat(content(folder.resolve("lines.parquet"))).isEqualTo(lines);
+        assertThat(content(folder.resolve("lines").resolve("*.parquet"))).isEqualTo(lines);
         assertThat(content(folder.resolve("charges.parquet"))).isEqualTo(charges);
         assertThat(names(folder)).containsExactly("charges.parquet", "customers.parquet", "daily.parquet",
-                "lines.parquet", "tags.parquet");
+                "lines", "tags.parquet");
     }
 
     /** A Parquet file's rows, in order, as one digest (with their count), read with plain DuckDB. */

@@ -81,10 +81,10 @@ class RunLinesTest {
         }
         try (Stream<Path> files = Files.list(folder); Stream<Path> siblings = Files.list(folder.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("charges.parquet", "customers.parquet", "lines.parquet");
+                    .containsExactly("charges.parquet", "customers.parquet", "lines");
             assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("run-1");
         }
-        String lines = "read_parquet('" + folder.resolve("lines.parquet") + "')";
+        String lines = "read_parquet('" + folder.resolve("lines") + "/*.parquet')";
         try (Connection duck = DuckDb.open(settings)) {
             long billed = result.customers().stream().mapToLong(CustomerBill::lineCount).sum();
             // the payer's own lines are nobody's (unassigned), the rest is billed
@@ -95,24 +95,30 @@ class RunLinesTest {
             assertThat(one(duck, "SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM " + lines + ")"))
                     .doesNotContain("effective_cost").doesNotContain("billed_cost").doesNotContain("lineage")
                     .doesNotContain(",cost,").contains("customer_id").contains("charge");
+            // one file per writer thread, each ordered by customer
             List<String[]> groups = new ArrayList<>();
-            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT stats_min_value,"
-                    + " stats_max_value, row_group_num_rows FROM parquet_metadata('" + folder.resolve("lines.parquet")
-                    + "') WHERE path_in_schema = 'customer_id' ORDER BY row_group_id")) {
+            java.util.Set<String> files = new java.util.TreeSet<>();
+            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT file_name, stats_min_value,"
+                    + " stats_max_value, row_group_num_rows FROM parquet_metadata('" + folder.resolve("lines")
+                    + "/*.parquet') WHERE path_in_schema = 'customer_id' ORDER BY file_name, row_group_id")) {
                 while (rs.next()) {
-                    groups.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                    files.add(rs.getString(1));
+                    groups.add(new String[]{rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(1)});
                 }
             }
+            assertThat(files).isNotEmpty().hasSizeLessThanOrEqualTo(settings.threads());
             assertThat(groups).hasSizeGreaterThanOrEqualTo(12);
             for (int i = 1; i < groups.size(); i++) {
-                // sorted: each row group starts where the one before ends or later
-                assertThat(groups.get(i)[0]).as("row group " + i).isGreaterThanOrEqualTo(groups.get(i - 1)[1]);
+                if (groups.get(i)[3].equals(groups.get(i - 1)[3])) {
+                    // sorted: in a file, each row group starts where the one before ends or later
+                    assertThat(groups.get(i)[0]).as("row group " + i).isGreaterThanOrEqualTo(groups.get(i - 1)[1]);
+                }
             }
-            // so each customer's lines lie in the few row groups whose range holds it, not in all of them
+            // so each customer's lines lie in the few row groups whose range holds it (in each file), not in all
             for (CustomerBill c : result.customers()) {
                 long holding = groups.stream().filter(g -> g[0].compareTo(c.customerId()) <= 0
                         && g[1].compareTo(c.customerId()) >= 0).count();
-                assertThat(holding).as(c.customerId()).isLessThanOrEqualTo(c.lineCount() / 2_048 + 2)
+                assertThat(holding).as(c.customerId()).isLessThanOrEqualTo(c.lineCount() / 2_048 + 2L * files.size())
                         .isLessThan(groups.size() / 2);
             }
         }
@@ -161,13 +167,14 @@ class RunLinesTest {
             // the price id of the one line whose CUR had it; a run kept before lines had price ids still gives the
             // customer's file, with none
             assertThat(one(duck, "SELECT string_agg(SkuPriceId) FROM " + a)).isEqualTo(FocusConformanceTest.RATE);
-            Path kept = run.resolve("lines.parquet");
-            Path older = run.resolve("older.parquet");
+            // a run kept by an earlier version: one lines.parquet, without price ids
+            Path kept = run.resolve("lines");
+            Path older = run.resolve("lines.parquet");
             try (java.sql.Statement s = duck.createStatement()) {
-                s.execute("COPY (SELECT * EXCLUDE (sku_price_id) FROM read_parquet('" + kept + "')) TO '" + older
-                        + "' (FORMAT parquet)");
+                s.execute("COPY (SELECT * EXCLUDE (sku_price_id) FROM read_parquet('" + kept + "/*.parquet')) TO '"
+                        + older + "' (FORMAT parquet)");
             }
-            Files.move(older, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            io.rebill.shared.io.Trees.delete(kept);
             Path again = billing.customerFocus(run, new CustomerFocus("acme", Optional.of("INV-2024-0042"), List.of(),
                     CustomerFocus.Format.PARQUET));
             assertThat(one(duck, "SELECT count(*), count(SkuPriceId) FROM read_parquet('" + again + "')")).isEqualTo("12");
@@ -240,11 +247,12 @@ class RunLinesTest {
         }
     }
 
+    /** Every file under {@code folder} (the lines folder's files too) by its relative path, with its bytes. */
     private static Map<String, byte[]> contents(Path folder) throws Exception {
         Map<String, byte[]> m = new LinkedHashMap<>();
-        try (Stream<Path> s = Files.list(folder)) {
-            for (Path p : s.sorted().toList()) {
-                m.put(p.getFileName().toString(), Files.readAllBytes(p));
+        try (Stream<Path> s = Files.walk(folder)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                m.put(folder.relativize(p).toString(), Files.readAllBytes(p));
             }
         }
         return m;

@@ -152,7 +152,7 @@ public final class RunFigures {
             left.forEach(Trees::delete);
         }
         Path staging = runFolder.resolve(".rebuild-" + UUID.randomUUID());
-        boolean keepLines = !Files.exists(runFolder.resolve(RunLines.LINES));
+        boolean keepLines = !RunLines.hasLines(runFolder);
         try (DailyBill bill = bill(config, period, lineItems, tags,
                 keepLines ? Optional.of(staging.resolve("lines")) : Optional.empty(), progress, null)) {
             Path out = keepLines ? staging.resolve("lines") : Files.createDirectories(staging);

@@ -36,7 +36,14 @@ import java.util.UUID;
  * customer's FOCUS 1.2 file ({@link #focus}) is computed from them on request.
  */
 public final class RunLines {
-    static final String LINES = "lines.parquet";
+    /**
+     * The lines: a folder of Parquet files, one per writer thread, each ordered by customer (the sort's output is
+     * handed to the writers in order, so each file's row groups follow each other by customer). One writer alone
+     * kept a core idle while the other sorted (docs/benchmarks.md, "Re-billed lines", session 10).
+     */
+    static final String LINES = "lines";
+    /** A run kept before session 10: its lines in one file. */
+    static final String LINES_FILE = "lines.parquet";
     static final String CHARGES = "charges.parquet";
     static final String CUSTOMERS = "customers.parquet";
     /** Lines per row group: a customer of 50,000 lines reads four or five of them (docs/benchmarks.md, lines). */
@@ -102,7 +109,8 @@ public final class RunLines {
             try (KeptEnums enums = KeptEnums.create(duck, run.storedRelation(), period.toString(), COLUMNS,
                     "rb_run_customers")) {
                 run.copyBilledLines(COLUMNS.stream().map(enums::select).toList(), enums.customerOrder(),
-                        staging.resolve(LINES), "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup);
+                        staging.resolve(LINES), "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup
+                                + ", PER_THREAD_OUTPUT true");
             }
             try (Statement s = duck.createStatement()) {
                 s.execute("COPY (SELECT e.customer_id, e.rule_id, e.title, e.kind, e.service, e.amount, e.position,"
@@ -130,7 +138,7 @@ public final class RunLines {
      */
     public static long focus(Connection duck, Path folder, CustomerFocus request, Path out) {
         // a run written before lines kept their account's name (or their price id) has none: NULL (the id is shown)
-        String lines = "(SELECT * FROM " + parquet(folder.resolve(LINES)) + " UNION ALL BY NAME"
+        String lines = "(SELECT * FROM " + lines(folder) + " UNION ALL BY NAME"
                 + " SELECT CAST(NULL AS VARCHAR) AS sub_account_name, CAST(NULL AS VARCHAR) AS sku_price_id WHERE false)";
         String charges = parquet(folder.resolve(CHARGES));
         String customers = parquet(folder.resolve(CUSTOMERS));
@@ -186,6 +194,18 @@ public final class RunLines {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot read the re-billed lines of the bill run: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code runFolder} has its kept lines (as a folder of files, or one file of an earlier version). */
+    public static boolean hasLines(Path runFolder) {
+        return Files.isDirectory(runFolder.resolve(LINES)) || Files.exists(runFolder.resolve(LINES_FILE));
+    }
+
+    /** The kept lines of {@code runFolder} as a relation: the folder's files, or one file of an earlier version. */
+    static String lines(Path runFolder) {
+        Path folder = runFolder.resolve(LINES);
+        return Files.isDirectory(folder) ? "read_parquet('" + DuckDb.literal(folder.toString()) + "/*.parquet')"
+                : parquet(runFolder.resolve(LINES_FILE));
     }
 
     private static String parquet(Path file) {
