@@ -36,10 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -86,39 +82,33 @@ public final class Ingester {
     private IngestResult run(String source, SourceState before, List<Path> paths, ProgressListener progress,
                              Instant started) {
         InputCollector.Collected collected = InputCollector.collect(paths);
-        // The fingerprints (SHA-256 of every byte, about 0.8 s of CPU per GB) are computed on a thread of their own
-        // while DuckDB reads the files, which leaves part of a core idle on a two-core machine (docs/benchmarks.md,
-        // session 10). Files the source already holds unchanged are recognised as soon as their fingerprints are
-        // known: the read is then cancelled and thrown away, and the result is what it was when they came first.
-        ExecutorService hasher = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("ingest-fingerprints").factory());
-        Reads reads = new Reads();
-        CompletableFuture<List<InputFile>> fingerprints = CompletableFuture.supplyAsync(
-                () -> collected.files().stream().map(Fingerprints::of).toList(), hasher);
-        fingerprints.thenAccept(inputs -> {
-            if (!unchangedPeriods(before, inputs).isEmpty()) {
-                reads.abandon();
-            }
-        });
+        List<InputFile> inputs = collected.files().stream().map(Fingerprints::of).toList();
+        long bytes = inputs.stream().mapToLong(InputFile::bytes).sum();
+
+        List<StoredPeriod> same = unchangedPeriods(before, inputs);
+        if (!same.isEmpty()) {
+            store.commit(before.stable(before.periods()));
+            return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
+                    same.stream().mapToLong(p -> p.sums().lineCount()).sum(), bytes,
+                    Duration.between(started, Instant.now()), true, collected.skipped(), null);
+        }
+
         Path staging = store.dir(source).resolve("staging-" + UUID.randomUUID());
         try (Connection duck = DuckDb.open(settings)) {
+            Sql.prepare(duck);
             ProgressTracker tracker = new ProgressTracker(progress, collected.files().size(), started);
+            List<SniffedFile> files = new ArrayList<>();
+            for (Path p : collected.files()) {
+                files.add(FileSniffer.sniff(p, duck));
+            }
+            Files.createDirectories(staging);
             Map<BillingPeriod, CostSums> stored = new TreeMap<>();
             Map<BillingPeriod, CostSums> input = new TreeMap<>();
-            try {
-                stageAll(duck, collected.files(), staging, tracker, reads, stored, input);
-            } catch (IOException | SQLException | RuntimeException e) {
-                // as when the fingerprints came first: a file that cannot be read, or files stored unchanged, decide
-                List<InputFile> inputs = join(fingerprints);
-                if (!unchangedPeriods(before, inputs).isEmpty()) {
-                    return unchanged(source, before, inputs, collected, started);
-                }
-                throw e;
+            for (int i = 0; i < files.size(); i++) {
+                Staged staged = stage(duck, files.get(i), staging, tracker, i);
+                staged.stored().forEach((period, s) -> stored.merge(period, s, CostSums::plus));
+                staged.input().forEach((period, s) -> input.merge(period, s, CostSums::plus));
             }
-            List<InputFile> inputs = join(fingerprints);
-            if (!unchangedPeriods(before, inputs).isEmpty()) {
-                return unchanged(source, before, inputs, collected, started);
-            }
-            long bytes = inputs.stream().mapToLong(InputFile::bytes).sum();
             tracker.phase("reconcile");
             ReconciliationReport report = Reconciliation.compare(source, input, stored);
             if (!report.holds()) {
@@ -135,78 +125,7 @@ public final class Ingester {
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + FileSniffer.firstLine(e.getMessage()), e);
         } finally {
-            hasher.shutdownNow();
             Trees.delete(staging);
-        }
-    }
-
-    /** Sniffs and stages every file, adding their stored and input sums per billing period. */
-    private void stageAll(Connection duck, List<Path> files, Path staging, ProgressTracker tracker, Reads reads,
-                          Map<BillingPeriod, CostSums> stored, Map<BillingPeriod, CostSums> input)
-            throws SQLException, IOException {
-        Sql.prepare(duck);
-        List<SniffedFile> sniffed = new ArrayList<>();
-        for (Path p : files) {
-            sniffed.add(FileSniffer.sniff(p, duck));
-        }
-        Files.createDirectories(staging);
-        for (int i = 0; i < sniffed.size(); i++) {
-            Staged staged = stage(duck, sniffed.get(i), staging, tracker, reads, i);
-            staged.stored().forEach((period, s) -> stored.merge(period, s, CostSums::plus));
-            staged.input().forEach((period, s) -> input.merge(period, s, CostSums::plus));
-        }
-    }
-
-    /** The result of an ingest of files the source already holds: nothing read into it, nothing replaced. */
-    private IngestResult unchanged(String source, SourceState before, List<InputFile> inputs,
-                                   InputCollector.Collected collected, Instant started) {
-        List<StoredPeriod> same = unchangedPeriods(before, inputs);
-        store.commit(before.stable(before.periods()));
-        return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
-                same.stream().mapToLong(p -> p.sums().lineCount()).sum(), inputs.stream().mapToLong(InputFile::bytes).sum(),
-                Duration.between(started, Instant.now()), true, collected.skipped(), null);
-    }
-
-    /** The fingerprints, or the error that computing them raised (a file that cannot be read). */
-    private static List<InputFile> join(CompletableFuture<List<InputFile>> fingerprints) {
-        try {
-            return fingerprints.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * The staging statement that is running, so that it can be cancelled once the files turn out to be stored
-     * unchanged; a statement started after that is refused.
-     */
-    private static final class Reads {
-        private Statement running;
-        private boolean abandoned;
-
-        synchronized void start(Statement statement) throws SQLException {
-            if (abandoned) {
-                throw new SQLException("the files are stored unchanged; their read was abandoned");
-            }
-            running = statement;
-        }
-
-        synchronized void end() {
-            running = null;
-        }
-
-        synchronized void abandon() {
-            abandoned = true;
-            if (running != null) {
-                try {
-                    running.cancel();
-                } catch (SQLException e) {
-                    log.debug("cannot cancel an abandoned read: {}", e.getMessage());
-                }
-            }
         }
     }
 
@@ -228,7 +147,7 @@ public final class Ingester {
      * spans several periods, which reads the compact Parquet rather than the provider file again. Returns the
      * staged lines' sums and the input's own sums per billing period, for reconciliation.
      */
-    private Staged stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, Reads reads, int index)
+    private Staged stage(Connection duck, SniffedFile file, Path staging, ProgressTracker tracker, int index)
             throws SQLException, IOException {
         String template = Sql.resource(file.format().canonicalSql());
         boolean inputSide = InputSums.inSameRead(file);
@@ -247,7 +166,7 @@ public final class Ingester {
                     continue;
                 }
                 try {
-                    copy(duck, select, whole, tracker, reads);
+                    copy(duck, select, whole, tracker);
                     break;
                 } catch (SQLException e) {
                     if (last || !FileErrors.needsWideMoney(e)) {
@@ -310,15 +229,12 @@ public final class Ingester {
      * 39 s (docs/benchmarks.md). A stored file's line order, and with it the line ids (file and row), then follows
      * the threads for inputs of more than one row group; the ids stay fixed for as long as the period is stored.
      */
-    private static void copy(Connection duck, String select, Path target, ProgressTracker tracker, Reads reads)
-            throws SQLException {
+    private static void copy(Connection duck, String select, Path target, ProgressTracker tracker) throws SQLException {
         setInsertionOrder(duck, false);
         try (Statement s = duck.createStatement()) {
-            reads.start(s);
             tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(target.toString())
                     + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
         } finally {
-            reads.end();
             // a statement that failed is closed by the driver: the setting goes back through one of its own
             setInsertionOrder(duck, true);
         }

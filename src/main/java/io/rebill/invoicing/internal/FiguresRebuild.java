@@ -87,8 +87,9 @@ public final class FiguresRebuild {
      * one's ({@link #rebuildClosed}). Returns the runs asked for.
      */
     public List<BillRun> refresh() {
+        List<FineCosts.Missing> missing = daily.fine().missing();
         List<BillRun> queued = new ArrayList<>();
-        for (FineCosts.Missing m : daily.fine().missing()) {
+        for (FineCosts.Missing m : missing) {
             if (closes.find(m.msp(), m.period()).isEmpty()) {
                 BillRun run = runs.queue(m.msp(), m.period(), RunTrigger.SETUP,
                         "Rebill (figures refresh after an upgrade)");
@@ -96,7 +97,7 @@ public final class FiguresRebuild {
                 queued.add(run);
             }
         }
-        rebuildClosed();
+        rebuildClosed(missing);
         return queued;
     }
 
@@ -106,8 +107,12 @@ public final class FiguresRebuild {
      * files were installed.
      */
     public CompletableFuture<List<UUID>> rebuildClosed() {
+        return rebuildClosed(daily.fine().missing());
+    }
+
+    private CompletableFuture<List<UUID>> rebuildClosed(List<FineCosts.Missing> missing) {
         List<CompletableFuture<Optional<UUID>>> each = new ArrayList<>();
-        for (FineCosts.Missing m : daily.fine().missing()) {
+        for (FineCosts.Missing m : missing) {
             if (closes.find(m.msp(), m.period()).isPresent()) {
                 each.add(worker.submitWork(m.msp(), () -> rebuild(m.msp(), m.period(), m.run())
                         ? Optional.of(m.run()) : Optional.<UUID>empty()));
@@ -149,7 +154,7 @@ public final class FiguresRebuild {
                     + " to the last digit; {} ms ({})",
                     period, run, rebuilt.dailyRows(), rebuilt.tagRows(), rebuilt.linesKept()
                             ? ", the re-billed lines kept" : "", stored.size(),
-                    (System.nanoTime() - started) / 1_000_000, phases(rebuilt.phaseMillis()));
+                    (System.nanoTime() - started) / 1_000_000, RunWorker.phases(rebuilt.phaseMillis()));
             return true;
         } catch (RebillException e) {
             if (e.code() == ErrorCode.FIGURES_UNAVAILABLE) {
@@ -253,13 +258,6 @@ public final class FiguresRebuild {
 
     private static String plain(BigDecimal amount) {
         return amount.stripTrailingZeros().toPlainString();
-    }
-
-    /** {@code bill 1,234 ms, daily aggregate 56 ms, ...} in the order the phases ran. */
-    private static String phases(Map<String, Long> phases) {
-        List<String> text = new ArrayList<>();
-        phases.forEach((name, ms) -> text.add(name + " " + String.format(java.util.Locale.ROOT, "%,d", ms) + " ms"));
-        return String.join(", ", text);
     }
 
     private static RebillException unavailable(BillingPeriod period, UUID run, String why) {

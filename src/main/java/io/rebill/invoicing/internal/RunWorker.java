@@ -217,8 +217,8 @@ public final class RunWorker implements AutoCloseable {
         return n == null ? 0 : n;
     }
 
-    /** {@code bill 1,234 ms, daily aggregate 56 ms, ...} in the order the phases ran. */
-    private static String phases(Map<String, Long> phases) {
+    /** {@code bill 1,234 ms, daily aggregate 56 ms, ...} in the order the phases ran (runs' and rebuilds' logs). */
+    static String phases(Map<String, Long> phases) {
         StringBuilder text = new StringBuilder();
         phases.forEach((name, ms) -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ')
                 .append(String.format(java.util.Locale.ROOT, "%,d", ms)).append(" ms"));
