@@ -65,8 +65,8 @@ class FocusConformanceTest {
         List<LineItemFixture> lines = new ArrayList<>();
         lines.add(aLineItem().account(ACME).cost("10").list("10", "0.1").quantity("100").tag("Name", "web-1")
                 .rateCode(RATE));
-        // a price id on a tax line is AWS's, but FOCUS wants none on tax
-        lines.add(aLineItem().account(ACME).type("Tax").cost("1.5").list("0", "0").quantity("0").resource("")
+        // a price id on a tax line is AWS's, but FOCUS wants none on tax; AWS leaves its public cost empty
+        lines.add(aLineItem().account(ACME).type("Tax").cost("1.5").list("", "").quantity("0").resource("")
                 .usageType("").sku("").rateCode("TAX.RATE"));
         lines.add(aLineItem().account(ACME).product("AWSSupportBusiness", "AWS Support (Business)").cost("100")
                 .list("100", "100").resource("").region(""));
@@ -119,9 +119,11 @@ class FocusConformanceTest {
                             "Standard", "100.000000000000000000000000", "Hrs", "100.000000000000000000000000", "Hrs",
                             "US East (N. Virginia)", "web-1", "Instance", "Compute", "Virtual Machines", ACME,
                             "AWS Account", "USE1-BoxUsage:m5.large", "{\"Name\":\"web-1\"}", "10.300000000000000000000000");
+            // a line without a list cost lists at what it bills (FOCUS ListCost is never null)
             assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, PricingCategory, PricingQuantity, PricingUnit,"
-                    + " ListUnitPrice, ContractedUnitPrice FROM " + acme + " WHERE x_ChargeType = 'Tax'"))
-                    .containsExactly("Tax", "Usage-Based", null, null, null, null, null);
+                    + " ListUnitPrice, ContractedUnitPrice, ListCost, BilledCost FROM " + acme + " WHERE x_ChargeType = 'Tax'"))
+                    .containsExactly("Tax", "Usage-Based", null, null, null, null, null, "1.500000000000000000000000",
+                            "1.500000000000000000000000");
             assertThat(row(duck, "SELECT ChargeCategory, ChargeFrequency, PricingCategory, PricingQuantity, PricingUnit,"
                     + " ContractedUnitPrice, ListCost, BilledCost, InvoiceId FROM " + acme + " WHERE x_LineId = 'fee'"))
                     .containsExactly("Purchase", "Recurring", "Standard", "1.000000000000000000000000", "Month",
@@ -178,9 +180,10 @@ class FocusConformanceTest {
             assertThat(row(duck, prices + "x_ChargeType = 'SavingsPlanCoveredUsage'")).containsExactly(
                     "10.000000000000000000000000", "2.575000000000000000000000", "0.257500000000000000000000",
                     "4.000000000000000000000000", "0.400000000000000000000000", null);
-            // tax (which the uplift leaves out): no quantity, no price, no price id (the CUR line had one)
+            // tax (which the uplift leaves out): no quantity, no price, no price id (the CUR line had one); its CUR
+            // public cost is empty, so it lists at what it bills
             assertThat(row(duck, prices + "x_ChargeType = 'Tax'")).containsExactly(null, "1.500000000000000000000000",
-                    null, "0E-24", null, null);
+                    null, "1.500000000000000000000000", null, null);
             // no quantity and no cost: the list price; an EDP discount of its own (-0.515 for no quantity): no price fits
             assertThat(row(duck, prices + "x_UsageType = 'USE1-DataTransfer-Out-Bytes'")).containsExactly(
                     "0E-24", "0E-24", "0.090000000000000000000000", "0E-24", "0.090000000000000000000000", null);

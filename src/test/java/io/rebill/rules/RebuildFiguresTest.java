@@ -100,7 +100,7 @@ class RebuildFiguresTest {
         // what the check was shown: every customer's charge summed over the daily file is the bill's, exactly
         assertThat(billCharges).hasSize(5).isEqualTo(fileCharges);
         assertThat(names(folder)).containsExactly("charges.parquet", "customers.parquet", "daily.parquet",
-                "lines", "tags.parquet");
+                "lines", "tag_sets.parquet", "tags.parquet");
     }
 
     @Test
@@ -123,7 +123,7 @@ class RebuildFiguresTest {
         assertThat(content(folder.resolve("lines").resolve("*.parquet"))).isEqualTo(lines);
         assertThat(content(folder.resolve("charges.parquet"))).isEqualTo(charges);
         assertThat(names(folder)).containsExactly("charges.parquet", "customers.parquet", "daily.parquet",
-                "lines", "tags.parquet");
+                "lines", "tag_sets.parquet", "tags.parquet");
     }
 
     /** A Parquet file's rows, in order, as one digest (with their count), read with plain DuckDB. */

@@ -78,10 +78,12 @@ class RunLinesTest {
                     CustomerLineFilesTest.NO_CEL, new io.rebill.invoicing.InvoiceAssembly(), m -> { }).withDailyDimensions();
             result = run.run();
             RunLines.write(duck, run, config, period, result, folder, 2_048);
+            // the same run with the tags on the lines, as when two tag sets' keys collide (and as before session 11)
+            RunLines.write(duck, run, config, period, result, dir.resolve("inline").resolve("run-1"), 2_048, false);
         }
         try (Stream<Path> files = Files.list(folder); Stream<Path> siblings = Files.list(folder.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("charges.parquet", "customers.parquet", "lines");
+                    .containsExactly("charges.parquet", "customers.parquet", "lines", "tag_sets.parquet");
             assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("run-1");
         }
         String lines = "read_parquet('" + folder.resolve("lines") + "/*.parquet')";
@@ -120,6 +122,62 @@ class RunLinesTest {
                         && g[1].compareTo(c.customerId()) >= 0).count();
                 assertThat(holding).as(c.customerId()).isLessThanOrEqualTo(c.lineCount() / 2_048 + 2L * files.size())
                         .isLessThan(groups.size() / 2);
+            }
+        }
+    }
+
+    @Test
+    void theLinesKeepTheirTagSetsKeyAndEveryCustomersFocusFileHasTheTagsTheLinesHad() throws Exception {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        BillingPeriod period = BillingPeriod.parse("2026-09");
+        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(11, 8_000, 12, 3,
+                List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, 8_000), dir.resolve("data"),
+                EnumSet.of(Format.CUR_PARQUET), settings);
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", generated.paths(), ProgressListener.silent());
+        Map<String, List<String>> accountsOf = new LinkedHashMap<>();
+        for (DemoAccount a : generated.accounts()) {
+            accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
+        }
+        MspConfig config = FocusConformanceTest.config(accountsOf.entrySet().stream().map(e -> new Customer(e.getKey(),
+                e.getKey(), e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList());
+        Path keyed = dir.resolve("keyed");
+        Path inline = dir.resolve("inline");
+        BillResult result;
+        try (Connection duck = DuckDb.openScratch(settings, "billing")) {
+            BillingRun run = new BillingRun(duck, config, period, ingestion.lineItemFiles("payer", period),
+                    CustomerLineFilesTest.NO_CEL, new io.rebill.invoicing.InvoiceAssembly(), m -> { }).withDailyDimensions();
+            result = run.run();
+            RunLines.write(duck, run, config, period, result, keyed, 1_024);
+            RunLines.write(duck, run, config, period, result, inline, 1_024, false);
+        }
+        assertThat(keyed.resolve("tag_sets.parquet")).exists();
+        assertThat(inline.resolve("tag_sets.parquet")).doesNotExist();
+        Billing billing = io.rebill.invoicing.InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL);
+        try (Connection duck = DuckDb.open(settings)) {
+            // the lines hold a key, not the tags; the dictionary holds each tag set once
+            String columns = "SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM read_parquet('%s/lines/*.parquet'))";
+            assertThat(one(duck, columns.formatted(keyed))).contains("tags_key").doesNotContain("tags,").doesNotEndWith("tags");
+            assertThat(one(duck, columns.formatted(inline))).contains("tags").doesNotContain("tags_key");
+            String dictionary = "read_parquet('" + keyed.resolve("tag_sets.parquet") + "')";
+            // (lines without tags: one NULL entry)
+            assertThat(one(duck, "SELECT count(*) = count(DISTINCT tags_key) AND count(DISTINCT tags) = count(tags)"
+                    + " AND count(*) - count(tags) <= 1 AND count(*) > 20 FROM " + dictionary)).isEqualTo("true");
+            assertThat(result.customers()).hasSize(3);
+            for (CustomerBill c : result.customers()) {
+                Path fromKeys = billing.customerFocus(keyed, new CustomerFocus(c.customerId(), Optional.empty(), List.of(),
+                        CustomerFocus.Format.PARQUET));
+                String a = "read_parquet('" + fromKeys + "')";
+                String b = "read_parquet('" + billing.customerFocus(inline, new CustomerFocus(c.customerId(), Optional.empty(),
+                        List.of(), CustomerFocus.Format.PARQUET)) + "')";
+                // every line, its Tags and ResourceName (its Name tag) included, as the lines with their own tags give it
+                assertThat(one(duck, "SELECT (SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b
+                        + ")) || ' ' || (SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + "))"))
+                        .as(c.customerId()).isEqualTo("0 0");
+                assertThat(Long.parseLong(one(duck, "SELECT count(Tags) FROM " + a + " WHERE Tags <> '{}'")))
+                        .as(c.customerId()).isGreaterThan(c.lineCount() / 2);
+                assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE x_LineId IS NOT NULL AND ChargeCategory <> 'Adjustment'"))
+                        .isNotEqualTo("0");
             }
         }
     }
@@ -170,11 +228,13 @@ class RunLinesTest {
             // a run kept by an earlier version: one lines.parquet, without price ids
             Path kept = run.resolve("lines");
             Path older = run.resolve("lines.parquet");
+            Path dictionary = run.resolve("tag_sets.parquet");
             try (java.sql.Statement s = duck.createStatement()) {
-                s.execute("COPY (SELECT * EXCLUDE (sku_price_id) FROM read_parquet('" + kept + "/*.parquet')) TO '"
-                        + older + "' (FORMAT parquet)");
+                s.execute("COPY (SELECT * EXCLUDE (sku_price_id, tags_key) FROM read_parquet('" + kept + "/*.parquet')"
+                        + " JOIN read_parquet('" + dictionary + "') USING (tags_key)) TO '" + older + "' (FORMAT parquet)");
             }
             io.rebill.shared.io.Trees.delete(kept);
+            Files.delete(dictionary);
             Path again = billing.customerFocus(run, new CustomerFocus("acme", Optional.of("INV-2024-0042"), List.of(),
                     CustomerFocus.Format.PARQUET));
             assertThat(one(duck, "SELECT count(*), count(SkuPriceId) FROM read_parquet('" + again + "')")).isEqualTo("12");

@@ -162,9 +162,11 @@ public final class FocusColumns {
             column("EffectiveCost", Level.MANDATORY, Type.DECIMAL, false, "charge", "amount"),
             column("InvoiceId", Level.RECOMMENDED, Type.STRING, true, "rb_invoice_id", "rb_invoice_id"),
             column("InvoiceIssuerName", Level.MANDATORY, Type.STRING, false, "rb_msp", "rb_msp"),
-            // a credit without a list price lists at what it bills (FOCUS 1.2 ListCost)
+            // a credit without a list price, and any line without a list cost (tax, fees, a discount's own line: CUR
+            // leaves their public on-demand cost empty), lists at what it bills: FOCUS 1.2 ListCost is never null
             column("ListCost", Level.MANDATORY, Type.DECIMAL, false, "CASE WHEN charge_category = 'Credit' AND ("
-                    + LIST_UNIT_PRICE + ") IS NULL THEN charge ELSE CAST(list_cost AS " + MONEY + ") END", "amount"),
+                    + LIST_UNIT_PRICE + ") IS NULL THEN charge ELSE COALESCE(CAST(list_cost AS " + MONEY + "), charge) END",
+                    "amount"),
             column("ListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, LIST_UNIT_PRICE, UNIT_PRICE_OF_CHARGE),
             column("PricingCategory", Level.CONDITIONAL, Type.STRING, true, List.of("Standard", "Dynamic", "Committed", "Other"),
                     "CASE WHEN charge_category NOT IN ('Usage', 'Purchase') THEN NULL WHEN charge_category = 'Usage' AND"

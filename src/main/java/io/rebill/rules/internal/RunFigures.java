@@ -164,8 +164,8 @@ public final class RunFigures {
                 }
             }
             check.check(bill.result(), chargeByCustomer(out.resolve(RunFiles.DAILY)), out.resolve(RunFiles.DAILY));
-            List<String> install = new ArrayList<>(keepLines ? List.of(RunLines.LINES, RunLines.CHARGES,
-                    RunLines.CUSTOMERS) : List.of());
+            List<String> install = new ArrayList<>(keepLines ? List.of(RunLines.LINES, RunLines.TAG_SETS,
+                    RunLines.CHARGES, RunLines.CUSTOMERS) : List.of());
             install.add(RunFiles.TAGS);
             install.add(RunFiles.DAILY);
             for (String file : install) {

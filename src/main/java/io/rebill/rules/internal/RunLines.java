@@ -28,8 +28,9 @@ import java.util.UUID;
  * A bill run's re-billed lines, kept with the run (issue 12 item 7): one Parquet file of every line a customer is
  * billed for, ordered by customer, in row groups of {@value #ROW_GROUP} lines, so that reading one customer's lines
  * reads only the row groups whose customer_id min/max hold it. Beside it the run's charges and credits and one row
- * per billed customer (name, currency, the MSP, the period). The three are written into a staging folder and moved
- * into place in one rename, so a run that fails leaves no folder and every earlier run's folder as it was.
+ * per billed customer (name, currency, the MSP, the period), and the dictionary of the lines' tag sets ({@link KeptTags}:
+ * a line keeps its tag set's key). All are written into a staging folder and moved into place in one rename, so a run
+ * that fails leaves no folder and every earlier run's folder as it was.
  * <p>
  * The lines keep only what a customer may see ({@link #COLUMNS}): the customer's charge and the line's own
  * descriptive columns, never the MSP's cost, amortised cost or lineage, nor an excluded or unassigned line. A
@@ -46,6 +47,8 @@ public final class RunLines {
     static final String LINES_FILE = "lines.parquet";
     static final String CHARGES = "charges.parquet";
     static final String CUSTOMERS = "customers.parquet";
+    /** The lines' tag sets by key ({@link KeptTags}); a run kept before session 11 has its tags on its lines. */
+    static final String TAG_SETS = KeptTags.FILE;
     /** Lines per row group: a customer of 50,000 lines reads four or five of them (docs/benchmarks.md, lines). */
     static final int ROW_GROUP = 16_384;
     /** What the customer's file reads of a line: {@link BillOutputs#LINE_COLUMNS} without the MSP's cost columns. */
@@ -58,7 +61,7 @@ public final class RunLines {
     /** Writes the run's lines, charges and customers into {@code folder}, which must not exist yet. */
     public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
                              Path folder) {
-        write(duck, run, config, period, result, folder, ROW_GROUP, staging -> { });
+        write(duck, run, config, period, result, folder, ROW_GROUP, staging -> { }, true);
     }
 
     /**
@@ -67,17 +70,24 @@ public final class RunLines {
      */
     public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
                              Path folder, java.util.function.Consumer<Path> first) {
-        write(duck, run, config, period, result, folder, ROW_GROUP, first);
+        write(duck, run, config, period, result, folder, ROW_GROUP, first, true);
     }
 
     /** As above, with {@code rowGroup} lines per row group (tests make several row groups of a few lines). */
     public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
                              Path folder, int rowGroup) {
-        write(duck, run, config, period, result, folder, rowGroup, staging -> { });
+        write(duck, run, config, period, result, folder, rowGroup, staging -> { }, true);
+    }
+
+    /** As above, with the tags on the lines instead of a dictionary when {@code keyedTags} is false (tests). */
+    public static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period, BillResult result,
+                      Path folder, int rowGroup, boolean keyedTags) {
+        write(duck, run, config, period, result, folder, rowGroup, staging -> { }, keyedTags);
     }
 
     private static void write(Connection duck, BillingRun run, MspConfig config, BillingPeriod period,
-                              BillResult result, Path folder, int rowGroup, java.util.function.Consumer<Path> first) {
+                              BillResult result, Path folder, int rowGroup, java.util.function.Consumer<Path> first,
+                              boolean keyedTags) {
         Path staging = folder.resolveSibling("." + folder.getFileName() + ".staging-" + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
@@ -107,10 +117,13 @@ public final class RunLines {
             }
             // every kept line is a billed customer's: its customer is in rb_run_customers (the ENUM's cast says so)
             try (KeptEnums enums = KeptEnums.create(duck, run.storedRelation(), period.toString(), COLUMNS,
-                    "rb_run_customers")) {
-                run.copyBilledLines(COLUMNS.stream().map(enums::select).toList(), enums.customerOrder(),
-                        staging.resolve(LINES), "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroup
-                                + ", PER_THREAD_OUTPUT true");
+                    "rb_run_customers");
+                 KeptTags tags = keyedTags ? KeptTags.create(duck, run.storedRelation(), period.toString())
+                         : KeptTags.inline(duck)) {
+                run.copyBilledLines(COLUMNS.stream().map(c -> c.equals("tags") ? tags.select() : enums.select(c)).toList(),
+                        enums.customerOrder(), staging.resolve(LINES), "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
+                                + rowGroup + ", PER_THREAD_OUTPUT true");
+                tags.write(staging);
             }
             try (Statement s = duck.createStatement()) {
                 s.execute("COPY (SELECT e.customer_id, e.rule_id, e.title, e.kind, e.service, e.amount, e.position,"
@@ -201,10 +214,14 @@ public final class RunLines {
         return Files.isDirectory(runFolder.resolve(LINES)) || Files.exists(runFolder.resolve(LINES_FILE));
     }
 
-    /** The kept lines of {@code runFolder} as a relation: the folder's files, or one file of an earlier version. */
+    /**
+     * The kept lines of {@code runFolder} as a relation with their tags: the folder's files (their tags by key from
+     * the run's tag dictionary, {@link KeptTags}), or one file of an earlier version.
+     */
     static String lines(Path runFolder) {
         Path folder = runFolder.resolve(LINES);
-        return Files.isDirectory(folder) ? "read_parquet('" + DuckDb.literal(folder.toString()) + "/*.parquet')"
+        return Files.isDirectory(folder)
+                ? KeptTags.withTags(runFolder, "read_parquet('" + DuckDb.literal(folder.toString()) + "/*.parquet')")
                 : parquet(runFolder.resolve(LINES_FILE));
     }
 
