@@ -49,13 +49,8 @@ public final class TrackedSpend {
     private record ReportKey(BillingPeriod period, Map<String, String> generations) {
     }
 
-    /**
-     * What one MSP's spend per customer is made of, as of one read: the period and the stored generation of each
-     * source that holds it (none: no source holds a period) and the version of the MSP's assignments. Equal versions
-     * give equal figures, so a caller may keep what it shows of them under it.
-     */
-    public record Version(UUID msp, Optional<BillingPeriod> period, Map<String, String> generations,
-                          String assignments) {
+    /** One MSP's spend per customer: the report it adds up and the assignments it adds up by. */
+    private record SpendKey(UUID msp, ReportKey report, String assignments) {
     }
 
     /** What PostgreSQL holds of the spend's inputs, as of one statement. */
@@ -70,7 +65,7 @@ public final class TrackedSpend {
     private final Ingestion ingestion;
     private final CostQuery costs;
     private final Map<ReportKey, CostReport> reports = io.rebill.shared.cache.Lru.of(CACHED_REPORTS);
-    private final Map<Version, Map<UUID, Spend>> spends = io.rebill.shared.cache.Lru.of(CACHED_REPORTS);
+    private final Map<SpendKey, Map<UUID, Spend>> spends = io.rebill.shared.cache.Lru.of(CACHED_REPORTS);
 
     public TrackedSpend(JdbcClient jdbc, Integrations integrations, Ingestion ingestion, CostQuery costs) {
         this.jdbc = jdbc;
@@ -81,33 +76,28 @@ public final class TrackedSpend {
 
     /** Every customer account of the MSP with spend in the latest period its integrations hold. */
     public Map<UUID, Spend> byCustomer(UUID msp) {
-        Version version = version(msp);
-        if (version.period().isEmpty()) {
+        Inputs inputs = inputs(msp);
+        List<SourceState> stored = inputs.sources().stream().map(ingestion::find).flatMap(Optional::stream)
+                .filter(s -> !s.periods().isEmpty()).toList();
+        Optional<BillingPeriod> latest = stored.stream().flatMap(s -> s.periods().stream()).map(StoredPeriod::period)
+                .max(Comparator.naturalOrder());
+        if (latest.isEmpty()) {
             return Map.of();
         }
-        Map<UUID, Spend> cached = spends.get(version);
+        BillingPeriod period = latest.get();
+        Map<String, String> generations = new TreeMap<>();
+        stored.forEach(s -> s.period(period).ifPresent(p -> generations.put(s.name(), p.generation())));
+        SpendKey key = new SpendKey(msp, new ReportKey(period, Map.copyOf(generations)), inputs.assignments());
+        Map<UUID, Spend> cached = spends.get(key);
         if (cached != null) {
             return cached;
         }
         // The assignments are read after their version: a change committed in between is in the figures kept under
         // the older version, which only a request that started before that change can still be given. A request
         // after it reads the new version, so a figure older than its version is never served.
-        Map<UUID, Spend> result = addUp(msp, new ReportKey(version.period().get(), version.generations()));
-        spends.put(version, result);
+        Map<UUID, Spend> result = addUp(msp, key.report());
+        spends.put(key, result);
         return result;
-    }
-
-    /** The version of the MSP's spend per customer now: one statement and each of its sources' state. */
-    public Version version(UUID msp) {
-        Inputs inputs = inputs(msp);
-        List<SourceState> stored = inputs.sources().stream().map(ingestion::find).flatMap(Optional::stream)
-                .filter(s -> !s.periods().isEmpty()).toList();
-        Optional<BillingPeriod> latest = stored.stream().flatMap(s -> s.periods().stream()).map(StoredPeriod::period)
-                .max(Comparator.naturalOrder());
-        Map<String, String> generations = new TreeMap<>();
-        latest.ifPresent(period -> stored.forEach(s -> s.period(period)
-                .ifPresent(p -> generations.put(s.name(), p.generation()))));
-        return new Version(msp, latest, Map.copyOf(generations), inputs.assignments());
     }
 
     /** The spend of one customer account, if it has any in the latest period. */

@@ -68,15 +68,6 @@ public final class Accounts {
         return jdbc.sql(SQL.get("find-managed-by-key")).param("key", key).param("msp", msp).query(ROW).optional();
     }
 
-    /**
-     * The version of the MSP's customer accounts, raised by a trigger in every transaction that creates, changes,
-     * deletes, unlinks or moves one (any writer): equal versions mean equal accounts, so a list of them may be kept
-     * under it. Read it before what it versions.
-     */
-    public long customersVersion(UUID msp) {
-        return jdbc.sql(SQL.get("customer-accounts-version")).param("msp", msp).query(Long.class).single();
-    }
-
     /** A page of the MSP's customer accounts by name, with their number (one statement unless the page is empty). */
     public Page<Account> listManaged(UUID msp, PageRequest page) {
         long[] total = {-1};

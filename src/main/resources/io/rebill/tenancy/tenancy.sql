@@ -24,11 +24,6 @@ SELECT * FROM account WHERE key = :key AND kind = 'customer' AND msp_id = :msp
 SELECT a.*, (SELECT count(*) FROM account c WHERE c.kind = 'customer' AND c.msp_id = :msp) AS total
 FROM account a WHERE a.kind = 'customer' AND a.msp_id = :msp ORDER BY lower(a.name), a.id LIMIT :limit OFFSET :offset
 
--- name: customer-accounts-version
--- The version of the MSP's customer accounts: a counter that a trigger raises in every transaction that creates,
--- changes, deletes, unlinks or moves one of them (migration V2026_12_09_0200), read by its key; 0 until the first.
-SELECT COALESCE((SELECT v.version FROM customer_account_version v WHERE v.msp_id = :msp), 0)
-
 -- name: count-managed
 SELECT count(*) FROM account WHERE kind = 'customer' AND msp_id = :msp
 

@@ -52,12 +52,12 @@ class IntegrationsApi {
 
     private final io.rebill.invoicing.BillRuns billRuns;
     private final ProviderAccounts providerAccounts;
-    private final KeptAnswers keptAnswers;
+    private final LinkedAccountsAnswers linkedAccountsAnswers;
 
     IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, AuditLog audit,
                     IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns, ProviderAccounts providerAccounts,
-                    KeptAnswers keptAnswers) {
-        this.keptAnswers = keptAnswers;
+                    LinkedAccountsAnswers linkedAccountsAnswers) {
+        this.linkedAccountsAnswers = linkedAccountsAnswers;
         this.billRuns = billRuns;
         this.providerAccounts = providerAccounts;
         this.integrations = integrations;
@@ -309,14 +309,14 @@ class IntegrationsApi {
 
     /**
      * Linked accounts of an MSP integration: those seen in its latest period and every assignment made. The JSON is
-     * kept under the version of everything it is made of ({@link KeptAnswers}), read first on every request.
+     * kept under the version of everything it is made of ({@link LinkedAccountsAnswers}), read first on every request.
      */
     @GetMapping("/integrations/{id}/linked_accounts")
     ResponseEntity<byte[]> linkedAccounts(Actor actor, @PathVariable UUID id) {
         UUID msp = actor.requireMsp();
         actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
         ProviderAccounts.SeenVersion version = providerAccounts.version(msp, id);
-        byte[] answer = keptAnswers.answer(version, () -> {
+        byte[] answer = linkedAccountsAnswers.answer(version, () -> {
             Integration integration = integrations.find(msp, id);
             List<LinkedAccount> assigned = integrations.linkedAccounts(msp, id);
             return Map.of("assignments", assigned.stream().map(LinkedAccountJson::of).toList(),

@@ -10,7 +10,6 @@ import io.rebill.shared.paging.PageRequest;
 import io.rebill.tenancy.Account;
 import io.rebill.tenancy.Accounts;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,11 +39,9 @@ class ManagedAccountsApi {
     private final TrackedSpend spend;
     private final AuditLog audit;
     private final io.rebill.invoicing.BillRuns billRuns;
-    private final KeptAnswers kept;
 
     ManagedAccountsApi(Accounts accounts, AccountRemoval removal, TrackedSpend spend, AuditLog audit,
-                       io.rebill.invoicing.BillRuns billRuns, KeptAnswers kept) {
-        this.kept = kept;
+                       io.rebill.invoicing.BillRuns billRuns) {
         this.accounts = accounts;
         this.removal = removal;
         this.spend = spend;
@@ -76,39 +73,12 @@ class ManagedAccountsApi {
     record Confirmation(String confirm) {
     }
 
-    /**
-     * What one page of the list is made of: the page asked for, the MSP's customer accounts (a counter raised by a
-     * trigger on every change of one, migration V2026_12_09_0200) and the tracked spend's version.
-     */
-    private record ListVersion(UUID msp, int offset, int limit, long customers, TrackedSpend.Version spend) {
-    }
-
-    /**
-     * A page of the MSP's customer accounts with their tracked spend. The JSON is kept under the version of what it is
-     * made of ({@link KeptAnswers}), both versions read first on every request; at 1,000 accounts the page's statement,
-     * its mapping and the JSON were most of the request (docs/benchmarks.md, issue 14 item 11).
-     */
     @GetMapping
-    ResponseEntity<byte[]> list(Actor actor, @RequestParam(defaultValue = "0") int offset,
-                                @RequestParam(defaultValue = "50") int limit) {
+    PageJson<ManagedAccountJson> list(Actor actor, @RequestParam(defaultValue = "0") int offset,
+                                      @RequestParam(defaultValue = "50") int limit) {
         UUID msp = actor.requireMsp();
         actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
-        PageRequest request = new PageRequest(offset, limit);
-        ListVersion version = new ListVersion(msp, request.offset(), request.limit(), accounts.customersVersion(msp),
-                spend.version(msp));
-        byte[] answer = kept.answer(version, () -> page(msp, request));
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer);
-    }
-
-    /** A page of the list as the Managed Accounts page shows it, read now. */
-    PageJson<ManagedAccountJson> page(Actor actor, int offset, int limit) {
-        UUID msp = actor.requireMsp();
-        actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
-        return page(msp, new PageRequest(offset, limit));
-    }
-
-    private PageJson<ManagedAccountJson> page(UUID msp, PageRequest request) {
-        var page = accounts.listManaged(msp, request);
+        var page = accounts.listManaged(msp, new PageRequest(offset, limit));
         var spent = spend.byCustomer(msp);
         return PageJson.of(page.map(a -> ManagedAccountJson.of(a, Optional.ofNullable(spent.get(a.id())))),
                 "/api/v1/managed_accounts");

@@ -72,7 +72,7 @@ class ManagedAccountsPage {
 
     @GetMapping("/settings/managed-accounts")
     String list(Actor actor, @RequestParam(defaultValue = "0") int offset, Model model) {
-        var page = api.page(actor, offset, 50);
+        var page = api.list(actor, offset, 50);
         model.addAttribute("rows", page.items().stream().map(a -> new Row(a.id().toString(), a.name(), a.contactEmail(),
                 DATE.format(a.createdAt()), a.trackedSpend().map(s -> io.rebill.web.Amounts.display(new java.math.BigDecimal(s.amount())) + " in "
                         + MONTH.format(java.time.YearMonth.parse(s.period())))
