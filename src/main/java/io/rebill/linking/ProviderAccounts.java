@@ -85,6 +85,28 @@ public final class ProviderAccounts {
         return all(msp, Optional.of(integration));
     }
 
+    /**
+     * Everything an integration's linked accounts ({@link #seen} and the integration's assignments with their
+     * customers' names) are made of, as of now: two answers with equal versions are equal, so a caller may keep one
+     * under it (issue 14 item 11). The MSP's assignments and customer names each have a counter that a trigger raises
+     * in the transaction of every change (migrations V2026_12_08_0100 and V2026_12_09_0200), read by their keys in one
+     * statement; the provider accounts seen are those of the latest stored period's generation, never reused by a
+     * later ingest. Read this before the answer it versions: an answer built after a change is then at worst kept
+     * under the version before it, which only requests begun before that change are given.
+     */
+    public record SeenVersion(UUID msp, UUID integration, long assignments, long customerNames,
+                              Optional<String> latestPeriod, Optional<String> generation) {
+    }
+
+    /** The version of one integration's linked accounts (UNKNOWN_ID for an integration the MSP does not own). */
+    public SeenVersion version(UUID msp, UUID integration) {
+        Integration i = integrations.find(msp, integration);
+        Optional<StoredPeriod> latest = latest(i);
+        return jdbc.sql(SQL.get("linked-accounts-version")).param("msp", msp).query((rs, n) -> new SeenVersion(msp,
+                i.id(), rs.getLong("assignments"), rs.getLong("customer_names"),
+                latest.map(p -> p.period().toString()), latest.map(StoredPeriod::generation))).single();
+    }
+
     /** The latest period an integration holds, when it holds any: links made from the picker start there. */
     public Optional<BillingPeriod> latestPeriod(UUID msp, UUID integration) {
         return latest(integrations.find(msp, integration)).map(StoredPeriod::period);

@@ -8,3 +8,9 @@ DO UPDATE SET customer_account_id = EXCLUDED.customer_account_id, created_by = E
 
 -- name: customer-names
 SELECT id, name FROM account WHERE msp_id = :msp AND kind = 'customer'
+
+-- name: linked-accounts-version
+-- The versions of an MSP's linked-account assignments and of its customer accounts' names (ProviderAccounts#version):
+-- counters raised by triggers in every writing transaction, read by their keys; 0 until the first change.
+SELECT COALESCE((SELECT v.version FROM linked_account_assignment_version v WHERE v.msp_id = :msp), 0) AS assignments,
+       COALESCE((SELECT v.version FROM customer_name_version v WHERE v.msp_id = :msp), 0) AS customer_names

@@ -18,7 +18,11 @@ SELECT * FROM account WHERE id = :id AND kind = 'customer' AND msp_id = :msp
 SELECT * FROM account WHERE key = :key AND kind = 'customer' AND msp_id = :msp
 
 -- name: list-managed
-SELECT * FROM account WHERE kind = 'customer' AND msp_id = :msp ORDER BY lower(name), id LIMIT :limit OFFSET :offset
+-- A page of the MSP's customer accounts in the list's order (read from the index account_customer_name_order) with
+-- how many there are in all, in one statement: the count is computed once for the statement, not per row. A page
+-- past the end has no row to carry it: count-managed then.
+SELECT a.*, (SELECT count(*) FROM account c WHERE c.kind = 'customer' AND c.msp_id = :msp) AS total
+FROM account a WHERE a.kind = 'customer' AND a.msp_id = :msp ORDER BY lower(a.name), a.id LIMIT :limit OFFSET :offset
 
 -- name: count-managed
 SELECT count(*) FROM account WHERE kind = 'customer' AND msp_id = :msp

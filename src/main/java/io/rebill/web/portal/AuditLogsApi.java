@@ -95,18 +95,25 @@ class AuditLogsApi {
         return actor.account().isMsp() && !actor.managerUser();
     }
 
-    /** Names for one answer, each looked up once. */
+    /**
+     * Names for one answer, each looked up once, and only when a sentence of the page needs it: the account's
+     * integrations are read at the first entry that names one (most pages name none).
+     */
     private AuditSentences sentences(Actor actor) {
         Map<String, Optional<String>> people = new HashMap<>();
         Map<UUID, Optional<String>> accountNames = new HashMap<>();
         Map<UUID, String> integrationNames = new HashMap<>();
-        for (Integration i : integrations.of(actor.account().id())) {
-            integrationNames.put(i.id(), i.name());
-        }
+        boolean[] integrationsRead = {false};
         return new AuditSentences(new AuditSentences.Names(
                 email -> people.computeIfAbsent(email, e -> users.findByEmail(e).map(User::displayName)),
                 id -> accountNames.computeIfAbsent(id, a -> accounts.find(a).map(Account::name)),
-                id -> Optional.ofNullable(integrationNames.get(id))), zone);
+                id -> {
+                    if (!integrationsRead[0]) {
+                        integrations.of(actor.account().id()).forEach(i -> integrationNames.put(i.id(), i.name()));
+                        integrationsRead[0] = true;
+                    }
+                    return Optional.ofNullable(integrationNames.get(id));
+                }), zone);
     }
 
     private static LocalDate date(String parameter, String value) {

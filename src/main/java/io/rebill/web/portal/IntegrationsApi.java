@@ -16,6 +16,7 @@ import io.rebill.tenancy.Integrations;
 import io.rebill.tenancy.LinkedAccount;
 import io.rebill.web.ServerPaths;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,9 +52,12 @@ class IntegrationsApi {
 
     private final io.rebill.invoicing.BillRuns billRuns;
     private final ProviderAccounts providerAccounts;
+    private final LinkedAccountsAnswers linkedAccountsAnswers;
 
     IntegrationsApi(Integrations integrations, Accounts accounts, Ingestion ingestion, AuditLog audit,
-                    IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns, ProviderAccounts providerAccounts) {
+                    IntegrationSetup setup, io.rebill.invoicing.BillRuns billRuns, ProviderAccounts providerAccounts,
+                    LinkedAccountsAnswers linkedAccountsAnswers) {
+        this.linkedAccountsAnswers = linkedAccountsAnswers;
         this.billRuns = billRuns;
         this.providerAccounts = providerAccounts;
         this.integrations = integrations;
@@ -303,15 +307,22 @@ class IntegrationsApi {
                 i.nextSyncAt());
     }
 
-    /** Linked accounts of an MSP integration: those seen in its latest period and every assignment made. */
+    /**
+     * Linked accounts of an MSP integration: those seen in its latest period and every assignment made. The JSON is
+     * kept under the version of everything it is made of ({@link LinkedAccountsAnswers}), read first on every request.
+     */
     @GetMapping("/integrations/{id}/linked_accounts")
-    Map<String, Object> linkedAccounts(Actor actor, @PathVariable UUID id) {
+    ResponseEntity<byte[]> linkedAccounts(Actor actor, @PathVariable UUID id) {
         UUID msp = actor.requireMsp();
         actor.require(Permission.VIEW_MANAGED_ACCOUNTS);
-        Integration integration = integrations.find(msp, id);
-        List<LinkedAccount> assigned = integrations.linkedAccounts(msp, id);
-        return Map.of("assignments", assigned.stream().map(LinkedAccountJson::of).toList(),
-                "seen", discovered(msp, integration));
+        ProviderAccounts.SeenVersion version = providerAccounts.version(msp, id);
+        byte[] answer = linkedAccountsAnswers.answer(version, () -> {
+            Integration integration = integrations.find(msp, id);
+            List<LinkedAccount> assigned = integrations.linkedAccounts(msp, id);
+            return Map.of("assignments", assigned.stream().map(LinkedAccountJson::of).toList(),
+                    "seen", discovered(msp, integration));
+        });
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer);
     }
 
     /** Bills one linked account to a customer (or to nobody: customer_account_id null) from a period on. */
@@ -362,7 +373,8 @@ class IntegrationsApi {
     /**
      * The accounts the integration saw in its latest period, with the customer each is billed to then. Read through
      * the linking feature's cache of each stored generation (a re-ingest makes a new one), so a request does not
-     * sum the period's lines in DuckDB again; the assignments and customer names are read at each request.
+     * sum the period's lines in DuckDB again; the assignments and customer names are read at each build of the
+     * answer, i.e. once per version of them.
      */
     List<Discovered> discovered(UUID msp, Integration integration) {
         return providerAccounts.seen(msp, integration.id()).stream()

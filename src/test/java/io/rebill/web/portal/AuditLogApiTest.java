@@ -80,6 +80,24 @@ class AuditLogApiTest {
         assertThat(first.path("when").asString()).isEqualTo(expected).matches("\\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}");
     }
 
+    /** An entry whose detail has no name reads the integration's name (looked up only for such entries). */
+    @Test
+    void anIngestReadsWithItsIntegrationsName() {
+        PortalClient owner = owner();
+        String msp = owner.get("/api/v1/me").body().path("account").path("id").asString();
+        io.rebill.web.TinyCur.write(home.resolve("imports").resolve(msp).resolve("payer").resolve("september.csv"),
+                List.of(io.rebill.web.TinyCur.lineIn("2026-09", "s-1", "111111111111", "Usage", "AmazonEC2", "1.00",
+                        "1.00")));
+        Response integration = owner.post("/api/v1/integrations", Map.of("provider", "aws", "name", "Main payer",
+                "folder", "payer"));
+        assertThat(integration.status()).as(integration.text()).isEqualTo(201);
+        Response ingest = owner.post("/api/v1/integrations/" + integration.body().path("id").asString() + "/ingest", null);
+        assertThat(ingest.status()).as(ingest.text()).isEqualTo(200);
+
+        assertThat(sentences(owner.get("/api/v1/audit_logs?limit=1")))
+                .containsExactly("MSP Admin loaded 1 line items into Main payer (Sep 2026)");
+    }
+
     @Test
     void filtersByWhoKindAndDates() {
         PortalClient owner = owner();

@@ -1,5 +1,10 @@
 package io.rebill.web.portal;
 
+import io.rebill.identity.Role;
+import io.rebill.identity.Users;
+import io.rebill.tenancy.Account;
+import io.rebill.tenancy.AccountKind;
+import io.rebill.tenancy.Accounts;
 import io.rebill.web.PortalClient;
 import io.rebill.web.PortalClient.Response;
 import io.rebill.web.RebillServer;
@@ -15,7 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +43,12 @@ class ManagedAccountsApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    Users users;
 
     PortalClient owner;
 
@@ -68,6 +81,38 @@ class ManagedAccountsApiTest {
         assertThat(acme.path("created_at").asString()).isNotBlank();
         assertThat(acme.path("created_by").asString()).isEqualTo("MSP Admin");
         assertThat(acme.path("key").asString()).startsWith("acme-corporation");
+    }
+
+    /**
+     * The list is in name order whatever the case, page by page, each page with the MSP's number of customer accounts
+     * (a page past the end too), and counts and shows only that MSP's accounts.
+     */
+    @Test
+    void theListIsInNameOrderPageByPageWithTheMspsTotal() {
+        Account msp = accounts.createMsp("paging", "Paging MSP", "owner@paging.example", "paging.example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@paging.example", "Ana Lee", Optional.of("owner-password-1"),
+                Role.OWNER, "test");
+        PortalClient paging = PortalClient.signIn(port, "owner@paging.example", "owner-password-1");
+        for (String name : List.of("globex", "Acme", "initech", "Bluth Company", "acme two")) {
+            Response r = paging.post("/api/v1/managed_accounts", Map.of("name", name,
+                    "contact_email", "admin+" + name.replace(" ", "") + "@paging.example"));
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+        }
+        create("Aardvark of another MSP", "admin+aardvark@msp.example");
+
+        assertThat(page(paging, 0, 2)).isEqualTo("Acme, acme two of 5, next offset=2&limit=2");
+        assertThat(page(paging, 2, 2)).isEqualTo("Bluth Company, globex of 5, next offset=4&limit=2");
+        assertThat(page(paging, 4, 2)).isEqualTo("initech of 5");
+        assertThat(page(paging, 10, 2)).isEqualTo(" of 5");
+        assertThat(page(paging, 0, 1)).isEqualTo("Acme of 5, next offset=1&limit=1");
+    }
+
+    private static String page(PortalClient client, int offset, int limit) {
+        var body = client.get("/api/v1/managed_accounts?offset=" + offset + "&limit=" + limit).body();
+        String next = body.path("next").asString("");
+        return body.path("items").valueStream().map(a -> a.path("name").asString())
+                .collect(java.util.stream.Collectors.joining(", ")) + " of " + body.path("total").asLong()
+                + (next.isEmpty() ? "" : ", next " + next.substring(next.indexOf('?') + 1));
     }
 
     @Test
