@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,6 +34,10 @@ class LauncherTest {
     @Test
     void theFastPathPrintsWhatTheJarPrintsAndADamagedOrUnmadeCacheFallsBackToTheJar() throws Exception {
         assumeTrue(Files.isRegularFile(JAR), "target/rebill.jar is made by `package`, after a first build's tests");
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            assumeTrue(zip.getEntry("BOOT-INF/classes/io/rebill/cli/AotTrainingCommand.class") != null,
+                    "target/rebill.jar was built before ./rebill trained a cache");
+        }
         Path jar = Files.createSymbolicLink(dir.resolve("rebill.jar"), JAR);
         Path aot = dir.resolve("aot");
 
