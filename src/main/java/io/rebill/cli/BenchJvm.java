@@ -1,6 +1,7 @@
 package io.rebill.cli;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,9 +12,11 @@ final class BenchJvm {
 
     static List<String> command(List<String> jvmOptions, List<String> rebillArgs) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        // launched as `java -jar rebill.jar`, the class path is the jar itself; from tests, the class path of classes
+        // launched as `java -jar rebill.jar`, the class path is the jar itself (the fat jar, or the thin jar that
+        // ./rebill extracts it to); from tests, the class path of classes
         String classPath = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+        cmd.addAll(startOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.addAll(jvmOptions);
         if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             cmd.addAll(List.of("-jar", classPath));
@@ -22,5 +25,16 @@ final class BenchJvm {
         }
         cmd.addAll(rebillArgs);
         return cmd;
+    }
+
+    /**
+     * This JVM's AOT cache and the switches that keep its messages quiet (./rebill passes them, README): every child
+     * step gets the same, the bill's and the hand-written query's alike, so that they compare on the same footing.
+     * The cache belongs to the class path it was made with, which the child shares.
+     */
+    static List<String> startOptions(List<String> parentArguments) {
+        return parentArguments.stream()
+                .filter(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-Xlog:aot") || a.startsWith("-Xlog:cds"))
+                .toList();
     }
 }

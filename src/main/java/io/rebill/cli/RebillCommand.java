@@ -12,7 +12,7 @@ import java.nio.file.Path;
 // scope INHERIT: every command and subcommand gets -h/--help and -V/--version (HelpTest walks them all)
 @Command(name = "rebill", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "rebill 0.1.0",
         description = "Re-bill cloud costs to an MSP's customers.",
-        subcommands = {SourceCommand.class, IngestCommand.class, BillCommand.class, DiffCommand.class, ExplainCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class, BenchStepCommand.class, SecretsCommand.class,
+        subcommands = {SourceCommand.class, IngestCommand.class, BillCommand.class, DiffCommand.class, ExplainCommand.class, ReconcileCommand.class, SourcesCommand.class, CostsCommand.class, ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class, BenchStepCommand.class, AotTrainingCommand.class, SecretsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RebillCommand {
     @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT,

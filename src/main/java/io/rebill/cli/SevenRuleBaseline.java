@@ -70,13 +70,18 @@ final class SevenRuleBaseline {
         return lines;
     }
 
-    /** The SQL file: under the repository root of the running code (target/rebill.jar or target/classes), else here. */
+    /**
+     * The SQL file: under the repository root of the running code (target/rebill.jar, target/classes, or the jar
+     * extracted by ./rebill as target/aot/app/rebill.jar), else here.
+     */
     static Path sqlFile() {
         try {
             Path code = Path.of(SevenRuleBaseline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path candidate = code.getParent().getParent().resolve(FILE);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
+            for (Path dir = code.getParent(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(FILE);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
             }
         } catch (URISyntaxException | RuntimeException e) {
             // fall through to the working directory
