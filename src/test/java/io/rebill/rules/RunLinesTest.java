@@ -134,7 +134,16 @@ class RunLinesTest {
                 List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, 8_000), dir.resolve("data"),
                 EnumSet.of(Format.CUR_PARQUET), settings);
         Ingestion ingestion = new Ingestion(settings);
+        // two sources (the export, and every third line of it): the lines of two files, whose ids name their source
         ingestion.ingest("payer", generated.paths(), ProgressListener.silent());
+        Path third = dir.resolve("third.parquet");
+        try (Connection duck = DuckDb.open(settings); Statement s = duck.createStatement()) {
+            s.execute("COPY (SELECT * EXCLUDE (n) FROM (SELECT *, row_number() OVER () AS n FROM read_parquet('"
+                    + generated.paths().getFirst() + "')) WHERE n % 3 = 0) TO '" + third + "' (FORMAT parquet)");
+        }
+        ingestion.ingest("payer-b", List.of(third), ProgressListener.silent());
+        List<Path> lineItems = new ArrayList<>(ingestion.lineItemFiles("payer", period));
+        lineItems.addAll(ingestion.lineItemFiles("payer-b", period));
         Map<String, List<String>> accountsOf = new LinkedHashMap<>();
         for (DemoAccount a : generated.accounts()) {
             accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
@@ -143,9 +152,10 @@ class RunLinesTest {
                 e.getKey(), e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList());
         Path keyed = dir.resolve("keyed");
         Path inline = dir.resolve("inline");
+        Path export = dir.resolve("export");
         BillResult result;
         try (Connection duck = DuckDb.openScratch(settings, "billing")) {
-            BillingRun run = new BillingRun(duck, config, period, ingestion.lineItemFiles("payer", period),
+            BillingRun run = new BillingRun(duck, config, period, lineItems,
                     CustomerLineFilesTest.NO_CEL, new io.rebill.invoicing.InvoiceAssembly(), m -> { }).withDailyDimensions();
             result = run.run();
             RunLines.write(duck, run, config, period, result, keyed, 1_024);
@@ -154,6 +164,8 @@ class RunLinesTest {
         assertThat(keyed.resolve("tag_sets.parquet")).exists();
         assertThat(inline.resolve("tag_sets.parquet")).doesNotExist();
         Billing billing = io.rebill.invoicing.InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL);
+        // the MSP's export of the same bill: its line ids are made before any sort
+        billing.bill(config, period, lineItems, Optional.of(export), Map.of(), m -> { });
         try (Connection duck = DuckDb.open(settings)) {
             // the lines hold a key, not the tags; the dictionary holds each tag set once
             String columns = "SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM read_parquet('%s/lines/*.parquet'))";
@@ -176,8 +188,14 @@ class RunLinesTest {
                         .as(c.customerId()).isEqualTo("0 0");
                 assertThat(Long.parseLong(one(duck, "SELECT count(Tags) FROM " + a + " WHERE Tags <> '{}'")))
                         .as(c.customerId()).isGreaterThan(c.lineCount() / 2);
-                assertThat(one(duck, "SELECT count(*) FROM " + a + " WHERE x_LineId IS NOT NULL AND ChargeCategory <> 'Adjustment'"))
-                        .isNotEqualTo("0");
+                // the kept lines' ids, made after their sort, are the export's, line for line, from both sources
+                String ids = "SELECT x_LineId FROM read_parquet('%s') WHERE x_LineId LIKE 'payer%%'";
+                String exported = ids.formatted(export.resolve("line_items").resolve(c.customerId() + ".parquet"));
+                assertThat(one(duck, "SELECT (SELECT count(*) FROM (" + ids.formatted(fromKeys) + " EXCEPT ALL " + exported
+                        + ")) || ' ' || (SELECT count(*) FROM (" + exported + " EXCEPT ALL " + ids.formatted(fromKeys) + "))"
+                        + " || ' ' || (SELECT count(DISTINCT split_part(x_LineId, '/', 1)) FROM (" + exported + "))"))
+                        .as(c.customerId()).isEqualTo("0 0 2");
+                assertThat(Long.parseLong(one(duck, "SELECT count(*) FROM (" + exported + ")"))).isEqualTo(c.lineCount());
             }
         }
     }

@@ -300,10 +300,25 @@ public final class BillingRun {
      */
     public void copyBilledLines(List<String> columns, String order, Path file, String options) {
         try {
-            RunChain.Chain chain = chain(workflows(new ArrayList<>()), false);
-            sql.executeChain("COPY (" + chain.sql() + "SELECT " + String.join(", ", columns) + " FROM lines WHERE NOT excluded"
-                    + " AND customer_id IS NOT NULL " + order + ") TO '" + DuckDb.literal(file.toString()) + "' (" + options
-                    + ")", chain.params(), false);
+            if (files.isEmpty()) {
+                throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "no line items for " + period + "; ingest the period first");
+            }
+            RunChain.Chain chain = new RunChain(sql, config, period, predicates, stored(), daily, conversion)
+                    .withLineParts(files).build(workflows(new ArrayList<>()), false);
+            // the line id (SOURCE/part-NNNNN-ROW, 25 bytes of text) is made after the sort, from its file's position and
+            // row: the sort moves 10 bytes instead (docs/benchmarks.md, "Re-billed lines", session 11)
+            List<String> sorted = new ArrayList<>(columns.stream()
+                    .map(c -> c.equals("line_id") ? RunChain.ROW + " AS line_id" : c).toList());
+            boolean withId = sorted.size() != columns.size() || !sorted.equals(columns);
+            if (withId) {
+                sorted.add(RunChain.FILE);
+            }
+            String select = chain.sql() + "SELECT " + String.join(", ", sorted) + " FROM lines WHERE NOT excluded"
+                    + " AND customer_id IS NOT NULL " + order;
+            String written = withId ? "SELECT * EXCLUDE (" + RunChain.FILE + ") REPLACE ("
+                    + RunChain.lineIdOfParts(files, "line_id") + " AS line_id) FROM (" + select + ")" : select;
+            sql.executeChain("COPY (" + written + ") TO '" + DuckDb.literal(file.toString()) + "' (" + options + ")",
+                    chain.params(), false);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "writing the billed lines of " + period + " failed: "
                     + e.getMessage(), e);

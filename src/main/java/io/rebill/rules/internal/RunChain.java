@@ -8,6 +8,7 @@ import io.rebill.rules.Rule;
 import io.rebill.rules.Workflow;
 import io.rebill.shared.time.BillingPeriod;
 
+import io.rebill.shared.duckdb.DuckDb;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +29,10 @@ final class RunChain {
      * A stored line's id from read_parquet's filename and file_row_number: {@code SOURCE/part-NNNNN-ROW} for files in
      * a source's folder (sources/SOURCE/periods/PERIOD/GENERATION/part-NNNNN.parquet), {@code NAME-ROW} otherwise.
      */
-    static final String LINE_ID = "COALESCE(NULLIF(regexp_extract(filename, '([^/]+)/periods/[^/]+/[^/]+/[^/]+[.]parquet$', 1), '')"
-            + " || '/', '') || regexp_extract(filename, '([^/]+)[.]parquet$', 1) || '-' || file_row_number";
+    static final String LINE_ID = linePrefix("filename") + " || '-' || file_row_number";
+    /** A stored line's file as its position in the run's list of files, beside its row: see {@link #withLineParts}. */
+    static final String FILE = "rb_file";
+    static final String ROW = "rb_row";
     /** The daily aggregate's dimensions beside the day (BillingRun#DAILY_COLUMNS). */
     static final String DAILY_DIMENSIONS = "service_category, x_charge_type, region_id";
     /** The period's lines summed before any claim or rule (a grouped run without match predicates). */
@@ -53,6 +56,7 @@ final class RunChain {
     private final StoredLines.Relation stored;
     private final boolean daily;
     private final ExchangeConversion conversion;
+    private List<java.nio.file.Path> lineFiles;
 
     RunChain(RunStatements sql, MspConfig config, BillingPeriod period, PredicateCompiler predicates,
              StoredLines.Relation stored, boolean daily, ExchangeConversion conversion) {
@@ -63,6 +67,31 @@ final class RunChain {
         this.predicates = predicates;
         this.stored = stored;
         this.daily = daily;
+    }
+
+    /** A line's id before its row: {@code SOURCE/part-NNNNN} from the file's path (an SQL text expression). */
+    static String linePrefix(String file) {
+        return "COALESCE(NULLIF(regexp_extract(" + file + ", '([^/]+)/periods/[^/]+/[^/]+/[^/]+[.]parquet$', 1), '')"
+                + " || '/', '') || regexp_extract(" + file + ", '([^/]+)[.]parquet$', 1)";
+    }
+
+    /**
+     * The lines also carry their id's parts: {@link #FILE} (the position of their file in {@code files}, which must be
+     * the files the stored relation reads) and {@link #ROW}, so that a write that sorts them can make the id after
+     * the sort ({@link #lineIdOfParts}) instead of moving the text through it.
+     */
+    RunChain withLineParts(List<java.nio.file.Path> files) {
+        this.lineFiles = List.copyOf(files);
+        return this;
+    }
+
+    /** The line id made from {@link #FILE} and {@code row} of lines that {@link #withLineParts} gave them. */
+    static String lineIdOfParts(List<java.nio.file.Path> files, String row) {
+        StringBuilder prefixes = new StringBuilder("[");
+        for (int i = 0; i < files.size(); i++) {
+            prefixes.append(i == 0 ? "" : ", ").append(linePrefix("'" + DuckDb.literal(files.get(i).toString()) + "'"));
+        }
+        return prefixes.append("][").append(FILE).append("] || '-' || ").append(row).toString();
     }
 
     boolean anyMatch() {
@@ -89,8 +118,18 @@ final class RunChain {
         List<Object> params = new ArrayList<>();
         List<String> ctes = new ArrayList<>();
         // a line's id: its source, file and row (payer-1/part-00000-42); two sources both have a part-00000
-        ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), " + LINE_ID + " AS line_id FROM " + stored.sql()
-                + " WHERE billing_period = ?)");
+        String parts = "";
+        if (lineFiles != null) {
+            StringBuilder paths = new StringBuilder();
+            for (java.nio.file.Path f : lineFiles) {
+                paths.append(paths.isEmpty() ? "" : ", ").append("'").append(DuckDb.literal(f.toString())).append("'");
+            }
+            // a file not in the list would give the line no id: the statement fails instead
+            parts = ", COALESCE(CAST(list_position([" + paths + "], filename) AS USMALLINT), error('a stored line of a"
+                    + " file the run did not list: ' || filename)) AS " + FILE + ", file_row_number AS " + ROW;
+        }
+        ctes.add("src AS (SELECT * EXCLUDE (filename, file_row_number), " + LINE_ID + " AS line_id" + parts + " FROM "
+                + stored.sql() + " WHERE billing_period = ?)");
         params.add(period.toString());
         // without match predicates a grouped run sums the lines first and joins the few groups to their accounts;
         // otherwise every line is claimed first (spec §2), as a run line by line always is
