@@ -145,6 +145,55 @@ class BillingViewsTest {
         assertThat(invoiceOf(overview).path("status").asString()).isEqualTo("void");
     }
 
+    /**
+     * The kept views' versions are counters that triggers raise (migration V2026_12_09_0100): they must move for
+     * writes no Rebill code path makes, as an operator's SQL, a restore script or the database's own cascades would,
+     * on every table the views read: an invoice's lines alone, the run's customer rows alone, a customer's name, a
+     * run deleted with its customer rows (its invoices' run set to null), a customer deleted with its invoices. And
+     * another MSP's views stay its own throughout.
+     */
+    @Test
+    void changesWrittenInTheDatabaseShowAtTheNextRequest() {
+        World w = billedWorld();
+        World other = billedWorld();
+        assertThat(row(other)).contains(">Draft<", "USD 100.00");
+        assertThat(row(w)).contains(">Draft<", "USD 100.00").doesNotContain("USD 105.00");
+        JsonNode listed = ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0);
+        assertThat(listed.path("total").asString()).isEqualTo("100.00");
+        UUID draft = UUID.fromString(listed.path("id").asString());
+
+        jdbc.sql("UPDATE invoice_line SET amount = amount + 5, exact = exact + 5 WHERE invoice_id = :id"
+                + " AND kind = 'service'").param("id", draft).update();
+        assertThat(row(w)).contains("USD 105.00");
+        assertThat(ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0).path("total")
+                .asString()).isEqualTo("105.00");
+        assertThat(invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("total").asString())
+                .isEqualTo("105.00");
+        assertThat(listed(w)).contains("USD 105.00");
+
+        jdbc.sql("UPDATE bill_run_customer SET charge = 130 WHERE msp_id = :msp").param("msp", w.msp().id()).update();
+        assertThat(row(w)).contains("USD 130.00");
+
+        jdbc.sql("UPDATE account SET name = 'Renamed Customer' WHERE id = :id")
+                .param("id", UUID.fromString(w.customer())).update();
+        assertThat(listed(w)).contains("Renamed Customer").doesNotContain(w.customerName());
+        assertThat(ok(w.owner().get("/api/v1/invoices")).path("items").get(0).path("customer_name").asString())
+                .isEqualTo("Renamed Customer");
+
+        jdbc.sql("DELETE FROM bill_run WHERE msp_id = :msp").param("msp", w.msp().id()).update();
+        assertThat(w.owner().page("/billing/" + PERIOD).body()).doesNotContain("data-customer=");
+        assertThat(runStatus(w)).contains("Not billed yet");
+        assertThat(ok(w.owner().get("/api/v1/billing/" + PERIOD)).path("customers")).isEmpty();
+
+        jdbc.sql("DELETE FROM account WHERE id = :id").param("id", UUID.fromString(w.customer())).update();
+        assertThat(listed(w)).contains("No invoices match").doesNotContain("Renamed Customer");
+        assertThat(ok(w.owner().get("/api/v1/invoices")).path("total").asLong()).isZero();
+
+        assertThat(row(other)).contains(">Draft<", "USD 100.00").doesNotContain("USD 105.00", "USD 130.00");
+        assertThat(listed(other)).contains(other.customerName(), "USD 100.00").doesNotContain("Renamed Customer");
+        assertThat(ok(other.owner().get("/api/v1/invoices")).path("total").asLong()).isEqualTo(1);
+    }
+
     @Test
     void oneMspsKeptViewIsNeverAnothersAndNoCustomerSeesIt() {
         World a = billedWorld();
