@@ -14,8 +14,8 @@
 -- database. The rows are updated in the writing transaction, so each committed change gives a value never seen
 -- before and a rolled-back one takes its increment with it. The triggers fire once per statement (a run's drafts
 -- write 200 invoices and about 4,000 lines in four statements: four updates of the period's row, not 4,200), and
--- raise their keys in key order, so two writers of the same MSP lock the rows they share in the same order. Writers
--- of one MSP's invoices queue on its '*' row until they commit, as issues already do on invoice_number_counter.
+-- raise their keys in key order after the MSP's '*' row (below), so two writers of the same MSP lock the rows they
+-- share in the same order. Writers of one MSP's billing data queue on its '*' row until they commit.
 -- No foreign key: a deleted MSP's cascades must still be able to write here (its rows then stay, unused; ids are
 -- never reused). A key without a row reads as version 0: nothing of it changed since this migration. TRUNCATE
 -- (which no code path runs) would not raise them.
@@ -26,16 +26,23 @@ CREATE TABLE billing_version (
     PRIMARY KEY (msp_id, period)
 );
 
--- Raises (msp, period) and, with every_period, (msp, '*') for each key of the statement's rows.
+-- Raises (msp, period) and, with every_period, (msp, '*') for each key of the statement's rows. Every call takes the
+-- MSP's '*' row first (raised or not), and so does the invoice store's lock before an issue or a void: a transaction
+-- that writes an MSP's billing data holds that row from its first such write on, so two such transactions never
+-- wait for each other's period rows in opposite orders (a run writing a period's drafts and an issue of one of them
+-- would otherwise deadlock). The MSP's billing writes queue on it until each commits.
 CREATE FUNCTION billing_version_raise(msps uuid[], periods text[], every_period boolean) RETURNS void
     LANGUAGE sql AS $$
     INSERT INTO billing_version AS v (msp_id, period, version)
-    SELECT DISTINCT k.msp_id, k.period, 1::bigint
-    FROM (SELECT u.msp_id, u.period FROM unnest(msps, periods) AS u (msp_id, period)
-          UNION
-          SELECT u.msp_id, '*' FROM unnest(msps) AS u (msp_id) WHERE every_period) k
-    WHERE k.msp_id IS NOT NULL AND k.period IS NOT NULL
-    ORDER BY k.msp_id, k.period
+    SELECT DISTINCT m.msp_id, '*', CASE WHEN every_period THEN 1 ELSE 0 END
+    FROM unnest(msps) AS m (msp_id) WHERE m.msp_id IS NOT NULL
+    ORDER BY m.msp_id
+    ON CONFLICT (msp_id, period) DO UPDATE SET version = v.version + CASE WHEN every_period THEN 1 ELSE 0 END;
+    INSERT INTO billing_version AS v (msp_id, period, version)
+    SELECT DISTINCT u.msp_id, u.period, 1::bigint
+    FROM unnest(msps, periods) AS u (msp_id, period)
+    WHERE u.msp_id IS NOT NULL AND u.period IS NOT NULL
+    ORDER BY u.msp_id, u.period
     ON CONFLICT (msp_id, period) DO UPDATE SET version = v.version + 1;
 $$;
 

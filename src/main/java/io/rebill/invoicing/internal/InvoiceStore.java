@@ -96,8 +96,13 @@ public final class InvoiceStore {
                 .param("customerView", filter.customerView());
     }
 
-    /** Locks the invoice row for a state change; empty when the MSP has no such invoice. */
+    /**
+     * Locks the invoice row for a state change, after the MSP's billing version row (one lock order with the
+     * triggers of migration V2026_12_09_0100); empty when the MSP has no such invoice.
+     */
     public Optional<InvoiceStatus> lockStatus(UUID msp, UUID id) {
+        // the MSP's billing version row first, as every billing write's trigger takes it (invoicing.sql)
+        jdbc.sql(SQL.get("lock-billing-version")).param("msp", msp).update();
         return jdbc.sql(SQL.get("invoice-for-update")).param("msp", msp).param("id", id)
                 .query((rs, n) -> InvoiceStatus.fromDb(rs.getString("status"))).optional();
     }
