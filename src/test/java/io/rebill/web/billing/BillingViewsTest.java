@@ -63,6 +63,9 @@ class BillingViewsTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
@@ -192,6 +195,39 @@ class BillingViewsTest {
         assertThat(row(other)).contains(">Draft<", "USD 100.00").doesNotContain("USD 105.00", "USD 130.00");
         assertThat(listed(other)).contains(other.customerName(), "USD 100.00").doesNotContain("Renamed Customer");
         assertThat(ok(other.owner().get("/api/v1/invoices")).path("total").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * Every transaction that writes an MSP's billing data takes the MSP's counter row first (migration
+     * V2026_12_09_0100), an issue too: an issue while another transaction holds the period's counter (as a run writing
+     * its drafts does) and then writes the same invoice waits for it and succeeds, where locking the invoice first
+     * and the counters after would deadlock (PostgreSQL then aborts one of the two).
+     */
+    @Test
+    void anIssueWhileARunsTransactionWritesThePeriodWaitsInsteadOfDeadlocking() throws Exception {
+        World w = billedWorld();
+        String draft = invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("id").asString();
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement s = c.prepareStatement(
+                    "UPDATE bill_run SET progress = 'writing drafts' WHERE msp_id = ?")) {
+                s.setObject(1, w.msp().id());
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            java.util.concurrent.CompletableFuture<Response> issue = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> w.owner().post("/api/v1/invoices/" + draft + "/issue", null));
+            Thread.sleep(700);
+            assertThat(issue).as("the issue waits for the transaction that holds the MSP's billing rows").isNotDone();
+            try (java.sql.PreparedStatement s = c.prepareStatement(
+                    "UPDATE invoice SET updated_at = now() WHERE id = ?")) {
+                s.setObject(1, UUID.fromString(draft));
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
+            Response issued = issue.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(issued.status()).as(issued.text()).isEqualTo(200);
+        }
+        assertThat(row(w)).contains(">Issued<");
     }
 
     @Test
