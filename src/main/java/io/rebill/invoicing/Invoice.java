@@ -75,6 +75,7 @@ public record Invoice(UUID id, UUID mspId, UUID customerAccountId, String custom
     }
 
     private Money sum(List<BigDecimal> amounts) {
-        return amounts.stream().map(a -> Money.of(a, currency)).reduce(Money.zero(currency), Money::plus);
+        // one currency by construction: the amounts are summed, then made money once
+        return Money.of(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add), currency);
     }
 }

@@ -28,21 +28,6 @@ import static io.rebill.invoicing.internal.RunStore.SQL;
 /** The invoice tables: every statement names the MSP. */
 public final class InvoiceStore {
     private final JdbcClient jdbc;
-    /**
-     * An invoice's lines by the invoice's row version: its lines change only with its row (a draft's lines are
-     * replaced with the draft's refresh in one transaction, an issued invoice's are frozen), so the lines read for
-     * one version stay its lines; a list reads only the lines of invoices changed since (issue 14 item 11).
-     */
-    private final java.util.Map<Version, List<Invoice.Line>> linesOf = io.rebill.shared.cache.Lru.of(4096);
-
-    /** One committed version of an invoice row: PostgreSQL's xmin (the writing transaction) and its update time. */
-    private record Version(UUID invoice, String xmin, java.time.Instant updatedAt) {
-    }
-
-    /** An invoice header as read, with its row version. */
-    private record Header(Invoice invoice, Version version) {
-    }
-
     public InvoiceStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
@@ -57,7 +42,36 @@ public final class InvoiceStore {
                 .map(h -> withLines(List.of(h)).getFirst());
     }
 
+    /**
+     * A page of the list as read, by what decides it: the MSP, the filter, the page and the MSP's invoices version
+     * (invoicing.sql, invoices-version). The version is read first, so a page kept under it is never older than it.
+     */
+    private record ListKey(UUID msp, Filter filter, PageRequest page, long version) {
+    }
+
+    private final java.util.Map<ListKey, Page<Invoice>> pages = io.rebill.shared.cache.Lru.of(256);
+
+    /**
+     * A page of the MSP's invoices; kept per version of its invoices (a counter triggers raise with every committed
+     * change of an invoice, its lines or its customer's name, migration V2026_12_09_0100), so an unchanged list
+     * costs one lookup by key instead of reading 100 headers and counting the MSP's invoices. Inside a transaction
+     * the list is read, never kept: the counter read there may be the transaction's own, which a rollback undoes.
+     */
     public Page<Invoice> list(UUID msp, Filter filter, PageRequest page) {
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            return read(msp, filter, page);
+        }
+        long version = jdbc.sql(SQL.get("invoices-version")).param("msp", msp).query(Long.class).single();
+        ListKey key = new ListKey(msp, filter, page, version);
+        Page<Invoice> kept = pages.get(key);
+        if (kept == null) {
+            kept = read(msp, filter, page);
+            pages.put(key, kept);
+        }
+        return kept;
+    }
+
+    private Page<Invoice> read(UUID msp, Filter filter, PageRequest page) {
         List<Invoice> items = withLines(filtered(jdbc.sql(SQL.get("invoices")), msp, filter)
                 .param("limit", page.limit()).param("offset", page.offset()).query(header()).list());
         // a page that is not full ends the list: its total needs no count
@@ -82,8 +96,13 @@ public final class InvoiceStore {
                 .param("customerView", filter.customerView());
     }
 
-    /** Locks the invoice row for a state change; empty when the MSP has no such invoice. */
+    /**
+     * Locks the invoice row for a state change, after the MSP's billing version row (one lock order with the
+     * triggers of migration V2026_12_09_0100); empty when the MSP has no such invoice.
+     */
     public Optional<InvoiceStatus> lockStatus(UUID msp, UUID id) {
+        // the MSP's billing version row first, as every billing write's trigger takes it (invoicing.sql)
+        jdbc.sql(SQL.get("lock-billing-version")).param("msp", msp).update();
         return jdbc.sql(SQL.get("invoice-for-update")).param("msp", msp).param("id", id)
                 .query((rs, n) -> InvoiceStatus.fromDb(rs.getString("status"))).optional();
     }
@@ -153,9 +172,10 @@ public final class InvoiceStore {
     }
 
     /**
-     * The version of everything a period's Billing overview is computed from (its runs, invoices with their lines,
-     * close and the MSP's row), read in one statement: equal versions, equal overviews (invoicing.sql,
-     * period-version). Read it before the figures, so that figures cached under it are never older than it.
+     * The version of everything a period's Billing overview is computed from (its runs with their customer rows,
+     * invoices with their lines, close and the MSP's row), read in one statement of two lookups by key: equal
+     * versions, equal overviews (invoicing.sql, period-version). Read it before the figures, so that figures cached
+     * under it are never older than it.
      */
     public String periodVersion(UUID msp, BillingPeriod period) {
         return jdbc.sql(SQL.get("period-version")).param("msp", msp).param("period", period.toString())
@@ -244,37 +264,20 @@ public final class InvoiceStore {
     }
 
     /**
-     * The invoices with their lines: those of invoices whose row version was read before come from memory, the rest
-     * in one query for all of them (a page of 200 invoices is at most one round trip).
+     * The invoices with their lines, read in one query for all of them (a page of 200 invoices is one round trip).
+     * Not kept per invoice: a line can change without its invoice's row (an operator's SQL), and the lists keep
+     * whole pages under a version that every change of a line raises.
      */
-    private List<Invoice> withLines(List<Header> headers) {
+    private List<Invoice> withLines(List<Invoice> headers) {
         if (headers.isEmpty()) {
             return List.of();
         }
-        java.util.Map<UUID, List<Invoice.Line>> lines = new java.util.HashMap<>();
-        java.util.Set<UUID> missing = new java.util.LinkedHashSet<>();
-        for (Header h : headers) {
-            List<Invoice.Line> known = linesOf.get(h.version());
-            if (known != null) {
-                lines.put(h.invoice().id(), known);
-            } else {
-                missing.add(h.invoice().id());
-            }
-        }
-        if (!missing.isEmpty()) {
-            java.util.Map<UUID, List<Invoice.Line>> read = readLines(headers.getFirst().invoice().mspId(), missing);
-            for (Header h : headers) {
-                if (missing.contains(h.invoice().id())) {
-                    List<Invoice.Line> these = List.copyOf(read.getOrDefault(h.invoice().id(), List.of()));
-                    lines.put(h.invoice().id(), these);
-                    linesOf.put(h.version(), these);
-                }
-            }
-        }
-        return headers.stream().map(Header::invoice).map(h -> new Invoice(h.id(), h.mspId(), h.customerAccountId(),
-                h.customerName(), h.period(), h.status(), h.currency(), h.taxRate(), lines.get(h.id()), h.number(),
-                h.issueDate(), h.dueDate(), h.seller(), h.buyer(), h.issuedAt(), h.issuedBy(), h.voidedAt(),
-                h.voidReason(), h.runId(), h.updatedAt())).toList();
+        java.util.Map<UUID, List<Invoice.Line>> lines = readLines(headers.getFirst().mspId(),
+                headers.stream().map(Invoice::id).toList());
+        return headers.stream().map(h -> new Invoice(h.id(), h.mspId(), h.customerAccountId(),
+                h.customerName(), h.period(), h.status(), h.currency(), h.taxRate(),
+                List.copyOf(lines.getOrDefault(h.id(), List.of())), h.number(), h.issueDate(), h.dueDate(), h.seller(),
+                h.buyer(), h.issuedAt(), h.issuedBy(), h.voidedAt(), h.voidReason(), h.runId(), h.updatedAt())).toList();
     }
 
     private java.util.Map<UUID, List<Invoice.Line>> readLines(UUID msp, java.util.Collection<UUID> invoices) {
@@ -294,8 +297,8 @@ public final class InvoiceStore {
         return lines;
     }
 
-    private static RowMapper<Header> header() {
-        return (rs, n) -> versioned(rs, new Invoice(rs.getObject("id", UUID.class), rs.getObject("msp_id", UUID.class),
+    private static RowMapper<Invoice> header() {
+        return (rs, n) -> new Invoice(rs.getObject("id", UUID.class), rs.getObject("msp_id", UUID.class),
                 rs.getObject("customer_account_id", UUID.class), rs.getString("customer_name"),
                 BillingPeriod.parse(rs.getString("period")), InvoiceStatus.fromDb(rs.getString("status")),
                 rs.getString("currency"), Optional.ofNullable(rs.getBigDecimal("tax_rate")), List.of(),
@@ -303,11 +306,7 @@ public final class InvoiceStore {
                 party(rs, "seller"), party(rs, "buyer"), RunStore.instant(rs, "issued_at"),
                 Optional.ofNullable(rs.getString("issued_by")), RunStore.instant(rs, "voided_at"),
                 Optional.ofNullable(rs.getString("void_reason")), Optional.ofNullable(rs.getObject("run_id", UUID.class)),
-                rs.getTimestamp("updated_at").toInstant()));
-    }
-
-    private static Header versioned(ResultSet rs, Invoice invoice) throws SQLException {
-        return new Header(invoice, new Version(invoice.id(), rs.getString("row_version"), invoice.updatedAt()));
+                rs.getTimestamp("updated_at").toInstant());
     }
 
     private static Optional<LocalDate> date(ResultSet rs, String column) throws SQLException {

@@ -8,8 +8,10 @@ import io.rebill.invoicing.InvoiceFile;
 import io.rebill.invoicing.InvoiceFilter;
 import io.rebill.invoicing.InvoiceStatus;
 import io.rebill.invoicing.Invoices;
+import io.rebill.shared.cache.Identity;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.paging.Page;
 import io.rebill.shared.paging.PageRequest;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.web.portal.PageJson;
@@ -52,6 +54,12 @@ class InvoicesApi {
      */
     private final java.util.Map<Invoice, InvoiceJson> json = io.rebill.shared.cache.Lru.of(2048);
 
+    /**
+     * A page's JSON by the page as the invoice store keeps it (the same instance while the MSP's invoices are
+     * unchanged): hashing each of its invoices with their lines to find their JSON was most of a list request.
+     */
+    private final java.util.Map<Identity, PageJson<InvoiceJson>> pages = io.rebill.shared.cache.Lru.of(256);
+
     InvoicesApi(Invoices invoices) {
         this.invoices = invoices;
     }
@@ -88,8 +96,14 @@ class InvoicesApi {
                                @RequestParam(defaultValue = "50") int limit) {
         InvoiceFilter filter = new InvoiceFilter(period.map(BillingPeriod::parse), status.map(InvoicesApi::status),
                 customer);
-        return PageJson.of(invoices.list(actor, filter, new PageRequest(offset, limit)).map(this::json),
-                "/api/v1/invoices");
+        Page<Invoice> page = invoices.list(actor, filter, new PageRequest(offset, limit));
+        Identity key = new Identity(page);
+        PageJson<InvoiceJson> kept = pages.get(key);
+        if (kept == null) {
+            kept = PageJson.of(page.map(this::json), "/api/v1/invoices");
+            pages.put(key, kept);
+        }
+        return kept;
     }
 
     private InvoiceJson json(Invoice invoice) {

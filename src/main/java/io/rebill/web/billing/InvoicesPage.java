@@ -71,10 +71,10 @@ class InvoicesPage {
         // the filters, the customer's name included, are the query's: every matching invoice, a page at a time
         Page<Invoice> page = invoices.list(actor, new InvoiceFilter(p, st, Optional.empty(), who),
                 new PageRequest(Math.max(0, offset), PAGE));
-        List<Row> rows = page.items().stream().map(Row::of).toList();
-        model.addAttribute("empty", rows.isEmpty());
-        // the rows as HTML, rendered once per content (an unchanged page of the list costs a lookup)
-        model.addAttribute("rowsHtml", rendered.of("invoices-rows", rows));
+        model.addAttribute("empty", page.items().isEmpty());
+        // the rows as HTML, rendered once per page of the list as kept (an unchanged page costs a lookup by identity)
+        model.addAttribute("rowsHtml", rendered.of("invoices-rows", page,
+                () -> page.items().stream().map(Row::of).toList()));
         model.addAttribute("period", p.map(BillingPeriod::toString).orElse(""));
         model.addAttribute("status", st.map(InvoiceStatus::dbName).orElse(""));
         model.addAttribute("customer", who.orElse(""));

@@ -1,5 +1,6 @@
 package io.rebill.web.billing;
 
+import io.rebill.shared.cache.Identity;
 import io.rebill.shared.cache.Lru;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -9,6 +10,7 @@ import org.thymeleaf.context.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Table rows rendered to HTML once per content and kept: the key is the template and the formatted rows themselves
@@ -25,6 +27,7 @@ class RenderedRows {
     private final ITemplateEngine templates;
     private final String root;
     private final Map<Key, String> html = Lru.of(128);
+    private final Map<SourceKey, String> bySource = Lru.of(256);
 
     RenderedRows(ITemplateEngine templates, @Value("${server.servlet.context-path:}") String root) {
         this.templates = templates;
@@ -35,6 +38,24 @@ class RenderedRows {
         Key {
             rows = List.copyOf(rows);
         }
+    }
+
+    private record SourceKey(String template, Identity source) {
+    }
+
+    /**
+     * The rows of {@code source} rendered by {@code template}, kept by the source's identity: for a source that is
+     * immutable and handed out again by a cache while its data is unchanged (a kept page of the invoice list), so
+     * that an unchanged page neither maps its rows nor hashes them; another instance maps and renders again.
+     */
+    String of(String template, Object source, Supplier<List<? extends Record>> rows) {
+        SourceKey key = new SourceKey(template, new Identity(source));
+        String rendered = bySource.get(key);
+        if (rendered == null) {
+            rendered = of(template, rows.get());
+            bySource.put(key, rendered);
+        }
+        return rendered;
     }
 
     /** The rows rendered by {@code template} (its variables: {@code rows} and {@code root}). */

@@ -63,6 +63,9 @@ class BillingViewsTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
@@ -143,6 +146,88 @@ class BillingViewsTest {
         JsonNode overview = ok(w.owner().get("/api/v1/billing/" + PERIOD));
         assertThat(overview.path("closed").asBoolean()).isTrue();
         assertThat(invoiceOf(overview).path("status").asString()).isEqualTo("void");
+    }
+
+    /**
+     * The kept views' versions are counters that triggers raise (migration V2026_12_09_0100): they must move for
+     * writes no Rebill code path makes, as an operator's SQL, a restore script or the database's own cascades would,
+     * on every table the views read: an invoice's lines alone, the run's customer rows alone, a customer's name, a
+     * run deleted with its customer rows (its invoices' run set to null), a customer deleted with its invoices. And
+     * another MSP's views stay its own throughout.
+     */
+    @Test
+    void changesWrittenInTheDatabaseShowAtTheNextRequest() {
+        World w = billedWorld();
+        World other = billedWorld();
+        assertThat(row(other)).contains(">Draft<", "USD 100.00");
+        assertThat(row(w)).contains(">Draft<", "USD 100.00").doesNotContain("USD 105.00");
+        JsonNode listed = ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0);
+        assertThat(listed.path("total").asString()).isEqualTo("100.00");
+        UUID draft = UUID.fromString(listed.path("id").asString());
+
+        jdbc.sql("UPDATE invoice_line SET amount = amount + 5, exact = exact + 5 WHERE invoice_id = :id"
+                + " AND kind = 'service'").param("id", draft).update();
+        assertThat(row(w)).contains("USD 105.00");
+        assertThat(ok(w.owner().get("/api/v1/invoices?period=" + PERIOD)).path("items").get(0).path("total")
+                .asString()).isEqualTo("105.00");
+        assertThat(invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("total").asString())
+                .isEqualTo("105.00");
+        assertThat(listed(w)).contains("USD 105.00");
+
+        jdbc.sql("UPDATE bill_run_customer SET charge = 130 WHERE msp_id = :msp").param("msp", w.msp().id()).update();
+        assertThat(row(w)).contains("USD 130.00");
+
+        jdbc.sql("UPDATE account SET name = 'Renamed Customer' WHERE id = :id")
+                .param("id", UUID.fromString(w.customer())).update();
+        assertThat(listed(w)).contains("Renamed Customer").doesNotContain(w.customerName());
+        assertThat(ok(w.owner().get("/api/v1/invoices")).path("items").get(0).path("customer_name").asString())
+                .isEqualTo("Renamed Customer");
+
+        jdbc.sql("DELETE FROM bill_run WHERE msp_id = :msp").param("msp", w.msp().id()).update();
+        assertThat(w.owner().page("/billing/" + PERIOD).body()).doesNotContain("data-customer=");
+        assertThat(runStatus(w)).contains("Not billed yet");
+        assertThat(ok(w.owner().get("/api/v1/billing/" + PERIOD)).path("customers")).isEmpty();
+
+        jdbc.sql("DELETE FROM account WHERE id = :id").param("id", UUID.fromString(w.customer())).update();
+        assertThat(listed(w)).contains("No invoices match").doesNotContain("Renamed Customer");
+        assertThat(ok(w.owner().get("/api/v1/invoices")).path("total").asLong()).isZero();
+
+        assertThat(row(other)).contains(">Draft<", "USD 100.00").doesNotContain("USD 105.00", "USD 130.00");
+        assertThat(listed(other)).contains(other.customerName(), "USD 100.00").doesNotContain("Renamed Customer");
+        assertThat(ok(other.owner().get("/api/v1/invoices")).path("total").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * Every transaction that writes an MSP's billing data takes the MSP's counter row first (migration
+     * V2026_12_09_0100), an issue too: an issue while another transaction holds the period's counter (as a run writing
+     * its drafts does) and then writes the same invoice waits for it and succeeds, where locking the invoice first
+     * and the counters after would deadlock (PostgreSQL then aborts one of the two).
+     */
+    @Test
+    void anIssueWhileARunsTransactionWritesThePeriodWaitsInsteadOfDeadlocking() throws Exception {
+        World w = billedWorld();
+        String draft = invoiceOf(ok(w.owner().get("/api/v1/billing/" + PERIOD))).path("id").asString();
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement s = c.prepareStatement(
+                    "UPDATE bill_run SET progress = 'writing drafts' WHERE msp_id = ?")) {
+                s.setObject(1, w.msp().id());
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            java.util.concurrent.CompletableFuture<Response> issue = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> w.owner().post("/api/v1/invoices/" + draft + "/issue", null));
+            Thread.sleep(700);
+            assertThat(issue).as("the issue waits for the transaction that holds the MSP's billing rows").isNotDone();
+            try (java.sql.PreparedStatement s = c.prepareStatement(
+                    "UPDATE invoice SET updated_at = now() WHERE id = ?")) {
+                s.setObject(1, UUID.fromString(draft));
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
+            Response issued = issue.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(issued.status()).as(issued.text()).isEqualTo(200);
+        }
+        assertThat(row(w)).contains(">Issued<");
     }
 
     @Test
