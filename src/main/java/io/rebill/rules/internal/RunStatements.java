@@ -36,9 +36,47 @@ final class RunStatements {
         }
         // logging.level.io.rebill.rules.internal.RunStatements=DEBUG shows what a bill asks of DuckDB, to EXPLAIN it
         log.debug("DuckDB statement ({} parameters): {}", params.size(), sql);
+        try {
+            run(sql, params);
+        } catch (SQLException e) {
+            if (!outOfMemory(e) || !sql.startsWith("CREATE OR REPLACE ")) {
+                throw e;
+            }
+            oneThread(sql, params);
+        }
+    }
+
+    private void run(String sql, List<Object> params) throws SQLException {
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             bind(ps, params);
             ps.execute();
+        }
+    }
+
+    static boolean outOfMemory(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("Out of Memory Error");
+    }
+
+    /**
+     * A table statement that ran out of DuckDB's memory is tried once more on one thread: each thread of a grouping
+     * keeps its own hash table, and the daily sums of a 50 M-line month (10.6 M groups) need about 2 GB on two
+     * threads but fit in 1 GB on one (docs/benchmarks.md, "Session 11: the bill's statement"). Slower, not failed;
+     * the log says how to avoid it. Only {@code CREATE OR REPLACE}: it leaves nothing half-made to retry over.
+     */
+    private void oneThread(String sql, List<Object> params) throws SQLException {
+        String threads;
+        try (Statement s = duck.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('threads')")) {
+            rs.next();
+            threads = rs.getString(1);
+        }
+        log.warn("a billing statement ran out of DuckDB's memory on {} threads; trying again on one thread (slower)."
+                + " Raise REBILL_MEMORY_LIMIT (DuckDB's memory, 1GB by default) to keep the threads", threads);
+        execute("SET threads = 1");
+        try {
+            run(sql, params);
+        } finally {
+            execute("SET threads = " + Integer.parseInt(threads));
         }
     }
 
