@@ -58,18 +58,10 @@ class RunLinesTest {
     void theRunKeepsItsLinesInOneFileOrderedByCustomerInRowGroupsThatNoOtherCustomerRangeOverlaps() throws Exception {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         BillingPeriod period = BillingPeriod.parse("2026-09");
-        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(7, 30_000, 40, 6,
-                List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, 30_000), dir.resolve("data"),
-                EnumSet.of(Format.CUR_PARQUET), settings);
+        GeneratedFiles generated = september(settings, 7, 30_000, 40, 6);
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("payer", generated.paths(), ProgressListener.silent());
-        Map<String, List<String>> accountsOf = new LinkedHashMap<>();
-        for (DemoAccount a : generated.accounts()) {
-            accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
-        }
-        List<Customer> customers = accountsOf.entrySet().stream().map(e -> new Customer(e.getKey(), e.getKey(),
-                e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList();
-        MspConfig config = FocusConformanceTest.config(customers);
+        MspConfig config = configOf(generated);
         Path folder = dir.resolve("runs").resolve("run-1");
         Files.createDirectories(folder.getParent());
         BillResult result;
@@ -130,9 +122,7 @@ class RunLinesTest {
     void theLinesKeepTheirTagSetsKeyAndEveryCustomersFocusFileHasTheTagsTheLinesHad() throws Exception {
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         BillingPeriod period = BillingPeriod.parse("2026-09");
-        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(11, 8_000, 12, 3,
-                List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, 8_000), dir.resolve("data"),
-                EnumSet.of(Format.CUR_PARQUET), settings);
+        GeneratedFiles generated = september(settings, 11, 8_000, 12, 3);
         Ingestion ingestion = new Ingestion(settings);
         // two sources (the export, and every third line of it): the lines of two files, whose ids name their source
         ingestion.ingest("payer", generated.paths(), ProgressListener.silent());
@@ -144,12 +134,7 @@ class RunLinesTest {
         ingestion.ingest("payer-b", List.of(third), ProgressListener.silent());
         List<Path> lineItems = new ArrayList<>(ingestion.lineItemFiles("payer", period));
         lineItems.addAll(ingestion.lineItemFiles("payer-b", period));
-        Map<String, List<String>> accountsOf = new LinkedHashMap<>();
-        for (DemoAccount a : generated.accounts()) {
-            accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
-        }
-        MspConfig config = FocusConformanceTest.config(accountsOf.entrySet().stream().map(e -> new Customer(e.getKey(),
-                e.getKey(), e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList());
+        MspConfig config = configOf(generated);
         Path keyed = dir.resolve("keyed");
         Path inline = dir.resolve("inline");
         Path export = dir.resolve("export");
@@ -323,6 +308,23 @@ class RunLinesTest {
         try (Stream<Path> s = Files.list(previous.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly(first.toString());
         }
+    }
+
+    /** A generated September 2026 of {@code lines} CUR lines (seed, accounts, customers as given), as Parquet. */
+    private GeneratedFiles september(RebillSettings settings, long seed, long lines, int accounts, int customers) {
+        return new BillingDataGenerator().generate(new GeneratorSpec(seed, lines, accounts, customers,
+                List.of(YearMonth.of(2026, 9)), GeneratorSpec.DEFAULT_PAYER_ACCOUNT_ID, lines), dir.resolve("data"),
+                EnumSet.of(Format.CUR_PARQUET), settings);
+    }
+
+    /** The conformance tests' configuration with one customer per generated customer and its accounts. */
+    private static MspConfig configOf(GeneratedFiles generated) {
+        Map<String, List<String>> accountsOf = new LinkedHashMap<>();
+        for (DemoAccount a : generated.accounts()) {
+            accountsOf.computeIfAbsent(a.customer(), c -> new ArrayList<>()).add(a.accountId());
+        }
+        return FocusConformanceTest.config(accountsOf.entrySet().stream().map(e -> new Customer(e.getKey(), e.getKey(),
+                e.getKey() + "@example.test", e.getValue(), Optional.empty())).toList());
     }
 
     /** Every file under {@code folder} (the lines folder's files too) by its relative path, with its bytes. */

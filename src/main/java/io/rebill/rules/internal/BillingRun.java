@@ -307,9 +307,9 @@ public final class BillingRun {
                     .withLineParts(files).build(workflows(new ArrayList<>()), false);
             // the line id (SOURCE/part-NNNNN-ROW, 25 bytes of text) is made after the sort, from its file's position and
             // row: the sort moves 10 bytes instead (docs/benchmarks.md, "Re-billed lines", session 11)
+            boolean withId = columns.contains("line_id");
             List<String> sorted = new ArrayList<>(columns.stream()
                     .map(c -> c.equals("line_id") ? RunChain.ROW + " AS line_id" : c).toList());
-            boolean withId = sorted.size() != columns.size() || !sorted.equals(columns);
             if (withId) {
                 sorted.add(RunChain.FILE);
             }
