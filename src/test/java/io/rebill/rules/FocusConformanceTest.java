@@ -301,6 +301,48 @@ class FocusConformanceTest {
         }
     }
 
+    /**
+     * A Savings Plan's negation line (CUR `SavingsPlanNegation`: the covered usage's on-demand cost taken off again,
+     * with the plan's ARN) is usage the commitment covers: FOCUS 1.2 wants a status on usage with a commitment id, so
+     * it is "Used" and "Committed", on the effective basis (charge 0) and on the billed one (the negative offset),
+     * whether CUR gives it the covered quantity or none. The covered line and its negation bill what the plan's rate
+     * does.
+     */
+    @Test
+    void aSavingsPlansNegationLineIsCommittedUsageOfThePlan() throws SQLException {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        ingestion.ingest("payer", List.of(TestFiles.curCsv(List.of(
+                aLineItem().account(ACME).type("SavingsPlanCoveredUsage").cost("4").list("4", "0.4").quantity("10")
+                        .savingsPlan(SP, "2.5"),
+                aLineItem().account(ACME).type("SavingsPlanNegation").cost("-4").list("", "").quantity("10")
+                        .savingsPlan(SP, "0"),
+                aLineItem().account(ACME).type("SavingsPlanNegation").cost("-1").list("", "").quantity("0")
+                        .savingsPlan(SP, "0")), dir.resolve("cur.csv"))), ProgressListener.silent());
+        List<Customer> acme = List.of(new Customer("acme", "Acme Corp", "it@acme.test", List.of(ACME), Optional.empty()));
+        for (Workflow.Basis basis : Workflow.Basis.values()) {
+            MspConfig standard = config(acme);
+            MspConfig config = new MspConfig(standard.mspName(), standard.currency(), standard.customers(), standard.rules(),
+                    List.of(new Workflow("standard", "Standard", basis, List.of("uplift"))), standard.assignments());
+            Path out = dir.resolve("out-" + basis);
+            InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config, GoldenBills.SEPT,
+                    ingestion.lineItemFiles("payer", GoldenBills.SEPT), Optional.of(out), m -> { });
+            try (Connection duck = DuckDb.open(settings)) {
+                assertThat(FocusConformance.check(duck, out.resolve("line_items/acme.parquet"))).as(basis.name()).isEmpty();
+                assertThat(row(duck, "SELECT count(*), string_agg(DISTINCT ChargeCategory), string_agg(DISTINCT"
+                        + " CommitmentDiscountStatus), string_agg(DISTINCT PricingCategory), string_agg(DISTINCT"
+                        + " CommitmentDiscountName) FROM " + file(out, "acme") + " WHERE x_ChargeType = 'SavingsPlanNegation'"))
+                        .as(basis.name()).containsExactly("2", "Usage", "Used", "Committed", "sp-0001");
+                assertThat(row(duck, "SELECT sum(BilledCost) FROM " + file(out, "acme")).getFirst()).as(basis.name())
+                        .isEqualTo(switch (basis) {
+                            case EFFECTIVE -> "2.575000000000000000000000";
+                            case BILLED -> "-1.030000000000000000000000";
+                            case LIST -> "4.120000000000000000000000";
+                        });
+            }
+        }
+    }
+
     /** Unit prices that do not give the costs, a price id on tax or under two SKUs, a credit listed at nothing. */
     @Test
     void theCheckNamesEachBrokenPriceRule() throws SQLException {

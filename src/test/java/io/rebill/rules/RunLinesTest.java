@@ -171,6 +171,8 @@ class RunLinesTest {
                 assertThat(one(duck, "SELECT (SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b
                         + ")) || ' ' || (SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + "))"))
                         .as(c.customerId()).isEqualTo("0 0");
+                // FOCUS 1.2 on a generated month: Savings Plan negations, reservations, tax and credits included
+                assertThat(FocusConformance.check(duck, fromKeys)).as(c.customerId()).isEmpty();
                 assertThat(Long.parseLong(one(duck, "SELECT count(Tags) FROM " + a + " WHERE Tags <> '{}'")))
                         .as(c.customerId()).isGreaterThan(c.lineCount() / 2);
                 // the kept lines' ids, made after their sort, are the export's, line for line, from both sources

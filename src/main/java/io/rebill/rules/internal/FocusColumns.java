@@ -92,18 +92,28 @@ public final class FocusColumns {
             + " WHEN provider_name ILIKE 'Google%' THEN 'Project' ELSE 'Account' END";
 
     private static final String UNUSED = "commitment_discount_status = 'Unused'";
+    /**
+     * A Savings Plan's negation line (CUR: the covered usage's on-demand cost taken off again, carrying the plan's
+     * ARN) is usage the plan covers: "Used", as FOCUS wants a status on every usage row with a commitment id.
+     */
+    private static final String STATUS = "CASE WHEN x_charge_type = 'SavingsPlanNegation' AND commitment_discount_id IS NOT NULL"
+            + " AND charge_category = 'Usage' THEN 'Used' ELSE commitment_discount_status END";
     private static final String SPEND = "commitment_discount_type = 'SP'";
     private static final String CONSUMED = "CASE WHEN charge_category = 'Usage' AND " + UNUSED.replace("=", "IS DISTINCT FROM")
             + " THEN consumed_quantity END";
     private static final String PRICED = "CASE WHEN charge_category <> 'Tax' THEN ";
+    /** A line's unit; a quantity the provider gives no unit for (CUR's reservation and Savings Plan fees) counts units. */
+    private static final String UNIT = "COALESCE(pricing_unit, 'Units')";
     /**
      * The unit prices of a line (FocusUnitPrices, computed by {@link #linePrelude}): the cost over the pricing quantity;
      * with no quantity and no cost any price fits, and FOCUS's default is the list price.
      */
-    private static final String CONTRACTED_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND charge = 0 AND"
-            + " list_unit_price >= 0 THEN list_unit_price ELSE rb_contracted_unit_price END";
-    private static final String LIST_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND list_cost = 0 AND"
-            + " list_unit_price >= 0 THEN list_unit_price ELSE rb_list_unit_price END";
+    private static final String CONTRACTED_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND charge = 0 THEN"
+            + " CASE WHEN list_unit_price >= 0 THEN list_unit_price ELSE 0 END ELSE rb_contracted_unit_price END";
+    /** The list cost a price is computed from: ListCost's, a line without one lists at what it bills. */
+    private static final String LISTED = "COALESCE(list_cost, charge)";
+    private static final String LIST_UNIT_PRICE = "CASE WHEN rb_pricing_quantity = 0 AND " + LISTED + " = 0 THEN"
+            + " CASE WHEN list_unit_price >= 0 THEN list_unit_price ELSE 0 END ELSE rb_list_unit_price END";
     /** A charge is one unit (a month or a one-time unit) at its amount; a credit has no price. */
     private static final String UNIT_PRICE_OF_CHARGE = "CASE WHEN kind = 'charge' AND amount >= 0 THEN amount END";
 
@@ -145,17 +155,16 @@ public final class FocusColumns {
                     "CASE WHEN commitment_discount_id IS NOT NULL AND charge_category IN ('Usage', 'Purchase') THEN CASE WHEN "
                             + SPEND + " THEN CASE WHEN charge_category = 'Usage' THEN CAST(effective_cost AS " + MONEY + ")"
                             + " ELSE CAST(billed_cost AS " + MONEY + ") END ELSE consumed_quantity END END", NO),
-            column("CommitmentDiscountStatus", Level.CONDITIONAL, Type.STRING, true, List.of("Used", "Unused"),
-                    "commitment_discount_status", NO),
+            column("CommitmentDiscountStatus", Level.CONDITIONAL, Type.STRING, true, List.of("Used", "Unused"), STATUS, NO),
             column("CommitmentDiscountType", Level.CONDITIONAL, Type.STRING, true,
                     "CASE commitment_discount_type WHEN 'SP' THEN 'Savings Plan' WHEN 'RI' THEN 'Reserved Instance'"
                             + " ELSE commitment_discount_type END", NO),
             column("CommitmentDiscountUnit", Level.CONDITIONAL, Type.STRING, true,
                     "CASE WHEN commitment_discount_id IS NOT NULL AND charge_category IN ('Usage', 'Purchase') THEN CASE WHEN "
-                            + SPEND + " THEN billing_currency ELSE pricing_unit END END", NO),
+                            + SPEND + " THEN billing_currency ELSE " + UNIT + " END END", NO),
             column("ConsumedQuantity", Level.CONDITIONAL, Type.DECIMAL, true, CONSUMED, NO),
             column("ConsumedUnit", Level.CONDITIONAL, Type.STRING, true,
-                    "CASE WHEN (" + CONSUMED + ") IS NOT NULL THEN pricing_unit END", NO),
+                    "CASE WHEN (" + CONSUMED + ") IS NOT NULL THEN " + UNIT + " END", NO),
             column("ContractedCost", Level.MANDATORY, Type.DECIMAL, false, "charge", "amount"),
             // the customer's charge over the pricing quantity, exact (FocusUnitPrices), so that price x quantity = cost
             column("ContractedUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, CONTRACTED_UNIT_PRICE, UNIT_PRICE_OF_CHARGE),
@@ -165,12 +174,12 @@ public final class FocusColumns {
             // a credit without a list price, and any line without a list cost (tax, fees, a discount's own line: CUR
             // leaves their public on-demand cost empty), lists at what it bills: FOCUS 1.2 ListCost is never null
             column("ListCost", Level.MANDATORY, Type.DECIMAL, false, "CASE WHEN charge_category = 'Credit' AND ("
-                    + LIST_UNIT_PRICE + ") IS NULL THEN charge ELSE COALESCE(CAST(list_cost AS " + MONEY + "), charge) END",
+                    + LIST_UNIT_PRICE + ") IS NULL THEN charge ELSE CAST(" + LISTED + " AS " + MONEY + ") END",
                     "amount"),
             column("ListUnitPrice", Level.CONDITIONAL, Type.DECIMAL, true, LIST_UNIT_PRICE, UNIT_PRICE_OF_CHARGE),
             column("PricingCategory", Level.CONDITIONAL, Type.STRING, true, List.of("Standard", "Dynamic", "Committed", "Other"),
                     "CASE WHEN charge_category NOT IN ('Usage', 'Purchase') THEN NULL WHEN charge_category = 'Usage' AND"
-                            + " commitment_discount_status = 'Used' THEN 'Committed' WHEN x_usage_type LIKE '%SpotUsage%'"
+                            + " (" + STATUS + ") = 'Used' THEN 'Committed' WHEN x_usage_type LIKE '%SpotUsage%'"
                             + " THEN 'Dynamic' ELSE 'Standard' END",
                     "CASE WHEN kind = 'charge' THEN 'Standard' END"),
             column("PricingCurrency", Level.CONDITIONAL, Type.STRING, false, "billing_currency", "rb_currency"),
@@ -182,7 +191,7 @@ public final class FocusColumns {
             column("PricingQuantity", Level.MANDATORY, Type.DECIMAL, true, PRICED + "consumed_quantity END",
                     "CASE WHEN kind = 'charge' THEN CAST(1 AS DECIMAL(38,24)) END"),
             column("PricingUnit", Level.MANDATORY, Type.STRING, true, PRICED + "CASE WHEN consumed_quantity IS NOT NULL"
-                    + " THEN pricing_unit END END",
+                    + " THEN " + UNIT + " END END",
                     "CASE WHEN kind = 'charge' THEN CASE frequency WHEN 'Recurring' THEN 'Month' ELSE 'Unit' END END"),
             column("ProviderName", Level.MANDATORY, Type.STRING, false, "rb_msp", "rb_msp"),
             column("PublisherName", Level.MANDATORY, Type.STRING, false, "provider_name", "rb_msp"),
@@ -298,7 +307,7 @@ public final class FocusColumns {
                 PRICES);
     }
 
-    private static final Map<String, String> PRICES = Map.of("charge", "rb_contracted_unit_price", "list_cost",
+    private static final Map<String, String> PRICES = Map.of("charge", "rb_contracted_unit_price", LISTED,
             "rb_list_unit_price");
 
     private static String subcategorySql() {
