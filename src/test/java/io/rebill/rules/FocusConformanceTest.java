@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every per-customer file a bill writes is FOCUS 1.2 (issue 12 item 8): each column FOCUS makes mandatory and each
  * conditional one Rebill fills is there, with FOCUS's type, nullability and allowed values and its conditional rules
  * ({@link FocusColumns}, checked by {@link FocusConformance}), for invented lines of every charge kind and for the
- * public CUR and FOCUS sample files.
+ * public CUR, FOCUS and Azure sample files.
  */
 class FocusConformanceTest {
     static final String ACME = "111111111111";
@@ -240,20 +240,30 @@ class FocusConformanceTest {
     }
 
     @Test
-    void theFilesBilledFromThePublicCurAndFocusSamplesAreFocus12() throws SQLException {
+    void theFilesBilledFromThePublicCurFocusAndAzureSamplesAreFocus12() throws SQLException {
         Path cur = Path.of("../shared/data/cur-csv-anonymized/sample-anonymous-aws-export-dataset.csv");
         Path focus = Path.of("../shared/data/focus-1.0-sample/focus_sample.csv");
-        Assumptions.assumeTrue(Files.exists(cur) && Files.exists(focus), "../shared/data is not there");
+        Path ea = Path.of("../shared/data/azure-samples/ea-cost-details-anonymized.csv");
+        Path payg = Path.of("../shared/data/azure-samples/usage-header-german.csv");
+        Assumptions.assumeTrue(Files.exists(cur) && Files.exists(focus) && Files.exists(ea) && Files.exists(payg),
+                "../shared/data is not there");
         RebillSettings settings = RebillSettings.at(dir.resolve("home"));
         Ingestion ingestion = new Ingestion(settings);
         ingestion.ingest("cur", List.of(cur), ProgressListener.silent());
         ingestion.ingest("focus", List.of(focus), ProgressListener.silent());
+        ingestion.ingest("ea", List.of(ea), ProgressListener.silent());
+        ingestion.ingest("payg", List.of(payg), ProgressListener.silent());
         // one customer takes every line, so every line of the samples is in a file
         List<Customer> everyone = List.of(new Customer("all", "All lines", "it@all.test", List.of(),
                 Optional.of("line.billing_account_id != null")));
-        for (var source : List.of(Map.entry("cur", BillingPeriod.parse("2023-11")), Map.entry("focus", BillingPeriod.parse("2024-09")))) {
+        for (var source : List.of(Map.entry("cur", BillingPeriod.parse("2023-11")), Map.entry("focus", BillingPeriod.parse("2024-09")),
+                Map.entry("ea", BillingPeriod.parse("2023-09")), Map.entry("payg", BillingPeriod.parse("2021-02")))) {
             Path out = dir.resolve("out-" + source.getKey());
-            BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config(everyone), source.getValue(),
+            // the EA sample bills in Canadian dollars: an MSP billing in CAD
+            MspConfig usd = config(everyone);
+            MspConfig config = source.getKey().equals("ea") ? new MspConfig(usd.mspName(), "CAD", usd.customers(), usd.rules(),
+                    usd.workflows(), usd.assignments()) : usd;
+            BillResult r = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, source.getValue(),
                     ingestion.lineItemFiles(source.getKey(), source.getValue()), Optional.of(out), m -> { });
             try (Connection duck = DuckDb.open(settings)) {
                 Path file = out.resolve("line_items/all.parquet");
