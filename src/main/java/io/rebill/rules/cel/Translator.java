@@ -14,7 +14,6 @@ import io.rebill.shared.errors.RebillException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Turns a type-checked CEL tree into a {@link Node} tree, rejecting everything outside the billing subset with a
@@ -22,16 +21,14 @@ import java.util.Optional;
  * CEL's types, so an int meeting a decimal is made explicit here ({@link Node.ToDecimal}).
  */
 final class Translator {
-    /** A CEL floating point literal without its sign (cel-spec: NUM_FLOAT). */
-    private static final java.util.regex.Pattern NUMBER =
-            java.util.regex.Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-
     private final String expression;
     private final Problems problems;
+    private final NumberLiterals numbers;
 
     Translator(String expression, Problems problems) {
         this.expression = expression;
         this.problems = problems;
+        this.numbers = new NumberLiterals(expression, problems);
     }
 
     Node condition(CelExpr root) {
@@ -58,7 +55,7 @@ final class Translator {
         return switch (c.getKind()) {
             case BOOLEAN_VALUE -> new Node.Literal(c.booleanValue(), Kind.BOOL);
             case INT64_VALUE -> new Node.Literal(c.int64Value(), Kind.INT);
-            case DOUBLE_VALUE -> decimal(e, exactNumber(e));
+            case DOUBLE_VALUE -> numbers.decimal(e, numbers.exact(e));
             case STRING_VALUE -> new Node.Literal(c.stringValue(), Kind.STRING);
             case NULL_VALUE -> throw problems.at(e, "null may only be compared with == or !=, as in "
                     + "line.region_id == null");
@@ -338,51 +335,9 @@ final class Translator {
 
     private Node toDecimal(CelExpr e, Node intNode) {
         if (intNode instanceof Node.Literal l) {
-            return decimal(e, BigDecimal.valueOf((Long) l.value()));
+            return numbers.decimal(e, BigDecimal.valueOf((Long) l.value()));
         }
         return new Node.ToDecimal(intNode);
-    }
-
-    /** A decimal literal within what the columns hold, so that comparing it never overflows DECIMAL(38, s). */
-    private Node.Literal decimal(CelExpr e, BigDecimal value) {
-        BigDecimal normalized = Decimals.normalized(value);
-        if (normalized.scale() > Decimals.COLUMN_SCALE) {
-            throw problems.at(e, "the number " + value.toPlainString() + " has more than " + Decimals.COLUMN_SCALE
-                    + " decimal places, more than Rebill stores");
-        }
-        if (Decimals.integerDigits(normalized) > Decimals.INTEGER_DIGITS) {
-            throw problems.at(e, "the number " + value.toPlainString() + " has more than " + Decimals.INTEGER_DIGITS
-                    + " digits before the decimal point, more than Rebill stores");
-        }
-        return new Node.Literal(normalized, Kind.DECIMAL);
-    }
-
-    /**
-     * The exact value of a CEL double literal, read from the source text: CEL parses {@code 0.1} to a binary double,
-     * and money conditions must compare with the decimal the user wrote.
-     */
-    private BigDecimal exactNumber(CelExpr e) {
-        double parsed = e.constant().doubleValue();
-        int offset = problems.offset(e);
-        Optional<BigDecimal> written = offset < 0 ? Optional.empty() : numberAt(offset);
-        return written.map(v -> parsed < 0 || (parsed == 0 && 1 / parsed < 0) ? v.negate() : v)
-                .filter(v -> Double.compare(v.doubleValue(), parsed) == 0 || v.signum() == 0 && parsed == 0)
-                .orElseThrow(() -> new IllegalStateException("cannot find the text of the number " + parsed
-                        + " in " + expression));
-    }
-
-    private Optional<BigDecimal> numberAt(int codePointOffset) {
-        int start = expression.offsetByCodePoints(0, codePointOffset);
-        while (start < expression.length() && (expression.charAt(start) == '-'
-                || Character.isWhitespace(expression.charAt(start)))) {
-            start++;
-        }
-        java.util.regex.Matcher m = NUMBER.matcher(expression);
-        m.region(start, expression.length());
-        if (!m.lookingAt()) {
-            return Optional.empty();
-        }
-        return Optional.of(new BigDecimal(m.group()));
     }
 
     private Node expect(CelExpr e, Node node, Kind kind) {
