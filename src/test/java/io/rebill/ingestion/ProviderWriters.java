@@ -19,7 +19,7 @@ import java.util.function.Function;
  * tags without their outer braces; Google Cloud with dotted column names, +00:00 timestamps, labels and credits as
  * JSON.
  */
-final class ProviderWriters {
+public final class ProviderWriters {
     private ProviderWriters() {
     }
 
@@ -66,7 +66,7 @@ final class ProviderWriters {
         return c;
     }
 
-    static Path azureCostDetails(List<LineItemFixture> lines, Path file) {
+    public static Path azureCostDetails(List<LineItemFixture> lines, Path file) {
         return write(file, "\uFEFF", "\r\n", azureCostDetailsColumns(), lines);
     }
 
@@ -111,7 +111,7 @@ final class ProviderWriters {
         return c;
     }
 
-    static Path gcpCsv(List<LineItemFixture> lines, Path file) {
+    public static Path gcpCsv(List<LineItemFixture> lines, Path file) {
         return write(file, "", "\n", gcpColumns(), lines);
     }
 

@@ -353,6 +353,38 @@ class FocusConformanceTest {
         }
     }
 
+    /**
+     * Lines of a Google Cloud export (credits as lines of their own, tax, usage with and without a list cost) and of
+     * an Azure cost details export, each billed to one customer: every file is FOCUS 1.2.
+     */
+    @Test
+    void theFilesBilledFromGoogleCloudAndAzureExportsAreFocus12() throws SQLException {
+        RebillSettings settings = RebillSettings.at(dir.resolve("home"));
+        Ingestion ingestion = new Ingestion(settings);
+        List<LineItemFixture> lines = List.of(
+                aLineItem().account("my-project-1").cost("10").list("12.5", null).quantity("100").tag("env", "prod")
+                        .credit("SUSTAINED_USAGE_DISCOUNT", "-2.5").credit("PROMOTION", "-1e-06"),
+                aLineItem().account("my-project-1").cost("5e-06").list("5e-06", null).quantity("0"),
+                aLineItem().account("my-project-1").type("Tax").cost("0.84").list("0.84", null));
+        ingestion.ingest("gcp", List.of(io.rebill.ingestion.ProviderWriters.gcpCsv(lines, dir.resolve("gcp/export.csv"))),
+                ProgressListener.silent());
+        ingestion.ingest("azure", List.of(io.rebill.ingestion.ProviderWriters.azureCostDetails(List.of(
+                aLineItem().account(ACME).cost("10").list("12", "0.12").quantity("100").tag("env", "prod"),
+                aLineItem().account(ACME).cost("0").list("0", "0.2").quantity("0")), dir.resolve("azure/cost.csv"))),
+                ProgressListener.silent());
+        for (var source : List.of(Map.entry("gcp", List.of("my-project-1")), Map.entry("azure", List.of(ACME)))) {
+            Path out = dir.resolve("out-" + source.getKey());
+            InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL).bill(config(List.of(new Customer("acme",
+                            "Acme Corp", "it@acme.test", source.getValue(), Optional.empty()))), GoldenBills.SEPT,
+                    ingestion.lineItemFiles(source.getKey(), GoldenBills.SEPT), Optional.of(out), m -> { });
+            try (Connection duck = DuckDb.open(settings)) {
+                assertThat(FocusConformance.check(duck, out.resolve("line_items/acme.parquet"))).as(source.getKey()).isEmpty();
+                assertThat(row(duck, "SELECT count(*) FROM " + file(out, "acme")).getFirst()).as(source.getKey())
+                        .isEqualTo(source.getKey().equals("gcp") ? "7" : "4");
+            }
+        }
+    }
+
     /** Unit prices that do not give the costs, a price id on tax or under two SKUs, a credit listed at nothing. */
     @Test
     void theCheckNamesEachBrokenPriceRule() throws SQLException {
