@@ -186,8 +186,8 @@ public final class Alerts implements AutoCloseable {
     private Map<UUID, Integer> anomalies(UUID msp, BillingPeriod period, LocalDate today) {
         LocalDate start = period.month().atDay(1);
         LocalDate end = period.month().atEndOfMonth();
-        Optional<LocalDate> latest = Optional.ofNullable(jdbc.sql(SQL.get("latest-usage-day")).param("msp", msp)
-                .param("period", period.toString()).query(LocalDate.class).single());
+        Optional<LocalDate> latest = jdbc.sql(SQL.get("latest-usage-day")).param("msp", msp)
+                .param("period", period.toString()).query(LocalDate.class).optional();
         if (latest.isEmpty()) {
             return Map.of();
         }

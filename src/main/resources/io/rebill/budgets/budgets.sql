@@ -230,7 +230,9 @@ UPDATE notification_delivery SET attempts = attempts + 1, last_error = :error,
 WHERE account_id = :account AND id = :id
 
 -- name: latest-usage-day
+-- no row when the period has no usage (yet): its anomalies wait for some
 SELECT max(day) FROM cost_daily_service WHERE msp_id = :msp AND period = :period AND kind = 'usage'
+HAVING max(day) IS NOT NULL
 
 -- name: periods-since
 -- at start, the periods to catch up on (every MSP's, oldest first so a month's baseline is there before it)

@@ -232,6 +232,12 @@ class BudgetsFlowTest {
         assertThat(HOOKS.bodies("/slack")).hasSize(4);
     }
 
+    /** A period the MSP has no usage in (none billed yet, or only fees and credits): nothing to evaluate, no error. */
+    @Test
+    void aPeriodWithoutUsageHasNoAnomaliesToFind() {
+        assertThat(alerts.evaluate(msp.id(), BillingPeriod.parse("2020-01"))).isZero();
+    }
+
     @Test
     void slackGetsTextAndBlocksTeamsAnAdaptiveCardAndTheEmailTheFigures() throws Exception {
         JsonNode slack = PortalClient.JSON.readTree(HOOKS.bodies("/slack").stream()
