@@ -68,15 +68,18 @@ public final class Users {
         return jdbc.sql(SQL.get("signed-in")).param("user", userId)
                 .param("account", onlyAccount.orElse(null), Types.OTHER)
                 .param("chosen", chosen.orElse(null), Types.OTHER)
-                .query((rs, n) -> {
-                    User user = new User(rs.getObject("user_id", UUID.class), rs.getString("user_email"),
-                            rs.getString("user_display_name"), rs.getBoolean("user_has_password"),
-                            rs.getTimestamp("user_created_at").toInstant());
-                    String role = rs.getString("member_role");
-                    return new SignedIn(user, role == null ? Optional.empty()
-                            : Optional.of(new SignedIn.Home(Accounts.ROW.mapRow(rs, n), Role.fromDb(role))));
-                }).optional();
+                .query(SIGNED_IN).optional();
     }
+
+    /** A signed-in read's row (user_* columns, member_role and the account's columns): also the token's read. */
+    static final RowMapper<SignedIn> SIGNED_IN = (rs, n) -> {
+        User user = new User(rs.getObject("user_id", UUID.class), rs.getString("user_email"),
+                rs.getString("user_display_name"), rs.getBoolean("user_has_password"),
+                rs.getTimestamp("user_created_at").toInstant());
+        String role = rs.getString("member_role");
+        return new SignedIn(user, role == null ? Optional.empty()
+                : Optional.of(new SignedIn.Home(Accounts.ROW.mapRow(rs, n), Role.fromDb(role))));
+    };
 
     /** Memberships, the MSP account first: the first one is where a user lands after signing in. */
     public List<Membership> memberships(UUID userId) {
