@@ -161,11 +161,18 @@ public final class Users {
         return member(accountId, userId).orElseThrow(() -> unknownUser(userId));
     }
 
+    /** A page of the account's users and invitations by email, with their number (one statement unless empty). */
     public Page<Member> members(UUID accountId, PageRequest page) {
+        long[] total = {-1};
         List<Member> items = jdbc.sql(SQL.get("members")).param("account", accountId).param("limit", page.limit())
-                .param("offset", page.offset()).query(MEMBER).list();
-        long total = jdbc.sql(SQL.get("count-members")).param("account", accountId).query(Long.class).single();
-        return new Page<>(items, page.offset(), page.limit(), total);
+                .param("offset", page.offset()).query((rs, n) -> {
+                    total[0] = rs.getLong("total");
+                    return MEMBER.mapRow(rs, n);
+                }).list();
+        if (items.isEmpty()) {
+            total[0] = jdbc.sql(SQL.get("count-members")).param("account", accountId).query(Long.class).single();
+        }
+        return new Page<>(items, page.offset(), page.limit(), total[0]);
     }
 
     public Member update(UUID accountId, AccountKind kind, UUID userId, Optional<String> displayName, Optional<Role> role) {

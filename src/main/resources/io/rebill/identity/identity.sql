@@ -59,7 +59,14 @@ SELECT i.id, i.email, i.display_name, i.with_password AS has_password, i.role, i
 FROM invitation i WHERE i.account_id = :account AND i.id = :user AND i.accepted_at IS NULL AND i.revoked_at IS NULL
 
 -- name: members
-SELECT * FROM (
+-- A page of the account's users with how many there are in all (the count is an uncorrelated subquery: computed once
+-- for the statement, not per row; it was a second statement a request). A page past the end has no row to carry it:
+-- count-members then.
+SELECT users.*,
+       (SELECT count(*) FROM membership WHERE account_id = :account)
+     + (SELECT count(*) FROM invitation WHERE account_id = :account AND accepted_at IS NULL AND revoked_at IS NULL)
+           AS total
+FROM (
     SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at,
            m.created_by,
            CASE WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.account_id = m.account_id AND i.accepted_by = u.id
