@@ -7,6 +7,7 @@ import io.rebill.ingestion.StoredPeriod;
 import io.rebill.shared.sql.SqlStatements;
 import io.rebill.shared.time.BillingPeriod;
 import io.rebill.tenancy.Integrations;
+import io.rebill.tenancy.ManagedListInputs;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.math.BigDecimal;
@@ -76,7 +77,18 @@ public final class TrackedSpend {
 
     /** Every customer account of the MSP with spend in the latest period its integrations hold. */
     public Map<UUID, Spend> byCustomer(UUID msp) {
-        Inputs inputs = inputs(msp);
+        return byCustomer(msp, inputs(msp));
+    }
+
+    /**
+     * As {@link #byCustomer(UUID)}, from the inputs the Managed Accounts list has just read with its own version in
+     * one statement ({@link ManagedListInputs}): the list's request then reads no statement of its own here.
+     */
+    public Map<UUID, Spend> byCustomer(ManagedListInputs list) {
+        return byCustomer(list.msp(), new Inputs(list.assignments(), list.sources()));
+    }
+
+    private Map<UUID, Spend> byCustomer(UUID msp, Inputs inputs) {
         List<SourceState> stored = inputs.sources().stream().map(ingestion::find).flatMap(Optional::stream)
                 .filter(s -> !s.periods().isEmpty()).toList();
         Optional<BillingPeriod> latest = stored.stream().flatMap(s -> s.periods().stream()).map(StoredPeriod::period)

@@ -68,15 +68,18 @@ public final class Users {
         return jdbc.sql(SQL.get("signed-in")).param("user", userId)
                 .param("account", onlyAccount.orElse(null), Types.OTHER)
                 .param("chosen", chosen.orElse(null), Types.OTHER)
-                .query((rs, n) -> {
-                    User user = new User(rs.getObject("user_id", UUID.class), rs.getString("user_email"),
-                            rs.getString("user_display_name"), rs.getBoolean("user_has_password"),
-                            rs.getTimestamp("user_created_at").toInstant());
-                    String role = rs.getString("member_role");
-                    return new SignedIn(user, role == null ? Optional.empty()
-                            : Optional.of(new SignedIn.Home(Accounts.ROW.mapRow(rs, n), Role.fromDb(role))));
-                }).optional();
+                .query(SIGNED_IN).optional();
     }
+
+    /** A signed-in read's row (user_* columns, member_role and the account's columns): also the token's read. */
+    static final RowMapper<SignedIn> SIGNED_IN = (rs, n) -> {
+        User user = new User(rs.getObject("user_id", UUID.class), rs.getString("user_email"),
+                rs.getString("user_display_name"), rs.getBoolean("user_has_password"),
+                rs.getTimestamp("user_created_at").toInstant());
+        String role = rs.getString("member_role");
+        return new SignedIn(user, role == null ? Optional.empty()
+                : Optional.of(new SignedIn.Home(Accounts.ROW.mapRow(rs, n), Role.fromDb(role))));
+    };
 
     /** Memberships, the MSP account first: the first one is where a user lands after signing in. */
     public List<Membership> memberships(UUID userId) {
@@ -158,11 +161,18 @@ public final class Users {
         return member(accountId, userId).orElseThrow(() -> unknownUser(userId));
     }
 
+    /** A page of the account's users and invitations by email, with their number (one statement unless empty). */
     public Page<Member> members(UUID accountId, PageRequest page) {
+        long[] total = {-1};
         List<Member> items = jdbc.sql(SQL.get("members")).param("account", accountId).param("limit", page.limit())
-                .param("offset", page.offset()).query(MEMBER).list();
-        long total = jdbc.sql(SQL.get("count-members")).param("account", accountId).query(Long.class).single();
-        return new Page<>(items, page.offset(), page.limit(), total);
+                .param("offset", page.offset()).query((rs, n) -> {
+                    total[0] = rs.getLong("total");
+                    return MEMBER.mapRow(rs, n);
+                }).list();
+        if (items.isEmpty()) {
+            total[0] = jdbc.sql(SQL.get("count-members")).param("account", accountId).query(Long.class).single();
+        }
+        return new Page<>(items, page.offset(), page.limit(), total[0]);
     }
 
     public Member update(UUID accountId, AccountKind kind, UUID userId, Optional<String> displayName, Optional<Role> role) {

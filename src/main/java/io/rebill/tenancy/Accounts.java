@@ -26,10 +26,12 @@ public final class Accounts {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final KeptCustomerAccounts kept;
 
     public Accounts(JdbcClient jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.kept = new KeptCustomerAccounts(jdbc);
     }
 
     public Account createMsp(String key, String name, String contactEmail, String emailDomain, String currency,
@@ -80,6 +82,31 @@ public final class Accounts {
             total[0] = jdbc.sql(SQL.get("count-managed")).param("msp", msp).query(Long.class).single();
         }
         return new Page<>(items, page.offset(), page.limit(), total[0]);
+    }
+
+    /**
+     * What the MSP's Managed Accounts list is made of now (its customer accounts' version, its assignments' version,
+     * its integrations' sources), in one statement: read it first, then {@link #listManaged(ManagedListInputs,
+     * PageRequest)} and the tracked spend by it.
+     */
+    public ManagedListInputs managedListInputs(UUID msp) {
+        return jdbc.sql(SQL.get("managed-list-inputs")).param("msp", msp).query((rs, n) -> {
+            java.sql.Array sources = rs.getArray("sources");
+            try {
+                return new ManagedListInputs(msp, rs.getLong("customers"), rs.getString("assignments"),
+                        List.of((String[]) sources.getArray()));
+            } finally {
+                sources.free();
+            }
+        }).single();
+    }
+
+    /**
+     * A page of the MSP's customer accounts by name, with their number, from the accounts kept under the version
+     * {@code inputs} read ({@link KeptCustomerAccounts}): no statement unless the accounts changed since.
+     */
+    public Page<Account> listManaged(ManagedListInputs inputs, PageRequest page) {
+        return kept.page(inputs, page);
     }
 
     /** Creates a managed account (seed: "New Managed Account": Account Name + Contact Email). */

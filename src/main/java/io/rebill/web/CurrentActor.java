@@ -74,8 +74,9 @@ public class CurrentActor {
             throw new RebillException(ErrorCode.FORBIDDEN, "sign in first");
         }
         // one read: the user, the membership the request acts through and its account (a token: only the account
-        // it was made in, and only while its user is still a member there)
-        SignedIn signedIn = users.signedIn(principal.userId(), principal.tokenAccount(), chosen(request, principal))
+        // it was made in, and only while its user is still a member there; read with the token in this request)
+        SignedIn signedIn = principal.signedInThisRequest()
+                .or(() -> users.signedIn(principal.userId(), principal.tokenAccount(), chosen(request, principal)))
                 .orElseThrow(() -> new SignedOutException("this user no longer exists; sign in again"));
         SignedIn.Home home = signedIn.home().orElseThrow(() -> new RebillException(ErrorCode.FORBIDDEN,
                 "your user has no access to this account any more; ask an Owner of the account"));

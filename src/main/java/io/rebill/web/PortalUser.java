@@ -14,6 +14,15 @@ public interface PortalUser {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Who the user is in the account the request acts from, when this request has already read it with its
+     * credentials (an API token: {@link io.rebill.identity.ApiTokens#authenticate}); empty for browser sessions,
+     * whose principal outlives the request.
+     */
+    default java.util.Optional<io.rebill.identity.SignedIn> signedInThisRequest() {
+        return java.util.Optional.empty();
+    }
+
     /** The API token's scope; empty for browser sessions. */
     default java.util.Optional<io.rebill.identity.TokenScope> tokenScope() {
         return java.util.Optional.empty();

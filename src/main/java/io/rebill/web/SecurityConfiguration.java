@@ -211,12 +211,13 @@ class SecurityConfiguration {
                 chain.doFilter(request, response);
                 return;
             }
-            var token = tokens.authenticate(header.substring(BEARER.length()).strip());
-            if (token.isEmpty()) {
+            var authenticated = tokens.authenticate(header.substring(BEARER.length()).strip());
+            if (authenticated.isEmpty()) {
                 writeUnauthenticated(json, response, "the API token is unknown or revoked; create a new one under"
                         + " Settings > API tokens");
                 return;
             }
+            var token = authenticated.map(ApiTokens.Authenticated::token);
             if (token.get().scope() == TokenScope.READ && !readsOnly(request)) {
                 // docs/api.md: a read token only reads, whatever its user's role and whoever owns the target (it
                 // once revoked its own user's write token, since revoking one's own token needs no permission)
@@ -225,7 +226,7 @@ class SecurityConfiguration {
                 return;
             }
             SecurityContext context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(new TokenUser(token.get()));
+            context.setAuthentication(new TokenUser(authenticated.get()));
             SecurityContextHolder.setContext(context);
             try {
                 chain.doFilter(request, response);

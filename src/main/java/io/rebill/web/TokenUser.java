@@ -1,6 +1,8 @@
 package io.rebill.web;
 
 import io.rebill.identity.ApiToken;
+import io.rebill.identity.ApiTokens;
+import io.rebill.identity.SignedIn;
 import io.rebill.identity.TokenScope;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -8,14 +10,25 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A request authenticated by an API token: the token's user, limited to the token's account and scope. */
+/**
+ * A request authenticated by an API token: the token's user, limited to the token's account and scope, with who they
+ * are there as the token's read gave it in the same request ({@link ApiTokens#authenticate}). Made for one request
+ * and dropped after it.
+ */
 final class TokenUser extends AbstractAuthenticationToken implements PortalUser {
     private final ApiToken token;
+    private final SignedIn signedIn;
 
-    TokenUser(ApiToken token) {
+    TokenUser(ApiTokens.Authenticated authenticated) {
         super(AuthorityUtils.createAuthorityList("ROLE_API"));
-        this.token = token;
+        this.token = authenticated.token();
+        this.signedIn = authenticated.signedIn();
         setAuthenticated(true);
+    }
+
+    @Override
+    public Optional<SignedIn> signedInThisRequest() {
+        return Optional.of(signedIn);
     }
 
     @Override

@@ -59,7 +59,14 @@ SELECT i.id, i.email, i.display_name, i.with_password AS has_password, i.role, i
 FROM invitation i WHERE i.account_id = :account AND i.id = :user AND i.accepted_at IS NULL AND i.revoked_at IS NULL
 
 -- name: members
-SELECT * FROM (
+-- A page of the account's users with how many there are in all (the count is an uncorrelated subquery: computed once
+-- for the statement, not per row; it was a second statement a request). A page past the end has no row to carry it:
+-- count-members then.
+SELECT users.*,
+       (SELECT count(*) FROM membership WHERE account_id = :account)
+     + (SELECT count(*) FROM invitation WHERE account_id = :account AND accepted_at IS NULL AND revoked_at IS NULL)
+           AS total
+FROM (
     SELECT u.id, u.email, u.display_name, u.password_hash IS NOT NULL AS has_password, m.role, m.created_at,
            m.created_by,
            CASE WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.account_id = m.account_id AND i.accepted_by = u.id
@@ -128,8 +135,22 @@ WHERE t.account_id = :account AND t.id = :id
 -- name: revoke-token
 UPDATE api_token SET revoked_at = now() WHERE account_id = :account AND id = :id AND revoked_at IS NULL
 
--- name: token-by-hash
-SELECT t.*, u.email AS user_email FROM api_token t JOIN app_user u ON u.id = t.user_id
+-- name: token-signed-in
+-- An API request's token and who it acts as, in one read (identity/ApiTokens#authenticate; it was two statements a
+-- request, the token, then the signed-in read above): the live token with this hash, its user, and the user's
+-- membership in the account the token was made in with that account's row, as signed-in reads them for a token
+-- (:account the token's account, no :chosen). No row: no live token with this hash; no membership columns: the
+-- user is no longer a member there. The token's columns are prefixed, the account's are a.* as signed-in has them.
+SELECT t.id AS token_id, t.account_id AS token_account_id, t.name AS token_name, t.prefix AS token_prefix,
+       t.scope AS token_scope, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at,
+       t.revoked_at AS token_revoked_at,
+       u.id AS user_id, u.email AS user_email, u.display_name AS user_display_name,
+       u.password_hash IS NOT NULL AS user_has_password, u.created_at AS user_created_at,
+       m.role AS member_role, a.*
+FROM api_token t
+JOIN app_user u ON u.id = t.user_id
+LEFT JOIN membership m ON m.user_id = t.user_id AND m.account_id = t.account_id
+LEFT JOIN account a ON a.id = m.account_id
 WHERE t.token_hash = :hash AND t.revoked_at IS NULL
 
 -- name: token-used

@@ -24,6 +24,23 @@ SELECT * FROM account WHERE key = :key AND kind = 'customer' AND msp_id = :msp
 SELECT a.*, (SELECT count(*) FROM account c WHERE c.kind = 'customer' AND c.msp_id = :msp) AS total
 FROM account a WHERE a.kind = 'customer' AND a.msp_id = :msp ORDER BY lower(a.name), a.id LIMIT :limit OFFSET :offset
 
+-- name: managed-list-inputs
+-- What the Managed Accounts list is made of, read on every request in one statement (tenancy/ManagedListInputs): the
+-- version of the MSP's customer accounts (V2026_12_10_0200), the version of its linked-account assignments
+-- (V2026_12_08_0100), each a counter raised by a trigger in every writing transaction and read by its key (0 until
+-- the first change), and the ingestion sources of its integrations (the tracked spend's stored generations are in
+-- their state.json files).
+SELECT COALESCE((SELECT v.version FROM customer_account_version v WHERE v.msp_id = :msp), 0) AS customers,
+       COALESCE((SELECT v.version FROM linked_account_assignment_version v WHERE v.msp_id = :msp), 0)::text
+           AS assignments,
+       ARRAY(SELECT DISTINCT i.source_name FROM integration i WHERE i.account_id = :msp ORDER BY i.source_name)
+           AS sources
+
+-- name: managed-by-name
+-- Every customer account of the MSP in the list's order, kept under the version read before it
+-- (tenancy/KeptCustomerAccounts).
+SELECT * FROM account WHERE kind = 'customer' AND msp_id = :msp ORDER BY lower(name), id
+
 -- name: count-managed
 SELECT count(*) FROM account WHERE kind = 'customer' AND msp_id = :msp
 

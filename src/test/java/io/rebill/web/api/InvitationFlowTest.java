@@ -68,6 +68,31 @@ class InvitationFlowTest extends ApiTestBase {
         aOwner = PortalClient.signIn(port, aOwnerEmail, CUSTOMER_PASSWORD);
     }
 
+    /** The users list: members and open invitations by email, page by page, each page with the account's total. */
+    @Test
+    void theUsersListPagesByEmailWithTheAccountsTotal() {
+        PortalClient msp = PortalClient.signIn(port, OWNER, PASSWORD);
+        String paged = created(msp.post("/api/v1/managed_accounts",
+                Map.of("name", "Paged Corp " + run, "contact_email", "admin+pc" + run + "@msp.example")));
+        PortalClient in = PortalClient.signIn(port, OWNER, PASSWORD).header("Rebill-Account", paged);
+        created(in.post("/api/v1/users", Map.of("email", "b-" + run + "@paged.example", "name", "Bea", "role", "viewer",
+                "password", CUSTOMER_PASSWORD)));
+        created(in.post("/api/v1/users", Map.of("email", "C-" + run + "@paged.example", "name", "Cy", "role", "owner",
+                "password", CUSTOMER_PASSWORD)));
+        created(in.post("/api/v1/users", Map.of("email", "a-" + run + "@paged.example", "name", "Al", "role", "viewer",
+                "invite", true)));
+
+        assertThat(usersPage(in, 0, 2)).isEqualTo("Al pending, Bea active of 3");
+        assertThat(usersPage(in, 2, 2)).isEqualTo("Cy active of 3");
+        assertThat(usersPage(in, 5, 2)).isEqualTo(" of 3");
+    }
+
+    private static String usersPage(PortalClient client, int offset, int limit) {
+        var body = client.get("/api/v1/users?offset=" + offset + "&limit=" + limit).body();
+        return body.path("items").valueStream().map(u -> u.path("name").asString() + " " + u.path("status").asString())
+                .collect(java.util.stream.Collectors.joining(", ")) + " of " + body.path("total").asLong();
+    }
+
     @Test
     void aNewPersonFollowsTheMailedLinkSetsAPasswordAndReadsExactlyTheAccountInvited() throws Exception {
         String email = "newbie-" + run + "@elsewhere.example";

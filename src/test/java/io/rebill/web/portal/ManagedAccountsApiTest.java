@@ -50,6 +50,9 @@ class ManagedAccountsApiTest {
     @Autowired
     Users users;
 
+    @Autowired
+    io.rebill.identity.ApiTokens tokens;
+
     PortalClient owner;
 
     @DynamicPropertySource
@@ -105,6 +108,125 @@ class ManagedAccountsApiTest {
         assertThat(page(paging, 4, 2)).isEqualTo("initech of 5");
         assertThat(page(paging, 10, 2)).isEqualTo(" of 5");
         assertThat(page(paging, 0, 1)).isEqualTo("Acme of 5, next offset=1&limit=1");
+    }
+
+    /**
+     * The list is kept per version of the MSP's customer accounts (a counter a trigger raises on every change of one):
+     * each change shows at the next request on every page, whichever path wrote it: the API, an operator's SQL, another
+     * feature's statement (a match predicate), a move to another MSP.
+     */
+    @Test
+    void theKeptListFollowsEveryChangeOfItsAccounts() {
+        PortalClient kept = newMsp("kept");
+        PortalClient other = newMsp("other");
+        String acme = created(kept.post("/api/v1/managed_accounts", Map.of("name", "Acme",
+                "contact_email", "admin+acme@kept.example")));
+        String globex = created(kept.post("/api/v1/managed_accounts", Map.of("name", "Globex",
+                "contact_email", "admin+globex@kept.example")));
+        assertThat(accountsOf(kept)).isEqualTo("Acme admin+acme@kept.example -, Globex admin+globex@kept.example - of 2");
+        assertThat(page(kept, 1, 1)).isEqualTo("Globex of 2");
+
+        assertThat(kept.patch("/api/v1/managed_accounts/" + acme, Map.of("name", "Acme Corp", "match",
+                "line.service == 'AmazonEC2'")).status()).isEqualTo(200);
+        assertThat(accountsOf(kept)).isEqualTo("Acme Corp admin+acme@kept.example line.service == 'AmazonEC2',"
+                + " Globex admin+globex@kept.example - of 2");
+        jdbc.sql("UPDATE account SET contact_email = 'billing+globex@kept.example', name = 'Aardvark' WHERE id = :id")
+                .param("id", UUID.fromString(globex)).update();
+        assertThat(accountsOf(kept)).isEqualTo("Aardvark billing+globex@kept.example -, Acme Corp"
+                + " admin+acme@kept.example line.service == 'AmazonEC2' of 2");
+        assertThat(page(kept, 1, 1)).isEqualTo("Acme Corp of 2");
+        // the billing rules' statement for a customer's claim (billingconfig), not the tenancy feature's
+        jdbc.sql("UPDATE account SET match_expression = NULL, claim_position = 1 WHERE id = :id")
+                .param("id", UUID.fromString(acme)).update();
+        assertThat(accountsOf(kept)).endsWith("Acme Corp admin+acme@kept.example - of 2");
+
+        String initech = created(kept.post("/api/v1/managed_accounts", Map.of("name", "Initech",
+                "contact_email", "admin+initech@kept.example")));
+        assertThat(page(kept, 0, 50)).isEqualTo("Aardvark, Acme Corp, Initech of 3");
+        assertThat(kept.post("/api/v1/managed_accounts/" + initech + "/unlink", null).status()).isEqualTo(200);
+        assertThat(page(kept, 0, 50)).isEqualTo("Aardvark, Acme Corp of 2");
+
+        assertThat(page(other, 0, 50)).isEqualTo(" of 0");
+        jdbc.sql("UPDATE account SET msp_id = (SELECT id FROM account WHERE key = 'other' AND kind = 'msp')"
+                + " WHERE id = :id").param("id", UUID.fromString(globex)).update();
+        assertThat(page(kept, 0, 50)).isEqualTo("Acme Corp of 1");
+        assertThat(page(other, 0, 50)).isEqualTo("Aardvark of 1");
+
+        jdbc.sql("DELETE FROM account WHERE id = :id").param("id", UUID.fromString(acme)).update();
+        assertThat(page(kept, 0, 50)).isEqualTo(" of 0");
+        assertThat(page(kept, 1, 1)).isEqualTo(" of 0");
+    }
+
+    /** Two MSPs whose accounts' versions are equal each see their own accounts: the MSP is part of the key. */
+    @Test
+    void twoMspsAtTheSameVersionSeeOnlyTheirOwnAccounts() {
+        PortalClient north = newMsp("north");
+        PortalClient south = newMsp("south");
+        for (String name : List.of("Alpha", "Beta")) {
+            created(north.post("/api/v1/managed_accounts", Map.of("name", "North " + name,
+                    "contact_email", "admin+" + name.toLowerCase() + "@north.example")));
+            created(south.post("/api/v1/managed_accounts", Map.of("name", "South " + name,
+                    "contact_email", "admin+" + name.toLowerCase() + "@south.example")));
+        }
+        assertThat(jdbc.sql("SELECT count(DISTINCT v.version) || ' ' || count(*) FROM customer_account_version v"
+                        + " JOIN account a ON a.id = v.msp_id WHERE a.key IN ('north', 'south')").query(String.class)
+                .single()).as("both MSPs' accounts are at one version").isEqualTo("1 2");
+
+        assertThat(page(north, 0, 50)).isEqualTo("North Alpha, North Beta of 2");
+        assertThat(page(south, 0, 50)).isEqualTo("South Alpha, South Beta of 2");
+        assertThat(page(north, 0, 50)).isEqualTo("North Alpha, North Beta of 2");
+    }
+
+    /**
+     * An API token's request reads the token with its user's membership in one statement, on every request: a role
+     * changed, a name changed or a membership removed in the database applies to the next request.
+     */
+    @Test
+    void aTokensUserRoleAndMembershipAreReadAtEachRequest() {
+        Account msp = accounts.createMsp("tokens", "Tokens MSP", "owner@tokens.example", "tokens.example", "USD",
+                "test");
+        UUID user = users.addMember(msp.id(), AccountKind.MSP, "ops@tokens.example", "Ops", Optional.empty(),
+                Role.OWNER, "test").userId();
+        PortalClient token = PortalClient.withToken(port, tokens.create(user, msp.id(), "ops",
+                io.rebill.identity.TokenScope.WRITE).secret());
+        assertThat(me(token)).isEqualTo("200 Ops owner Tokens MSP");
+
+        jdbc.sql("UPDATE membership SET role = 'viewer' WHERE user_id = :user").param("user", user).update();
+        jdbc.sql("UPDATE app_user SET display_name = 'Ops Team' WHERE id = :user").param("user", user).update();
+        assertThat(me(token)).isEqualTo("200 Ops Team viewer Tokens MSP");
+        assertThat(token.post("/api/v1/managed_accounts", Map.of("name", "Nope", "contact_email",
+                "a+nope@tokens.example")).status()).isEqualTo(403);
+
+        jdbc.sql("DELETE FROM membership WHERE user_id = :user").param("user", user).update();
+        assertThat(token.get("/api/v1/me").status()).isEqualTo(403);
+        assertThat(jdbc.sql("SELECT count(*) FROM api_token WHERE user_id = :user AND last_used_at IS NOT NULL")
+                .param("user", user).query(Long.class).single()).as("its last use is recorded").isOne();
+    }
+
+    private static String me(PortalClient client) {
+        Response r = client.get("/api/v1/me");
+        return r.status() + " " + r.body().path("name").asString() + " " + r.body().path("role").asString() + " "
+                + r.body().path("account").path("name").asString();
+    }
+
+    private PortalClient newMsp(String key) {
+        Account msp = accounts.createMsp(key, key.substring(0, 1).toUpperCase() + key.substring(1) + " MSP",
+                "owner@" + key + ".example", key + ".example", "USD", "test");
+        users.addMember(msp.id(), AccountKind.MSP, "owner@" + key + ".example", "Ana Lee",
+                Optional.of("owner-password-1"), Role.OWNER, "test");
+        return PortalClient.signIn(port, "owner@" + key + ".example", "owner-password-1");
+    }
+
+    private static String created(Response r) {
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.body().path("id").asString();
+    }
+
+    private static String accountsOf(PortalClient client) {
+        var body = client.get("/api/v1/managed_accounts?limit=50").body();
+        return body.path("items").valueStream().map(a -> a.path("name").asString() + " "
+                        + a.path("contact_email").asString() + " " + a.path("match").asString("-"))
+                .collect(java.util.stream.Collectors.joining(", ")) + " of " + body.path("total").asLong();
     }
 
     private static String page(PortalClient client, int offset, int limit) {
