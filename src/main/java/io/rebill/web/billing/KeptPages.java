@@ -39,7 +39,7 @@ import java.util.Map;
  * value: the viewer's frame {@code nav} with its name, role and permissions, the period's kept view, the period list),
  * so a kept page is exactly what rendering that model gives and is served only to a request whose model equals it:
  * never another viewer's page, never older than its model. A model holding anything that is not such a value is
- * rendered every time, as is a request whose URLs would carry its session id. The CSRF token is never kept: the page
+ * rendered every time, as are a request whose URLs would carry its session id and one with a flash message. The CSRF token is never kept: the page
  * is rendered with a random stand-in token (hex digits, which no HTML escaping changes) and kept split around it; each
  * request's own token is written into the gaps.
  */
@@ -104,7 +104,10 @@ class KeptPages {
         }
         CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
         Map<String, Object> values = values(model);
-        if (token == null || values == null || !response.encodeURL(URL_PROBE).equals(URL_PROBE)) {
+        // a flash message ("Billing October 2026 now.") is shown once: such a page is not worth a place in the cache
+        Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
+        if (token == null || values == null || flash != null && !flash.isEmpty()
+                || !response.encodeURL(URL_PROBE).equals(URL_PROBE)) {
             view.render(model, request, response);
             return;
         }

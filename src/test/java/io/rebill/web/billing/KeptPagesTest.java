@@ -44,10 +44,11 @@ class KeptPagesTest {
     void theSameModelIsRenderedOnceAndEachResponseCarriesItsOwnToken() throws Exception {
         Viewer ana = new Viewer("Ana Lee", "Owner", Set.of("VIEW_MANAGED_ACCOUNTS", "MANAGE_MANAGED_ACCOUNTS"));
         String first = serve(model(ana, "2026-10"), "token-of-request-one");
+        assertThat(first.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize((int) lastLength);
         String second = serve(model(ana, "2026-10"), "token-of-request-two");
 
         assertThat(rendered).hasSize(1);
-        assertThat(first.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize((int) lastLength);
+        assertThat(second.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize((int) lastLength);
         String expected = "<meta name=\"csrf-token\" content=\"%s\"><p>Ana Lee · Owner</p><form><input name=\"_csrf\" "
                 + "value=\"%s\"><button id=\"run-bill\">Run bill</button></form><main>2026-10</main>";
         assertThat(first).isEqualTo(expected.formatted("token-of-request-one", "token-of-request-one"));
@@ -77,6 +78,17 @@ class KeptPagesTest {
         model.put("mutable", new StringBuilder("changes"));
         serve(model, "t1");
         serve(model, "t2");
+        assertThat(rendered).hasSize(2);
+    }
+
+    @Test
+    void aPageWithAFlashMessageIsNotKept() throws Exception {
+        Viewer ana = new Viewer("Ana Lee", "Owner", Set.of("VIEW_MANAGED_ACCOUNTS"));
+        flash = Map.of("message", "Billing October 2026 now.");
+        serve(model(ana, "2026-10"), "t1");
+        flash = null;
+        serve(model(ana, "2026-10"), "t2");
+        serve(model(ana, "2026-10"), "t3");
         assertThat(rendered).hasSize(2);
     }
 
@@ -115,12 +127,18 @@ class KeptPagesTest {
     }
 
     private long lastLength;
+    private Map<String, ?> flash;
 
     private String serve(Map<String, ?> model, String token) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/billing/2026-10");
         CsrfToken csrf = new DefaultCsrfToken("X-CSRF-TOKEN", "_csrf", token);
         request.setAttribute(CsrfToken.class.getName(), csrf);
         request.setAttribute("_csrf", csrf);
+        if (flash != null) {
+            org.springframework.web.servlet.FlashMap input = new org.springframework.web.servlet.FlashMap();
+            input.putAll(flash);
+            request.setAttribute(org.springframework.web.servlet.DispatcherServlet.INPUT_FLASH_MAP_ATTRIBUTE, input);
+        }
         MockHttpServletResponse response = new MockHttpServletResponse();
         kept.view("billing").render(model, request, response);
         assertThat(response.getContentType()).isEqualTo("text/html;charset=UTF-8");
