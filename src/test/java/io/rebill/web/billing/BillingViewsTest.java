@@ -269,6 +269,9 @@ class BillingViewsTest {
         var run = bo.submit(path, path + "/run", Map.of());
         assertThat(run.statusCode()).as(run.body()).isEqualTo(302);
         assertThat(run.headers().firstValue("Location").orElse("")).endsWith(path);
+        // its message shows once, on the page the redirect leads to, and not on the kept page after it
+        assertThat(bo.page(path).body()).contains("Billing October 2026 now.");
+        assertThat(bo.page(path).body()).doesNotContain("Billing October 2026 now.");
     }
 
     private static String onlyToken(String page) {
