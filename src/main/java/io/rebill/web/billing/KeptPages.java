@@ -17,17 +17,23 @@ import org.springframework.web.servlet.ViewResolver;
 import org.springframework.web.servlet.support.RequestContextUtils;
 
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whole pages rendered once per model and kept as bytes, with the viewer's CSRF token put in on every request
@@ -47,6 +53,8 @@ import java.util.Map;
 class KeptPages {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String URL_PROBE = "/kept-page-probe";
+    private static final Set<Class<?>> SCALARS = Set.of(String.class, Boolean.class, Character.class, Byte.class,
+            Short.class, Integer.class, Long.class, Float.class, Double.class, BigDecimal.class, BigInteger.class);
     private static final ClassValue<Boolean> VALUE_TYPES = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -72,9 +80,10 @@ class KeptPages {
     }
 
     /** A rendered page in its response's charset, split where the CSRF token goes. */
-    private record Page(String contentType, List<byte[]> parts) {
+    private record Page(String contentType, Charset charset, List<byte[]> parts) {
         void write(HttpServletResponse response, String token) throws IOException {
-            byte[] t = token.getBytes(Charset.forName(response.getCharacterEncoding()));
+            response.setContentType(contentType);
+            byte[] t = token.getBytes(charset);
             long length = (long) t.length * (parts.size() - 1);
             for (byte[] p : parts) {
                 length += p.length;
@@ -117,8 +126,12 @@ class KeptPages {
             page = renderKept(view, model, token, request, response);
             pages.put(key, page);
         }
-        response.setContentType(page.contentType());
         page.write(response, token.getToken());
+    }
+
+    /** How many pages are kept (tests: that a real page's model is one that is kept at all). */
+    int size() {
+        return pages.size();
     }
 
     /** The model's values without Spring's binding results, or null when one of them is not a value. */
@@ -137,35 +150,37 @@ class KeptPages {
     }
 
     /**
-     * Strings, boxed primitives, enums, and records whose components are such values or collections of them (by their
-     * declared types: a {@code Set<String>} of permissions); what a page's model holds when it can be compared.
+     * Strings, boxed primitives, big numbers, enums, and records whose components are such values, or lists, sets,
+     * maps or optionals of them by their declared types (a {@code Set<String>} of permissions): what compares by
+     * content. A collection itself is no value here (its elements are not checked per request), nor a mutable number.
      */
     static boolean isValueType(Class<?> type) {
-        if (type.isPrimitive() || type == String.class || type == Boolean.class || type == Character.class
-                || Number.class.isAssignableFrom(type) && type.getName().startsWith("java.") || type.isEnum()) {
+        if (type.isPrimitive() || SCALARS.contains(type) || type.isEnum()) {
             return true;
-        }
-        if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
-            // the JDK's collections compare by content; their elements are checked where they are declared
-            return type.getName().startsWith("java.util.");
         }
         if (!type.isRecord()) {
             return false;
         }
-        for (var component : type.getRecordComponents()) {
+        for (RecordComponent component : type.getRecordComponents()) {
             Class<?> c = component.getType();
-            if (c != type && !VALUE_TYPES.get(c)) {
+            if (c == type) {
+                continue;
+            }
+            boolean container = c == List.class || c == Set.class || c == Map.class || c == Optional.class;
+            if (container ? !valueArguments(component.getGenericType()) : !VALUE_TYPES.get(c)) {
                 return false;
             }
-            if (Collection.class.isAssignableFrom(c) || Map.class.isAssignableFrom(c)) {
-                if (!(component.getGenericType() instanceof java.lang.reflect.ParameterizedType p)) {
-                    return false;
-                }
-                for (var argument : p.getActualTypeArguments()) {
-                    if (!(argument instanceof Class<?> a) || !VALUE_TYPES.get(a)) {
-                        return false;
-                    }
-                }
+        }
+        return true;
+    }
+
+    private static boolean valueArguments(Type declared) {
+        if (!(declared instanceof ParameterizedType p)) {
+            return false;
+        }
+        for (Type argument : p.getActualTypeArguments()) {
+            if (!(argument instanceof Class<?> a) || !VALUE_TYPES.get(a)) {
+                return false;
             }
         }
         return true;
@@ -197,7 +212,7 @@ class KeptPages {
             from = at + standIn.length();
         }
         parts.add(html.substring(from).getBytes(charset));
-        return new Page(response.getContentType(), List.copyOf(parts));
+        return new Page(response.getContentType(), charset, List.copyOf(parts));
     }
 
     /** The response as the view sees it: headers go through, the body is kept in memory. */

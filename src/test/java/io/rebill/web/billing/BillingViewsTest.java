@@ -64,6 +64,9 @@ class BillingViewsTest {
     JdbcClient jdbc;
 
     @Autowired
+    KeptPages kept;
+
+    @Autowired
     javax.sql.DataSource dataSource;
 
     @DynamicPropertySource
@@ -243,9 +246,12 @@ class BillingViewsTest {
                 Role.INTEGRATION_OWNER, "test");
         PortalClient bo = PortalClient.signIn(port, "integrations@" + domain, PASSWORD);
         String path = "/billing/" + PERIOD;
+        int keptBefore = kept.size();
         String ana1 = w.owner().page(path).body();
         String ana2 = w.owner().page(path).body();
         String bos = bo.page(path).body();
+        assertThat(kept.size()).as("one page kept for each viewer, the second view served from it")
+                .isEqualTo(keptBefore + 2);
         assertThat(ana1).contains("owner@" + domain, ">Owner<", "User menu\">Ana Lee<", w.customerName(),
                 "id=\"run-bill\"").doesNotContain("integrations@" + domain, "Bo Reed");
         // the run status names who ran the bill (Ana Lee): the same for both viewers

@@ -113,7 +113,11 @@ class KeptPagesTest {
         }
         record Items(List<Object> items) {
         }
+        record Counted(java.util.concurrent.atomic.AtomicInteger count) {
+        }
         assertThat(KeptPages.isValueType(Holder.class)).isFalse();
+        assertThat(KeptPages.isValueType(Counted.class)).isFalse();
+        assertThat(KeptPages.isValueType(java.util.ArrayList.class)).as("a list's elements are not checked").isFalse();
         assertThat(KeptPages.isValueType(Items.class)).isFalse();
         assertThat(KeptPages.isValueType(Object.class)).isFalse();
     }
