@@ -45,9 +45,9 @@ import java.util.Set;
  * value: the viewer's frame {@code nav} with its name, role and permissions, the period's kept view, the period list),
  * so a kept page is exactly what rendering that model gives and is served only to a request whose model equals it:
  * never another viewer's page, never older than its model. A model holding anything that is not such a value is
- * rendered every time, as are a request whose URLs would carry its session id and one with a flash message. The CSRF token is never kept: the page
- * is rendered with a random stand-in token (hex digits, which no HTML escaping changes) and kept split around it; each
- * request's own token is written into the gaps.
+ * rendered every time, as are a request whose URLs would carry its session id and one with a flash message. The CSRF
+ * token is never kept: the page is rendered with a random stand-in token (hex digits, which no HTML escaping changes)
+ * and kept split around it; each request's own token (base64url, which none changes either) is written into the gaps.
  */
 @Component
 class KeptPages {
