@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.View;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import java.math.BigDecimal;
@@ -39,12 +40,14 @@ class BillingPage {
     private final Invoices invoices;
     private final BillingViews views;
     private final RenderedRows rendered;
+    private final View page;
 
-    BillingPage(BillRuns runs, Invoices invoices, BillingViews views, RenderedRows rendered) {
+    BillingPage(BillRuns runs, Invoices invoices, BillingViews views, RenderedRows rendered, KeptPages kept) {
         this.runs = runs;
         this.invoices = invoices;
         this.views = views;
         this.rendered = rendered;
+        this.page = kept.view("billing");
     }
 
     record PeriodOption(String value, String label, boolean selected) {
@@ -60,8 +63,9 @@ class BillingPage {
                 : "redirect:/billing/" + periods.getFirst();
     }
 
+    /** The page, kept whole per model (the viewer's frame included) with the CSRF token put in per request. */
     @GetMapping("/billing/{period}")
-    String period(Actor actor, @PathVariable String period, Model model) {
+    View period(Actor actor, @PathVariable String period, Model model) {
         BillingPeriod p = BillingPeriod.parse(period);
         BillingViews.PeriodView view = views.page(actor, p);
         model.addAttribute("period", p.toString());
@@ -73,7 +77,7 @@ class BillingPage {
         model.addAttribute("view", view);
         model.addAttribute("run", view.run());
         model.addAttribute("shown", view.shown());
-        return "billing";
+        return page;
     }
 
     /** The run status box, polled by htmx while a run is queued or running; a finished run reloads the page. */

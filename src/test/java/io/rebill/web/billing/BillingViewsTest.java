@@ -64,6 +64,9 @@ class BillingViewsTest {
     JdbcClient jdbc;
 
     @Autowired
+    KeptPages kept;
+
+    @Autowired
     javax.sql.DataSource dataSource;
 
     @DynamicPropertySource
@@ -228,6 +231,66 @@ class BillingViewsTest {
             assertThat(issued.status()).as(issued.text()).isEqualTo(200);
         }
         assertThat(row(w)).contains(">Issued<");
+    }
+
+    /**
+     * The page is kept whole per model (KeptPages): each viewer still gets their own frame (name, e-mail, role) and
+     * every response its own CSRF token, one that the session accepts; a rename written by SQL (the MSP's name in the
+     * frame, a customer's name in the run's figures) shows at the next request.
+     */
+    @Test
+    void eachViewerGetsTheirOwnFrameAndTokenAndRenamesShowAtTheNextRequest() {
+        World w = billedWorld();
+        String domain = w.msp().key() + ".example";
+        users.addMember(w.msp().id(), AccountKind.MSP, "integrations@" + domain, "Bo Reed", Optional.of(PASSWORD),
+                Role.INTEGRATION_OWNER, "test");
+        PortalClient bo = PortalClient.signIn(port, "integrations@" + domain, PASSWORD);
+        String path = "/billing/" + PERIOD;
+        int keptBefore = kept.size();
+        String ana1 = w.owner().page(path).body();
+        String ana2 = w.owner().page(path).body();
+        String bos = bo.page(path).body();
+        assertThat(kept.size()).as("one page kept for each viewer, the second view served from it")
+                .isEqualTo(keptBefore + 2);
+        assertThat(ana1).contains("owner@" + domain, ">Owner<", "User menu\">Ana Lee<", w.customerName(),
+                "id=\"run-bill\"").doesNotContain("integrations@" + domain, "Bo Reed");
+        // the run status names who ran the bill (Ana Lee): the same for both viewers
+        assertThat(bos).contains("integrations@" + domain, ">Integration Owner<", "User menu\">Bo Reed<",
+                w.customerName(), "id=\"run-bill\"").doesNotContain("owner@" + domain, "User menu\">Ana Lee<");
+        // one token throughout a page (the meta tag and every form), another in every response
+        String t1 = onlyToken(ana1);
+        String t2 = onlyToken(ana2);
+        String t3 = onlyToken(bos);
+        assertThat(List.of(t1, t2, t3)).doesNotHaveDuplicates();
+        assertThat(ana1.replace(t1, "TOKEN")).isEqualTo(ana2.replace(t2, "TOKEN"));
+
+        jdbc.sql("UPDATE account SET name = 'Renamed Partner' WHERE id = :id").param("id", w.msp().id()).update();
+        assertThat(w.owner().page(path).body()).contains("Renamed Partner").doesNotContain(w.msp().name());
+        assertThat(bo.page(path).body()).contains("Renamed Partner");
+        jdbc.sql("UPDATE bill_run_customer SET name = 'Renamed In The Run' WHERE msp_id = :msp")
+                .param("msp", w.msp().id()).update();
+        assertThat(w.owner().page(path).body()).contains("data-customer=\"Renamed In The Run\"")
+                .doesNotContain("data-customer=\"" + w.customerName() + "\"");
+        // last (it queues a run): the token a kept page carries is the session's: its form posts (403 if it were not)
+        var run = bo.submit(path, path + "/run", Map.of());
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(302);
+        assertThat(run.headers().firstValue("Location").orElse("")).endsWith(path);
+        // its message shows once, on the page the redirect leads to, and not on the kept page after it
+        assertThat(bo.page(path).body()).contains("Billing October 2026 now.");
+        assertThat(bo.page(path).body()).doesNotContain("Billing October 2026 now.");
+    }
+
+    private static String onlyToken(String page) {
+        Matcher meta = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"").matcher(page);
+        assertThat(meta.find()).as("the page's CSRF meta tag").isTrue();
+        Matcher fields = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(page);
+        int forms = 0;
+        while (fields.find()) {
+            assertThat(fields.group(1)).isEqualTo(meta.group(1));
+            forms++;
+        }
+        assertThat(forms).as("forms with a CSRF field (sign out, run bill)").isGreaterThanOrEqualTo(2);
+        return meta.group(1);
     }
 
     @Test
