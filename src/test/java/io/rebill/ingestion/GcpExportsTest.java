@@ -161,11 +161,7 @@ class GcpExportsTest {
                 .hasMessageContaining("export.csv").hasMessageContaining("column credits.amount: 'ten' is not a number");
     }
 
-    /**
-     * A file without a NUL byte is mapped without looking for one in every value (Fingerprints); one with a NUL byte
-     * anywhere, here in the 1,000th line, past the first 64 KiB the fingerprint reads at a time, is still refused
-     * naming file, line and column.
-     */
+    /** A NUL byte deep in an export (its 1,000th line, past the first 64 KiB) is named by file, line and column. */
     @Test
     void aNulByteDeepInTheFileIsNamedByFileLineAndColumn() {
         List<LineItemFixture> lines = new java.util.ArrayList<>();

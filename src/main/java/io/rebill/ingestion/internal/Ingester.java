@@ -82,8 +82,7 @@ public final class Ingester {
     private IngestResult run(String source, SourceState before, List<Path> paths, ProgressListener progress,
                              Instant started) {
         InputCollector.Collected collected = InputCollector.collect(paths);
-        List<Fingerprints.Fingerprint> prints = collected.files().stream().map(Fingerprints::scan).toList();
-        List<InputFile> inputs = prints.stream().map(Fingerprints.Fingerprint::file).toList();
+        List<InputFile> inputs = collected.files().stream().map(Fingerprints::of).toList();
         long bytes = inputs.stream().mapToLong(InputFile::bytes).sum();
 
         List<StoredPeriod> same = unchangedPeriods(before, inputs);
@@ -99,8 +98,8 @@ public final class Ingester {
             Sql.prepare(duck);
             ProgressTracker tracker = new ProgressTracker(progress, collected.files().size(), started);
             List<SniffedFile> files = new ArrayList<>();
-            for (int i = 0; i < collected.files().size(); i++) {
-                files.add(FileSniffer.sniff(collected.files().get(i), duck).withNulBytesKnown(prints.get(i).hasNulByte()));
+            for (Path p : collected.files()) {
+                files.add(FileSniffer.sniff(p, duck));
             }
             Files.createDirectories(staging);
             Map<BillingPeriod, CostSums> stored = new TreeMap<>();

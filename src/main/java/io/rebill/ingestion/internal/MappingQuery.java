@@ -239,14 +239,8 @@ final class MappingQuery {
         };
     }
 
-    /**
-     * A text value (a name, an id) with a NUL byte refused, naming its column (macros.sql); as it is when the file
-     * holds no NUL byte at all (a tenth of a second of CPU per million lines and text column; docs/benchmarks.md).
-     */
-    private String text(String id, String column, String parquetType) {
-        if (parquetType == null && file.nulFree()) {
-            return id;
-        }
+    /** A text value (a name, an id) with a NUL byte refused, naming its column (macros.sql). */
+    private static String text(String id, String column, String parquetType) {
         return "rb_str(" + (parquetType == null ? id : "rb_text(CAST(" + id + " AS VARCHAR))") + ", '" + DuckDb.literal(column) + "')";
     }
 
