@@ -161,6 +161,27 @@ class GcpExportsTest {
                 .hasMessageContaining("export.csv").hasMessageContaining("column credits.amount: 'ten' is not a number");
     }
 
+    /** A NUL byte deep in an export (its 1,000th line, past the first 64 KiB) is named by file, line and column. */
+    @Test
+    void aNulByteDeepInTheFileIsNamedByFileLineAndColumn() {
+        List<LineItemFixture> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            lines.add(aLineItem().account("my-project-" + i));
+        }
+        Path file = ProviderWriters.gcpCsv(lines, dir.resolve("in/export.csv"));
+        String text = readString(file);
+        assertThat(text.indexOf(",my-project-999,")).isGreaterThan(1 << 16);
+        writeString(file, text.replace(",my-project-999,", ",my-project\0-999,"));
+
+        assertThatThrownBy(() -> ingestion.ingest("gcp", List.of(file), ProgressListener.silent()))
+                .isInstanceOf(RebillException.class)
+                .satisfies(e -> {
+                    assertThat(((RebillException) e).code()).isEqualTo(ErrorCode.BAD_VALUE);
+                    assertThat(e.getMessage()).contains("export.csv: line 1001: column project.id").contains("NUL byte");
+                });
+        assertThat(ingestion.source("gcp").periods()).isEmpty();
+    }
+
     static String readString(Path file) {
         try {
             return java.nio.file.Files.readString(file);

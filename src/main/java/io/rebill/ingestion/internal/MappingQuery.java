@@ -4,7 +4,6 @@ import io.rebill.ingestion.CanonicalColumn;
 import io.rebill.ingestion.StoredLines;
 import io.rebill.shared.duckdb.DuckDb;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +137,7 @@ final class MappingQuery {
         boolean hasSource = false;
         while (r.find()) {
             String replacement = r.group(3) == null ? placeholder(r.group(1), r.group(2)) : switch (r.group(3)) {
-                case "tags" -> tags();
+                case "tags" -> TagColumns.of(file, byKey);
                 case "input" -> input == null ? "" : ", " + input;
                 case "amortized" -> Boolean.toString(SourceFormat.isAmortized(file.path()));
                 case "credit_amount" -> creditAmount();
@@ -318,75 +317,6 @@ final class MappingQuery {
             return "CAST(map_extract_value(" + id + ", '" + DuckDb.literal(attribute) + "') AS VARCHAR)";
         }
         return "json_extract_string(" + id + ", '$." + DuckDb.literal(attribute) + "')";
-    }
-
-    /**
-     * Tags from per-tag columns (legacy and Athena CUR), a map column (CUR 2.0) or a JSON column (FOCUS), as the
-     * canonical list of key/value pairs without empty values ({@link CanonicalColumn#TAGS_TYPE}).
-     */
-    private String tags() {
-        List<String> entries = new ArrayList<>();
-        Set<String> keys = new java.util.HashSet<>();
-        for (String column : file.columns()) {
-            String tagKey = tagKeyOfColumn(column);
-            // two columns naming one tag (resourceTags/user:team and resourceTags/team): the first one holds it
-            if (tagKey != null && keys.add(tagKey)) {
-                entries.add("{'key': '" + DuckDb.literal(tagKey) + "', 'value': CAST(" + DuckDb.identifier(column)
-                        + " AS VARCHAR)}");
-            }
-        }
-        if (!entries.isEmpty()) {
-            return noTagsIsNull("list_filter([" + String.join(", ", entries)
-                    + "], lambda e: e.value IS NOT NULL AND e.value <> '')");
-        }
-        switch (file.format()) {
-            case AZURE_COST_DETAILS, AZURE_USAGE -> {
-                return noTagsIsNull(ProviderColumns.azureTags(byKey.get("tags")));
-            }
-            case GCP_BILLING -> {
-                return noTagsIsNull(ProviderColumns.gcpLabels(byKey.get("labels"), file.parquetTypes()));
-            }
-            case CUR_LEGACY, CUR_SNAKE, FOCUS -> {
-            }
-        }
-        String mapColumn = file.format() == SourceFormat.FOCUS ? byKey.get("tags") : byKey.get("resourcetags");
-        if (mapColumn == null) {
-            return "CAST(NULL AS " + CanonicalColumn.TAGS_TYPE + ")";
-        }
-        String id = DuckDb.identifier(mapColumn);
-        String type = file.parquetTypes().get(mapColumn);
-        String map = type != null && type.startsWith("MAP")
-                ? "CAST(" + id + " AS MAP(VARCHAR, VARCHAR))"
-                : "json_transform(CASE WHEN " + id + " IN ('', 'NULL', 'null', '\\N') THEN NULL ELSE " + id
-                + " END, '\"MAP(VARCHAR, VARCHAR)\"')";
-        String keyRule = file.format() == SourceFormat.FOCUS ? "e.key" : "rb_cur_tag_key(e.key)";
-        return noTagsIsNull("list_transform(list_filter(map_entries(" + map
-                + "), lambda e: e.value IS NOT NULL AND e.value <> ''), lambda e: {'key': " + keyRule
-                + ", 'value': e.value})");
-    }
-
-    /**
-     * No tags is stored as NULL, so "no tags" looks the same from every format. NULLIF evaluates the list once; a
-     * CASE (or a macro) naming it twice would build every line's list twice.
-     */
-    private static String noTagsIsNull(String list) {
-        return "nullif(" + list + ", CAST([] AS " + CanonicalColumn.TAGS_TYPE + "))";
-    }
-
-    /** resourceTags/user:team -> team, resourceTags/aws:createdBy -> aws:createdBy, resource_tags_user_team -> team. */
-    static String tagKeyOfColumn(String column) {
-        if (column.startsWith("resourceTags/")) {
-            String key = column.substring("resourceTags/".length());
-            return key.startsWith("user:") ? key.substring(5) : key;
-        }
-        if (column.startsWith("resource_tags_")) {
-            String key = column.substring("resource_tags_".length());
-            if (key.startsWith("user_")) {
-                return key.substring(5);
-            }
-            return key.startsWith("aws_") ? "aws:" + key.substring(4) : key;
-        }
-        return null;
     }
 
     /** The DuckDB table function that reads this file, typed so that bad values are rejected with their line. */
