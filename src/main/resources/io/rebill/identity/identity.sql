@@ -162,8 +162,16 @@ VALUES (:msp, :account, :user, :email, :actingAs, :action, :target, CAST(:detail
 
 -- name: audit-of-msp
 -- The MSP sees its own account's entries and those of the customer accounts it manages (or managed). The filter
--- (AuditFilter): who as the reader sees them, kinds of action (the code before the dot), a time range.
-SELECT * FROM audit_log WHERE msp_id = :msp
+-- (AuditFilter): who as the reader sees them, kinds of action (the code before the dot), a time range. Each row
+-- carries how many entries pass the filter in all (an uncorrelated subquery: computed once for the statement; it
+-- was a second statement a request); a page past the end has no row to carry it: count-audit-of-msp then.
+SELECT audit_log.*, (SELECT count(*) FROM audit_log WHERE msp_id = :msp
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))) AS total
+FROM audit_log WHERE msp_id = :msp
   AND (CAST(:actor AS text) IS NULL
        OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
   AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
@@ -180,7 +188,14 @@ SELECT count(*) FROM audit_log WHERE msp_id = :msp
   AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
 
 -- name: audit-of-account
-SELECT * FROM audit_log WHERE account_id = :account
+-- As audit-of-msp, for one customer account's own log.
+SELECT audit_log.*, (SELECT count(*) FROM audit_log WHERE account_id = :account
+  AND (CAST(:actor AS text) IS NULL
+       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
+  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
+  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))) AS total
+FROM audit_log WHERE account_id = :account
   AND (CAST(:actor AS text) IS NULL
        OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
   AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))

@@ -114,6 +114,13 @@ class AuditLogApiTest {
         assertThat(sentences(owner.get("/api/v1/audit_logs?to=" + today.minusDays(1)))).isEmpty();
         Response total = owner.get("/api/v1/audit_logs?kind=accounts&actor_email=ANA@msp.example");
         assertThat(total.body().path("total").asLong()).isEqualTo(1);
+        // a page carries the total of everything the filter passes; a page past the end too
+        Response firstOfTwo = owner.get("/api/v1/audit_logs?kind=accounts&limit=1");
+        assertThat(firstOfTwo.body().path("items").size()).isEqualTo(1);
+        assertThat(firstOfTwo.body().path("total").asLong()).isEqualTo(2);
+        Response pastTheEnd = owner.get("/api/v1/audit_logs?kind=accounts&limit=1&offset=5");
+        assertThat(pastTheEnd.body().path("items").size()).isZero();
+        assertThat(pastTheEnd.body().path("total").asLong()).isEqualTo(2);
 
         Response badKind = owner.get("/api/v1/audit_logs?kind=invoicez");
         assertThat(badKind.status()).isEqualTo(400);
