@@ -76,7 +76,9 @@ final class BenchServer implements AutoCloseable {
         }
         List<String> args = new ArrayList<>(List.of("--data-dir", home.toString(), "serve", "--port", String.valueOf(port)));
         args.addAll(serveArgs);
-        List<String> options = new ArrayList<>(List.of("-Drebill.admin.password=" + password, "-Dserver.address=127.0.0.1"));
+        // started as ./rebill starts `serve`: with its whole heap (the launcher's -Xms1g)
+        List<String> options = new ArrayList<>(List.of("-Xms1g", "-Drebill.admin.password=" + password,
+                "-Dserver.address=127.0.0.1"));
         options.addAll(jvmOptions);
         // e.g. REBILL_BENCH_SERVER_OPTS="-XX:StartFlightRecording=filename=server.jfr,settings=profile" to profile
         String extra = System.getenv("REBILL_BENCH_SERVER_OPTS");
