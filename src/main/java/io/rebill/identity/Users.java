@@ -46,6 +46,21 @@ public final class Users {
                 .query(USER).optional();
     }
 
+    /**
+     * The display names of the users with these addresses, by address in lower case (one statement); an address
+     * without a user is not in the map.
+     */
+    public java.util.Map<String, String> displayNames(java.util.Collection<String> emails) {
+        java.util.Set<String> lower = emails.stream().filter(e -> e != null && !e.isBlank())
+                .map(e -> e.strip().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        if (!lower.isEmpty()) {
+            jdbc.sql(SQL.get("display-names-by-email")).param("emails", List.copyOf(lower))
+                    .query((rs, n) -> names.put(rs.getString("email"), rs.getString("display_name"))).list();
+        }
+        return names;
+    }
+
     /** The stored hash for a sign-in check; empty for unknown users and SSO-only users. */
     public Optional<String> passwordHash(UUID id) {
         return jdbc.sql(SQL.get("find-user")).param("id", id).query((rs, n) -> rs.getString("password_hash"))

@@ -10,6 +10,11 @@ SELECT * FROM app_user WHERE id = :id
 -- name: find-user-by-email
 SELECT * FROM app_user WHERE lower(email) = lower(:email)
 
+-- name: display-names-by-email
+-- The display names of the users with these addresses (lower case), in one statement (the audit log's page names
+-- its actors with them, instead of one statement per actor)
+SELECT lower(email) AS email, display_name FROM app_user WHERE lower(email) IN (:emails)
+
 -- name: set-password
 UPDATE app_user SET password_hash = :hash WHERE id = :id
 

@@ -74,7 +74,7 @@ class AuditLogsApi {
         Page<AuditEntry> entries = mspView(actor)
                 ? audit.ofMsp(actor.account().id(), filter, page)
                 : audit.ofCustomer(actor.account().id(), filter, page);
-        AuditSentences sentences = sentences(actor);
+        AuditSentences sentences = sentences(actor, entries.items());
         PageJson<AuditEntry> json = PageJson.of(entries, "/api/v1/audit_logs");
         return new PageJson<>(json.items().stream().map(e -> new AuditEntryJson(e.id(), e.accountId(), e.actorEmail(),
                 e.actingAs(), e.action(), e.target(), e.detail(), e.at(), sentences.sentence(e), sentences.date(e.at())))
@@ -96,11 +96,14 @@ class AuditLogsApi {
     }
 
     /**
-     * Names for one answer, each looked up once, and only when a sentence of the page needs it: the account's
-     * integrations are read at the first entry that names one (most pages name none).
+     * Names for one answer, each looked up once, and only when a sentence of the page needs it: the page's actors in
+     * one statement, the account's integrations at the first entry that names one (most pages name none).
      */
-    private AuditSentences sentences(Actor actor) {
+    private AuditSentences sentences(Actor actor, List<AuditEntry> page) {
+        Map<String, String> byLowerEmail = users.displayNames(page.stream().map(AuditEntry::actorEmail).toList());
         Map<String, Optional<String>> people = new HashMap<>();
+        page.forEach(e -> people.put(e.actorEmail(), Optional.ofNullable(e.actorEmail() == null ? null
+                : byLowerEmail.get(e.actorEmail().strip().toLowerCase(java.util.Locale.ROOT)))));
         Map<UUID, Optional<String>> accountNames = new HashMap<>();
         Map<UUID, String> integrationNames = new HashMap<>();
         boolean[] integrationsRead = {false};

@@ -32,14 +32,16 @@ final class AuditSentences {
 
     private final Names names;
     private final ZoneId zone;
+    private final DateTimeFormatter dates;
 
     AuditSentences(Names names, ZoneId zone) {
         this.names = names;
         this.zone = zone;
+        this.dates = DATE.withZone(zone);
     }
 
     String date(Instant at) {
-        return DATE.withZone(zone).format(at);
+        return dates.format(at);
     }
 
     String who(AuditEntry e) {
