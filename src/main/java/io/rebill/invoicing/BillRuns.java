@@ -63,8 +63,7 @@ public final class BillRuns implements AutoCloseable {
             (msp, currency) -> io.rebill.shared.money.ExchangeRates.none(currency);
     private final io.rebill.costs.DailyCosts daily;
     private final Duration coalesce;
-    /** Margin by service per successful run: a run's daily aggregate never changes once written (its own rows). */
-    private final Map<UUID, Map<String, java.math.BigDecimal>> marginsOfRun = io.rebill.shared.cache.Lru.of(256);
+    private final ServiceMargins serviceMargins;
 
     /**
      * @param coalesce  how long an automatic run waits for more changes before it starts
@@ -77,6 +76,7 @@ public final class BillRuns implements AutoCloseable {
         this.automatic = automatic;
         this.billing = billing;
         this.daily = daily;
+        this.serviceMargins = new ServiceMargins(daily);
         this.runs = new RunStore(jdbc);
         this.invoices = new InvoiceStore(jdbc);
         this.closes = new CloseStore(jdbc);
@@ -334,9 +334,7 @@ public final class BillRuns implements AutoCloseable {
 
     /**
      * The period's margin per service (charge minus cost) over the customers of its latest successful run, largest
-     * first, at most {@code top}: from the daily aggregate that run wrote, summed once per run (about 15,000 rows a
-     * month at 200 customers; every Billing page view summed them). Accounts nobody claims are not a customer's
-     * margin and are left out, as they are from the margin by customer.
+     * first, at most {@code top} ({@link ServiceMargins}).
      */
     public Map<String, java.math.BigDecimal> marginByService(Actor actor, BillingPeriod period, int top) {
         UUID msp = viewer(actor);
@@ -344,21 +342,7 @@ public final class BillRuns implements AutoCloseable {
         if (billed.isEmpty()) {
             return Map.of();
         }
-        Map<String, java.math.BigDecimal> all = marginsOfRun.computeIfAbsent(billed.get().id(), run -> {
-            Map<String, java.math.BigDecimal> sums = new java.util.HashMap<>();
-            daily.figures(new io.rebill.costs.CostViewer.Msp(msp), period, List.of(io.rebill.costs.CostGroup.SERVICE,
-                            io.rebill.costs.CostGroup.KIND)).rows().stream()
-                    .filter(r -> !"unassigned".equals(r.keys().get(1)))
-                    .forEach(r -> sums.merge(Optional.ofNullable(r.keys().get(0)).orElse("Other"),
-                            r.margin().orElse(java.math.BigDecimal.ZERO), java.math.BigDecimal::add));
-            Map<String, java.math.BigDecimal> sorted = new java.util.LinkedHashMap<>();
-            sums.entrySet().stream().sorted(Map.Entry.<String, java.math.BigDecimal>comparingByValue().reversed()
-                    .thenComparing(Map.Entry.comparingByKey())).forEach(e -> sorted.put(e.getKey(), e.getValue()));
-            return java.util.Collections.unmodifiableMap(sorted);
-        });
-        Map<String, java.math.BigDecimal> first = new java.util.LinkedHashMap<>();
-        all.entrySet().stream().limit(top).forEach(e -> first.put(e.getKey(), e.getValue()));
-        return first;
+        return serviceMargins.of(msp, billed.get().id(), period, top);
     }
 
     /** Which invoice of a customer's period the overview shows: the draft, else the issued one, else a void one. */
