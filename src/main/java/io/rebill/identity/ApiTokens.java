@@ -94,17 +94,7 @@ public final class ApiTokens {
             return Optional.empty();
         }
         Optional<Authenticated> found = jdbc.sql(Users.SQL.get("token-signed-in")).param("hash", hash(secret))
-                .query((rs, n) -> {
-                    SignedIn signedIn = Users.SIGNED_IN.mapRow(rs, n);
-                    ApiToken token = new ApiToken(rs.getObject("token_id", UUID.class), signedIn.user().id(),
-                            signedIn.user().email(), rs.getObject("token_account_id", UUID.class),
-                            rs.getString("token_name"), rs.getString("token_prefix"),
-                            TokenScope.parse(rs.getString("token_scope")),
-                            rs.getTimestamp("token_created_at").toInstant(),
-                            Optional.ofNullable(rs.getTimestamp("token_last_used_at")).map(Timestamp::toInstant),
-                            Optional.ofNullable(rs.getTimestamp("token_revoked_at")).map(Timestamp::toInstant));
-                    return new Authenticated(token, signedIn);
-                }).optional();
+                .query((rs, n) -> new Authenticated(token(rs, "token_"), Users.SIGNED_IN.mapRow(rs, n))).optional();
         found.ifPresent(a -> markUsed(a.token()));
         return found;
     }
@@ -137,10 +127,15 @@ public final class ApiTokens {
         }
     }
 
-    private static final RowMapper<ApiToken> ROW = (rs, n) -> new ApiToken(rs.getObject("id", UUID.class),
-            rs.getObject("user_id", UUID.class), rs.getString("user_email"), rs.getObject("account_id", UUID.class),
-            rs.getString("name"), rs.getString("prefix"), TokenScope.parse(rs.getString("scope")),
-            rs.getTimestamp("created_at").toInstant(),
-            Optional.ofNullable(rs.getTimestamp("last_used_at")).map(Timestamp::toInstant),
-            Optional.ofNullable(rs.getTimestamp("revoked_at")).map(Timestamp::toInstant));
+    private static final RowMapper<ApiToken> ROW = (rs, n) -> token(rs, "");
+
+    /** A token from a row whose token columns carry {@code prefix} (token-signed-in's beside an account's columns). */
+    private static ApiToken token(java.sql.ResultSet rs, String prefix) throws java.sql.SQLException {
+        return new ApiToken(rs.getObject(prefix + "id", UUID.class), rs.getObject("user_id", UUID.class),
+                rs.getString("user_email"), rs.getObject(prefix + "account_id", UUID.class), rs.getString(prefix + "name"),
+                rs.getString(prefix + "prefix"), TokenScope.parse(rs.getString(prefix + "scope")),
+                rs.getTimestamp(prefix + "created_at").toInstant(),
+                Optional.ofNullable(rs.getTimestamp(prefix + "last_used_at")).map(Timestamp::toInstant),
+                Optional.ofNullable(rs.getTimestamp(prefix + "revoked_at")).map(Timestamp::toInstant));
+    }
 }

@@ -1,5 +1,6 @@
 package io.rebill.identity;
 
+import io.rebill.shared.paging.CountedPages;
 import io.rebill.shared.paging.Page;
 import io.rebill.shared.paging.PageRequest;
 import org.springframework.jdbc.core.RowMapper;
@@ -47,14 +48,8 @@ public final class AuditLog {
 
     /** The MSP's entries that pass {@code filter}, newest first. */
     public Page<AuditEntry> ofMsp(UUID msp, AuditFilter filter, PageRequest page) {
-        long[] total = {-1};
-        List<AuditEntry> items = filtered(Users.SQL.get("audit-of-msp"), filter, false).param("msp", msp)
-                .param("limit", page.limit()).param("offset", page.offset()).query(row(false, total)).list();
-        if (items.isEmpty()) {
-            total[0] = filtered(Users.SQL.get("count-audit-of-msp"), filter, false).param("msp", msp)
-                    .query(Long.class).single();
-        }
-        return new Page<>(items, page.offset(), page.limit(), total[0]);
+        return CountedPages.read(() -> filtered(Users.SQL.get("audit-of-msp"), filter, false).param("msp", msp), row(false),
+                page);
     }
 
     /** One customer account's own log, as its users see it. */
@@ -64,14 +59,8 @@ public final class AuditLog {
 
     /** One customer account's entries that pass {@code filter} (who as its users see them), newest first. */
     public Page<AuditEntry> ofCustomer(UUID account, AuditFilter filter, PageRequest page) {
-        long[] total = {-1};
-        List<AuditEntry> items = filtered(Users.SQL.get("audit-of-account"), filter, true).param("account", account)
-                .param("limit", page.limit()).param("offset", page.offset()).query(row(true, total)).list();
-        if (items.isEmpty()) {
-            total[0] = filtered(Users.SQL.get("count-audit-of-account"), filter, true).param("account", account)
-                    .query(Long.class).single();
-        }
-        return new Page<>(items, page.offset(), page.limit(), total[0]);
+        return CountedPages.read(() -> filtered(Users.SQL.get("audit-of-account"), filter, true).param("account", account),
+                row(true), page);
     }
 
     /** Everyone who appears in the MSP's log (for a filter's choices). */
@@ -94,10 +83,8 @@ public final class AuditLog {
                 .param("until", filter.until().map(i -> i.atOffset(java.time.ZoneOffset.UTC)).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
-    /** An entry of a page; {@code total} gets the count of all the filtered entries that each row carries. */
-    private static RowMapper<AuditEntry> row(boolean maskManagers, long[] total) {
+    private static RowMapper<AuditEntry> row(boolean maskManagers) {
         return (rs, n) -> {
-            total[0] = rs.getLong("total");
             Optional<String> actingAs = Optional.ofNullable(rs.getString("acting_as"));
             String email = maskManagers && actingAs.isPresent() ? MANAGER_USER : rs.getString("actor_email");
             return new AuditEntry(rs.getLong("id"), Optional.ofNullable(rs.getObject("account_id", UUID.class)), email,

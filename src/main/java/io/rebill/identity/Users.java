@@ -2,6 +2,7 @@ package io.rebill.identity;
 
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
+import io.rebill.shared.paging.CountedPages;
 import io.rebill.shared.paging.Page;
 import io.rebill.shared.paging.PageRequest;
 import io.rebill.shared.sql.SqlStatements;
@@ -47,17 +48,19 @@ public final class Users {
     }
 
     /**
-     * The display names of the users with these addresses, by address in lower case (one statement); an address
-     * without a user is not in the map.
+     * The display names of the users with these addresses (compared as sign-in does, case-blind), by the address as
+     * given, in one statement; an address without a user is not in the map.
      */
     public java.util.Map<String, String> displayNames(java.util.Collection<String> emails) {
-        java.util.Set<String> lower = emails.stream().filter(e -> e != null && !e.isBlank())
-                .map(e -> e.strip().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
-        java.util.Map<String, String> names = new java.util.HashMap<>();
-        if (!lower.isEmpty()) {
-            jdbc.sql(SQL.get("display-names-by-email")).param("emails", List.copyOf(lower))
-                    .query((rs, n) -> names.put(rs.getString("email"), rs.getString("display_name"))).list();
+        java.util.function.Function<String, String> key = e -> e.strip().toLowerCase(java.util.Locale.ROOT);
+        List<String> given = emails.stream().filter(e -> e != null && !e.isBlank()).distinct().toList();
+        java.util.Map<String, String> byKey = new java.util.HashMap<>();
+        if (!given.isEmpty()) {
+            jdbc.sql(SQL.get("display-names-by-email")).param("emails", given.stream().map(key).distinct().toList())
+                    .query((rs, n) -> byKey.put(rs.getString("email"), rs.getString("display_name"))).list();
         }
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        given.forEach(e -> java.util.Optional.ofNullable(byKey.get(key.apply(e))).ifPresent(name -> names.put(e, name)));
         return names;
     }
 
@@ -178,16 +181,7 @@ public final class Users {
 
     /** A page of the account's users and invitations by email, with their number (one statement unless empty). */
     public Page<Member> members(UUID accountId, PageRequest page) {
-        long[] total = {-1};
-        List<Member> items = jdbc.sql(SQL.get("members")).param("account", accountId).param("limit", page.limit())
-                .param("offset", page.offset()).query((rs, n) -> {
-                    total[0] = rs.getLong("total");
-                    return MEMBER.mapRow(rs, n);
-                }).list();
-        if (items.isEmpty()) {
-            total[0] = jdbc.sql(SQL.get("count-members")).param("account", accountId).query(Long.class).single();
-        }
-        return new Page<>(items, page.offset(), page.limit(), total[0]);
+        return CountedPages.read(() -> jdbc.sql(SQL.get("members")).param("account", accountId), MEMBER, page);
     }
 
     public Member update(UUID accountId, AccountKind kind, UUID userId, Optional<String> displayName, Optional<Role> role) {

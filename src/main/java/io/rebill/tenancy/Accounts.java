@@ -70,18 +70,9 @@ public final class Accounts {
         return jdbc.sql(SQL.get("find-managed-by-key")).param("key", key).param("msp", msp).query(ROW).optional();
     }
 
-    /** A page of the MSP's customer accounts by name, with their number (one statement unless the page is empty). */
-    public Page<Account> listManaged(UUID msp, PageRequest page) {
-        long[] total = {-1};
-        List<Account> items = jdbc.sql(SQL.get("list-managed")).param("msp", msp)
-                .param("limit", page.limit()).param("offset", page.offset()).query((rs, n) -> {
-                    total[0] = rs.getLong("total");
-                    return ROW.mapRow(rs, n);
-                }).list();
-        if (items.isEmpty()) {
-            total[0] = jdbc.sql(SQL.get("count-managed")).param("msp", msp).query(Long.class).single();
-        }
-        return new Page<>(items, page.offset(), page.limit(), total[0]);
+    /** How many customer accounts the MSP manages. */
+    public long countManaged(UUID msp) {
+        return jdbc.sql(SQL.get("count-managed")).param("msp", msp).query(Long.class).single();
     }
 
     /**

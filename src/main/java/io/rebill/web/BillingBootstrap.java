@@ -84,7 +84,7 @@ class BillingBootstrap implements InitializingBean {
         Optional<Account> msp = accounts.mspByKey("msp");
         Optional<Integration> adopted = msp.flatMap(m -> integrations.of(m.id()).stream()
                 .filter(i -> i.sourceName().equals(source)).findFirst());
-        if (msp.isEmpty() || adopted.isEmpty() || accounts.listManaged(msp.get().id(), PageRequest.first()).total() > 0) {
+        if (msp.isEmpty() || adopted.isEmpty() || accounts.countManaged(msp.get().id()) > 0) {
             return;
         }
         String email = environment.getProperty("rebill.admin.email", PortalBootstrap.DEFAULT_EMAIL).strip();

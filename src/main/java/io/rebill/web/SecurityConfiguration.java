@@ -217,8 +217,7 @@ class SecurityConfiguration {
                         + " Settings > API tokens");
                 return;
             }
-            var token = authenticated.map(ApiTokens.Authenticated::token);
-            if (token.get().scope() == TokenScope.READ && !readsOnly(request)) {
+            if (authenticated.get().token().scope() == TokenScope.READ && !readsOnly(request)) {
                 // docs/api.md: a read token only reads, whatever its user's role and whoever owns the target (it
                 // once revoked its own user's write token, since revoking one's own token needs no permission)
                 writeForbidden(json, response, "a read-only API token only reads; " + request.getMethod() + " "

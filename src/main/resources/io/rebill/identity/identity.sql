@@ -65,8 +65,7 @@ FROM invitation i WHERE i.account_id = :account AND i.id = :user AND i.accepted_
 
 -- name: members
 -- A page of the account's users with how many there are in all (the count is an uncorrelated subquery: computed once
--- for the statement, not per row; it was a second statement a request). A page past the end has no row to carry it:
--- count-members then.
+-- for the statement, not per row; it was a second statement a request; shared/paging/CountedPages).
 SELECT users.*,
        (SELECT count(*) FROM membership WHERE account_id = :account)
      + (SELECT count(*) FROM invitation WHERE account_id = :account AND accepted_at IS NULL AND revoked_at IS NULL)
@@ -84,10 +83,6 @@ FROM (
                 ELSE 'pending' END AS status
     FROM invitation i WHERE i.account_id = :account AND i.accepted_at IS NULL AND i.revoked_at IS NULL
 ) users ORDER BY lower(email), id LIMIT :limit OFFSET :offset
-
--- name: count-members
-SELECT (SELECT count(*) FROM membership WHERE account_id = :account)
-     + (SELECT count(*) FROM invitation WHERE account_id = :account AND accepted_at IS NULL AND revoked_at IS NULL)
 
 -- name: is-invitation
 SELECT count(*) FROM invitation WHERE account_id = :account AND id = :user AND accepted_at IS NULL
@@ -168,53 +163,27 @@ VALUES (:msp, :account, :user, :email, :actingAs, :action, :target, CAST(:detail
 -- name: audit-of-msp
 -- The MSP sees its own account's entries and those of the customer accounts it manages (or managed). The filter
 -- (AuditFilter): who as the reader sees them, kinds of action (the code before the dot), a time range. Each row
--- carries how many entries pass the filter in all (an uncorrelated subquery: computed once for the statement; it
--- was a second statement a request); a page past the end has no row to carry it: count-audit-of-msp then.
-SELECT audit_log.*, (SELECT count(*) FROM audit_log WHERE msp_id = :msp
+-- carries how many entries pass the filter in all (shared/paging/CountedPages; NOT MATERIALIZED: the page reads the
+-- newest entries by the index and the count counts, as two queries would, rather than collecting every entry first).
+WITH passing AS NOT MATERIALIZED (SELECT * FROM audit_log WHERE msp_id = :msp
   AND (CAST(:actor AS text) IS NULL
        OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
   AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
   AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))) AS total
-FROM audit_log WHERE msp_id = :msp
-  AND (CAST(:actor AS text) IS NULL
-       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
-  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
-  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz)))
+SELECT passing.*, (SELECT count(*) FROM passing) AS total FROM passing
 ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
-
--- name: count-audit-of-msp
-SELECT count(*) FROM audit_log WHERE msp_id = :msp
-  AND (CAST(:actor AS text) IS NULL
-       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
-  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
-  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
 
 -- name: audit-of-account
 -- As audit-of-msp, for one customer account's own log.
-SELECT audit_log.*, (SELECT count(*) FROM audit_log WHERE account_id = :account
+WITH passing AS NOT MATERIALIZED (SELECT * FROM audit_log WHERE account_id = :account
   AND (CAST(:actor AS text) IS NULL
        OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
   AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
   AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))) AS total
-FROM audit_log WHERE account_id = :account
-  AND (CAST(:actor AS text) IS NULL
-       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
-  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
-  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz)))
+SELECT passing.*, (SELECT count(*) FROM passing) AS total FROM passing
 ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
-
--- name: count-audit-of-account
-SELECT count(*) FROM audit_log WHERE account_id = :account
-  AND (CAST(:actor AS text) IS NULL
-       OR lower(CASE WHEN :masked AND acting_as IS NOT NULL THEN acting_as ELSE actor_email END) = lower(CAST(:actor AS text)))
-  AND (NOT :byKind OR split_part(action, '.', 1) IN (:kinds))
-  AND (CAST(:from AS timestamptz) IS NULL OR at >= CAST(:from AS timestamptz))
-  AND (CAST(:until AS timestamptz) IS NULL OR at < CAST(:until AS timestamptz))
 
 -- name: audit-actors-of-msp
 -- Who appears in the MSP's log, for the page's filter.

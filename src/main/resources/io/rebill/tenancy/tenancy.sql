@@ -17,13 +17,6 @@ SELECT * FROM account WHERE id = :id AND kind = 'customer' AND msp_id = :msp
 -- name: find-managed-by-key
 SELECT * FROM account WHERE key = :key AND kind = 'customer' AND msp_id = :msp
 
--- name: list-managed
--- A page of the MSP's customer accounts in the list's order (read from the index account_customer_name_order) with
--- how many there are in all, in one statement: the count is computed once for the statement, not per row. A page
--- past the end has no row to carry it: count-managed then.
-SELECT a.*, (SELECT count(*) FROM account c WHERE c.kind = 'customer' AND c.msp_id = :msp) AS total
-FROM account a WHERE a.kind = 'customer' AND a.msp_id = :msp ORDER BY lower(a.name), a.id LIMIT :limit OFFSET :offset
-
 -- name: managed-list-inputs
 -- What the Managed Accounts list is made of, read on every request in one statement (tenancy/ManagedListInputs): the
 -- version of the MSP's customer accounts (V2026_12_10_0200), the version of its linked-account assignments
@@ -37,8 +30,8 @@ SELECT COALESCE((SELECT v.version FROM customer_account_version v WHERE v.msp_id
            AS sources
 
 -- name: managed-by-name
--- Every customer account of the MSP in the list's order, kept under the version read before it
--- (tenancy/KeptCustomerAccounts).
+-- Every customer account of the MSP in the list's order (the index account_customer_name_order), kept under the
+-- version read before it (tenancy/KeptCustomerAccounts).
 SELECT * FROM account WHERE kind = 'customer' AND msp_id = :msp ORDER BY lower(name), id
 
 -- name: count-managed

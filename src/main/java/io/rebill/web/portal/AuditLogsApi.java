@@ -4,7 +4,6 @@ import io.rebill.identity.Actor;
 import io.rebill.identity.AuditEntry;
 import io.rebill.identity.AuditFilter;
 import io.rebill.identity.AuditLog;
-import io.rebill.identity.User;
 import io.rebill.identity.Users;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
@@ -100,15 +99,12 @@ class AuditLogsApi {
      * one statement, the account's integrations at the first entry that names one (most pages name none).
      */
     private AuditSentences sentences(Actor actor, List<AuditEntry> page) {
-        Map<String, String> byLowerEmail = users.displayNames(page.stream().map(AuditEntry::actorEmail).toList());
-        Map<String, Optional<String>> people = new HashMap<>();
-        page.forEach(e -> people.put(e.actorEmail(), Optional.ofNullable(e.actorEmail() == null ? null
-                : byLowerEmail.get(e.actorEmail().strip().toLowerCase(java.util.Locale.ROOT)))));
+        Map<String, String> people = users.displayNames(page.stream().map(AuditEntry::actorEmail).toList());
         Map<UUID, Optional<String>> accountNames = new HashMap<>();
         Map<UUID, String> integrationNames = new HashMap<>();
         boolean[] integrationsRead = {false};
         return new AuditSentences(new AuditSentences.Names(
-                email -> people.computeIfAbsent(email, e -> users.findByEmail(e).map(User::displayName)),
+                email -> Optional.ofNullable(people.get(email)),
                 id -> accountNames.computeIfAbsent(id, a -> accounts.find(a).map(Account::name)),
                 id -> {
                     if (!integrationsRead[0]) {
