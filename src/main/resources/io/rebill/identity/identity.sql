@@ -174,6 +174,13 @@ WITH passing AS NOT MATERIALIZED (SELECT * FROM audit_log WHERE msp_id = :msp
 SELECT passing.*, (SELECT count(*) FROM passing) AS total FROM passing
 ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset
 
+-- name: audit-of-msp-unfiltered
+-- As audit-of-msp without a filter (the page every Owner opens first): the total is the MSP's kept count
+-- (audit_log_count, V2026_12_11_0100), read in the same statement and so the same snapshot as the page.
+SELECT a.*, (SELECT coalesce(sum(c.entries), 0) FROM audit_log_count c WHERE c.msp_id = :msp) AS total
+FROM audit_log a WHERE a.msp_id = :msp
+ORDER BY a.at DESC, a.id DESC LIMIT :limit OFFSET :offset
+
 -- name: audit-of-account
 -- As audit-of-msp, for one customer account's own log.
 WITH passing AS NOT MATERIALIZED (SELECT * FROM audit_log WHERE account_id = :account

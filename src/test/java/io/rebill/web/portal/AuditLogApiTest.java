@@ -6,7 +6,14 @@ import io.rebill.web.RebillServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.rebill.identity.AuditFilter;
+import io.rebill.identity.AuditLog;
+import io.rebill.shared.paging.PageRequest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,6 +28,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +52,15 @@ class AuditLogApiTest {
     int port;
 
     static boolean seeded;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AuditLog audit;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @DynamicPropertySource
     static void dataFolder(DynamicPropertyRegistry registry) {
@@ -96,6 +119,85 @@ class AuditLogApiTest {
 
         assertThat(sentences(owner.get("/api/v1/audit_logs?limit=1")))
                 .containsExactly("MSP Admin loaded 1 line items into Main payer (Sep 2026)");
+    }
+
+    /**
+     * The unfiltered log's total is kept by a trigger at commit (V2026_12_11_0100), not counted on each request: it
+     * must equal the MSP's entries whoever wrote them, concurrently, with rolled-back writes left out, and a writer
+     * whose transaction stays open must not hold up the others. An MSP of its own (the log has no foreign key), so the
+     * seeded MSP's entries stay as the other cases expect them.
+     */
+    @Test
+    void theUnfilteredTotalIsEveryCommittedEntryWhoeverWritesThem() throws Exception {
+        UUID msp = UUID.randomUUID();
+        UUID customer = UUID.randomUUID();
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        CountDownLatch openWriterInserted = new CountDownLatch(1);
+        CountDownLatch othersDone = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            Future<?> open = pool.submit(() -> tx.executeWithoutResult(status -> {
+                insert(msp, customer, "open.writer");
+                openWriterInserted.countDown();
+                await(othersDone);
+            }));
+            await(openWriterInserted);
+            List<Future<?>> writers = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        int n = i;
+                        tx.executeWithoutResult(status -> {
+                            insert(msp, n % 2 == 0 ? null : customer, "writer" + writer + ".entry");
+                            insert(msp, customer, "writer" + writer + ".second");
+                            if (n % 5 == 4) {
+                                status.setRollbackOnly();
+                            }
+                        });
+                    }
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get(30, TimeUnit.SECONDS); // while the open writer's transaction holds its entry
+            }
+            assertThat(audit.ofMsp(msp, new PageRequest(0, 10)).total())
+                    .as("4 writers x 20 committed transactions x 2 entries; the open one not yet").isEqualTo(160);
+            othersDone.countDown();
+            open.get(30, TimeUnit.SECONDS);
+        } finally {
+            othersDone.countDown();
+            pool.shutdownNow();
+        }
+        long counted = jdbc.sql("SELECT count(*) FROM audit_log WHERE msp_id = :m").param("m", msp).query(Long.class).single();
+        assertThat(counted).isEqualTo(161);
+        var page = audit.ofMsp(msp, new PageRequest(150, 50));
+        assertThat(page.total()).isEqualTo(161);
+        assertThat(page.items()).hasSize(11);
+        assertThat(audit.ofMsp(msp, new PageRequest(500, 50)).total()).as("a page past the end").isEqualTo(161);
+        assertThat(audit.ofMsp(msp, new AuditFilter(Optional.empty(), List.of("open"), Optional.empty(),
+                Optional.empty()), new PageRequest(0, 50)).total()).as("a filtered page counts").isEqualTo(1);
+
+        jdbc.sql("DELETE FROM audit_log WHERE msp_id = :m AND action = 'open.writer'").param("m", msp).update();
+        jdbc.sql("UPDATE audit_log SET msp_id = NULL WHERE msp_id = :m AND action = 'writer0.second'").param("m", msp)
+                .update();
+        assertThat(audit.ofMsp(msp, new PageRequest(0, 1)).total()).as("not code paths, but counted all the same")
+                .isEqualTo(140);
+        assertThat(audit.ofMsp(UUID.randomUUID(), new PageRequest(0, 50)).total()).isZero();
+    }
+
+    private void insert(UUID msp, UUID account, String action) {
+        jdbc.sql("INSERT INTO audit_log (msp_id, account_id, actor_email, action) VALUES (:m, :a, 'load@msp.example', :x)")
+                .param("m", msp).param("a", account, java.sql.Types.OTHER).param("x", action).update();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
