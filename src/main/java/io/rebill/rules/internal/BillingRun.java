@@ -346,14 +346,14 @@ public final class BillingRun {
         String select = "SELECT customer_id, billing_account_id, sub_account_id, service_name, billing_currency, excluded, "
                 + dailyColumns + claimedTwice + " AS claimed_twice, " + sums + " FROM ";
         if (stored != null) {
-            sql.execute("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
+            sql.executeByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + select + stored + " GROUP BY ALL", List.of());
         } else {
             if (chain.prelude() != null) {
                 // no rule step in it, so DuckDB's filter pushdown may carry the period filter into the scan
-                sql.execute(chain.prelude(), chain.preludeParams(), false);
+                sql.executeByAccount(chain.prelude(), chain.preludeParams());
             }
-            sql.executeChain("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select + "lines GROUP BY ALL",
-                    chain.params(), false);
+            sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
+                    + "lines GROUP BY ALL", chain.params());
         }
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(sum(lines), 0) FROM bill_groups")) {
             rs.next();
