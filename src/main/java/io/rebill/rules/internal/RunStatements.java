@@ -80,10 +80,11 @@ final class RunStatements {
     /**
      * Makes the table of {@code sql} in parts, on every thread: first 4, then 16, each part the statement's rows of
      * the accounts whose {@code hash(sub_account_id)} falls in its range ({@link #part}), the first part creating the
-     * table and the others inserting into it. A row belongs to one account, so the parts hold every row once. With DuckDB's filter
-     * pushdown on, the part's filter reaches the scan below the grouping, so each part's hash tables hold its share of
-     * the groups: the daily sums of a 50 M-line month (10.6 M groups) run out of 1 GB on two threads, and in four parts
-     * take about half the time of one thread (docs/benchmarks.md, "Session 13: the 50 M-line daily sums").
+     * table and the others inserting into it. A row belongs to one account, so the parts hold every row once. With
+     * DuckDB's filter pushdown on, the part's filter reaches the scan below the grouping, so each part's hash tables
+     * hold its share of the groups: the daily sums of a 50 M-line month (10.6 M groups) run out of 1 GB on two
+     * threads, and in four parts take about half the time of one thread (docs/benchmarks.md, "Session 13: the 50
+     * M-line daily sums").
      * Returns false when 16 parts still run out (the caller then tries one thread); a part that fails otherwise
      * fails the statement. The table is made again from its first part on each try, so no try leaves half of it.
      */
