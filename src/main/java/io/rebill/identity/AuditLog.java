@@ -46,7 +46,10 @@ public final class AuditLog {
         return ofMsp(msp, AuditFilter.NONE, page);
     }
 
-    /** The MSP's entries that pass {@code filter}, newest first. */
+    /**
+     * The MSP's entries that pass {@code filter}, newest first. Without a filter the total is the MSP's kept count
+     * (audit_log_count, raised at each commit by a trigger); with one, the entries that pass it are counted.
+     */
     public Page<AuditEntry> ofMsp(UUID msp, AuditFilter filter, PageRequest page) {
         if (filter.equals(AuditFilter.NONE)) {
             return CountedPages.read(() -> jdbc.sql(Users.SQL.get("audit-of-msp-unfiltered")).param("msp", msp), row(false),

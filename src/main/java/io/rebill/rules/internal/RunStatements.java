@@ -15,6 +15,10 @@ import java.util.Map;
  */
 final class RunStatements {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunStatements.class);
+    /** What a table made in parts ({@link #inParts}) is split by: an account's rows all go to one part. */
+    static final String PART_COLUMN = "sub_account_id";
+    private static final java.util.regex.Pattern CREATE_TABLE =
+            java.util.regex.Pattern.compile("CREATE OR REPLACE TEMP TABLE (\\w+) AS (.*)", java.util.regex.Pattern.DOTALL);
     private final Connection duck;
 
     RunStatements(Connection duck) {
@@ -44,16 +48,6 @@ final class RunStatements {
         execute(sql, params, false, true);
     }
 
-    /** {@link #executeByAccount} for a statement over the rule chain ({@link #executeChain}). */
-    void executeChainByAccount(String sql, List<Object> params) throws SQLException {
-        execute("SET disabled_optimizers = 'filter_pushdown'");
-        try {
-            execute(sql, params, false, true);
-        } finally {
-            execute("RESET disabled_optimizers");
-        }
-    }
-
     private void execute(String sql, List<Object> params, boolean ordered, boolean byAccount) throws SQLException {
         try (Statement s = duck.createStatement()) {
             s.execute("SET preserve_insertion_order = " + ordered);
@@ -72,10 +66,6 @@ final class RunStatements {
             oneThread(sql, params);
         }
     }
-
-    static final String PART_COLUMN = "sub_account_id";
-    private static final java.util.regex.Pattern CREATE_TABLE =
-            java.util.regex.Pattern.compile("CREATE OR REPLACE TEMP TABLE (\\w+) AS (.*)", java.util.regex.Pattern.DOTALL);
 
     /**
      * Makes the table of {@code sql} in parts, on every thread: first 4, then 16, each part the statement's rows of
@@ -206,9 +196,18 @@ final class RunStatements {
      * above the scan, and a period's files hold only that period.
      */
     void executeChain(String sql, List<Object> params, boolean ordered) throws SQLException {
+        overChain(sql, params, ordered, false);
+    }
+
+    /** {@link #executeByAccount} for a statement over the rule chain, as {@link #executeChain}. */
+    void executeChainByAccount(String sql, List<Object> params) throws SQLException {
+        overChain(sql, params, false, true);
+    }
+
+    private void overChain(String sql, List<Object> params, boolean ordered, boolean byAccount) throws SQLException {
         execute("SET disabled_optimizers = 'filter_pushdown'");
         try {
-            execute(sql, params, ordered);
+            execute(sql, params, ordered, byAccount);
         } finally {
             execute("RESET disabled_optimizers");
         }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,7 +143,7 @@ class AuditLogApiTest {
                 await(othersDone);
             }));
             await(openWriterInserted);
-            List<Future<?>> writers = new java.util.ArrayList<>();
+            List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 int writer = w;
                 writers.add(pool.submit(() -> {
