@@ -149,6 +149,10 @@ class RunLinesTest {
         assertThat(keyed.resolve("tag_sets.parquet")).exists();
         assertThat(inline.resolve("tag_sets.parquet")).doesNotExist();
         Billing billing = io.rebill.invoicing.InvoiceAssembly.billing(settings, CustomerLineFilesTest.NO_CEL);
+        // as the application runs it: a tag aggregate first, whose sums by tag list give the dictionary its sets
+        Path application = dir.resolve("application");
+        billing.billDaily(config, period, lineItems, new TagDimensions(20, List.of()), Optional.of(application),
+                m -> { }).close();
         // the MSP's export of the same bill: its line ids are made before any sort
         billing.bill(config, period, lineItems, Optional.of(export), Map.of(), m -> { });
         try (Connection duck = DuckDb.open(settings)) {
@@ -160,6 +164,10 @@ class RunLinesTest {
             // (lines without tags: one NULL entry)
             assertThat(one(duck, "SELECT count(*) = count(DISTINCT tags_key) AND count(DISTINCT tags) = count(tags)"
                     + " AND count(*) - count(tags) <= 1 AND count(*) > 20 FROM " + dictionary)).isEqualTo("true");
+            String fromAggregate = "read_parquet('" + application.resolve("tag_sets.parquet") + "')";
+            assertThat(one(duck, "SELECT (SELECT count(*) FROM (FROM " + dictionary + " EXCEPT ALL FROM " + fromAggregate
+                    + ")) || ' ' || (SELECT count(*) FROM (FROM " + fromAggregate + " EXCEPT ALL FROM " + dictionary + "))"))
+                    .isEqualTo("0 0");
             assertThat(result.customers()).hasSize(3);
             for (CustomerBill c : result.customers()) {
                 Path fromKeys = billing.customerFocus(keyed, new CustomerFocus(c.customerId(), Optional.empty(), List.of(),
@@ -170,6 +178,11 @@ class RunLinesTest {
                 // every line, its Tags and ResourceName (its Name tag) included, as the lines with their own tags give it
                 assertThat(one(duck, "SELECT (SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b
                         + ")) || ' ' || (SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + "))"))
+                        .as(c.customerId()).isEqualTo("0 0");
+                String app = "read_parquet('" + billing.customerFocus(application, new CustomerFocus(c.customerId(),
+                        Optional.empty(), List.of(), CustomerFocus.Format.PARQUET)) + "')";
+                assertThat(one(duck, "SELECT (SELECT count(*) FROM (SELECT * FROM " + app + " EXCEPT ALL SELECT * FROM " + b
+                        + ")) || ' ' || (SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + app + "))"))
                         .as(c.customerId()).isEqualTo("0 0");
                 // FOCUS 1.2 on a generated month: Savings Plan negations, reservations, tax and credits included
                 assertThat(FocusConformance.check(duck, fromKeys)).as(c.customerId()).isEmpty();

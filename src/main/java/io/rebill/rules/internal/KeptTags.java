@@ -38,17 +38,42 @@ final class KeptTags implements AutoCloseable {
         this.keyed = keyed;
     }
 
-    /** The tag sets of the lines of {@code period} in {@code stored} (the run's relation of its stored lines). */
+    /**
+     * The tag sets of the lines of {@code period} in {@code stored} (the run's relation of its stored lines): those
+     * the run's tag aggregate kept ({@link TagAggregate#releaseLines}) when it ran on this connection, as it does in
+     * every application run, since it already compared the lines' tag lists while summing them; otherwise a
+     * {@code DISTINCT} over the stored lines.
+     */
     static KeptTags create(Connection duck, String stored, String period) throws SQLException {
-        try (PreparedStatement ps = duck.prepareStatement("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT hash(tags)"
-                + " AS " + KEY + ", tags FROM (SELECT DISTINCT tags FROM " + stored + " WHERE billing_period = ?)")) {
-            ps.setString(1, period);
-            ps.execute();
+        if (exists(duck, TagAggregate.TAG_SETS)) {
+            try (Statement s = duck.createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT hash(tags) AS " + KEY + ", tags FROM "
+                        + TagAggregate.TAG_SETS);
+                s.execute("DROP TABLE " + TagAggregate.TAG_SETS);
+            }
+        } else {
+            try (PreparedStatement ps = duck.prepareStatement("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT"
+                    + " hash(tags) AS " + KEY + ", tags FROM (SELECT DISTINCT tags FROM " + stored
+                    + " WHERE billing_period = ?)")) {
+                ps.setString(1, period);
+                ps.execute();
+            }
         }
         try (Statement s = duck.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) = count(DISTINCT " + KEY + ") FROM " + TABLE)) {
             rs.next();
             return new KeptTags(duck, rs.getBoolean(1));
+        }
+    }
+
+    private static boolean exists(Connection duck, String table) throws SQLException {
+        try (PreparedStatement ps = duck.prepareStatement("SELECT count(*) FROM duckdb_tables() WHERE temporary"
+                + " AND table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
         }
     }
 
@@ -87,6 +112,7 @@ final class KeptTags implements AutoCloseable {
     public void close() {
         try (Statement s = duck.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
+            s.execute("DROP TABLE IF EXISTS " + TagAggregate.TAG_SETS);
         } catch (SQLException e) {
             // the run's scratch database goes with its connection; a table left behind there harms nothing
         }

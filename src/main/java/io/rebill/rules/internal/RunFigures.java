@@ -108,9 +108,13 @@ public final class RunFigures {
                             .orElse(folder.resolve(RunFiles.TAGS)), n);
                 }
                 phases.put("tag aggregate", (System.nanoTime() - t2) / 1_000_000);
-                // last, so that `rebill bench --what lines` times the write from this message to the return
+                // last, so that `rebill bench --what lines` times the write from this message to the return, the
+                // kept lines' tag sets included
                 if (linesFolder.isPresent()) {
                     progress.accept("keeping the re-billed lines");
+                }
+                if (!tags.isEmpty()) {
+                    TagAggregate.releaseLines(duck, linesFolder.isPresent());
                 }
             };
             if (linesFolder.isPresent()) {

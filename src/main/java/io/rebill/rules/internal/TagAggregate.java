@@ -36,6 +36,8 @@ import java.util.Optional;
  * account and the reason, and its rows are all without a value, so its totals stay those of the daily aggregate.
  */
 public final class TagAggregate {
+    /** The distinct tag lists of the run's lines, kept by {@link #releaseLines} for {@link KeptTags}. */
+    static final String TAG_SETS = "rb_tag_sets";
     private static final Logger LOG = LoggerFactory.getLogger(TagAggregate.class);
     private final Connection duck;
     private final PredicateCompiler predicates;
@@ -50,7 +52,7 @@ public final class TagAggregate {
     public record Skipped(TagDimensions.VirtualTagSql tag, String reason) {
     }
 
-    /** Writes the rows to {@code file}; returns how many. */
+    /** Writes the rows to {@code file}; returns how many. The lines it summed stay until {@link #releaseLines}. */
     public long write(BillingRun run, BillResult result, String defaultCurrency, TagDimensions tags, Path file) {
         try {
             List<Skipped> problems = new ArrayList<>();
@@ -128,8 +130,6 @@ public final class TagAggregate {
                     rs.next();
                     long rows = rs.getLong(1);
                     s.execute("DROP TABLE rb_tags");
-                    // the lines summed per tag list can be millions of rows: free them for the kept lines' sort
-                    s.execute("DROP TABLE IF EXISTS rb_tag_lines");
                     s.execute("DROP TABLE IF EXISTS rb_tag_keys");
                     return rows;
                 }
@@ -137,6 +137,24 @@ public final class TagAggregate {
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "the tag aggregate of " + result.period()
                     + " failed in DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Frees the lines {@link #write} summed per tag list (millions of rows at 10 M lines; the kept lines' sort needs
+     * the memory), keeping first, when {@code keepTagSets}, their distinct tag lists as {@value #TAG_SETS}: every tag
+     * set of the run's lines, which the kept lines' dictionary ({@link KeptTags}) then takes from a few million
+     * summed rows instead of comparing the lists of every line again.
+     */
+    public static void releaseLines(Connection duck, boolean keepTagSets) {
+        try (Statement s = duck.createStatement()) {
+            if (keepTagSets) {
+                s.execute("CREATE OR REPLACE TEMP TABLE " + TAG_SETS + " AS SELECT DISTINCT tags FROM rb_tag_lines");
+            }
+            s.execute("DROP TABLE IF EXISTS rb_tag_lines");
+        } catch (SQLException e) {
+            throw new RebillException(ErrorCode.STORAGE_FAILED, "the tag sets of the run's lines failed in DuckDB: "
+                    + e.getMessage(), e);
         }
     }
 
