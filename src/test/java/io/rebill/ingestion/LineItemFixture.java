@@ -53,6 +53,7 @@ public final class LineItemFixture {
 
     public LineItemFixture type(String v) { type = v; return this; }
     public LineItemFixture account(String v) { account = v; return this; }
+    public LineItemFixture payer(String v) { payer = v; return this; }
     public LineItemFixture period(String startIso, String endIso) { periodStart = startIso; periodEnd = endIso; return this; }
     public LineItemFixture usage(String startIso, String endIso) { start = startIso; end = endIso; return this; }
     public LineItemFixture product(String code, String name) { productCode = code; productName = name; return this; }

@@ -92,6 +92,23 @@ class SeedWorkflowGoldenTest {
     }
 
     @Test
+    void twoPayersInOneExportAreEachReconciledOnTheirOwn() {
+        // the bill groups its lines by payer only when they have more than one (RunChain's constant keys)
+        List<io.rebill.ingestion.LineItemFixture> lines = List.of(
+                aLineItem().payer("444444444444").account("111111111111").cost("10").list("10", "10"),
+                aLineItem().payer("555555555555").account("222222222222").cost("100").list("100", "100"),
+                aLineItem().payer("555555555555").account("333333333333").cost("7").list("7", "7"));
+        BillResult r = GoldenBills.bill(dir, config(), NO_CEL, lines, Optional.empty());
+        assertThat(r.reconciles()).isTrue();
+        assertThat(r.reconciliation()).filteredOn(x -> x.basis().equals("effective"))
+                .extracting(x -> x.billingAccountId() + " " + x.customers().stripTrailingZeros().toPlainString() + " "
+                        + x.unassigned().stripTrailingZeros().toPlainString() + " "
+                        + x.ingested().stripTrailingZeros().toPlainString())
+                .containsExactly("444444444444 10 0 10", "555555555555 100 7 107");
+        assertThat(customer(r, "globex").charge().stripTrailingZeros().toPlainString()).isEqualTo("103");
+    }
+
+    @Test
     void writesTheBillsFiles() throws Exception {
         Path out = dir.resolve("out");
         GoldenBills.bill(dir, config(), NO_CEL, lines(), Optional.of(out));

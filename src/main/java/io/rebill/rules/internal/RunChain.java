@@ -185,8 +185,18 @@ final class RunChain {
             // lines alike for every step (their keys) and for every output are summed into one row; the steps' amounts
             // read these sums (the basis, list_cost), and a product of a sum is the sum of the products when exact
             // (the claimants matter only to report lines claimed twice, which only match predicates can do)
+            Map<String, String> constant = constants();
+            List<String> keyColumns = new ArrayList<>();
+            for (String column : List.of("billing_account_id", "sub_account_id", "service_name", "billing_currency")) {
+                if (constant.containsKey(column)) {
+                    keyColumns.add("CAST(? AS VARCHAR) AS " + column);
+                    params.add(constant.get(column));
+                } else {
+                    keyColumns.add(column);
+                }
+            }
             String sums = "SELECT " + (groupFirst ? "" : "customer_id, workflow, " + (anyMatch() ? "claimed_by, " : ""))
-                    + "billing_account_id, sub_account_id, service_name, billing_currency, "
+                    + String.join(", ", keyColumns) + ", "
                     + (daily ? "CAST(charge_period_start AS DATE) AS usage_day, " + DAILY_DIMENSIONS + ", " : "")
                     + keys.column()
                     + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
@@ -219,6 +229,34 @@ final class RunChain {
                 WorkflowCompiler.SCALE) + " AS charge) FROM " + prev + ")");
         return new Chain("WITH " + String.join(",\n", ctes) + "\n", params, subtotals, grouped,
                 exact && (keys == null || keys.fit()), prelude, preludeParams);
+    }
+
+    /**
+     * The keys of the grouped sums that hold one and the same value on every stored line the run reads, with that
+     * value: one payer and one currency is the common case, and a key every line shares would cost the one pass over
+     * the lines a hash of its text per line for nothing (docs/benchmarks.md, "Billing in the product", session 14).
+     * DuckDB answers the minimum, maximum and counts from the Parquet files' statistics without reading the lines
+     * when the statistics allow it, and reads the two columns otherwise; the answer is exact either way.
+     */
+    private Map<String, String> constants() throws SQLException {
+        Map<String, String> constant = new HashMap<>();
+        List<String> columns = List.of("billing_account_id", "billing_currency");
+        StringBuilder query = new StringBuilder("SELECT count(*)");
+        for (String c : columns) {
+            query.append(", min(").append(c).append("), max(").append(c).append("), count(").append(c).append(")");
+        }
+        try (java.sql.Statement s = sql.connection().createStatement();
+             java.sql.ResultSet rs = s.executeQuery(query + " FROM " + stored.sql())) {
+            rs.next();
+            long lines = rs.getLong(1);
+            for (int i = 0; i < columns.size(); i++) {
+                String min = rs.getString(2 + 3 * i);
+                if (lines > 0 && rs.getLong(4 + 3 * i) == lines && min != null && min.equals(rs.getString(3 + 3 * i))) {
+                    constant.put(columns.get(i), min);
+                }
+            }
+        }
+        return constant;
     }
 
     /**
