@@ -38,6 +38,7 @@ public final class Billing {
     public Billing(RebillSettings settings, PredicateCompiler predicates, BillAssembler assembler) {
         // a fresh process (a bill from the command line) loads DuckDB while it reads its inputs (issue 11 item 8)
         DuckDb.warmUp();
+        io.rebill.shared.money.RoundingPolicy.warmUp();
         this.settings = settings;
         this.predicates = predicates;
         this.assembler = java.util.Objects.requireNonNull(assembler, "assembler");

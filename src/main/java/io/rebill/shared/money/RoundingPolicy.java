@@ -9,7 +9,24 @@ import java.util.Currency;
  * Everything before it stays exact.
  */
 public final class RoundingPolicy {
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private RoundingPolicy() {
+    }
+
+    /**
+     * Starts, once per process, a daemon thread that makes the first rounding cheap: {@link Currency}'s table (read
+     * from the JDK's data file on first use) and the decimal arithmetic's classes, about 20-30 ms of a cold JVM that a
+     * bill run would otherwise spend after its statements, while it assembles its invoices (docs/benchmarks.md,
+     * "Billing in the product", session 14). The bill calls it as it starts, beside DuckDB's own warm-up.
+     */
+    public static void warmUp() {
+        if (WARMING.compareAndSet(false, true)) {
+            Thread warm = new Thread(() -> invoiceLine(new BigDecimal("1.005").add(BigDecimal.ONE)
+                    .multiply(new BigDecimal("0.98")), "USD"), "rounding-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
     }
 
     public static int minorUnitDigits(String currency) {
