@@ -120,7 +120,8 @@ public final class DuckDb {
     /**
      * Inserts {@code rows} into {@code table}, {@code row} (e.g. {@code (?, ?, CAST(? AS DECIMAL(38,24)))}) giving each
      * row's values, in one statement: each column travels as one list parameter of text (decimals as their exact
-     * text), which DuckDB unnests and casts to the row's expression and the table's column. A JDBC batch runs one
+     * text), which DuckDB unnests; a {@code ?} of the row is that text, which the table's column casts on insert (an
+     * expression over it casts first, as the {@code CAST} above). A JDBC batch runs one
      * statement per row in DuckDB, and a statement of many rows of parameters binds every value on its own: about
      * 50 ms for a thousand rows of four values in a fresh JVM, against 10 ms as four lists (docs/benchmarks.md,
      * "Billing in the product", session 14).
