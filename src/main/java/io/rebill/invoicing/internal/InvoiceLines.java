@@ -56,9 +56,9 @@ public final class InvoiceLines {
             while (rs.next()) {
                 String id = rs.getString(1);
                 String currency = currencies.getOrDefault(id, fallback);
+                BigDecimal exact = rs.getBigDecimal(3);
                 invoices.computeIfAbsent(id, k -> new ArrayList<>()).add(new InvoiceLine(InvoiceLine.Kind.SERVICE,
-                        rs.getString(2), null, null, rs.getBigDecimal(3),
-                        RoundingPolicy.invoiceLine(rs.getBigDecimal(3), currency)));
+                        rs.getString(2), null, null, exact, RoundingPolicy.invoiceLine(exact, currency)));
             }
         }
         Map<String, BigDecimal> extraTotals = new HashMap<>();
