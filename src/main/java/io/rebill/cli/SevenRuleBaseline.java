@@ -72,7 +72,7 @@ final class SevenRuleBaseline {
 
     /**
      * The SQL file: under the repository root of the running code (target/rebill.jar, target/classes, or the jar
-     * extracted by ./rebill as target/aot/app/rebill.jar), else here.
+     * extracted by ./rebill as target/aot/BUILD/app/rebill.jar), else here.
      */
     static Path sqlFile() {
         try {

@@ -46,7 +46,7 @@ class LauncherTest {
         assertThat(unmade.exit()).as(unmade.err()).isZero();
         assertThat(unmade.out()).isEqualTo("rebill 0.1.0\n");
         assertThat(unmade.err()).contains("could not be prepared");
-        assertThat(aot.resolve("rebill.aot")).doesNotExist();
+        assertThat(build(aot).resolve("rebill.aot")).doesNotExist();
         Run notRetried = launcher(Map.of(), "--version");
         assertThat(notRetried.out()).isEqualTo("rebill 0.1.0\n");
         assertThat(notRetried.err()).as("the same build does not try again on every command").isEmpty();
@@ -56,8 +56,8 @@ class LauncherTest {
         Run first = launcher(Map.of(), "--version");
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).isEqualTo("rebill 0.1.0\n");
-        assertThat(aot.resolve("rebill.aot")).isNotEmptyFile();
-        assertThat(aot.resolve("app").resolve("rebill.jar")).isRegularFile();
+        assertThat(build(aot).resolve("rebill.aot")).isNotEmptyFile();
+        assertThat(build(aot).resolve("app").resolve("rebill.jar")).isRegularFile();
         Path classes = dir.resolve("classes.log");
         launcher(Map.of("REBILL_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info:file=" + classes), "--version");
         assertThat(Files.readString(classes)).as("the command's classes come from the cache")
@@ -79,11 +79,64 @@ class LauncherTest {
         assertThat(launcher(Map.of(), "bill", "--help").out()).isEqualTo(java(jar, "bill", "--help").out());
 
         // a damaged cache: the JVM leaves it aside, quietly, and the bill is the same
-        Files.writeString(aot.resolve("rebill.aot"), "not a cache");
+        Files.writeString(build(aot).resolve("rebill.aot"), "not a cache");
         Run damaged = bill(home, "damaged", true);
         assertThat(damaged.exit()).as(damaged.err()).isZero();
         assertThat(damaged.out().replace("/out-damaged", "/out")).isEqualTo(slow.out().replace("/out-jar", "/out"));
         assertThat(damaged.err()).doesNotContain("[aot").doesNotContain("[cds");
+    }
+
+    @Test
+    void aNewerBuildsCacheRemovesOnlyTheFoldersNoRunningCommandHolds() throws Exception {
+        assumeTrue(Files.isRegularFile(JAR), "target/rebill.jar is made by `package`, after a first build's tests");
+        // three builds as the launcher tells them apart: the jar's path, size and time (here three names of one jar)
+        Path first = Files.createSymbolicLink(dir.resolve("rebill.jar"), JAR);
+        Path second = Files.createSymbolicLink(dir.resolve("second.jar"), JAR);
+        Path third = Files.createSymbolicLink(dir.resolve("third.jar"), JAR);
+        Path aot = dir.resolve("aot");
+        assertThat(launcher(Map.of("REBILL_JAR", first.toString()), "--version").out()).isEqualTo("rebill 0.1.0\n");
+        Path held = build(aot);
+
+        // a command of the first build that keeps running: a JVM suspended at its start until a debugger attaches
+        List<String> cmd = List.of(Path.of("rebill").toAbsolutePath().toString(), "--version");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("running.log").toFile());
+        pb.environment().put("REBILL_JAR", first.toString());
+        pb.environment().remove("REBILL_AOT");
+        pb.environment().put("REBILL_JAVA_OPTS", "-Xmx1g -agentlib:jdwp=transport=dt_socket,server=y,suspend=y,"
+                + "address=127.0.0.1:0");
+        Process running = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("running.log")).contains("Listening for transport")) {
+                assertThat(running.isAlive()).as(Files.readString(dir.resolve("running.log"))).isTrue();
+                assertThat(System.nanoTime()).as("the suspended command started").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            // the second build's cache is made beside it, and leaves the running command's folder in place
+            assertThat(launcher(Map.of("REBILL_JAR", second.toString()), "--version").out()).isEqualTo("rebill 0.1.0\n");
+            assertThat(builds(aot)).hasSize(2).contains(held);
+            assertThat(held.resolve("app").resolve("rebill.jar")).isRegularFile();
+        } finally {
+            running.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        // once it has stopped, the next build's cache removes both earlier folders
+        assertThat(launcher(Map.of("REBILL_JAR", third.toString()), "--version").out()).isEqualTo("rebill 0.1.0\n");
+        assertThat(builds(aot)).hasSize(1).doesNotContain(held);
+        assertThat(launcher(Map.of("REBILL_JAR", third.toString()), "--version").err()).isEmpty();
+    }
+
+    /** The launcher's folder of the one build under {@code aot}. */
+    private static Path build(Path aot) throws IOException {
+        List<Path> builds = builds(aot);
+        assertThat(builds).as("one build's folder under " + aot).hasSize(1);
+        return builds.getFirst();
+    }
+
+    private static List<Path> builds(Path aot) throws IOException {
+        try (var s = Files.list(aot)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
     }
 
     private Run bill(Path home, String name, boolean launcher) throws Exception {
