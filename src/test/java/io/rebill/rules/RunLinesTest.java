@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static io.rebill.shared.duckdb.DuckSql.one;
 import static io.rebill.rules.FocusConformanceTest.ACME;
 import static io.rebill.rules.FocusConformanceTest.GLOBEX;
 import static io.rebill.rules.GoldenBills.d;
@@ -364,10 +365,4 @@ class RunLinesTest {
         return names;
     }
 
-    private static String one(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 }

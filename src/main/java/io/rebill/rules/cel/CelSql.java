@@ -3,7 +3,6 @@ package io.rebill.rules.cel;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Compiles a user's CEL condition over {@code line} (a rule's {@code when}, spec §3) to DuckDB SQL. cel-java parses
@@ -45,8 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * DuckDB and in the reference alike.
  */
 public final class CelSql {
-    private static final AtomicBoolean WARMING = new AtomicBoolean();
-
     private CelSql() {
     }
 
@@ -56,11 +53,7 @@ public final class CelSql {
      * reads its configuration instead of before its first condition.
      */
     public static void warmUp() {
-        if (WARMING.compareAndSet(false, true)) {
-            Thread warm = new Thread(() -> compile("line.region_id == 'x'"), "cel-warm-up");
-            warm.setDaemon(true);
-            warm.start();
-        }
+        io.rebill.shared.WarmUp.once("cel-warm-up", () -> compile("line.region_id == 'x'"));
     }
 
     /** Parses, checks and compiles a condition; a {@link RebillException} (BAD_EXPRESSION) says what is wrong. */

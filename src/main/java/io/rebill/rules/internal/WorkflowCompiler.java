@@ -56,7 +56,7 @@ public final class WorkflowCompiler {
 
         SqlFragment key(SqlFragment condition) {
             // a rule without a condition (a management fee on every line) needs no bit: each line would carry it
-            if (condition == SqlFragment.TRUE || condition.params().isEmpty() && condition.sql().equals("TRUE")) {
+            if (condition.params().isEmpty() && condition.sql().equals("TRUE")) {
                 return SqlFragment.TRUE;
             }
             // past MAX, conditions share the last bit; such a chain is never run (fit() is false)

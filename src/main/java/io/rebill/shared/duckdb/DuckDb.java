@@ -18,7 +18,6 @@ import java.sql.Statement;
  * timestamps are UTC, spec §1), and insertion order kept so that files are read deterministically.
  */
 public final class DuckDb {
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DuckDb() {
     }
@@ -31,19 +30,15 @@ public final class DuckDb {
      * public); no database is opened. A failure here is left to the job's own open to report.
      */
     public static void warmUp() {
-        if (WARMING.compareAndSet(false, true)) {
-            Thread warm = new Thread(() -> {
-                org.slf4j.LoggerFactory.getLogger(DuckDb.class);
-                try {
-                    Class.forName("org.duckdb.DuckDBDriver", true, DuckDb.class.getClassLoader());
-                    Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
-                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-                    // a driver laid out otherwise loads its library on the first connection; that reports any error
-                }
-            }, "duckdb-warm-up");
-            warm.setDaemon(true);
-            warm.start();
-        }
+        io.rebill.shared.WarmUp.once("duckdb-warm-up", () -> {
+            org.slf4j.LoggerFactory.getLogger(DuckDb.class);
+            try {
+                Class.forName("org.duckdb.DuckDBDriver", true, DuckDb.class.getClassLoader());
+                Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // a driver laid out otherwise loads its library on the first connection; that reports any error
+            }
+        });
     }
 
     /** An in-memory database for one job; spills to a fresh folder under the settings' temp dir. */

@@ -9,8 +9,6 @@ import java.util.Currency;
  * Everything before it stays exact.
  */
 public final class RoundingPolicy {
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
-
     private RoundingPolicy() {
     }
 
@@ -21,12 +19,8 @@ public final class RoundingPolicy {
      * "Billing in the product", session 14). The bill calls it as it starts, beside DuckDB's own warm-up.
      */
     public static void warmUp() {
-        if (WARMING.compareAndSet(false, true)) {
-            Thread warm = new Thread(() -> invoiceLine(new BigDecimal("1.005").add(BigDecimal.ONE)
-                    .multiply(new BigDecimal("0.98")), "USD"), "rounding-warm-up");
-            warm.setDaemon(true);
-            warm.start();
-        }
+        io.rebill.shared.WarmUp.once("rounding-warm-up", () -> invoiceLine(new BigDecimal("1.005").add(BigDecimal.ONE)
+                .multiply(new BigDecimal("0.98")), "USD"));
     }
 
     public static int minorUnitDigits(String currency) {

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.rebill.shared.duckdb.DuckSql.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,9 +52,4 @@ class KeptEnumsTest {
         return values;
     }
 
-    private static void execute(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }

@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.rebill.shared.duckdb.DuckSql.execute;
+import static io.rebill.shared.duckdb.DuckSql.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,7 +43,8 @@ class KeptTagsTest {
                     + " FROM (SELECT * FROM stored WHERE billing_period = '2026-09' AND tags IS NOT NULL"
                     + " AND tags[1].value <> 'team-2') s, range(2) t(i) GROUP BY ALL");
             TagAggregate.releaseLines(duck, true);
-            assertThat(count(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rb_tag_lines'")).isZero();
+            assertThat(one(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rb_tag_lines'"))
+                    .isEqualTo("0");
             try (KeptTags tags = KeptTags.create(duck, "stored", "2026-09")) {
                 tags.write(java.nio.file.Files.createDirectories(dir.resolve("aggregate")));
             }
@@ -49,7 +52,8 @@ class KeptTagsTest {
             assertThat(sets(duck, dir.resolve("aggregate"))).containsExactly("[{'key': team, 'value': team-0}]",
                     "[{'key': team, 'value': team-1}]");
             // and used once: the next dictionary of this connection reads the stored lines again
-            assertThat(count(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rb_tag_sets'")).isZero();
+            assertThat(one(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rb_tag_sets'"))
+                    .isEqualTo("0");
             try (KeptTags tags = KeptTags.create(duck, "stored", "2026-09")) {
                 tags.write(java.nio.file.Files.createDirectories(dir.resolve("again")));
             }
@@ -58,15 +62,16 @@ class KeptTagsTest {
             // released without keeping the sets (a run that keeps no lines): nothing is left for a dictionary
             execute(duck, "CREATE TEMP TABLE rb_tag_lines AS SELECT tags FROM stored");
             TagAggregate.releaseLines(duck, false);
-            assertThat(count(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('rb_tag_lines',"
-                    + " 'rb_tag_sets')")).isZero();
+            assertThat(one(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('rb_tag_lines',"
+                    + " 'rb_tag_sets')")).isEqualTo("0");
         }
     }
 
     /** The dictionary's tag sets as text, in order, after checking each key is the set's hash. */
     private static List<String> sets(Connection duck, Path folder) throws SQLException {
         String file = "read_parquet('" + folder.resolve(KeptTags.FILE) + "')";
-        assertThat(count(duck, "SELECT count(*) FROM " + file + " WHERE " + KeptTags.KEY + " <> hash(tags)")).isZero();
+        assertThat(one(duck, "SELECT count(*) FROM " + file + " WHERE " + KeptTags.KEY + " <> hash(tags)"))
+                .isEqualTo("0");
         List<String> sets = new ArrayList<>();
         try (Statement s = duck.createStatement();
              ResultSet rs = s.executeQuery("SELECT COALESCE(CAST(tags AS VARCHAR), 'NULL') AS t FROM " + file
@@ -78,16 +83,5 @@ class KeptTagsTest {
         return sets;
     }
 
-    private static long count(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static void execute(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }

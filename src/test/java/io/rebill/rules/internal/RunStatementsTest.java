@@ -4,11 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
+import static io.rebill.shared.duckdb.DuckSql.execute;
+import static io.rebill.shared.duckdb.DuckSql.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,20 +112,6 @@ class RunStatementsTest {
         }
     }
 
-    private static void execute(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute(sql);
-        }
-    }
 
-    private static String one(Connection duck, String sql) throws SQLException {
-        return one(duck, sql, 1);
-    }
 
-    private static String one(Connection duck, String sql, int column) throws SQLException {
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(column);
-        }
-    }
 }

@@ -5,12 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.rebill.shared.duckdb.DuckSql.execute;
+import static io.rebill.shared.duckdb.DuckSql.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,16 +53,5 @@ class InsertRowsTest {
         }
     }
 
-    private static String one(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 
-    private static void execute(Connection duck, String sql) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }
