@@ -68,9 +68,9 @@ final class BenchStepCommand implements Callable<Integer> {
                 new Ingestion(settings).ingest("bench", List.of(file), p -> { });
             }
             case "bill", "bill-with-files" -> {
-                // as `rebill bill` does: the bill's engine first, so that it loads CEL and DuckDB in the background
-                // while the inputs are read (the time still runs from the start of this call)
-                Billing billing = InvoiceAssembly.billing(settings, PredicateCompiler.cel());
+                // as `rebill bill` does: the bill's engine first, so that it loads CEL, DuckDB and its database in the
+                // background while the inputs are read (the time still runs from the start of this call)
+                Billing billing = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).openingScratchAhead();
                 Ingestion ingestion = new Ingestion(settings);
                 Path out = home.resolve("bill-out");
                 io.rebill.shared.io.Trees.delete(out);

@@ -41,8 +41,9 @@ final class BillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BillingPeriod p = BillingPeriod.parse(period);
-        // first, so that CEL and DuckDB load in the background while msp.yaml and the line items are read
-        var billing = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel());
+        // first, so that CEL, DuckDB and the bill's database load in the background while msp.yaml and the line items
+        // are read
+        var billing = InvoiceAssembly.billing(parent.settings(), PredicateCompiler.cel()).openingScratchAhead();
         var config = BillingInputs.config(this.config);
         var files = BillingInputs.lineItems(parent.settings(), p, inputs, err);
         BillResult r = billing.bill(config, p, files, Optional.of(this.out),
