@@ -75,6 +75,18 @@ class LauncherTest {
         assertThat(Files.readString(dir.resolve("out-fast").resolve("summary.csv")))
                 .isEqualTo(Files.readString(dir.resolve("out-jar").resolve("summary.csv")));
         assertThat(fast.err()).doesNotContain("[aot").doesNotContain("[cds");
+        // DuckDB's library is loaded from the folder the launcher took it out to, not copied into the temp folder
+        Path libraries = dir.resolve("libraries.log");
+        Run logged = launcher(Map.of("REBILL_JAVA_OPTS", "-Xmx1g -Xlog:library=info:file=" + libraries), "--data-dir",
+                home.toString(), "bill", "--config", home.resolve("demo").resolve("msp.yaml").toString(), "--period",
+                "2026-10", "--out", dir.resolve("out-logged").toString(), DemoCommand.SOURCE);
+        assertThat(logged.exit()).as(logged.err()).isZero();
+        assertThat(Files.readString(libraries)).contains("Loaded library "
+                + build(aot).resolve("app").resolve("native").resolve(System.mapLibraryName("duckdb_java")))
+                .doesNotContainPattern("Loaded library .*/libduckdb_java[0-9]+[.]so");
+        try (ZipFile driver = new ZipFile(build(aot).resolve("app").resolve("lib").resolve("duckdb_jdbc-2.0.0.1.jar").toFile())) {
+            assertThat(driver.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("libduckdb_java"))).isEmpty();
+        }
         assertThat(launcher(Map.of(), "--help").out()).isEqualTo(java(jar, "--help").out());
         assertThat(launcher(Map.of(), "bill", "--help").out()).isEqualTo(java(jar, "bill", "--help").out());
 
