@@ -30,6 +30,7 @@ public final class DuckDb {
      * public); no database is opened. A failure here is left to the job's own open to report.
      */
     public static void warmUp() {
+        sweepLibraryCopies();
         io.rebill.shared.WarmUp.once("duckdb-warm-up", () -> {
             org.slf4j.LoggerFactory.getLogger(DuckDb.class);
             try {
@@ -39,6 +40,12 @@ public final class DuckDb {
                 // a driver laid out otherwise loads its library on the first connection; that reports any error
             }
         });
+    }
+
+    /** Once per process, in the background: the library copies killed processes left in the temp folder go. */
+    private static void sweepLibraryCopies() {
+        io.rebill.shared.WarmUp.once("duckdb-library-copies", () ->
+                LibraryCopies.sweep(Path.of(System.getProperty("java.io.tmpdir")), java.time.Instant.now()));
     }
 
     /** An in-memory database for one job; spills to a fresh folder under the settings' temp dir. */
@@ -57,6 +64,7 @@ public final class DuckDb {
     }
 
     private static Connection open(RebillSettings settings, Path file, String scratchName) {
+        sweepLibraryCopies();
         SpillFolders.Owned owned = null;
         try {
             owned = SpillFolders.create(settings.tempDir());
