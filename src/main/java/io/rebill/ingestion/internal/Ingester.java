@@ -192,6 +192,7 @@ public final class Ingester {
             Path target = staging.resolve(periods.get(0)).resolve(whole.getFileName());
             Files.createDirectories(target.getParent());
             Files.move(whole, target);
+            io.rebill.ingestion.AccountSums.write(duck, target);
             stored = scan.stored();
         } else {
             List<Path> parts = new ArrayList<>();
@@ -204,6 +205,7 @@ public final class Ingester {
                     ps.setString(1, period);
                     ps.execute();
                 }
+                io.rebill.ingestion.AccountSums.write(duck, target);
                 parts.add(target);
             }
             Files.delete(whole);
@@ -278,7 +280,13 @@ public final class Ingester {
             }
             int n = 0;
             for (Path part : parts) {
-                Files.move(part, target.resolve(String.format("part-%05d.parquet", n++)));
+                Path moved = target.resolve(String.format("part-%05d.parquet", n++));
+                Files.move(part, moved);
+                // its account sums go with it (AccountSums)
+                Path sums = io.rebill.ingestion.AccountSums.of(part);
+                if (Files.exists(sums)) {
+                    Files.move(sums, io.rebill.ingestion.AccountSums.of(moved));
+                }
             }
         } catch (IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot move staged period " + period + " to " + target

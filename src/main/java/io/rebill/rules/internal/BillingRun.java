@@ -1,5 +1,6 @@
 package io.rebill.rules.internal;
 
+import io.rebill.ingestion.AccountSums;
 import io.rebill.ingestion.StoredLines;
 import io.rebill.rules.BillAssembler;
 import io.rebill.rules.BillResult;
@@ -71,6 +72,10 @@ public final class BillingRun {
     private boolean daily;
     private StoredLines.Relation stored;
     private final ExchangeConversion conversion;
+    /** The stored account sums this run reads its line counts and billed cost from, or null ({@link #accountSums}). */
+    private List<Path> accountSums;
+    /** The temp table of the period's stored account sums ({@link #readAccountSums}). */
+    static final String ACCOUNT_SUMS = "rb_account_sums";
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, BillAssembler assembler, Consumer<String> progress) {
@@ -137,6 +142,9 @@ public final class BillingRun {
      * the lines first (its prelude, which the sums ran; the lines are then read once), else from the Parquet files again.
      */
     private RatedPeriod.Lines ingested(RunChain.Chain chain) throws SQLException {
+        if (accountSums != null && chain.prelude() != null) {
+            return new RatedPeriod.Lines(ACCOUNT_SUMS, List.of());
+        }
         return chain.prelude() != null ? new RatedPeriod.Lines(RunChain.LINE_SUMS, List.of())
                 : new RatedPeriod.Lines(stored().sql() + " WHERE billing_period = ?", List.of(period.toString()));
     }
@@ -191,7 +199,44 @@ public final class BillingRun {
         if (files.isEmpty()) {
             throw new RebillException(ErrorCode.UNKNOWN_PERIOD, "no line items for " + period + "; ingest the period first");
         }
-        return new RunChain(sql, config, period, predicates, stored(), daily, conversion).build(workflowOf, grouped);
+        RunChain run = new RunChain(sql, config, period, predicates, stored(), daily, conversion);
+        accountSums = grouped ? accountSums(workflowOf) : null;
+        if (accountSums != null) {
+            run.readingAccountSums();
+        }
+        return run.build(workflowOf, grouped);
+    }
+
+    /**
+     * The stored files' account sums (ingestion's {@link AccountSums}) when they can stand in for the lines' count and
+     * billed cost: a bill of summed lines (no kept lines, no daily sums, no match predicate, whose claims are not
+     * by account), no workflow billing on the billed cost, no line converted from another currency, and sums beside
+     * every file. Else null, and the lines are counted and their billed cost summed as they are read.
+     */
+    private List<Path> accountSums(Map<String, Workflow> workflowOf) {
+        if (daily || keptColumns != null || anyMatch() || conversion.applied()
+                || workflowOf.values().stream().anyMatch(w -> w != null && w.basis() == Workflow.Basis.BILLED)) {
+            return null;
+        }
+        return AccountSums.beside(files).orElse(null);
+    }
+
+    /**
+     * The period's account sums from the files' {@link AccountSums} as the temp table {@code rb_account_sums} (per
+     * billing account, usage account and currency: lines and the three cost sums), each file's sums read at the
+     * canonical money scale, so that files stored at different scales add up exactly.
+     */
+    private void readAccountSums() throws SQLException {
+        List<String> reads = new ArrayList<>();
+        for (Path f : accountSums) {
+            reads.add("SELECT billing_period, billing_account_id, sub_account_id, billing_currency, lines,"
+                    + " CAST(billed_cost AS " + MONEY + ") AS billed_cost, CAST(effective_cost AS " + MONEY + ") AS effective_cost,"
+                    + " CAST(list_cost AS " + MONEY + ") AS list_cost FROM read_parquet('" + DuckDb.literal(f.toString()) + "')");
+        }
+        sql.execute("CREATE OR REPLACE TEMP TABLE " + ACCOUNT_SUMS + " AS SELECT billing_account_id, sub_account_id,"
+                + " billing_currency, CAST(sum(lines) AS BIGINT) AS lines, sum(billed_cost) AS billed_cost,"
+                + " sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost FROM (" + String.join(" UNION ALL ", reads)
+                + ") WHERE billing_period = ? GROUP BY ALL", List.of(period.toString()));
     }
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
@@ -352,8 +397,23 @@ public final class BillingRun {
                 // no rule step in it, so DuckDB's filter pushdown may carry the period filter into the scan
                 sql.executeByAccount(chain.prelude(), chain.preludeParams());
             }
-            sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
-                    + "lines GROUP BY ALL", chain.params());
+            if (accountSums != null && chain.prelude() != null) {
+                readAccountSums();
+                // the groups' line counts and billed cost are NULL (RunChain#readingAccountSums): each account's
+                // count and billed cost from its stored sums go on one of its groups, 0 on the others; every reader
+                // sums them per account or customer (RatedPeriod)
+                sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + ", rb_groups AS ("
+                        + select + "lines GROUP BY ALL)\nSELECT g.* EXCLUDE (rb_nth) REPLACE (CASE WHEN rb_nth = 1 THEN"
+                        + " COALESCE(a.lines, 0) ELSE 0 END AS lines, CAST(CASE WHEN rb_nth = 1 THEN COALESCE(a.billed_cost, 0)"
+                        + " ELSE 0 END AS " + MONEY + ") AS billed_cost) FROM (SELECT *, row_number() OVER (PARTITION BY"
+                        + " billing_account_id, sub_account_id, billing_currency ORDER BY customer_id, service_name, excluded)"
+                        + " AS rb_nth FROM rb_groups) g LEFT JOIN " + ACCOUNT_SUMS + " a ON a.billing_account_id IS NOT"
+                        + " DISTINCT FROM g.billing_account_id AND a.sub_account_id IS NOT DISTINCT FROM g.sub_account_id"
+                        + " AND a.billing_currency IS NOT DISTINCT FROM g.billing_currency", chain.params());
+            } else {
+                sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
+                        + "lines GROUP BY ALL", chain.params());
+            }
         }
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(sum(lines), 0) FROM bill_groups")) {
             rs.next();

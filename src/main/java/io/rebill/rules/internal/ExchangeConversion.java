@@ -44,6 +44,11 @@ final class ExchangeConversion {
         this.period = period;
     }
 
+    /** Whether {@link #apply} converted lines of another currency (the stored lines' own sums then do not hold). */
+    boolean applied() {
+        return applied;
+    }
+
     /**
      * The stored lines as the run reads them: {@code stored} itself when every line of the period is in the MSP's
      * currency, else a relation with the converted costs. Reads the period's distinct currencies once.

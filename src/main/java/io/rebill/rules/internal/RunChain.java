@@ -57,6 +57,7 @@ final class RunChain {
     private final boolean daily;
     private final ExchangeConversion conversion;
     private List<java.nio.file.Path> lineFiles;
+    private boolean accountSums;
 
     RunChain(RunStatements sql, MspConfig config, BillingPeriod period, PredicateCompiler predicates,
              StoredLines.Relation stored, boolean daily, ExchangeConversion conversion) {
@@ -73,6 +74,15 @@ final class RunChain {
     static String linePrefix(String file) {
         return "COALESCE(NULLIF(regexp_extract(" + file + ", '([^/]+)/periods/[^/]+/[^/]+/[^/]+[.]parquet$', 1), '')"
                 + " || '/', '') || regexp_extract(" + file + ", '([^/]+)[.]parquet$', 1)";
+    }
+
+    /**
+     * The lines summed first ({@link #LINE_SUMS}) leave out their count and billed cost, which the run reads from the
+     * stored files' account sums instead (ingestion's {@code AccountSums}; BillingRun decides when they serve).
+     */
+    RunChain readingAccountSums() {
+        this.accountSums = true;
+        return this;
     }
 
     /**
@@ -199,8 +209,11 @@ final class RunChain {
                     + String.join(", ", keyColumns) + ", "
                     + (daily ? "CAST(charge_period_start AS DATE) AS usage_day, " + DAILY_DIMENSIONS + ", " : "")
                     + keys.column()
-                    + ", count(*) AS n_lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
-                    + " sum(list_cost) AS list_cost FROM " + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";
+                    // with the stored account sums, the lines' count and billed cost come from them (BillingRun)
+                    + (accountSums && groupFirst ? ", CAST(0 AS BIGINT) AS n_lines, CAST(NULL AS " + stored.moneyType()
+                            + ") AS billed_cost" : ", count(*) AS n_lines, sum(billed_cost) AS billed_cost")
+                    + ", sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost FROM "
+                    + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";
             params.addAll(keys.params());
             if (groupFirst) {
                 // the one pass over the lines is a statement of its own; its few rows are what the steps read, and
