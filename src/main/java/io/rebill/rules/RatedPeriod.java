@@ -19,9 +19,10 @@ import java.util.Optional;
  *   currency and exclusion, and {@code claimed_twice} (the claimants when more than one customer claims the lines),
  *   the number of lines ({@code lines}) and the sums of {@code cost}, {@code charge}, {@code billed_cost},
  *   {@code effective_cost} and {@code list_cost}. When the run read its line counts and billed cost from the stored
- *   files' account sums (ingestion's {@code AccountSums}), an account's {@code lines} and {@code billed_cost} are
- *   on one of its groups and 0 on the others: read them summed per account, customer or coarser, never per
- *   service;</li>
+ *   files' account sums (ingestion's {@code AccountSums}), its groups of lines have {@code lines} 0 and
+ *   {@code billed_cost} NULL, and each account has one more row, excluded, with no service and no cost or charge,
+ *   that carries them: read {@code lines} and {@code billed_cost} summed per account, customer or coarser, never
+ *   per service;</li>
  *   <li>the temp table {@code extra}: the charges and credits per customer ({@code customer_id, rule_id, title, kind}
  *   ('charge' or 'credit'), {@code service, category, sub_category, amount} (signed), {@code position});</li>
  *   <li>{@code ingested}: the period's stored lines before any claim or rule, as the rest of a {@code SELECT ... FROM}

@@ -399,17 +399,15 @@ public final class BillingRun {
             }
             if (accountSums != null && chain.prelude() != null) {
                 readAccountSums();
-                // the groups' line counts and billed cost are NULL (RunChain#readingAccountSums): each account's
-                // count and billed cost from its stored sums go on one of its groups, 0 on the others; every reader
-                // sums them per account or customer (RatedPeriod)
-                sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + ", rb_groups AS ("
-                        + select + "lines GROUP BY ALL)\nSELECT g.* EXCLUDE (rb_nth) REPLACE (CASE WHEN rb_nth = 1 THEN"
-                        + " COALESCE(a.lines, 0) ELSE 0 END AS lines, CAST(CASE WHEN rb_nth = 1 THEN COALESCE(a.billed_cost, 0)"
-                        + " ELSE 0 END AS " + MONEY + ") AS billed_cost) FROM (SELECT *, row_number() OVER (PARTITION BY"
-                        + " billing_account_id, sub_account_id, billing_currency ORDER BY customer_id, service_name, excluded)"
-                        + " AS rb_nth FROM rb_groups) g LEFT JOIN " + ACCOUNT_SUMS + " a ON a.billing_account_id IS NOT"
-                        + " DISTINCT FROM g.billing_account_id AND a.sub_account_id IS NOT DISTINCT FROM g.sub_account_id"
-                        + " AND a.billing_currency IS NOT DISTINCT FROM g.billing_currency", chain.params());
+                // the groups of lines carry no line count or billed cost (RunChain#readingAccountSums); each account's
+                // stored sums add a row of their own with them, excluded, with no service, cost or charge, claimed
+                // as the chain claims (the account's owner); every reader sums them per account or customer
+                sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
+                        + "lines GROUP BY ALL\nUNION ALL BY NAME SELECT a.customer_id, s.billing_account_id, s.sub_account_id,"
+                        + " CAST(NULL AS VARCHAR) AS service_name, s.billing_currency, TRUE AS excluded, s.lines, CAST(0 AS "
+                        + MONEY + ") AS cost, CAST(0 AS " + MONEY + ") AS charge, s.billed_cost, CAST(0 AS " + MONEY
+                        + ") AS effective_cost, CAST(0 AS " + MONEY + ") AS list_cost FROM " + ACCOUNT_SUMS
+                        + " s LEFT JOIN rb_accounts a ON a.account_id = s.sub_account_id", chain.params());
             } else {
                 sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
                         + "lines GROUP BY ALL", chain.params());
