@@ -34,9 +34,7 @@ public final class Billing {
     private final RebillSettings settings;
     private final PredicateCompiler predicates;
     private final BillAssembler assembler;
-    /** The scratch database {@link #openingScratchAhead} is opening, until a bill takes it. */
-    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Connection>> ahead =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final RunDatabases databases;
 
     public Billing(RebillSettings settings, PredicateCompiler predicates, BillAssembler assembler) {
         // a fresh process (a bill from the command line) loads DuckDB while it reads its inputs (issue 11 item 8)
@@ -45,65 +43,23 @@ public final class Billing {
         this.settings = settings;
         this.predicates = predicates;
         this.assembler = java.util.Objects.requireNonNull(assembler, "assembler");
+        this.databases = new RunDatabases(settings);
     }
 
-    /**
-     * A run's own database file under the temp folder: its tables (a row per line item) live on disk with DuckDB's
-     * compression and buffer manager, so a month larger than the memory limit bills instead of failing. The file
-     * goes when the connection closes.
-     */
+    /** A run's own database ({@link RunDatabases}): the one opened ahead, else a new one. */
     private Connection scratch() {
-        java.util.concurrent.CompletableFuture<Connection> opening = ahead.getAndSet(null);
-        if (opening == null) {
-            return runDatabase(settings);
-        }
-        try {
-            return opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            // the same error the bill gets when it opens its database itself (RebillException, naming the temp folder)
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return databases.take();
     }
 
     /**
-     * A bill's own scratch database. It keeps the Parquet files' footers once read: a run reads its files' layout,
-     * currencies and constant keys before it sums their lines, each a footer read again (a 10 M-line file's footer is
-     * about 80 row groups of 60 columns' statistics) without the cache. The files are a stored generation, which
-     * never changes while the run reads it.
-     */
-    private static Connection runDatabase(RebillSettings settings) {
-        Connection duck = DuckDb.openScratch(settings, "billing");
-        try (java.sql.Statement s = duck.createStatement()) {
-            s.execute("SET parquet_metadata_cache = true");
-        } catch (SQLException e) {
-            try {
-                duck.close();
-            } catch (SQLException ignored) {
-                // the error below is the one to report
-            }
-            throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + e.getMessage(), e);
-        }
-        return duck;
-    }
-
-    /**
-     * Starts opening the next bill's scratch database now, on a thread of its own, for a process that bills once (the
-     * command line): loading DuckDB's library and creating a database take 0.3-0.5 s of a fresh process, which then
-     * overlap reading msp.yaml and listing the line items instead of following them (docs/benchmarks.md, "Billing in
-     * the product", session 15). The next bill or daily bill takes that database; later ones open their own. An
-     * error opening it is that bill's error, as if the bill had opened it.
+     * Starts opening the next bill's database now, on a thread of its own, for a process that bills once (the command
+     * line): loading DuckDB's library and creating a database take 0.2-0.5 s of a fresh process, which then overlap
+     * reading msp.yaml and listing the line items instead of following them (docs/benchmarks.md, "Billing in the
+     * product", session 15). The next bill or daily bill takes that database; later ones open their own. An error
+     * opening it is that bill's error, as if the bill had opened it.
      */
     public Billing openingScratchAhead() {
-        java.util.concurrent.CompletableFuture<Connection> opening = new java.util.concurrent.CompletableFuture<>();
-        if (ahead.compareAndSet(null, opening)) {
-            Thread.ofPlatform().daemon().name("billing-scratch-ahead").start(() -> {
-                try {
-                    opening.complete(runDatabase(settings));
-                } catch (Throwable t) {
-                    opening.completeExceptionally(t);
-                }
-            });
-        }
+        databases.openAhead();
         return this;
     }
 

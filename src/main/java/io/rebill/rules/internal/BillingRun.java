@@ -1,6 +1,5 @@
 package io.rebill.rules.internal;
 
-import io.rebill.ingestion.AccountSums;
 import io.rebill.ingestion.StoredLines;
 import io.rebill.rules.BillAssembler;
 import io.rebill.rules.BillResult;
@@ -73,9 +72,7 @@ public final class BillingRun {
     private StoredLines.Relation stored;
     private final ExchangeConversion conversion;
     /** The stored account sums this run reads its line counts and billed cost from, or null ({@link #accountSums}). */
-    private List<Path> accountSums;
-    /** The temp table of the period's stored account sums ({@link #readAccountSums}). */
-    static final String ACCOUNT_SUMS = "rb_account_sums";
+    private StoredAccountSums accountSums;
 
     public BillingRun(Connection duck, MspConfig config, BillingPeriod period, List<Path> files,
                       PredicateCompiler predicates, BillAssembler assembler, Consumer<String> progress) {
@@ -143,7 +140,7 @@ public final class BillingRun {
      */
     private RatedPeriod.Lines ingested(RunChain.Chain chain) throws SQLException {
         if (accountSums != null && chain.prelude() != null) {
-            return new RatedPeriod.Lines(ACCOUNT_SUMS, List.of());
+            return new RatedPeriod.Lines(StoredAccountSums.TABLE, List.of());
         }
         return chain.prelude() != null ? new RatedPeriod.Lines(RunChain.LINE_SUMS, List.of())
                 : new RatedPeriod.Lines(stored().sql() + " WHERE billing_period = ?", List.of(period.toString()));
@@ -208,35 +205,17 @@ public final class BillingRun {
     }
 
     /**
-     * The stored files' account sums (ingestion's {@link AccountSums}) when they can stand in for the lines' count and
-     * billed cost: a bill of summed lines (no kept lines, no daily sums, no match predicate, whose claims are not
-     * by account), no workflow billing on the billed cost, no line converted from another currency, and sums beside
-     * every file. Else null, and the lines are counted and their billed cost summed as they are read.
+     * The stored files' account sums when they can stand in for the lines' count and billed cost: a bill of summed
+     * lines (no kept lines, no daily sums, no match predicate, whose claims are not by account), no workflow billing on
+     * the billed cost, no line converted from another currency, and sums beside every file. Else null, and the lines
+     * are counted and their billed cost summed as they are read.
      */
-    private List<Path> accountSums(Map<String, Workflow> workflowOf) {
+    private StoredAccountSums accountSums(Map<String, Workflow> workflowOf) {
         if (daily || keptColumns != null || anyMatch() || conversion.applied()
                 || workflowOf.values().stream().anyMatch(w -> w != null && w.basis() == Workflow.Basis.BILLED)) {
             return null;
         }
-        return AccountSums.beside(files).orElse(null);
-    }
-
-    /**
-     * The period's account sums from the files' {@link AccountSums} as the temp table {@code rb_account_sums} (per
-     * billing account, usage account and currency: lines and the three cost sums), each file's sums read at the
-     * canonical money scale, so that files stored at different scales add up exactly.
-     */
-    private void readAccountSums() throws SQLException {
-        List<String> reads = new ArrayList<>();
-        for (Path f : accountSums) {
-            reads.add("SELECT billing_period, billing_account_id, sub_account_id, billing_currency, lines,"
-                    + " CAST(billed_cost AS " + MONEY + ") AS billed_cost, CAST(effective_cost AS " + MONEY + ") AS effective_cost,"
-                    + " CAST(list_cost AS " + MONEY + ") AS list_cost FROM read_parquet('" + DuckDb.literal(f.toString()) + "')");
-        }
-        sql.execute("CREATE OR REPLACE TEMP TABLE " + ACCOUNT_SUMS + " AS SELECT billing_account_id, sub_account_id,"
-                + " billing_currency, CAST(sum(lines) AS BIGINT) AS lines, sum(billed_cost) AS billed_cost,"
-                + " sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost FROM (" + String.join(" UNION ALL ", reads)
-                + ") WHERE billing_period = ? GROUP BY ALL", List.of(period.toString()));
+        return StoredAccountSums.beside(files).orElse(null);
     }
 
     /** Stores the lines when asked; returns what the sums read: the stored lines, or the chain itself. */
@@ -398,16 +377,9 @@ public final class BillingRun {
                 sql.executeByAccount(chain.prelude(), chain.preludeParams());
             }
             if (accountSums != null && chain.prelude() != null) {
-                readAccountSums();
-                // the groups of lines carry no line count or billed cost (RunChain#readingAccountSums); each account's
-                // stored sums add a row of their own with them, excluded, with no service, cost or charge, claimed
-                // as the chain claims (the account's owner); every reader sums them per account or customer
+                accountSums.read(sql, period);
                 sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
-                        + "lines GROUP BY ALL\nUNION ALL BY NAME SELECT a.customer_id, s.billing_account_id, s.sub_account_id,"
-                        + " CAST(NULL AS VARCHAR) AS service_name, s.billing_currency, TRUE AS excluded, s.lines, CAST(0 AS "
-                        + MONEY + ") AS cost, CAST(0 AS " + MONEY + ") AS charge, s.billed_cost, CAST(0 AS " + MONEY
-                        + ") AS effective_cost, CAST(0 AS " + MONEY + ") AS list_cost FROM " + ACCOUNT_SUMS
-                        + " s LEFT JOIN rb_accounts a ON a.account_id = s.sub_account_id", chain.params());
+                        + "lines GROUP BY ALL\n" + StoredAccountSums.groupRows(), chain.params());
             } else {
                 sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
                         + "lines GROUP BY ALL", chain.params());
