@@ -1,12 +1,7 @@
 package io.rebill.ingestion;
 
-import io.rebill.shared.duckdb.DuckDb;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,9 +9,11 @@ import java.util.Optional;
 /**
  * The sums of a stored file per account, written beside it when it is ingested ({@code part-00000.parquet.accounts},
  * a small Parquet file): per billing period, billing account, usage account and currency, the number of lines and
- * the sums of {@code billed_cost}, {@code effective_cost} and {@code list_cost}. Ingest reads every line once more for
- * them (a few narrow columns); a bill then reads a period's line counts, its billed sums and the ingested totals it
- * reconciles against from these few rows instead of summing two more columns of every line (docs/benchmarks.md,
+ * the sums of {@code billed_cost}, {@code effective_cost} and {@code list_cost} (0 where no line has a value, at the
+ * canonical money scale). Ingest sums them in the read of the
+ * staged file that its reconciliation makes anyway (StagedSums); a bill then reads a period's line counts, its billed
+ * sums and the ingested totals it reconciles against from these few rows instead of summing two more columns of every
+ * line (docs/benchmarks.md,
  * "Billing in the product", session 15). Files stored before them have none; the bill then sums the lines as before.
  * They are in the period's generation folder with its files, so a restated period replaces them with its files.
  */
@@ -46,16 +43,5 @@ public final class AccountSums {
             sums.add(s);
         }
         return files.isEmpty() ? Optional.empty() : Optional.of(sums);
-    }
-
-    /** Writes the account sums of {@code storedFile} beside it (ingest, before the file is committed). */
-    public static void write(Connection duck, Path storedFile) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute("COPY (SELECT billing_period, billing_account_id, sub_account_id, billing_currency,"
-                    + " count(*) AS lines, sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost,"
-                    + " sum(list_cost) AS list_cost FROM read_parquet('" + DuckDb.literal(storedFile.toString())
-                    + "', hive_partitioning = false) GROUP BY ALL) TO '" + DuckDb.literal(of(storedFile).toString())
-                    + "' (FORMAT parquet, COMPRESSION zstd)");
-        }
     }
 }

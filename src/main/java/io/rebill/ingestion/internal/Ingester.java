@@ -192,7 +192,7 @@ public final class Ingester {
             Path target = staging.resolve(periods.get(0)).resolve(whole.getFileName());
             Files.createDirectories(target.getParent());
             Files.move(whole, target);
-            io.rebill.ingestion.AccountSums.write(duck, target);
+            StagedSums.writeAccountSums(duck, target, null);
             stored = scan.stored();
         } else {
             List<Path> parts = new ArrayList<>();
@@ -205,7 +205,7 @@ public final class Ingester {
                     ps.setString(1, period);
                     ps.execute();
                 }
-                io.rebill.ingestion.AccountSums.write(duck, target);
+                StagedSums.writeAccountSums(duck, target, period);
                 parts.add(target);
             }
             Files.delete(whole);

@@ -45,17 +45,34 @@ final class StagedSums {
     record Scan(List<String> periods, long rows, Map<BillingPeriod, CostSums> stored, Map<String, CostSums> input) {
     }
 
+    /** The staged file's sums per period, input period, payer, account and currency, left by {@link #scan}. */
+    static final String ACCOUNTS = "rb_staged_accounts";
+
     static Scan scan(Connection duck, Path file, boolean checkColumns) throws SQLException {
         String inputPeriod = checkColumns ? "COALESCE(" + StoredLines.CHECK_PERIOD + ", billing_period)" : "billing_period";
+        // one read of the file, summed per account too: the stored file's account sums come from it (writeAccountSums)
+        StringBuilder accounts = new StringBuilder("CREATE OR REPLACE TEMP TABLE " + ACCOUNTS + " AS SELECT billing_period, "
+                + inputPeriod + " AS input_period, billing_account_id, sub_account_id, billing_currency, count(*) AS lines");
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            accounts.append(", ").append(sum(c.column())).append(" AS ").append(c.column());
+        }
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            accounts.append(", ").append(checkColumns ? sum(c.checkColumn()) : "CAST(0 AS " + CanonicalColumn.MONEY_TYPE + ")")
+                    .append(" AS ").append(c.checkColumn());
+        }
+        accounts.append(" FROM read_parquet('").append(DuckDb.literal(file.toString())).append("', hive_partitioning = false) GROUP BY ALL");
+        try (Statement s = duck.createStatement()) {
+            s.execute(accounts.toString());
+        }
         // the sums in CostSums order (billed, effective, list), which is CHECKED_COSTS' order
-        StringBuilder sql = new StringBuilder("SELECT billing_period, " + inputPeriod + ", count(*)");
+        StringBuilder sql = new StringBuilder("SELECT billing_period, input_period, sum(lines)");
         for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
-            sql.append(", ").append(sum(c.column()));
+            sql.append(", sum(").append(c.column()).append(")");
         }
         for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
-            sql.append(", ").append(checkColumns ? sum(c.checkColumn()) : "0");
+            sql.append(", sum(").append(c.checkColumn()).append(")");
         }
-        sql.append(" FROM read_parquet('").append(DuckDb.literal(file.toString())).append("', hive_partitioning = false) GROUP BY ALL");
+        sql.append(" FROM " + ACCOUNTS + " GROUP BY ALL");
         List<String> periods = new java.util.ArrayList<>();
         long rows = 0;
         Map<BillingPeriod, CostSums> stored = new TreeMap<>();
@@ -78,6 +95,26 @@ final class StagedSums {
         }
         periods.sort(java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
         return new Scan(periods, rows, stored, input);
+    }
+
+    /**
+     * Writes the account sums of {@code storedFile} (ingestion's {@link io.rebill.ingestion.AccountSums}) beside it,
+     * from the last {@link #scan}: of its one {@code period} when the scanned file was split by period, else of all.
+     */
+    static void writeAccountSums(Connection duck, Path storedFile, String period) throws SQLException {
+        StringBuilder sql = new StringBuilder("COPY (SELECT billing_period, billing_account_id, sub_account_id,"
+                + " billing_currency, CAST(sum(lines) AS BIGINT) AS lines");
+        for (StoredLines.CheckedCost c : StoredLines.CHECKED_COSTS) {
+            sql.append(", sum(").append(c.column()).append(") AS ").append(c.column());
+        }
+        sql.append(" FROM " + ACCOUNTS).append(period == null ? "" : " WHERE billing_period = ?").append(" GROUP BY ALL) TO '")
+                .append(DuckDb.literal(io.rebill.ingestion.AccountSums.of(storedFile).toString())).append("' (FORMAT parquet, COMPRESSION zstd)");
+        try (java.sql.PreparedStatement ps = duck.prepareStatement(sql.toString())) {
+            if (period != null) {
+                ps.setString(1, period);
+            }
+            ps.execute();
+        }
     }
 
     /** A cost column's sum at the canonical money scale, whatever the scale it is stored at. */
