@@ -129,12 +129,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             case "bill", "data" -> {
-                // one billing home per size, so that a 50 M run being prepared does not replace the 10 M data; the
-                // ingest is measured by --what ingest and is reused here when the home already holds it
-                Path home = dir.resolve("run-bill-home-" + rows);
-                if (needsIngest(home)) {
-                    step(dir, "ingest", parquet, home, accountsFile);
-                }
+                Path home = billingHome(dir, parquet, accountsFile);
                 if (what.equals("data")) {
                     out.println("data ready in " + home);
                     out.flush();
@@ -143,10 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                 return bill(out, dir, parquet, home, accountsFile);
             }
             case "lines" -> {
-                Path home = dir.resolve("run-bill-home-" + rows);
-                if (needsIngest(home)) {
-                    step(dir, "ingest", parquet, home, accountsFile);
-                }
+                Path home = billingHome(dir, parquet, accountsFile);
                 LinesBench lines = new LinesBench(out, dir);
                 lines.write(settings, home, accountsFile, runs);
                 DraftsBench.Result d = new DraftsBench(dir.resolve("lines-" + rows), out).then(lines.http(requests))
@@ -158,10 +150,7 @@ final class BenchCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             case "drafts" -> {
-                Path home = dir.resolve("run-bill-home-" + rows);
-                if (needsIngest(home)) {
-                    step(dir, "ingest", parquet, home, accountsFile);
-                }
+                Path home = billingHome(dir, parquet, accountsFile);
                 return drafts(out, settings, dir, parquet, home, accountsFile);
             }
             default -> throw new RebillException(ErrorCode.BAD_ARGUMENT, "--what is ingest, ingest-azure, ingest-gcp, bill, data, drafts, pages, lines or load, not '" + what + "'");
@@ -177,28 +166,30 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The billing home of this size, {@code run-bill-home-ROWS} (one per size, so that a 50 M run being prepared does
+     * not replace the 10 M data), its month ingested when it holds none, or one stored by a build before ingest wrote
+     * each file's account sums, which a bill of today's build would read the lines for instead (docs/ingestion.md;
+     * such a home is removed first). The ingest is measured by --what ingest and is reused here.
+     */
+    private Path billingHome(Path dir, Path parquet, Path accountsFile) throws Exception {
+        Path home = dir.resolve("run-bill-home-" + rows);
+        Path stored = home.resolve("sources").resolve("bench");
+        if (Files.exists(stored)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(stored)) {
+                if (files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet" + io.rebill.ingestion.AccountSums.SUFFIX))) {
+                    return home;
+                }
+            }
+            io.rebill.shared.io.Trees.delete(home);
+        }
+        step(dir, "ingest", parquet, home, accountsFile);
+        return home;
+    }
+
+    /**
      * The bill against the hand-written query of the same workflow (bench/seven-rule-invoices.sql) and, for
      * reference, the plain GROUP BY customer, service; the three alternate, {@code runs} times.
      */
-    /**
-     * Whether the bench's billing home must be ingested (again): it holds no stored month, or one stored by a build
-     * before ingest wrote each file's account sums, which a bill of today's build would read the lines for instead
-     * (docs/ingestion.md); such a home is removed first.
-     */
-    private static boolean needsIngest(Path home) throws java.io.IOException {
-        Path stored = home.resolve("sources").resolve("bench");
-        if (!Files.exists(stored)) {
-            return true;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(stored)) {
-            if (files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet" + io.rebill.ingestion.AccountSums.SUFFIX))) {
-                return false;
-            }
-        }
-        io.rebill.shared.io.Trees.delete(home);
-        return true;
-    }
-
     private int bill(PrintWriter out, Path dir, Path parquet, Path home, Path accountsFile) throws Exception {
         String loadBefore = loadAverage();
         List<Step> groupBy = new ArrayList<>();

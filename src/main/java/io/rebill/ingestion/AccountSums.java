@@ -10,11 +10,10 @@ import java.util.Optional;
  * The sums of a stored file per account, written beside it when it is ingested ({@code part-00000.parquet.accounts},
  * a small Parquet file): per billing period, billing account, usage account and currency, the number of lines and
  * the sums of {@code billed_cost}, {@code effective_cost} and {@code list_cost} (0 where no line has a value, at the
- * canonical money scale). Ingest sums them in the read of the
- * staged file that its reconciliation makes anyway (StagedSums); a bill then reads a period's line counts, its billed
- * sums and the ingested totals it reconciles against from these few rows instead of summing two more columns of every
- * line (docs/benchmarks.md,
- * "Billing in the product", session 15). Files stored before them have none; the bill then sums the lines as before.
+ * canonical money scale). Ingest sums them in the read of the staged file that its reconciliation makes anyway
+ * (StagedSums); a bill then reads a period's line counts, its billed sums and the ingested totals it reconciles against
+ * from these few rows instead of summing two more columns of every line (docs/benchmarks.md, "Billing in the
+ * product", session 15). Files stored before them have none; the bill then sums the lines as before.
  * They are in the period's generation folder with its files, so a restated period replaces them with its files.
  */
 public final class AccountSums {

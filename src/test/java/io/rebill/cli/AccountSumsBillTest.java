@@ -1,12 +1,7 @@
 package io.rebill.cli;
 
-import io.rebill.demo.BillingDataGenerator;
 import io.rebill.demo.DemoAccount;
-import io.rebill.demo.Format;
-import io.rebill.demo.GeneratedFiles;
-import io.rebill.demo.GeneratorSpec;
 import io.rebill.ingestion.AccountSums;
-import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.CustomerBill;
@@ -25,9 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,22 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lines fail the reconciliation; and a period stored without them (before they were written) bills from the lines.
  */
 class AccountSumsBillTest {
-    static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
+    static final BillingPeriod PERIOD = BenchMonth.PERIOD;
 
     @TempDir
     Path dir;
 
     @Test
     void theBillFromTheStoredAccountSumsIsTheBillFromTheLinesAndTheirTotalsAreChecked() throws Exception {
-        RebillSettings settings = new RebillSettings(dir.resolve("home"), "512MB", 2);
-        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(13, 40_000, 20, 5,
-                List.of(YearMonth.of(2026, 10)), BenchWorkflow.PAYER, 40_000), dir.resolve("data"),
-                EnumSet.of(Format.CUR_PARQUET), settings);
-        Ingestion ingestion = new Ingestion(settings);
-        ingestion.ingest("bench", generated.of(Format.CUR_PARQUET).stream().map(f -> f.path()).toList(), p -> { });
-        List<Path> stored = ingestion.lineItemFiles("bench", PERIOD);
+        BenchMonth month = BenchMonth.ingested(dir, 13, 40_000, 20, 5);
+        RebillSettings settings = month.settings();
+        List<Path> stored = month.stored();
         // one account no customer has: its lines are unassigned, with their count and billed cost
-        List<DemoAccount> linked = new ArrayList<>(generated.accounts());
+        List<DemoAccount> linked = new ArrayList<>(month.accounts());
         DemoAccount unlinked = linked.removeFirst();
         MspConfig config = BenchWorkflow.config(linked, PERIOD);
 

@@ -1,10 +1,5 @@
 package io.rebill.cli;
 
-import io.rebill.demo.BillingDataGenerator;
-import io.rebill.demo.Format;
-import io.rebill.demo.GeneratedFiles;
-import io.rebill.demo.GeneratorSpec;
-import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.Billing;
@@ -19,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.YearMonth;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -33,21 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cannot be opened fails the bill with the error the bill gives when it opens its database itself.
  */
 class ScratchAheadTest {
-    static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
+    static final BillingPeriod PERIOD = BenchMonth.PERIOD;
 
     @TempDir
     Path dir;
 
     @Test
     void aBillOnTheDatabaseOpenedAheadIsTheBillWithoutItAndLeavesNothingOpen() throws Exception {
-        RebillSettings settings = new RebillSettings(dir.resolve("home"), "512MB", 2);
-        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(11, 30_000, 20, 5,
-                List.of(YearMonth.of(2026, 10)), BenchWorkflow.PAYER, 30_000), dir.resolve("data"),
-                EnumSet.of(Format.CUR_PARQUET), settings);
-        Ingestion ingestion = new Ingestion(settings);
-        ingestion.ingest("bench", generated.of(Format.CUR_PARQUET).stream().map(f -> f.path()).toList(), p -> { });
-        List<Path> stored = ingestion.lineItemFiles("bench", PERIOD);
-        MspConfig config = BenchWorkflow.config(generated.accounts(), PERIOD);
+        BenchMonth month = BenchMonth.ingested(dir, 11, 30_000, 20, 5);
+        RebillSettings settings = month.settings();
+        List<Path> stored = month.stored();
+        MspConfig config = BenchWorkflow.config(month.accounts(), PERIOD);
 
         BillResult plain = InvoiceAssembly.billing(settings, PredicateCompiler.cel())
                 .bill(config, PERIOD, stored, Optional.empty(), m -> { });

@@ -1,10 +1,5 @@
 package io.rebill.cli;
 
-import io.rebill.demo.BillingDataGenerator;
-import io.rebill.demo.Format;
-import io.rebill.demo.GeneratedFiles;
-import io.rebill.demo.GeneratorSpec;
-import io.rebill.ingestion.Ingestion;
 import io.rebill.invoicing.InvoiceAssembly;
 import io.rebill.rules.BillResult;
 import io.rebill.rules.CustomerBill;
@@ -23,9 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,21 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its cost and its charge).
  */
 class SevenRuleBaselineTest {
-    static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
+    static final BillingPeriod PERIOD = BenchMonth.PERIOD;
 
     @TempDir
     Path dir;
 
     @Test
     void theHandWrittenQueryBillsEveryCustomerExactlyAsTheProduct() throws Exception {
-        RebillSettings settings = new RebillSettings(dir.resolve("home"), "512MB", 2);
-        GeneratedFiles generated = new BillingDataGenerator().generate(new GeneratorSpec(7, 120_000, 40, 8,
-                List.of(YearMonth.of(2026, 10)), BenchWorkflow.PAYER, 120_000), dir.resolve("data"),
-                EnumSet.of(Format.CUR_PARQUET), settings);
-        Ingestion ingestion = new Ingestion(settings);
-        ingestion.ingest("bench", generated.of(Format.CUR_PARQUET).stream().map(f -> f.path()).toList(), p -> { });
-        List<Path> stored = ingestion.lineItemFiles("bench", PERIOD);
-        MspConfig config = BenchWorkflow.config(generated.accounts(), PERIOD);
+        BenchMonth month = BenchMonth.ingested(dir, 7, 120_000, 40, 8);
+        RebillSettings settings = month.settings();
+        List<Path> stored = month.stored();
+        MspConfig config = BenchWorkflow.config(month.accounts(), PERIOD);
 
         BillResult bill = InvoiceAssembly.billing(settings, PredicateCompiler.cel()).bill(config, PERIOD, stored, Optional.empty(), m -> { });
         List<SevenRuleBaseline.Line> hand;

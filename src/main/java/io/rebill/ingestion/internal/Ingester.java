@@ -282,11 +282,8 @@ public final class Ingester {
             for (Path part : parts) {
                 Path moved = target.resolve(String.format("part-%05d.parquet", n++));
                 Files.move(part, moved);
-                // its account sums go with it (AccountSums)
-                Path sums = io.rebill.ingestion.AccountSums.of(part);
-                if (Files.exists(sums)) {
-                    Files.move(sums, io.rebill.ingestion.AccountSums.of(moved));
-                }
+                // its account sums, which stage() wrote beside every staged file, go with it (AccountSums)
+                Files.move(io.rebill.ingestion.AccountSums.of(part), io.rebill.ingestion.AccountSums.of(moved));
             }
         } catch (IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot move staged period " + period + " to " + target

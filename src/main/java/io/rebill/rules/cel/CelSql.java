@@ -3,7 +3,6 @@ package io.rebill.rules.cel;
 import io.rebill.shared.errors.ErrorCode;
 import io.rebill.shared.errors.RebillException;
 
-
 /**
  * Compiles a user's CEL condition over {@code line} (a rule's {@code when}, spec §3) to DuckDB SQL. cel-java parses
  * and type-checks it against the canonical columns; the supported subset is then written as SQL, and

@@ -139,7 +139,7 @@ public final class BillingRun {
      * the lines first (its prelude, which the sums ran; the lines are then read once), else from the Parquet files again.
      */
     private RatedPeriod.Lines ingested(RunChain.Chain chain) throws SQLException {
-        if (accountSums != null && chain.prelude() != null) {
+        if (accountSums != null) {
             return new RatedPeriod.Lines(StoredAccountSums.TABLE, List.of());
         }
         return chain.prelude() != null ? new RatedPeriod.Lines(RunChain.LINE_SUMS, List.of())
@@ -206,9 +206,10 @@ public final class BillingRun {
 
     /**
      * The stored files' account sums when they can stand in for the lines' count and billed cost: a bill of summed
-     * lines (no kept lines, no daily sums, no match predicate, whose claims are not by account), no workflow billing on
-     * the billed cost, no line converted from another currency, and sums beside every file. Else null, and the lines
-     * are counted and their billed cost summed as they are read.
+     * lines (no kept lines, no daily sums, no match predicate, whose claims are not by account: the chain then sums
+     * the lines first, in its prelude), no workflow billing on the billed cost, no line converted from another
+     * currency, and sums beside every file. Else null, and the lines are counted and their billed cost summed as they
+     * are read.
      */
     private StoredAccountSums accountSums(Map<String, Workflow> workflowOf) {
         if (daily || keptColumns != null || anyMatch() || conversion.applied()
@@ -376,7 +377,7 @@ public final class BillingRun {
                 // no rule step in it, so DuckDB's filter pushdown may carry the period filter into the scan
                 sql.executeByAccount(chain.prelude(), chain.preludeParams());
             }
-            if (accountSums != null && chain.prelude() != null) {
+            if (accountSums != null) {
                 accountSums.read(sql, period);
                 sql.executeChainByAccount("CREATE OR REPLACE TEMP TABLE bill_groups AS " + chain.sql() + select
                         + "lines GROUP BY ALL\n" + StoredAccountSums.groupRows(), chain.params());

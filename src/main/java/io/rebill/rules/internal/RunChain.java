@@ -144,6 +144,10 @@ final class RunChain {
         // without match predicates a grouped run sums the lines first and joins the few groups to their accounts;
         // otherwise every line is claimed first (spec §2), as a run line by line always is
         boolean groupFirst = grouped && !anyMatch();
+        if (accountSums && !groupFirst) {
+            // BillingRun reads the account sums in place of the prelude's counts, which only lines summed first have
+            throw new IllegalStateException("the stored account sums stand in only for lines summed before they are claimed");
+        }
         if (!groupFirst) {
             claimEveryLine(ctes, params);
         }
@@ -210,7 +214,7 @@ final class RunChain {
                     + (daily ? "CAST(charge_period_start AS DATE) AS usage_day, " + DAILY_DIMENSIONS + ", " : "")
                     + keys.column()
                     // with the stored account sums, the lines' count and billed cost come from them (BillingRun)
-                    + (accountSums && groupFirst ? ", CAST(0 AS BIGINT) AS n_lines, CAST(NULL AS " + stored.moneyType()
+                    + (accountSums ? ", CAST(0 AS BIGINT) AS n_lines, CAST(NULL AS " + stored.moneyType()
                             + ") AS billed_cost" : ", count(*) AS n_lines, sum(billed_cost) AS billed_cost")
                     + ", sum(effective_cost) AS effective_cost, sum(list_cost) AS list_cost FROM "
                     + (groupFirst ? "src" : "claimed") + " GROUP BY ALL";

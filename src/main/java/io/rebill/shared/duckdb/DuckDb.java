@@ -18,7 +18,6 @@ import java.sql.Statement;
  * timestamps are UTC, spec §1), and insertion order kept so that files are read deterministically.
  */
 public final class DuckDb {
-
     private DuckDb() {
     }
 

@@ -17,7 +17,8 @@ import java.time.Instant;
  * process killed or crashed leaves its copy behind, and a test run or a server restarted after a crash leaves many
  * (7.5 GB of them were found on a development machine). The first DuckDB use of a process removes the copies older
  * than {@link #AGE}: a process loads its copy within a second of writing it, and on Linux and macOS a loaded library
- * stays mapped after its file is removed, so only leftovers go.
+ * stays mapped after its file is removed, so only leftovers go (where a loaded library's file cannot be removed, its
+ * delete fails and the copy stays).
  */
 final class LibraryCopies {
     private static final Logger log = LoggerFactory.getLogger(LibraryCopies.class);
@@ -29,9 +30,6 @@ final class LibraryCopies {
 
     /** Removes the copies in {@code folder} last modified before {@code now - AGE}; returns how many went. */
     static int sweep(Path folder, Instant now) {
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
-            return 0;   // a loaded library's file cannot be removed there, and its name differs
-        }
         int removed = 0;
         long bytes = 0;
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder, GLOB)) {
