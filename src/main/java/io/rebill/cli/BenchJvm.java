@@ -28,8 +28,8 @@ final class BenchJvm {
     }
 
     /**
-     * This JVM's AOT cache, the switches that keep its messages quiet and where DuckDB's library is (./rebill passes
-     * them, README): every child step gets the same, the bill's and the hand-written query's alike, so that they
+     * This JVM's AOT cache, the switches that keep its messages quiet (the AOT cache's, protobuf's use of
+     * sun.misc.Unsafe) and where DuckDB's library is (./rebill passes them, README): every child step gets the same, the bill's and the hand-written query's alike, so that they
      * compare on the same footing. The cache belongs to the class path it was made with, which the child shares; so
      * does the DuckDB driver's jar, which ./rebill took the library out of (a child without the library's folder
      * cannot load DuckDB at all).
@@ -37,7 +37,7 @@ final class BenchJvm {
     static List<String> startOptions(List<String> parentArguments) {
         return parentArguments.stream()
                 .filter(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-Xlog:aot") || a.startsWith("-Xlog:cds")
-                        || a.startsWith("-Djava.library.path="))
+                        || a.startsWith("-Djava.library.path=") || a.startsWith("--sun-misc-unsafe-memory-access="))
                 .toList();
     }
 }

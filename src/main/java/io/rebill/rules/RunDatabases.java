@@ -45,7 +45,7 @@ final class RunDatabases {
     void openAhead() {
         CompletableFuture<Connection> opening = new CompletableFuture<>();
         if (ahead.compareAndSet(null, opening)) {
-            Thread.ofPlatform().daemon().name("billing-scratch-ahead").start(() -> {
+            io.rebill.shared.WarmUp.daemon("billing-scratch-ahead", () -> {
                 try {
                     opening.complete(open(settings));
                 } catch (Throwable t) {

@@ -18,9 +18,19 @@ public final class WarmUp {
     /** Starts {@code work} on a daemon thread called {@code name}, unless work of that name was started before. */
     public static void once(String name, Runnable work) {
         if (STARTED.add(name)) {
-            Thread thread = new Thread(work, name);
-            thread.setDaemon(true);
-            thread.start();
+            daemon(name, work);
         }
+    }
+
+    /**
+     * Starts {@code work} on a daemon thread called {@code name}, logging set up first on the calling thread: a class
+     * of the work that takes its logger while the main thread is still setting logging up gets a stand-in, and SLF4J
+     * then prints three lines of warning about replayed calls on stderr, in the middle of a command's output.
+     */
+    public static void daemon(String name, Runnable work) {
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 }
