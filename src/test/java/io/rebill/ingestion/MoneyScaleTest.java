@@ -106,6 +106,20 @@ class MoneyScaleTest {
     }
 
     @Test
+    void costsOfAMillionOrMoreAtTwelvePlacesKeepEveryDigit() throws Exception {
+        // a text cost is parsed into 64 bits first (18 digits: below a million at 12 places) and into 128 bits when it
+        // does not fit there: 19 digits, exactly 18 (negative), and one of 8 digits in scientific notation
+        ingestion.ingest("payer-1", List.of(csv("a.csv", aLineItem().cost("1234567.000000000001"),
+                aLineItem().cost("-999999.999999999999"), aLineItem().cost("2.5E+7"))), ProgressListener.silent());
+
+        assertThat(storedScales("payer-1")).containsOnly(12);
+        assertThat(billed("payer-1")).isEqualTo("25234567.000000000002");
+        assertThat(Stored.rows(ingestion, "payer-1", P, "billed_cost").stream().map(r -> r.get("billed_cost")))
+                .containsExactlyInAnyOrder("1234567.000000000001", "-999999.999999999999", "25000000");
+        assertThat(ingestion.reconcile("payer-1", java.util.Optional.empty()).holds()).isTrue();
+    }
+
+    @Test
     void aCostWithMorePlacesKeepsEveryDigitAtTwentyFour() throws Exception {
         ingestion.ingest("payer-1", List.of(csv("a.csv", aLineItem().cost("1.5"), aLineItem().cost("0.1234567890123456"))),
                 ProgressListener.silent());

@@ -63,21 +63,24 @@ CREATE OR REPLACE TEMP MACRO rb_money(x, col) AS
 -- rb_money_12 from this one text), the forms rb_money accepts. A value whose text has more places after the point
 -- (trailing zeros aside; in scientific notation, the mantissa's places minus the exponent: 1.5e-05 has 6) raises
 -- rebill-money-scale, and the ingest reads the file again at the next scale: no digit is ever rounded away. Spaces
--- only ever make the test say "more places", which costs speed, never a digit.
+-- only ever make the test say "more places", which costs speed, never a digit. A value is parsed as DECIMAL(18,{{places}})
+-- first, which holds every cost below 10^(18-{{places}}) in 64 bits, and only what does not fit as DECIMAL(38,{{places}}):
+-- parsing text into 128 bits costs about five times as much, and two costs of every Google Cloud line parsed this way
+-- took a tenth of its staging read (docs/benchmarks.md, "Session 16").
 CREATE OR REPLACE TEMP MACRO rb_sci_places(m, e) AS
     (CASE WHEN strpos(m, '.') > 0 THEN length(rtrim(m, '0')) - strpos(m, '.') ELSE 0 END) - TRY_CAST(e AS INTEGER);
 CREATE OR REPLACE TEMP MACRO rb_money_{{places}}(x, col) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN contains(x, 'e') OR contains(x, 'E')
              THEN CASE WHEN COALESCE(rb_sci_places(split_part(lower(x), 'e', 1), split_part(lower(x), 'e', 2)) <= {{places}}, FALSE)
-                       THEN COALESCE(TRY_CAST(x AS DECIMAL(38,{{places}})), error('rebill-bad-number' || chr(31) || col || chr(31) || x))
+                       THEN COALESCE(TRY_CAST(x AS DECIMAL(18,{{places}})), TRY_CAST(x AS DECIMAL(38,{{places}})), error('rebill-bad-number' || chr(31) || col || chr(31) || x))
                        ELSE error('rebill-money-scale' || chr(31) || col || chr(31) || x) END
          -- {{chars}} characters hold at most {{places}} places, so short values skip the closer look, and only
          -- values with more characters after the point have their trailing zeros trimmed
          WHEN length(x) > {{chars}} AND strpos(x, '.') > 0 AND length(x) - strpos(x, '.') > {{places}}
               AND length(rtrim(x, '0')) - strpos(x, '.') > {{places}}
              THEN error('rebill-money-scale' || chr(31) || col || chr(31) || x)
-         ELSE COALESCE(TRY_CAST(x AS DECIMAL(38,{{places}})),
+         ELSE COALESCE(TRY_CAST(x AS DECIMAL(18,{{places}})), TRY_CAST(x AS DECIMAL(38,{{places}})),
                        CASE WHEN regexp_full_match(trim(x), '-?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?|-?[$]?[0-9]+([.][0-9]+)?')
                             THEN TRY_CAST(replace(replace(trim(x), '$', ''), ',', '') AS DECIMAL(38,{{places}})) END,
                        error('rebill-bad-number' || chr(31) || col || chr(31) || x))
