@@ -7,9 +7,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -46,14 +43,10 @@ abstract class ApiTestBase {
 
     /**
      * Under target/ rather than /tmp: the context (and its PostgreSQL) lives until the JVM ends, after any JUnit
-     * clean-up could remove the folder, so it goes where `mvn clean` removes it.
+     * clean-up could remove the folder ({@link io.rebill.TestHomes}).
      */
     private static Path createHome() {
-        try {
-            return Files.createTempDirectory(Files.createDirectories(Path.of("target", "api-tests")), "home-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("api-");
     }
 
     static Path home() {

@@ -64,11 +64,7 @@ class BudgetsFlowTest {
     static final HookServer HOOKS = new HookServer().answer("/teams", 500, 200).answer("/broken", 500);
 
     private static Path temporaryHome() {
-        try {
-            return java.nio.file.Files.createTempDirectory("rebill-budgets-flow");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-budgets-flow");
     }
 
     private static GreenMail startMail() {

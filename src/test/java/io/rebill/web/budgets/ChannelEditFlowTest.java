@@ -46,11 +46,7 @@ class ChannelEditFlowTest {
     static final HookServer HOOKS = new HookServer();
 
     private static Path temporaryHome() {
-        try {
-            return java.nio.file.Files.createTempDirectory("rebill-channel-edit");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-channel-edit");
     }
 
     @DynamicPropertySource

@@ -60,11 +60,7 @@ class ClosedFiguresRebuildTest {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return Files.createTempDirectory("rebill-closed-figures");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-closed-figures");
     }
 
     @LocalServerPort

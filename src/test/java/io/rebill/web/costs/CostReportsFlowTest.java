@@ -55,11 +55,7 @@ class CostReportsFlowTest {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return Files.createTempDirectory("rebill-reports-flow");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-reports-flow");
     }
 
     @LocalServerPort

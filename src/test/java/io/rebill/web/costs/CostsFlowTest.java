@@ -56,11 +56,7 @@ class CostsFlowTest {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return java.nio.file.Files.createTempDirectory("rebill-costs-flow");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-costs-flow");
     }
 
     @LocalServerPort

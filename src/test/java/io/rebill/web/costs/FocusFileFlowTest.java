@@ -63,11 +63,7 @@ class FocusFileFlowTest {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return Files.createTempDirectory("rebill-focus-flow");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-focus-flow");
     }
 
     @LocalServerPort

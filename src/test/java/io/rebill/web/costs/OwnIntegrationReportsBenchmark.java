@@ -52,11 +52,7 @@ class OwnIntegrationReportsBenchmark {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return Files.createTempDirectory("rebill-own-bench");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-own-bench");
     }
 
     @DynamicPropertySource

@@ -26,7 +26,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +54,7 @@ class TagReportsFlowTest {
     static final Path home = temporaryHome();
 
     private static Path temporaryHome() {
-        try {
-            return Files.createTempDirectory("rebill-tag-reports-flow");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("rebill-tag-reports-flow");
     }
 
     @LocalServerPort

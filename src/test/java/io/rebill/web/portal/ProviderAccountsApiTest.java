@@ -69,12 +69,7 @@ class ProviderAccountsApiTest {
     }
 
     private static Path folder() {
-        try {
-            return java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
-                    Path.of("target", "api-tests")), "picker-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.rebill.TestHomes.create("picker-");
     }
 
     static String sub(int n) {
