@@ -63,6 +63,14 @@ final class BenchStepCommand implements Callable<Integer> {
                     SevenRuleBaseline.run(c, config(), BenchWorkflow.PAYER, files, SevenRuleBaseline.sqlFile());
                 }
             }
+            case "duckdb-gcp-by-hand" -> {
+                // bench/gcp-canonical-by-hand.sql: the same stored lines as the ingest of a Google Cloud export, by hand
+                io.rebill.shared.io.Trees.delete(home);
+                Files.createDirectories(home);
+                try (Connection c = DuckDb.open(settings)) {
+                    GcpByHandBaseline.run(c, file, home.resolve("lines.parquet"), GcpByHandBaseline.sqlFile());
+                }
+            }
             case "ingest" -> {
                 io.rebill.shared.io.Trees.delete(home);
                 new Ingestion(settings).ingest("bench", List.of(file), p -> { });

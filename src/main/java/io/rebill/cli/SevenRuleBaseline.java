@@ -4,12 +4,9 @@ import io.rebill.ingestion.StoredLines;
 import io.rebill.rules.Customer;
 import io.rebill.rules.MspConfig;
 import io.rebill.shared.duckdb.DuckDb;
-import io.rebill.shared.errors.ErrorCode;
-import io.rebill.shared.errors.RebillException;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -70,27 +67,8 @@ final class SevenRuleBaseline {
         return lines;
     }
 
-    /**
-     * The SQL file: under the repository root of the running code (target/rebill.jar, target/classes, or the jar
-     * extracted by ./rebill as target/aot/BUILD/app/rebill.jar), else here.
-     */
+    /** The SQL file, at the repository root of the running code ({@link BenchSql#file}). */
     static Path sqlFile() {
-        try {
-            Path code = Path.of(SevenRuleBaseline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path dir = code.getParent(); dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve(FILE);
-                if (Files.isRegularFile(candidate)) {
-                    return candidate;
-                }
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // fall through to the working directory
-        }
-        Path here = Path.of(FILE).toAbsolutePath();
-        if (!Files.isRegularFile(here)) {
-            throw new RebillException(ErrorCode.BAD_ARGUMENT, "the hand-written baseline " + FILE
-                    + " is not beside the running Rebill nor in " + here.getParent().getParent());
-        }
-        return here;
+        return BenchSql.file(FILE);
     }
 }
