@@ -301,8 +301,10 @@ final class BenchCommand implements Callable<Integer> {
         out.println("|---|---|---|---|---|---|---|");
         out.println("| " + String.join(" | ", row(file.getFileName() + " (" + Files.size(file) / (1 << 20) + " MiB)", base, ours)) + " |");
         if (hand != null) {
-            out.println("| " + String.join(" | ", row("against " + GcpByHandBaseline.FILE + " (the same lines, by hand)",
-                    hand, ours)) + " |");
+            out.println();
+            out.println("| the same work by hand | rows | " + GcpByHandBaseline.FILE + " s | Rebill s | ratio |");
+            out.println("|---|---|---|---|---|");
+            out.println("| " + String.join(" | ", List.of(row(file.getFileName().toString(), hand, ours)).subList(0, 5)) + " |");
         }
         out.flush();
         return ExitCodes.OK;
