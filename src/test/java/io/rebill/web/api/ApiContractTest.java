@@ -97,7 +97,8 @@ class ApiContractTest extends ApiTestBase {
     void theDocsPageListsEveryOperation() throws java.io.IOException {
         HttpResponse<String> page = PortalClient.anonymous(port).page("/api/docs");
         // kept as a test artifact, to look at without starting a server
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "api-tests", "api-docs.html"), page.body());
+        java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "api-tests"))
+                .resolve("api-docs.html"), page.body());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         for (OpenApiDocument.Operation op : contract.document.operations()) {
