@@ -184,6 +184,8 @@ class OidcDiscoveryTest {
         try (var in = Files.newInputStream(store)) {
             keys.load(in, "changeit".toCharArray());
         }
+        // the key is in memory now; the folder would stay in /tmp after every run
+        io.rebill.shared.io.Trees.delete(dir);
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(keys, "changeit".toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
