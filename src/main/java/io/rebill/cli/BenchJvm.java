@@ -29,10 +29,10 @@ final class BenchJvm {
 
     /**
      * This JVM's AOT cache, the switches that keep its messages quiet (the AOT cache's, protobuf's use of
-     * sun.misc.Unsafe) and where DuckDB's library is (./rebill passes them, README): every child step gets the same, the bill's and the hand-written query's alike, so that they
-     * compare on the same footing. The cache belongs to the class path it was made with, which the child shares; so
-     * does the DuckDB driver's jar, which ./rebill took the library out of (a child without the library's folder
-     * cannot load DuckDB at all).
+     * sun.misc.Unsafe) and where DuckDB's library is (./rebill passes them, README): every child step gets the same,
+     * the bill's and the hand-written query's alike, so that they compare on the same footing. The cache belongs to
+     * the class path it was made with, which the child shares; so does the DuckDB driver's jar, which ./rebill took
+     * the library out of (a child without the library's folder cannot load DuckDB at all).
      */
     static List<String> startOptions(List<String> parentArguments) {
         return parentArguments.stream()
