@@ -30,7 +30,7 @@ final class BillCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder for summary.csv, invoices/, line_items/, unassigned.csv, reconciliation.csv.")
     Path out;
 
-    @Parameters(arity = "1..*", paramLabel = "SOURCE_OR_FILE", description = "Ingested sources, or CUR / FOCUS files to ingest first.")
+    @Parameters(arity = "1..*", paramLabel = "SOURCE_OR_FILE", description = "Ingested sources, or billing files (CUR, FOCUS, Azure, Google Cloud) to ingest first.")
     List<String> inputs;
 
     @picocli.CommandLine.Spec

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "ingest", description = "Read AWS CUR or FOCUS files (or folders of them) into a source.")
+@Command(name = "ingest", description = "Read billing files (or folders of them) into a source: AWS CUR (legacy and 2.0), FOCUS, Azure cost"
+        + " details and usage files, Google Cloud's BigQuery billing export; CSV, CSV.gz, Parquet or JSON lines.")
 final class IngestCommand implements Callable<Integer> {
     @ParentCommand
     RebillCommand parent;
@@ -77,7 +78,8 @@ final class IngestCommand implements Callable<Integer> {
         @Override
         public void onProgress(IngestProgress p) {
             long now = System.nanoTime();
-            boolean boundary = p.fileBytesRead() == 0;
+            // a file's start and end, and every phase, are always printed; the percent in between once a second
+            boolean boundary = p.fileBytesRead() == 0 || p.fileBytesRead() == p.fileBytes();
             if (!boundary && now - lastPrinted < 900_000_000L) {
                 return;
             }

@@ -24,7 +24,7 @@ final class SourceCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Option(names = "--folder", required = true, description = "Folder holding the billing account's CUR or FOCUS files.")
+        @Option(names = "--folder", required = true, description = "Folder holding the billing account's export files (CUR, FOCUS, Azure, Google Cloud).")
         Path folder;
 
         @picocli.CommandLine.Spec

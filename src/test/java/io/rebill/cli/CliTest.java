@@ -32,6 +32,9 @@ class CliTest {
         assertThat(ingest.exit()).isZero();
         assertThat(ingest.out()).contains("ingested 2 lines").contains("2024-09").contains("status STABLE");
         assertThat(ingest.err()).contains("[done 1/1] cur.csv");
+        // the file's last read line says it is read whole, with its rows (it said 0 % before session 17)
+        List<String> readWithRows = ingest.err().lines().filter(l -> l.startsWith("[read 1/1]") && l.contains(" rows ")).toList();
+        assertThat(readWithRows).isNotEmpty().allMatch(l -> l.startsWith("[read 1/1] cur.csv 100%  "), "at 100 %");
 
         CliRunner.Run table = rebill("costs", "--source", "payer-1", "--period", "2024-09", "--group-by", "sub_account_id,x_charge_type",
                 "--basis", "billed");

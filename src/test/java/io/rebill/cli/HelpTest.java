@@ -48,6 +48,15 @@ class HelpTest {
     }
 
     @Test
+    void ingestsHelpNamesEveryProvidersExport() {
+        StringWriter out = new StringWriter();
+        int exit = RebillCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "ingest", "--help");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("AWS CUR").contains("FOCUS").contains("Azure").contains("Google Cloud")
+                .contains("Parquet").contains("JSON lines");
+    }
+
+    @Test
     void helpBeforeTheCommandWorksToo() {
         StringWriter out = new StringWriter();
         int exit = RebillCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "help", "costs");

@@ -71,10 +71,11 @@ final class ProgressTracker {
         }
     }
 
+    /** The file is read and written: shown at 100 % with its rows, before the next file starts at 0 %. */
     void endFile(SniffedFile f, long rows) {
-        bytesBefore += f.size();
         rowsBefore += rows;
-        emit(0, 0);
+        emit(fileBytes, 0);
+        bytesBefore += f.size();
     }
 
     void phase(String name) {
