@@ -71,6 +71,17 @@ final class BenchStepCommand implements Callable<Integer> {
                     GcpByHandBaseline.run(c, file, home.resolve("lines.parquet"), GcpByHandBaseline.sqlFile());
                 }
             }
+            case "duckdb-write-stored" -> {
+                // the canonical Parquet writer alone: --file is the home of a Rebill ingest of the bench file, whose
+                // stored lines are read and written again as the ingest writes them (Ingester.copy); no export is read
+                List<Path> stored = new Ingestion(new RebillSettings(file, memoryLimit, settings.threads()))
+                        .lineItemFiles("bench", PERIOD);
+                io.rebill.shared.io.Trees.delete(home);
+                Files.createDirectories(home);
+                plainDuckDb(settings, "SET preserve_insertion_order = false; COPY (SELECT * FROM read_parquet("
+                        + DuckDb.fileList(stored) + ")) TO '" + DuckDb.literal(home.resolve("lines.parquet").toString())
+                        + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+            }
             case "ingest" -> {
                 io.rebill.shared.io.Trees.delete(home);
                 new Ingestion(settings).ingest("bench", List.of(file), p -> { });

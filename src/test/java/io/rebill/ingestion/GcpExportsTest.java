@@ -73,9 +73,8 @@ class GcpExportsTest {
     }
 
     /**
-     * The fingerprints are computed while the file is read (Ingester): an export the source already holds is recognised
-     * while its read is still running, which is then abandoned. Nothing is replaced and the result says unchanged, as
-     * when the fingerprints came first.
+     * An export the source already holds is recognised by its fingerprint before anything is read: nothing is replaced
+     * and the result says unchanged.
      */
     @Test
     void aLargeExportIngestedAgainIsRecognisedAndNothingChanges() {
@@ -99,6 +98,42 @@ class GcpExportsTest {
         assertThat(after.status()).isEqualTo(SourceStatus.STABLE);
         // every line's cost less its credit of 0.25: 0 + 1 + ... + 19,999
         assertThat(plain(after.period(SEPT).orElseThrow().sums().billed())).isEqualTo("199990000");
+    }
+
+    /**
+     * A file no stored input has the size of cannot be one the source holds: its fingerprint is computed while DuckDB
+     * reads it (Fingerprints.start), and what is kept is the file's SHA-256 all the same. A file of a stored input's
+     * size is fingerprinted first: one with the same size but another cost is no "unchanged" but read and stored.
+     */
+    @Test
+    void theFingerprintKeptIsTheFilesSha256AndAFileOfTheSameSizeButOtherCostsIsRead() throws Exception {
+        List<LineItemFixture> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            lines.add(aLineItem().account("my-project-" + (i % 7)).cost(i + ".25").list(i + ".5", null).credit("PROMOTION", "-0.25"));
+        }
+        Path file = ProviderWriters.gcpCsv(lines, dir.resolve("in/export.csv"));
+        ingestion.ingest("gcp", List.of(file), ProgressListener.silent());
+        io.rebill.ingestion.InputFile kept = ingestion.source("gcp").period(SEPT).orElseThrow().inputs().get(0);
+        assertThat(kept.sha256()).isEqualTo(sha256(file));
+        assertThat(kept.bytes()).isEqualTo(java.nio.file.Files.size(file));
+
+        // line 5's cost 5.25 becomes 6.25: the same bytes in number, one more in the sum
+        String text = java.nio.file.Files.readString(file);
+        Path restated = dir.resolve("restated/export.csv");
+        java.nio.file.Files.createDirectories(restated.getParent());
+        java.nio.file.Files.writeString(restated, text.replaceFirst("5\\.25", "6.25"));
+        assertThat(java.nio.file.Files.size(restated)).isEqualTo(java.nio.file.Files.size(file));
+        IngestResult again = ingestion.ingest("gcp", List.of(restated), ProgressListener.silent());
+
+        assertThat(again.unchanged()).isFalse();
+        StoredPeriod sept = ingestion.source("gcp").period(SEPT).orElseThrow();
+        assertThat(plain(sept.sums().billed())).isEqualTo("199990001");
+        assertThat(sept.inputs()).extracting(io.rebill.ingestion.InputFile::sha256).containsExactly(sha256(restated));
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(file)));
     }
 
     /** The same export as JSON lines and as Parquet (credits a list of records, cost a FLOAT64): the same lines. */

@@ -82,18 +82,28 @@ public final class Ingester {
     private IngestResult run(String source, SourceState before, List<Path> paths, ProgressListener progress,
                              Instant started) {
         InputCollector.Collected collected = InputCollector.collect(paths);
-        List<InputFile> inputs = collected.files().stream().map(Fingerprints::of).toList();
-        long bytes = inputs.stream().mapToLong(InputFile::bytes).sum();
-
-        List<StoredPeriod> same = unchangedPeriods(before, inputs);
-        if (!same.isEmpty()) {
-            store.commit(before.stable(before.periods()));
-            return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
-                    same.stream().mapToLong(p -> p.sums().lineCount()).sum(), bytes,
-                    Duration.between(started, Instant.now()), true, collected.skipped(), null);
-        }
-
         Path staging = store.dir(source).resolve("staging-" + UUID.randomUUID());
+        try (Fingerprints.Pending fingerprints = Fingerprints.start(collected.files(), before.periods())) {
+            if (fingerprints.ready()) {
+                List<InputFile> inputs = fingerprints.get();
+                List<StoredPeriod> same = unchangedPeriods(before, inputs);
+                if (!same.isEmpty()) {
+                    store.commit(before.stable(before.periods()));
+                    return new IngestResult(source, same.stream().map(StoredPeriod::period).toList(),
+                            same.stream().mapToLong(p -> p.sums().lineCount()).sum(),
+                            inputs.stream().mapToLong(InputFile::bytes).sum(),
+                            Duration.between(started, Instant.now()), true, collected.skipped(), null);
+                }
+            }
+            return stageAndCommit(source, before, collected, fingerprints, staging, progress, started);
+        } finally {
+            Trees.delete(staging);
+        }
+    }
+
+    private IngestResult stageAndCommit(String source, SourceState before, InputCollector.Collected collected,
+                                        Fingerprints.Pending fingerprints, Path staging, ProgressListener progress,
+                                        Instant started) {
         try (Connection duck = DuckDb.open(settings)) {
             Sql.prepare(duck);
             ProgressTracker tracker = new ProgressTracker(progress, collected.files().size(), started);
@@ -115,17 +125,17 @@ public final class Ingester {
                 throw new RebillException(ErrorCode.RECONCILIATION_FAILED, "the stored sums differ from the input files'"
                         + " sums; nothing was replaced: " + Reconciliation.describeFailures(report));
             }
+            List<InputFile> inputs = fingerprints.get();
             List<StoredPeriod> periods = commit(source, before, staging, inputs, stored);
             tracker.finish();
             return new IngestResult(source, periods.stream().map(StoredPeriod::period).toList(),
-                    stored.values().stream().mapToLong(CostSums::lineCount).sum(), bytes,
+                    stored.values().stream().mapToLong(CostSums::lineCount).sum(),
+                    inputs.stream().mapToLong(InputFile::bytes).sum(),
                     Duration.between(started, Instant.now()), false, collected.skipped(), report);
         } catch (IOException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "cannot create " + staging + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new RebillException(ErrorCode.STORAGE_FAILED, "DuckDB failed: " + FileSniffer.firstLine(e.getMessage()), e);
-        } finally {
-            Trees.delete(staging);
         }
     }
 
