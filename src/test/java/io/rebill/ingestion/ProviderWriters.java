@@ -120,6 +120,11 @@ public final class ProviderWriters {
         return OffsetDateTime.parse(iso).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) + "+00:00";
     }
 
+    /** 2024-09-03T10:00:00Z -> 2024-09-03 10:00:00 UTC, as BigQuery writes a TIMESTAMP when it exports a table to JSON. */
+    static String gcpJsonTime(String iso) {
+        return OffsetDateTime.parse(iso).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) + " UTC";
+    }
+
     static String gcpLabels(Map<String, String> tags) {
         List<String> items = new ArrayList<>();
         tags.forEach((k, v) -> items.add("{\"key\":\"" + k + "\",\"value\":\"" + v + "\"}"));
@@ -135,7 +140,7 @@ public final class ProviderWriters {
 
     /**
      * The same export as JSON lines, as BigQuery exports a table to JSON: nested records as objects, repeated ones as
-     * arrays, numbers as JSON numbers, one record per line.
+     * arrays, numbers as JSON numbers, timestamps as {@code 2024-09-03 10:00:00 UTC}, one record per line.
      */
     static Path gcpJsonLines(List<LineItemFixture> lines, Path file) {
         StringBuilder sb = new StringBuilder();
@@ -143,8 +148,8 @@ public final class ProviderWriters {
             sb.append("{\"billing_account_id\":\"").append(f.payer).append("\",")
                     .append("\"service\":{\"id\":\"").append(f.productCode).append("\",\"description\":\"").append(f.productName).append("\"},")
                     .append("\"sku\":{\"id\":\"").append(f.sku).append("\",\"description\":\"").append(f.description).append("\"},")
-                    .append("\"usage_start_time\":\"").append(gcpTime(f.start)).append("\",")
-                    .append("\"usage_end_time\":\"").append(gcpTime(f.end)).append("\",")
+                    .append("\"usage_start_time\":\"").append(gcpJsonTime(f.start)).append("\",")
+                    .append("\"usage_end_time\":\"").append(gcpJsonTime(f.end)).append("\",")
                     .append("\"project\":{\"id\":\"").append(f.account).append("\",\"name\":\"Project ").append(f.account)
                     .append("\",\"labels\":[]},")
                     .append("\"labels\":").append(gcpLabels(f.tags)).append(',')
