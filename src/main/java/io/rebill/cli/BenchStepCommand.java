@@ -80,7 +80,7 @@ final class BenchStepCommand implements Callable<Integer> {
                 Files.createDirectories(home);
                 plainDuckDb(settings, "SET preserve_insertion_order = false; COPY (SELECT * FROM read_parquet("
                         + DuckDb.fileList(stored) + ")) TO '" + DuckDb.literal(home.resolve("lines.parquet").toString())
-                        + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+                        + "' (" + io.rebill.ingestion.StoredLines.WRITE_OPTIONS + ")");
             }
             case "ingest" -> {
                 io.rebill.shared.io.Trees.delete(home);

@@ -34,6 +34,11 @@ public final class StoredLines {
             new CheckedCost("effective", "effective_cost", "rb_check_effective"),
             new CheckedCost("list", "list_cost", "rb_check_list"));
     private static final String CHECK_PREFIX = "rb_check_";
+    /**
+     * How ingest writes a stored file (a COPY's options): zstd in row groups of 122,880 lines. The ingest benchmark's
+     * writer-alone step writes Rebill's stored lines again with the same options.
+     */
+    public static final String WRITE_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880";
 
     /** A cost basis ({@code billed}), its stored column ({@code billed_cost}) and its check column. */
     public record CheckedCost(String basis, String column, String checkColumn) {

@@ -9,6 +9,7 @@ import io.rebill.ingestion.LocalFolder;
 import io.rebill.ingestion.ProgressListener;
 import io.rebill.ingestion.ReconciliationReport;
 import io.rebill.ingestion.SourceState;
+import io.rebill.ingestion.StoredLines;
 import io.rebill.ingestion.StoredPeriod;
 import io.rebill.shared.config.RebillSettings;
 import io.rebill.shared.duckdb.DuckDb;
@@ -211,7 +212,7 @@ public final class Ingester {
                 Files.createDirectories(target.getParent());
                 try (PreparedStatement ps = duck.prepareStatement("COPY (SELECT * FROM read_parquet('"
                         + DuckDb.literal(whole.toString()) + "') WHERE billing_period = ?) TO '"
-                        + DuckDb.literal(target.toString()) + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")) {
+                        + DuckDb.literal(target.toString()) + "' (" + StoredLines.WRITE_OPTIONS + ")")) {
                     ps.setString(1, period);
                     ps.execute();
                 }
@@ -245,7 +246,7 @@ public final class Ingester {
         setInsertionOrder(duck, false);
         try (Statement s = duck.createStatement()) {
             tracker.during(s, () -> s.execute("COPY (" + select + ") TO '" + DuckDb.literal(target.toString())
-                    + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"));
+                    + "' (" + StoredLines.WRITE_OPTIONS + ")"));
         } finally {
             // a statement that failed is closed by the driver: the setting goes back through one of its own
             setInsertionOrder(duck, true);

@@ -22,7 +22,11 @@ import java.nio.file.Path;
 abstract class ApiTestBase {
     static final String OWNER = "owner@msp.example";
     static final String PASSWORD = "owner-password-123";
-    private static final Path HOME = createHome();
+    /**
+     * Under target/ rather than /tmp: the context (and its PostgreSQL) lives until the JVM ends, after any JUnit
+     * clean-up could remove the folder ({@link io.rebill.TestHomes}).
+     */
+    private static final Path HOME = io.rebill.TestHomes.create("api-");
 
     /** A real SMTP server for invoices sent by the API. */
     static final GreenMail MAIL = startMail();
@@ -39,14 +43,6 @@ abstract class ApiTestBase {
         registry.add("rebill.smtp.port", () -> MAIL.getSmtp().getPort());
         registry.add(RebillServer.HOME_PROPERTY, HOME::toString);
         registry.add("rebill.integrations.root", () -> HOME.resolve("imports").toString());
-    }
-
-    /**
-     * Under target/ rather than /tmp: the context (and its PostgreSQL) lives until the JVM ends, after any JUnit
-     * clean-up could remove the folder ({@link io.rebill.TestHomes}).
-     */
-    private static Path createHome() {
-        return io.rebill.TestHomes.create("api-");
     }
 
     static Path home() {

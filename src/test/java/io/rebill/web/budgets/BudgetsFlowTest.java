@@ -59,13 +59,9 @@ class BudgetsFlowTest {
     static final String PASSWORD = "owner-password-123";
     static final String CUSTOMER_PASSWORD = "customer-password-1";
     static final String PERIOD = "2026-10";
-    static final Path home = temporaryHome();
+    static final Path home = io.rebill.TestHomes.create("rebill-budgets-flow");
     static final GreenMail MAIL = startMail();
     static final HookServer HOOKS = new HookServer().answer("/teams", 500, 200).answer("/broken", 500);
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-budgets-flow");
-    }
 
     private static GreenMail startMail() {
         GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());

@@ -42,12 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelEditFlowTest {
-    static final Path home = temporaryHome();
+    static final Path home = io.rebill.TestHomes.create("rebill-channel-edit");
     static final HookServer HOOKS = new HookServer();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-channel-edit");
-    }
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {

@@ -57,11 +57,7 @@ class ClosedFiguresRebuildTest {
     static final String BY_CUSTOMER = "/api/v1/costs?period=" + PERIOD + "&group_by=customer";
 
     /** Made here, not by @TempDir: the server starts before JUnit would inject it. */
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-closed-figures");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-closed-figures");
 
     @LocalServerPort
     int port;

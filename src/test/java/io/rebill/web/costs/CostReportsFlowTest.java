@@ -52,11 +52,7 @@ class CostReportsFlowTest {
     static final String PASSWORD = "owner-password-123";
     static final String CUSTOMER_PASSWORD = "customer-password-1";
     static final String PERIOD = "2026-10";
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-reports-flow");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-reports-flow");
 
     @LocalServerPort
     int port;

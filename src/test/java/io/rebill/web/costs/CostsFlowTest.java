@@ -53,11 +53,7 @@ class CostsFlowTest {
     static final String PERIOD = "2026-10";
 
     /** Made here, not by @TempDir: the per-class test instance starts the server before JUnit would inject it. */
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-costs-flow");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-costs-flow");
 
     @LocalServerPort
     int port;

@@ -60,11 +60,7 @@ class FocusFileFlowTest {
     static final String PERIOD = "2026-10";
     static final String FOCUS = "/api/v1/costs/focus?period=" + PERIOD;
 
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-focus-flow");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-focus-flow");
 
     @LocalServerPort
     int port;

@@ -49,11 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class OwnIntegrationReportsBenchmark {
     private static final int WARM = 20;
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-own-bench");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-own-bench");
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {

@@ -51,11 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OwnIntegrationReportsFlowTest {
     static final String OWN = "Globex own AWS";
     static final String BILLED_BY = "Billed by Cloud Partner Own";
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-own-reports");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-own-reports");
 
     @LocalServerPort
     int port;

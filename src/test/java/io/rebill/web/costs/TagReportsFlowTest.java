@@ -51,11 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TagReportsFlowTest {
-    static final Path home = temporaryHome();
-
-    private static Path temporaryHome() {
-        return io.rebill.TestHomes.create("rebill-tag-reports-flow");
-    }
+    static final Path home = io.rebill.TestHomes.create("rebill-tag-reports-flow");
 
     @LocalServerPort
     int port;

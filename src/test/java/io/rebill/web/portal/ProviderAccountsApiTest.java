@@ -46,7 +46,7 @@ class ProviderAccountsApiTest {
     static final int ACCOUNTS = 1000;
 
     /** A data folder under target/ (a @TempDir is not there yet when a per-class test's context starts). */
-    static final Path home = folder();
+    static final Path home = io.rebill.TestHomes.create("picker-");
 
     @LocalServerPort
     int port;
@@ -66,10 +66,6 @@ class ProviderAccountsApiTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add(RebillServer.HOME_PROPERTY, () -> home.toString());
-    }
-
-    private static Path folder() {
-        return io.rebill.TestHomes.create("picker-");
     }
 
     static String sub(int n) {
